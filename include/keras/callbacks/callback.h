@@ -1,0 +1,62 @@
+// Callbacks (keras.callbacks): hooks fit/evaluate/predict call at epoch and batch
+// boundaries with the current logs (name -> value, e.g. "loss", "val_accuracy").
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace keras::models {
+class Model;
+}
+
+namespace keras::callbacks {
+
+using Logs = std::map<std::string, double>;
+
+/// Training parameters handed to callbacks before training (Keras's callback.params).
+struct Params {
+  int epochs = 1;
+  int64_t steps = 0;
+  int verbose = 1;
+};
+
+class Callback {
+ public:
+  virtual ~Callback() = default;
+  void set_model(models::Model* model) { model_ = model; }
+  void set_params(const Params& params) { params_ = params; }
+
+  virtual void on_train_begin(const Logs&) {}
+  virtual void on_train_end(const Logs&) {}
+  virtual void on_epoch_begin(int /*epoch*/, const Logs&) {}
+  virtual void on_epoch_end(int /*epoch*/, const Logs&) {}
+  virtual void on_train_batch_begin(int64_t /*batch*/, const Logs&) {}
+  virtual void on_train_batch_end(int64_t /*batch*/, const Logs&) {}
+  virtual void on_test_begin(const Logs&) {}
+  virtual void on_test_end(const Logs&) {}
+  virtual void on_test_batch_end(int64_t /*batch*/, const Logs&) {}
+  virtual void on_predict_begin(const Logs&) {}
+  virtual void on_predict_end(const Logs&) {}
+  virtual void on_predict_batch_end(int64_t /*batch*/, const Logs&) {}
+
+ protected:
+  models::Model* model() const { return model_; }
+  const Params& params() const { return params_; }
+
+ private:
+  models::Model* model_ = nullptr;
+  Params params_;
+};
+
+/// What fit() returns: every epoch's logs (keras.callbacks.History).
+class History : public Callback {
+ public:
+  void on_train_begin(const Logs&) override {}
+  void on_epoch_end(int epoch, const Logs& logs) override;
+  /// history["loss"][epoch], history["val_accuracy"][epoch], ...
+  std::map<std::string, std::vector<double>> history;
+  std::vector<int> epoch;
+};
+
+}  // namespace keras::callbacks

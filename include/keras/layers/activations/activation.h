@@ -1,0 +1,27 @@
+// keras.layers.Activation: applies an activation function by name or value.
+//   layers::Activation("relu")
+#pragma once
+
+#include "keras/activations/activations.h"
+#include "keras/layers/layer.h"
+
+namespace keras::layers {
+
+struct ActivationOptions {
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class Activation : public Layer {
+ public:
+  explicit Activation(activations::Activation activation, ActivationOptions options = {});
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  const activations::Activation& activation() const { return activation_; }
+
+ private:
+  activations::Activation activation_;
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,48 @@
+// keras.layers.Dense: output = activation(dot(input, kernel) + bias), on the last axis
+// of an input of any rank >= 2.
+//
+// Args: units (positive); activation (default linear); use_bias (true);
+//   kernel_initializer ("glorot_uniform"); bias_initializer ("zeros").
+// Input shape: (batch, ..., input_dim). Output shape: (batch, ..., units).
+//
+//   layers::Dense(128, "relu");
+//   layers::Dense(10, {.activation = "softmax", .use_bias = false});
+#pragma once
+
+#include "keras/activations/activations.h"
+#include "keras/layers/layer.h"
+
+namespace keras::layers {
+
+struct DenseOptions {
+  activations::Activation activation{};
+  bool use_bias = true;
+  initializers::Initializer kernel_initializer = "glorot_uniform";
+  initializers::Initializer bias_initializer = "zeros";
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class Dense : public Layer {
+ public:
+  explicit Dense(int64_t units, DenseOptions options = {});
+  Dense(int64_t units, activations::Activation activation, DenseOptions options = {});
+
+  void build(const Shape& input_shape) override;
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  Shape compute_output_shape(const Shape& input_shape) override;
+
+  int64_t units() const { return units_; }
+  const DenseOptions& options() const { return options_; }
+  const Variable& kernel() const { return kernel_; }
+  const Variable& bias() const { return bias_; }
+
+ private:
+  int64_t units_;
+  DenseOptions options_;
+  Variable kernel_, bias_;
+};
+
+}  // namespace keras::layers

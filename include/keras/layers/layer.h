@@ -1,0 +1,135 @@
+// The base of every layer (keras.layers.Layer). A layer follows Keras's life cycle:
+//   constructor   stores and validates its options;
+//   build(shape)  creates the weights (add_weight) on first call;
+//   call(x, ctx)  computes with keras::ops only (so it is differentiable);
+//   compute_output_shape(shape) for shape inference without data.
+// operator() is the only entry point users call: it checks the input against the
+// InputSpec, builds lazily, casts floating inputs to the layer's dtype and runs call().
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keras/initializers/initializers.h"
+#include "keras/layers/input_spec.h"
+#include "keras/tensor/tensor.h"
+#include "keras/variables/variable.h"
+
+namespace keras::layers {
+
+/// Per-call arguments besides the inputs.
+struct CallContext {
+  bool training = false;
+};
+
+/// The keyword arguments every Keras layer takes (the tail of every options struct).
+struct LayerArgs {
+  std::optional<Shape> input_shape{};  // shape without the batch dim, for a model's first layer
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class Layer : public std::enable_shared_from_this<Layer> {
+ public:
+  virtual ~Layer() = default;
+  Layer(Layer&&) = default;
+  Layer& operator=(Layer&&) = default;
+
+  const std::string& name() const { return name_; }
+  /// Keras's class name: "Dense", "Conv2D", ...
+  const std::string& class_name() const { return class_name_; }
+  bool built() const { return built_; }
+  bool trainable() const { return trainable_; }
+  void set_trainable(bool trainable);
+  /// The dtype of the layer's weights and computations.
+  DType dtype() const { return dtype_; }
+  /// The `input_shape` given at construction (without batch dim), if any.
+  const std::optional<Shape>& declared_input_shape() const { return declared_input_shape_; }
+
+  /// Runs the layer on a tensor (eager). `training` switches Dropout and friends on.
+  Tensor operator()(const Tensor& x, bool training = false);
+  TensorList operator()(const TensorList& xs, bool training = false);
+
+  // ---- life cycle (override in subclasses)
+  /// Creates weights for inputs of these shapes (batch dim first, kNone when unknown).
+  virtual void build(const std::vector<Shape>& input_shapes);
+  virtual void build(const Shape& input_shape);
+  virtual TensorList call(const TensorList& inputs, const CallContext& ctx);
+  virtual Tensor call(const Tensor& x, const CallContext& ctx);
+  virtual std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes);
+  virtual Shape compute_output_shape(const Shape& input_shape);
+  /// Builds the layer if needed and checks the input shapes, without running it.
+  void build_for(const std::vector<Shape>& input_shapes);
+
+  // ---- weights, in Keras's order (creation order)
+  std::vector<Variable> weights() const;
+  std::vector<Variable> trainable_weights() const;
+  std::vector<Variable> non_trainable_weights() const;
+  /// Copies of the weights' values (layer.get_weights()).
+  std::vector<Tensor> get_weights() const;
+  /// Sets all weights at once, checking count and shapes (layer.set_weights()).
+  void set_weights(const std::vector<Tensor>& values);
+  int64_t count_params() const;
+
+  const InputSpec& input_spec() const { return input_spec_; }
+
+ protected:
+  Layer(std::string class_name, const LayerArgs& args);
+
+  /// Creates a weight named `name` (kernel, bias, ...) and tracks it.
+  Variable add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
+                      bool trainable = true);
+  /// Makes `layer`'s weights part of this layer's (wrappers, nested models).
+  void track_layer(std::shared_ptr<Layer> layer);
+  void untrack_layers() { sublayers_.clear(); }
+  /// Throws ValueError "<what> of layer "name" ..." for bad constructor arguments.
+  [[noreturn]] void fail(const std::string& message) const;
+  /// For layers that build themselves outside build_for (models).
+  void set_built() { built_ = true; }
+
+  InputSpec input_spec_;
+
+ private:
+  void check_inputs(const std::vector<Shape>& shapes) const;
+
+  std::string class_name_;
+  std::string name_;
+  DType dtype_ = DType::float32;
+  bool trainable_ = true;
+  bool built_ = false;
+  std::optional<Shape> declared_input_shape_;
+  std::vector<Variable> weights_;
+  std::vector<std::shared_ptr<Layer>> sublayers_;
+};
+
+/// A shared layer handle that converts from any layer value, so lists of layers read
+/// like Keras: Sequential({Conv2D(32, 3, {.activation = "relu"}), Flatten(), Dense(10)}).
+class LayerHandle {
+ public:
+  template <class L>
+    requires std::derived_from<std::decay_t<L>, Layer>
+  LayerHandle(L&& layer)  // NOLINT: implicit by design
+      : ptr_(std::make_shared<std::decay_t<L>>(std::forward<L>(layer))) {}
+  template <class L>
+    requires std::derived_from<L, Layer>
+  LayerHandle(std::shared_ptr<L> layer) : ptr_(std::move(layer)) {}  // NOLINT
+
+  Layer* operator->() const { return ptr_.get(); }
+  Layer& operator*() const { return *ptr_; }
+  const std::shared_ptr<Layer>& ptr() const { return ptr_; }
+
+ private:
+  std::shared_ptr<Layer> ptr_;
+};
+
+/// Keras's automatic names: "dense", "dense_1", ... unique per prefix in this process.
+std::string unique_name(const std::string& prefix);
+/// "MaxPooling2D" -> "max_pooling2d" (Keras's to_snake_case).
+std::string to_snake_case(const std::string& class_name);
+/// Forgets the names handed out so far (keras.utils.clear_session()).
+void reset_names();
+
+}  // namespace keras::layers

@@ -1,0 +1,34 @@
+// keras.layers.Dropout: in training, zeroes inputs with probability `rate` and scales the
+// rest by 1 / (1 - rate); the identity at inference.
+//
+// Args: rate in [0, 1]; noise_shape (broadcast mask shape, batch dim included; kNone
+//   entries take the input's size); seed (reproducible masks).
+#pragma once
+
+#include "keras/layers/layer.h"
+#include "keras/random/random.h"
+
+namespace keras::layers {
+
+struct DropoutOptions {
+  std::optional<Shape> noise_shape{};
+  std::optional<uint64_t> seed{};
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class Dropout : public Layer {
+ public:
+  explicit Dropout(double rate, DropoutOptions options = {});
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  double rate() const { return rate_; }
+
+ private:
+  double rate_;
+  DropoutOptions options_;
+  random::SeedGenerator seeds_;
+};
+
+}  // namespace keras::layers

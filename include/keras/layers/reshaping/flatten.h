@@ -1,0 +1,23 @@
+// keras.layers.Flatten: (batch, d1, d2, ...) -> (batch, d1 * d2 * ...).
+#pragma once
+
+#include "keras/layers/layer.h"
+
+namespace keras::layers {
+
+struct FlattenOptions {
+  std::string data_format = "channels_last";
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class Flatten : public Layer {
+ public:
+  explicit Flatten(FlattenOptions options = {});
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  Shape compute_output_shape(const Shape& input_shape) override;
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,108 @@
+// Metrics (keras.metrics): stateful accumulators over batches. fit/evaluate reset them at
+// the start of every epoch and report result() in the logs under name().
+//
+//   model.compile("adam", "sparse_categorical_crossentropy", {"accuracy"});
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "keras/tensor/tensor.h"
+
+namespace keras::metrics {
+
+class Metric {
+ public:
+  virtual ~Metric() = default;
+  virtual void update_state(const Tensor& y_true, const Tensor& y_pred) = 0;
+  virtual double result() const = 0;
+  virtual void reset_state() = 0;
+  const std::string& name() const { return name_; }
+
+ protected:
+  explicit Metric(std::string name) : name_(std::move(name)) {}
+
+ private:
+  std::string name_;
+};
+
+/// A weighted running mean (keras.metrics.Mean); also tracks the loss in fit().
+class Mean : public Metric {
+ public:
+  explicit Mean(std::string name = "mean") : Metric(std::move(name)) {}
+  void update_state(const Tensor& y_true, const Tensor& y_pred) override;
+  /// Adds `value` with weight `count` (e.g. a batch's mean loss times its size).
+  void update(double value, double count = 1.0);
+  double result() const override { return count_ > 0 ? total_ / count_ : 0.0; }
+  void reset_state() override { total_ = count_ = 0; }
+
+ private:
+  double total_ = 0, count_ = 0;
+};
+
+/// The mean of a per-sample function over all samples seen (keras's MeanMetricWrapper).
+class MeanMetricWrapper : public Metric {
+ public:
+  using Fn = std::function<Tensor(const Tensor& y_true, const Tensor& y_pred)>;
+  MeanMetricWrapper(std::string name, Fn fn) : Metric(std::move(name)), fn_(std::move(fn)) {}
+  void update_state(const Tensor& y_true, const Tensor& y_pred) override;
+  double result() const override { return mean_.result(); }
+  void reset_state() override { mean_.reset_state(); }
+
+ private:
+  Fn fn_;
+  Mean mean_;
+};
+
+class Accuracy : public MeanMetricWrapper { public: explicit Accuracy(std::string name = "accuracy"); };
+class BinaryAccuracy : public MeanMetricWrapper {
+ public: explicit BinaryAccuracy(std::string name = "binary_accuracy", double threshold = 0.5);
+};
+class CategoricalAccuracy : public MeanMetricWrapper {
+ public: explicit CategoricalAccuracy(std::string name = "categorical_accuracy");
+};
+class SparseCategoricalAccuracy : public MeanMetricWrapper {
+ public: explicit SparseCategoricalAccuracy(std::string name = "sparse_categorical_accuracy");
+};
+class MeanSquaredError : public MeanMetricWrapper {
+ public: explicit MeanSquaredError(std::string name = "mean_squared_error");
+};
+class MeanAbsoluteError : public MeanMetricWrapper {
+ public: explicit MeanAbsoluteError(std::string name = "mean_absolute_error");
+};
+
+/// "accuracy" / "acc" as Keras resolves it: binary, sparse categorical or categorical
+/// accuracy, chosen from the shapes of the first batch it sees.
+class AutoAccuracy : public Metric {
+ public:
+  explicit AutoAccuracy(std::string name = "accuracy") : Metric(std::move(name)) {}
+  void update_state(const Tensor& y_true, const Tensor& y_pred) override;
+  double result() const override { return impl_ ? impl_->result() : 0.0; }
+  void reset_state() override { if (impl_) impl_->reset_state(); }
+
+ private:
+  std::unique_ptr<Metric> impl_;
+};
+
+/// A metric by name or object, as compile() takes them.
+class MetricRef {
+ public:
+  MetricRef(const char* name);         // NOLINT: implicit, as Keras accepts strings
+  MetricRef(const std::string& name);  // NOLINT
+  template <class M>
+    requires std::derived_from<std::decay_t<M>, Metric>
+  MetricRef(M&& metric) : ptr_(std::make_shared<std::decay_t<M>>(std::forward<M>(metric))) {}  // NOLINT
+  MetricRef(std::shared_ptr<Metric> metric) : ptr_(std::move(metric)) {}  // NOLINT
+  const std::shared_ptr<Metric>& ptr() const { return ptr_; }
+
+ private:
+  std::shared_ptr<Metric> ptr_;
+};
+
+// Per-sample metric functions (1.0 where right, 0.0 where wrong).
+Tensor sparse_categorical_accuracy(const Tensor& y_true, const Tensor& y_pred);
+Tensor categorical_accuracy(const Tensor& y_true, const Tensor& y_pred);
+Tensor binary_accuracy(const Tensor& y_true, const Tensor& y_pred, double threshold = 0.5);
+
+}  // namespace keras::metrics

@@ -1,0 +1,56 @@
+// keras.Sequential: a plain stack of layers, each with one input and one output.
+//
+//   keras::Sequential model({
+//       layers::Conv2D(32, {3, 3}, {.activation = "relu", .input_shape = Shape{28, 28, 1}}),
+//       layers::MaxPooling2D(),
+//       layers::Flatten(),
+//       layers::Dense(128, "relu"),
+//       layers::Dense(10, "softmax"),
+//   });
+//
+// The input shape comes from a leading keras::Input / InputLayer or from the first
+// layer's input_shape; without either the model is built on its first batch.
+#pragma once
+
+#include "keras/layers/core/input_layer.h"
+#include "keras/models/model.h"
+
+namespace keras::models {
+
+class Sequential : public Model {
+ public:
+  Sequential(std::initializer_list<layers::LayerHandle> layers = {}, std::string name = "");
+  explicit Sequential(const std::vector<layers::LayerHandle>& layers, std::string name = "");
+
+  /// Appends a layer (or a keras::Input to set the input shape).
+  void add(layers::LayerHandle layer);
+  void add(const layers::KerasTensor& input);
+  /// Removes the last layer.
+  void pop();
+  /// Builds the model for inputs of `input_shape` (batch dim included, kNone allowed).
+  void build(const Shape& input_shape) override;
+
+  Tensor call(const Tensor& x, const layers::CallContext& ctx) override;
+  Shape compute_output_shape(const Shape& input_shape) override;
+
+  std::vector<std::shared_ptr<layers::Layer>> layers() const override { return layers_; }
+  std::optional<Shape> input_shape() const override;
+  std::vector<Shape> layer_output_shapes() const override { return output_shapes_; }
+
+ protected:
+  Tensor standardize_input(const Tensor& x) override;
+
+ private:
+  void maybe_build();
+
+  std::shared_ptr<layers::InputLayer> input_layer_;
+  std::vector<std::shared_ptr<layers::Layer>> layers_;
+  std::vector<Shape> output_shapes_;
+};
+
+}  // namespace keras::models
+
+namespace keras {
+using models::Model;
+using models::Sequential;
+}  // namespace keras

@@ -1,0 +1,37 @@
+// Shape and layout ops (keras.ops: reshape, transpose, expand_dims, concatenate, cast, ...).
+// Every op here is differentiable and recorded on an active GradientTape.
+#pragma once
+
+#include <vector>
+
+#include "keras/tensor/tensor.h"
+
+namespace keras::ops {
+
+/// Same data, new shape; one dimension may be -1. A view: no copy.
+Tensor reshape(const Tensor& x, const Shape& shape);
+/// Permutes the axes (default: reversed), copying the data.
+Tensor transpose(const Tensor& x, std::vector<int64_t> axes = {});
+Tensor expand_dims(const Tensor& x, int64_t axis);
+/// Removes `axis` (which must have size 1).
+Tensor squeeze(const Tensor& x, int64_t axis);
+/// Rows [begin, end) of axis 0 as a view.
+Tensor slice_rows(const Tensor& x, int64_t begin, int64_t end);
+/// The part of x from `start` (one index per axis) with `size` (one per axis).
+Tensor slice(const Tensor& x, const std::vector<int64_t>& start, const std::vector<int64_t>& size);
+/// Rows of axis 0 picked by an int32/int64 index tensor: out[i] = x[index[i]].
+Tensor take_rows(const Tensor& x, const Tensor& index);
+Tensor concatenate(const TensorList& xs, int64_t axis = 0);
+Tensor broadcast_to(const Tensor& x, const Shape& shape);
+Tensor cast(const Tensor& x, DType dtype);
+/// Identity whose gradient is zero.
+Tensor stop_gradient(const Tensor& x);
+Tensor zeros_like(const Tensor& x);
+Tensor ones_like(const Tensor& x);
+/// One-hot encoding of integer indices along a new last axis (float32).
+Tensor one_hot(const Tensor& indices, int64_t num_classes);
+
+/// Shape that NumPy broadcasting gives two shapes; throws ValueError naming both.
+Shape broadcast_shapes(const Shape& a, const Shape& b);
+
+}  // namespace keras::ops

@@ -1,0 +1,53 @@
+// Neural-network ops (keras.ops.nn): activations, softmax, convolution, pooling, dropout.
+// Data is channels-last throughout, kernels in Keras's layout.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "keras/tensor/tensor.h"
+
+namespace keras::ops {
+
+/// Keras's general relu: max_value < 0 means none; values below `threshold` get
+/// negative_slope * (x - threshold).
+Tensor relu(const Tensor& x, double negative_slope = 0.0, double max_value = -1.0, double threshold = 0.0);
+Tensor relu6(const Tensor& x);
+Tensor leaky_relu(const Tensor& x, double negative_slope = 0.2);
+Tensor elu(const Tensor& x, double alpha = 1.0);
+Tensor selu(const Tensor& x);
+Tensor sigmoid(const Tensor& x);
+Tensor tanh(const Tensor& x);
+Tensor softplus(const Tensor& x);
+Tensor softsign(const Tensor& x);
+Tensor silu(const Tensor& x);
+Tensor gelu(const Tensor& x, bool approximate = true);
+Tensor hard_sigmoid(const Tensor& x);
+Tensor hard_silu(const Tensor& x);
+Tensor mish(const Tensor& x);
+Tensor log_sigmoid(const Tensor& x);
+Tensor softmax(const Tensor& x, int64_t axis = -1);
+Tensor log_softmax(const Tensor& x, int64_t axis = -1);
+
+/// N-d convolution (1 to 3 spatial dims). x: (batch, *spatial, channels); kernel:
+/// (*kernel_size, channels / groups, filters), groups = channels / kernel.dim(-2);
+/// bias: (filters,) or undefined. padding: "valid", "same" or "causal" (1-D only).
+Tensor conv(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
+            const std::string& padding, const std::vector<int64_t>& dilation_rate);
+
+/// Max / average pooling over the spatial dims of a channels-last tensor. "same"
+/// average pooling divides by the number of real (unpadded) cells, as Keras does.
+Tensor max_pool(const Tensor& x, const std::vector<int64_t>& pool_size, const std::vector<int64_t>& strides,
+                const std::string& padding);
+Tensor average_pool(const Tensor& x, const std::vector<int64_t>& pool_size, const std::vector<int64_t>& strides,
+                    const std::string& padding);
+
+/// Inverted dropout: zeroes each element with probability `rate` and scales the rest by
+/// 1 / (1 - rate). `noise_shape` (empty: x's shape) broadcasts the mask.
+Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, uint64_t seed);
+
+/// Output length of a window op along one axis (Keras's conv_output_length).
+int64_t window_output_length(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
+                             const std::string& padding);
+
+}  // namespace keras::ops

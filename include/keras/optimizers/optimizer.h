@@ -1,0 +1,139 @@
+// Optimizers (keras.optimizers). The base class does what every Keras optimizer does
+// around the update (gradient clipping, decoupled weight decay, the iteration count)
+// and keeps per-variable slots; subclasses write update_step with Keras's formulas.
+//
+//   model.compile(optimizers::Adam({.learning_rate = 1e-3}), "mse");
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "keras/tensor/tensor.h"
+#include "keras/variables/variable.h"
+
+namespace keras::optimizers {
+
+/// Arguments every Keras optimizer takes.
+struct OptimizerCommon {
+  double learning_rate = 0.001;
+  std::optional<double> weight_decay{};
+  std::optional<double> clipnorm{};
+  std::optional<double> clipvalue{};
+  std::optional<double> global_clipnorm{};
+  std::string name{};
+};
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+
+  /// One update of `variables` with `grads` (undefined gradients are skipped).
+  void apply_gradients(const TensorList& grads, const std::vector<Variable>& variables);
+
+  double learning_rate() const { return common_.learning_rate; }
+  void set_learning_rate(double lr) { common_.learning_rate = lr; }
+  int64_t iterations() const { return iterations_; }
+  const std::string& name() const { return common_.name; }
+  /// Number of optimizer state values (iterations, learning rate and every slot), as
+  /// Keras's summary counts "Optimizer params".
+  int64_t count_params() const;
+  bool built() const { return !slots_.empty(); }
+
+ protected:
+  Optimizer(OptimizerCommon common, std::string default_name);
+  /// Updates one variable in place.
+  virtual void update_step(const Tensor& grad, Variable& variable, float learning_rate) = 0;
+  /// The named slot of `variable` (zeros of its shape on first use).
+  Tensor slot(const Variable& variable, const std::string& name);
+
+  const OptimizerCommon& common() const { return common_; }
+
+ private:
+  OptimizerCommon common_;
+  int64_t iterations_ = 0;
+  std::unordered_map<const void*, std::vector<std::pair<std::string, Tensor>>> slots_;
+};
+
+struct SGDOptions {
+  double learning_rate = 0.01;
+  double momentum = 0.0;
+  bool nesterov = false;
+  std::optional<double> weight_decay{};
+  std::optional<double> clipnorm{};
+  std::optional<double> clipvalue{};
+  std::optional<double> global_clipnorm{};
+  std::string name = "SGD";
+};
+class SGD : public Optimizer {
+ public:
+  explicit SGD(SGDOptions o = {});
+ protected:
+  void update_step(const Tensor& grad, Variable& variable, float lr) override;
+ private:
+  SGDOptions o_;
+};
+
+struct AdamOptions {
+  double learning_rate = 0.001;
+  double beta_1 = 0.9;
+  double beta_2 = 0.999;
+  double epsilon = 1e-7;
+  bool amsgrad = false;
+  std::optional<double> weight_decay{};
+  std::optional<double> clipnorm{};
+  std::optional<double> clipvalue{};
+  std::optional<double> global_clipnorm{};
+  std::string name = "adam";
+};
+class Adam : public Optimizer {
+ public:
+  explicit Adam(AdamOptions o = {});
+ protected:
+  void update_step(const Tensor& grad, Variable& variable, float lr) override;
+ private:
+  AdamOptions o_;
+};
+
+struct RMSpropOptions {
+  double learning_rate = 0.001;
+  double rho = 0.9;
+  double momentum = 0.0;
+  double epsilon = 1e-7;
+  bool centered = false;
+  std::optional<double> weight_decay{};
+  std::optional<double> clipnorm{};
+  std::optional<double> clipvalue{};
+  std::optional<double> global_clipnorm{};
+  std::string name = "rmsprop";
+};
+class RMSprop : public Optimizer {
+ public:
+  explicit RMSprop(RMSpropOptions o = {});
+ protected:
+  void update_step(const Tensor& grad, Variable& variable, float lr) override;
+ private:
+  RMSpropOptions o_;
+};
+
+/// An optimizer by name ("adam", "sgd", "rmsprop", any case) with Keras's defaults.
+std::shared_ptr<Optimizer> get(const std::string& name);
+
+/// An optimizer by name or object, as compile() takes them.
+class OptimizerRef {
+ public:
+  OptimizerRef(const char* name) : ptr_(get(name)) {}          // NOLINT: implicit like Keras
+  OptimizerRef(const std::string& name) : ptr_(get(name)) {}   // NOLINT
+  template <class O>
+    requires std::derived_from<std::decay_t<O>, Optimizer>
+  OptimizerRef(O&& opt) : ptr_(std::make_shared<std::decay_t<O>>(std::forward<O>(opt))) {}  // NOLINT
+  OptimizerRef(std::shared_ptr<Optimizer> opt) : ptr_(std::move(opt)) {}  // NOLINT
+  const std::shared_ptr<Optimizer>& ptr() const { return ptr_; }
+
+ private:
+  std::shared_ptr<Optimizer> ptr_;
+};
+
+}  // namespace keras::optimizers

@@ -1,0 +1,38 @@
+// Element types. Keras's dtype names ("float32", "int32", ...) are the string forms.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace keras {
+
+enum class DType : uint8_t {
+  float32,
+  float16,   // storage only for now (mixed precision comes later)
+  bfloat16,  // storage only for now
+  float64,
+  int32,
+  int64,
+  uint8,
+  bool_,
+};
+
+/// Bytes per element.
+size_t dtype_size(DType dtype);
+/// Keras's name: "float32", "int64", "bool", ...
+std::string_view dtype_name(DType dtype);
+/// Inverse of dtype_name; throws ValueError naming the string for unknown names.
+DType dtype_from_name(std::string_view name);
+bool is_floating(DType dtype);
+
+template <class T> constexpr DType dtype_of();
+template <> constexpr DType dtype_of<float>() { return DType::float32; }
+template <> constexpr DType dtype_of<double>() { return DType::float64; }
+template <> constexpr DType dtype_of<int32_t>() { return DType::int32; }
+template <> constexpr DType dtype_of<int64_t>() { return DType::int64; }
+template <> constexpr DType dtype_of<uint8_t>() { return DType::uint8; }
+template <> constexpr DType dtype_of<bool>() { return DType::bool_; }
+
+}  // namespace keras

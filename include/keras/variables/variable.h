@@ -1,0 +1,46 @@
+// A weight: a named tensor that keeps its identity while its values change (keras.Variable).
+// Copies of a Variable share it. Trainable variables are gradient-tape leaves.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "keras/tensor/tensor.h"
+
+namespace keras {
+
+class Variable {
+ public:
+  Variable() = default;
+  Variable(const Tensor& initial_value, std::string name, bool trainable = true);
+
+  bool defined() const { return state_ != nullptr; }
+  /// The current value (shares memory with the variable; do not keep it across assign()).
+  const Tensor& value() const;
+  operator const Tensor&() const { return value(); }  // NOLINT: use a variable wherever a tensor goes
+
+  /// Copies `v` into the variable (shapes must match; dtype is converted).
+  void assign(const Tensor& v);
+
+  const std::string& name() const;
+  /// "layer_name/weight_name" once a layer owns it.
+  const std::string& path() const;
+  void set_path(std::string path);
+  bool trainable() const;
+  void set_trainable(bool trainable);
+  const Shape& shape() const { return value().shape(); }
+  DType dtype() const { return value().dtype(); }
+
+  bool operator==(const Variable& other) const { return state_ == other.state_; }
+  const void* id() const { return state_.get(); }
+
+ private:
+  struct State {
+    Tensor value;
+    std::string name, path;
+    bool trainable = true;
+  };
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace keras

@@ -1,0 +1,174 @@
+// The backward engine: a topological walk from the target's node, accumulating the
+// gradient of every tensor that flows into a recorded op.
+#include "keras/autograd/gradient_tape.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "keras/autograd/node.h"
+#include "keras/ops/core.h"
+#include "keras/ops/math.h"
+
+namespace keras::autograd {
+
+namespace {
+thread_local int g_recording = 0;  // > 0 while a GradientTape is alive and not paused
+
+void accumulate(Tensor& slot, const Tensor& grad) {
+  if (!grad.defined()) return;
+  slot = slot.defined() ? ops::add(slot, grad) : grad;
+}
+}  // namespace
+
+bool is_recording() { return g_recording > 0; }
+
+bool should_record(std::initializer_list<const Tensor*> inputs) {
+  if (g_recording <= 0) return false;
+  for (const Tensor* t : inputs)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+bool should_record(const TensorList& inputs) {
+  if (g_recording <= 0) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+void record(std::string name, const TensorList& inputs, const std::vector<Tensor*>& outputs, BackwardFn backward) {
+  auto node = std::make_shared<Node>();
+  node->name = std::move(name);
+  node->backward = std::move(backward);
+  node->inputs.reserve(inputs.size());
+  for (const Tensor& t : inputs) {
+    Node::Input in;
+    if (t.defined() && t.requires_grad()) {
+      in.needs_grad = true;
+      if (t.impl()->grad_fn) {
+        in.node = t.impl()->grad_fn;
+        in.output_nr = t.impl()->output_nr;
+      } else {
+        in.leaf = t.impl_ptr();
+      }
+    }
+    node->inputs.push_back(std::move(in));
+  }
+  uint32_t nr = 0;
+  for (Tensor* out : outputs) {
+    node->outputs.push_back({out->shape(), out->dtype(), out->device()});
+    out->impl()->requires_grad = true;
+    out->impl()->grad_fn = node;
+    out->impl()->output_nr = nr++;
+  }
+}
+
+GradientTape::GradientTape() { ++g_recording; }
+GradientTape::~GradientTape() { --g_recording; }
+
+void GradientTape::watch(Tensor& t) {
+  if (t.impl()->grad_fn) return;  // already tracked through its op
+  t.set_requires_grad(true);
+}
+
+TensorList GradientTape::gradient(const Tensor& target, const TensorList& sources, const Tensor& output_gradient) {
+  NoGradGuard pause;  // backward computations are not recorded themselves
+  TensorList result(sources.size());
+  if (!target.requires_grad()) return result;
+
+  Tensor seed = output_gradient;
+  if (!seed.defined()) {
+    seed = Tensor::ones(target.shape(), target.dtype(), target.device());
+  } else if (seed.shape() != target.shape()) {
+    throw ValueError(detail::cat("GradientTape.gradient: output_gradient shape ", seed.shape().to_string(),
+                                 " differs from target shape ", target.shape().to_string()));
+  }
+
+  // Which sources to report: leaves by impl, non-leaves by (node, output).
+  std::unordered_map<const detail::TensorImpl*, std::vector<size_t>> leaf_sources;
+  std::unordered_map<const Node*, std::vector<std::pair<uint32_t, size_t>>> node_sources;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const Tensor& s = sources[i];
+    if (!s.defined()) continue;
+    if (s.impl()->grad_fn)
+      node_sources[s.impl()->grad_fn.get()].push_back({s.impl()->output_nr, i});
+    else
+      leaf_sources[s.impl()].push_back(i);
+  }
+
+  const detail::TensorImpl* target_impl = target.impl();
+  if (!target_impl->grad_fn) {  // the target is a leaf itself
+    auto it = leaf_sources.find(target_impl);
+    if (it != leaf_sources.end())
+      for (size_t i : it->second) result[i] = seed;
+    return result;
+  }
+
+  // Count, for each node, how many recorded uses feed gradients into it.
+  Node* root = target_impl->grad_fn.get();
+  std::unordered_map<Node*, int> pending;
+  {
+    std::vector<Node*> stack{root};
+    std::unordered_set<Node*> seen{root};
+    while (!stack.empty()) {
+      Node* n = stack.back();
+      stack.pop_back();
+      for (auto& in : n->inputs) {
+        if (!in.node) continue;
+        ++pending[in.node.get()];
+        if (seen.insert(in.node.get()).second) stack.push_back(in.node.get());
+      }
+    }
+  }
+
+  std::unordered_map<Node*, TensorList> grads;
+  grads[root].resize(root->outputs.size());
+  grads[root][target_impl->output_nr] = seed;
+  std::unordered_map<const detail::TensorImpl*, Tensor> leaf_grads;
+
+  std::vector<Node*> ready{root};
+  while (!ready.empty()) {
+    Node* n = ready.back();
+    ready.pop_back();
+    TensorList g = std::move(grads[n]);
+    grads.erase(n);
+    g.resize(n->outputs.size());
+    for (size_t k = 0; k < g.size(); ++k)
+      if (!g[k].defined()) g[k] = Tensor::zeros(n->outputs[k].shape, n->outputs[k].dtype, n->outputs[k].device);
+
+    if (auto it = node_sources.find(n); it != node_sources.end())
+      for (auto [out_nr, i] : it->second) result[i] = g[out_nr];
+
+    std::vector<bool> needs(n->inputs.size());
+    for (size_t k = 0; k < needs.size(); ++k) needs[k] = n->inputs[k].needs_grad;
+    TensorList in_grads = n->backward(g, needs);
+    if (in_grads.size() != n->inputs.size())
+      throw RuntimeError(detail::cat("internal: backward of '", n->name, "' returned ", in_grads.size(),
+                                     " gradients for ", n->inputs.size(), " inputs"));
+
+    for (size_t k = 0; k < n->inputs.size(); ++k) {
+      auto& in = n->inputs[k];
+      if (!in.needs_grad) continue;
+      if (in.node) {
+        auto& slot = grads[in.node.get()];
+        slot.resize(in.node->outputs.size());
+        accumulate(slot[in.output_nr], in_grads[k]);
+        if (--pending[in.node.get()] == 0) ready.push_back(in.node.get());
+      } else if (in.leaf) {
+        accumulate(leaf_grads[in.leaf.get()], in_grads[k]);
+      }
+    }
+  }
+
+  for (auto& [impl, indices] : leaf_sources) {
+    auto it = leaf_grads.find(impl);
+    if (it == leaf_grads.end()) continue;
+    for (size_t i : indices) result[i] = it->second;
+  }
+  return result;
+}
+
+NoGradGuard::NoGradGuard() : saved_(g_recording) { g_recording = 0; }
+NoGradGuard::~NoGradGuard() { g_recording = saved_; }
+
+}  // namespace keras::autograd

@@ -1,0 +1,136 @@
+// The closed set of kernels every device backend implements. Ops (src/ops) do the shape
+// logic and autograd; a backend only computes, on tensors that are already allocated,
+// contiguous and on its device. CPU (oneDNN + plain loops) is always built; a CUDA
+// backend (cuBLAS/cuDNN) implements the same table.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "keras/tensor/tensor.h"
+
+namespace keras::backend {
+
+enum class UnaryOp {
+  neg, abs, square, sqrt, rsqrt, exp, log, reciprocal, sign,
+  relu,          // general Keras relu: alpha = negative_slope, beta = max_value (<0: none), gamma = threshold
+  sigmoid, tanh,
+  elu,           // alpha
+  selu, softplus, softsign, silu,
+  gelu,          // alpha != 0: tanh approximation
+  hard_sigmoid, hard_silu, mish,
+  clip,          // alpha = min, beta = max
+  log_sigmoid,
+};
+struct UnaryParams {
+  float alpha = 0.f, beta = 0.f, gamma = 0.f;
+};
+/// True when the derivative of `op` is computed from the op's output alone (so backward
+/// can run without keeping the input alive).
+bool unary_grad_uses_output(UnaryOp op);
+
+enum class BinaryOp { add, sub, mul, div, max, min, pow, eq, ne, lt, le, gt, ge };
+enum class ReduceOp { sum, max, min };
+
+/// Geometry of an N-d (1 to 3 spatial dims) channels-last convolution or pooling.
+struct WindowGeometry {
+  int spatial = 2;                       // number of spatial dims
+  int64_t batch = 0, in_channels = 0, out_channels = 0, groups = 1;
+  std::array<int64_t, 3> in{1, 1, 1}, out{1, 1, 1}, kernel{1, 1, 1};
+  std::array<int64_t, 3> stride{1, 1, 1}, dilation{1, 1, 1};  // dilation: Keras's (1 = dense)
+  std::array<int64_t, 3> pad_before{0, 0, 0}, pad_after{0, 0, 0};
+};
+
+enum class PoolKind { max, average };
+
+/// Opaque per-call state a kernel hands from forward to backward (e.g. max-pool argmax).
+struct Workspace {
+  virtual ~Workspace() = default;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Device device() const = 0;
+
+  // ---- memory
+  virtual void* allocate(size_t nbytes) = 0;
+  virtual void deallocate(void* ptr, size_t nbytes) = 0;
+  /// Copies src into dst (same byte size; either may be on the host).
+  virtual void copy(const Tensor& src, Tensor& dst) = 0;
+  virtual void fill(Tensor& dst, double value) = 0;
+  virtual void cast(const Tensor& src, Tensor& dst) = 0;
+
+  // ---- elementwise
+  virtual void unary(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& y) = 0;
+  /// dx = dy * f'(.); `x` or `y` may be undefined when the op does not need it.
+  virtual void unary_backward(UnaryOp op, const UnaryParams& p, const Tensor& x, const Tensor& y,
+                              const Tensor& dy, Tensor& dx) = 0;
+  /// out = a (op) b with NumPy broadcasting; out already has the broadcast shape.
+  virtual void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) = 0;
+
+  // ---- reductions, over the middle axis of x viewed as [outer, reduced, inner]
+  virtual void reduce(ReduceOp op, const Tensor& x, int64_t outer, int64_t reduced, int64_t inner,
+                      Tensor& out) = 0;
+  virtual void argmax(const Tensor& x, int64_t outer, int64_t reduced, int64_t inner, Tensor& out) = 0;
+
+  // ---- layout
+  virtual void transpose(const Tensor& x, const std::vector<int64_t>& perm, Tensor& out) = 0;
+  /// out[i, :] = x[index[i], :] with x viewed as [rows, row_size].
+  virtual void take_rows(const Tensor& x, const Tensor& index, Tensor& out) = 0;
+  /// out[index[i], :] += src[i, :]  (out is not cleared first).
+  virtual void scatter_add_rows(const Tensor& src, const Tensor& index, Tensor& out) = 0;
+  /// Copies x into out at offset `offset` along `axis` (out is bigger along that axis),
+  /// or, with `extract`, the reverse: out = the slab of x starting at offset.
+  virtual void copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) = 0;
+  virtual void one_hot(const Tensor& indices, int64_t depth, Tensor& out) = 0;
+
+  // ---- linear algebra: out[b] = op(a[b]) @ op(b[b]) (+ beta * out[b]); row-major.
+  // A batch stride of 0 broadcasts that operand.
+  virtual void matmul(const Tensor& a, const Tensor& b, Tensor& out, int64_t batch, int64_t m, int64_t n,
+                      int64_t k, bool trans_a, bool trans_b, int64_t a_batch_stride, int64_t b_batch_stride,
+                      float beta) = 0;
+
+  // ---- convolution (channels-last data, Keras kernel layout (*kernel, in/groups, out))
+  virtual void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
+                            Tensor& y) = 0;
+  virtual void conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) = 0;
+  /// dbias may be undefined (no bias).
+  virtual void conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
+                                     Tensor& dbias) = 0;
+
+  // ---- pooling (channels-last). `training` asks for a workspace that backward needs.
+  virtual std::shared_ptr<Workspace> pool_forward(PoolKind kind, const WindowGeometry& g, const Tensor& x,
+                                                  Tensor& y, bool training) = 0;
+  virtual void pool_backward(PoolKind kind, const WindowGeometry& g, const Tensor& dy, const Workspace* ws,
+                             Tensor& dx) = 0;
+
+  // ---- softmax over the middle axis of [outer, axis, inner]
+  virtual void softmax(const Tensor& x, int64_t outer, int64_t axis, int64_t inner, bool log, Tensor& y) = 0;
+  virtual void softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t axis, int64_t inner,
+                                bool log, Tensor& dx) = 0;
+
+  // ---- random numbers (counter-based: the same seed gives the same numbers on any thread count)
+  virtual void random_uniform(Tensor& out, double low, double high, uint64_t seed) = 0;
+  virtual void random_normal(Tensor& out, double mean, double stddev, uint64_t seed) = 0;
+  /// Normal draws beyond two standard deviations are redrawn (Keras's truncated_normal).
+  virtual void random_truncated_normal(Tensor& out, double mean, double stddev, uint64_t seed) = 0;
+  /// out = 0 with probability rate, else 1 / (1 - rate).
+  virtual void dropout_mask(Tensor& out, double rate, uint64_t seed) = 0;
+
+  // ---- fused optimizer updates, in place on float32 tensors of one shape
+  virtual void sgd_update(Tensor& var, const Tensor& grad, Tensor& momentum, float lr, float momentum_coef,
+                          bool nesterov) = 0;
+  virtual void adam_update(Tensor& var, const Tensor& grad, Tensor& m, Tensor& v, Tensor& v_hat, float alpha,
+                           float beta_1, float beta_2, float epsilon, bool amsgrad) = 0;
+  virtual void rmsprop_update(Tensor& var, const Tensor& grad, Tensor& velocity, Tensor& momentum,
+                              Tensor& average_grad, float lr, float rho, float momentum_coef, float epsilon,
+                              bool centered) = 0;
+};
+
+/// The backend that owns `device`'s memory; throws for devices this build lacks.
+Backend& backend_for(Device device);
+inline Backend& backend_for(const Tensor& t) { return backend_for(t.device()); }
+
+}  // namespace keras::backend

@@ -1,0 +1,26 @@
+// GEMM through oneDNN's sgemm (JIT, multi-threaded on the shared OpenMP pool).
+#include <dnnl.h>
+
+#include "backend/cpu/cpu_backend.h"
+
+namespace keras::backend::cpu {
+
+void CpuBackend::matmul(const Tensor& a, const Tensor& b, Tensor& out, int64_t batch, int64_t m, int64_t n, int64_t k,
+                        bool trans_a, bool trans_b, int64_t a_batch_stride, int64_t b_batch_stride, float beta) {
+  const float* pa = a.data<float>();
+  const float* pb = b.data<float>();
+  float* pc = out.data<float>();
+  const int64_t lda = trans_a ? m : k, ldb = trans_b ? k : n;
+  for (int64_t i = 0; i < batch; ++i) {
+    if (k == 0) {
+      for (int64_t j = 0; j < m * n; ++j) pc[i * m * n + j] *= beta;
+      continue;
+    }
+    const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, 1.0f,
+                                        pa + i * a_batch_stride, lda, pb + i * b_batch_stride, ldb, beta,
+                                        pc + i * m * n, n);
+    if (st != dnnl_success) throw RuntimeError(keras::detail::cat("oneDNN sgemm failed with status ", st));
+  }
+}
+
+}  // namespace keras::backend::cpu

@@ -1,0 +1,161 @@
+// Broadcasting binary ops. The shapes are first folded into as few dimensions as
+// possible (adjacent dims that broadcast the same way merge), so the common cases
+// (same shape, scalar, bias over the last axis) become one or two flat loops.
+#include <cmath>
+
+#include "backend/cpu/cpu_backend.h"
+
+namespace keras::backend::cpu {
+
+namespace {
+
+template <class T, class R>
+inline R apply(BinaryOp op, T a, T b) {
+  switch (op) {
+    case BinaryOp::add: return static_cast<R>(a + b);
+    case BinaryOp::sub: return static_cast<R>(a - b);
+    case BinaryOp::mul: return static_cast<R>(a * b);
+    case BinaryOp::div:
+      if constexpr (std::is_integral_v<T>) return static_cast<R>(b == 0 ? 0 : a / b);
+      else return static_cast<R>(a / b);
+    case BinaryOp::max: return static_cast<R>(a > b ? a : b);
+    case BinaryOp::min: return static_cast<R>(a < b ? a : b);
+    case BinaryOp::pow: return static_cast<R>(std::pow(a, b));
+    case BinaryOp::eq: return static_cast<R>(a == b);
+    case BinaryOp::ne: return static_cast<R>(a != b);
+    case BinaryOp::lt: return static_cast<R>(a < b);
+    case BinaryOp::le: return static_cast<R>(a <= b);
+    case BinaryOp::gt: return static_cast<R>(a > b);
+    case BinaryOp::ge: return static_cast<R>(a >= b);
+  }
+  return R{};
+}
+
+/// Output dims with per-operand strides (0 where broadcast), merged where possible.
+struct Folded {
+  std::vector<int64_t> dims, sa, sb;
+};
+
+Folded fold(const Shape& as, const Shape& bs, const Shape& os) {
+  const size_t r = os.size();
+  std::vector<int64_t> da(r, 1), db(r, 1);
+  for (size_t i = 0; i < as.size(); ++i) da[r - as.size() + i] = as[i];
+  for (size_t i = 0; i < bs.size(); ++i) db[r - bs.size() + i] = bs[i];
+  Folded f;
+  for (size_t i = 0; i < r; ++i) {
+    if (os[i] == 1) continue;  // size-1 output dims carry nothing
+    const bool ba = da[i] == 1, bb = db[i] == 1;
+    if (!f.dims.empty()) {
+      const bool pa = f.sa.back() == 0, pb = f.sb.back() == 0;
+      if (pa == ba && pb == bb) {  // same broadcast pattern: merge into the previous dim
+        f.dims.back() *= os[i];
+        continue;
+      }
+    }
+    f.dims.push_back(os[i]);
+    f.sa.push_back(ba ? 0 : 1);
+    f.sb.push_back(bb ? 0 : 1);
+  }
+  // Turn the 0/1 flags into element strides (row-major, over the folded dims).
+  int64_t ra = 1, rb = 1;
+  for (size_t i = f.dims.size(); i-- > 0;) {
+    if (f.sa[i]) { f.sa[i] = ra; ra *= f.dims[i]; }
+    if (f.sb[i]) { f.sb[i] = rb; rb *= f.dims[i]; }
+  }
+  if (f.dims.empty()) f.dims = {1}, f.sa = {0}, f.sb = {0};
+  return f;
+}
+
+template <class T, class R>
+void run(BinaryOp op, const T* a, const T* b, R* out, const Folded& f) {
+  const size_t nd = f.dims.size();
+  const int64_t inner = f.dims[nd - 1], ia = f.sa[nd - 1], ib = f.sb[nd - 1];
+  int64_t rows = 1;
+  for (size_t i = 0; i + 1 < nd; ++i) rows *= f.dims[i];
+  const int64_t total = rows * inner;
+
+  auto row = [&](int64_t r) {
+    int64_t oa = 0, ob = 0, rem = r;
+    for (size_t i = nd - 1; i-- > 0;) {
+      const int64_t idx = rem % f.dims[i];
+      rem /= f.dims[i];
+      oa += idx * f.sa[i];
+      ob += idx * f.sb[i];
+    }
+    const T* pa = a + oa;
+    const T* pb = b + ob;
+    R* po = out + r * inner;
+    if (ia == 1 && ib == 1) {
+      switch (op) {  // the common arithmetic, written out so it vectorises
+        case BinaryOp::add:
+#pragma omp simd
+          for (int64_t j = 0; j < inner; ++j) po[j] = static_cast<R>(pa[j] + pb[j]);
+          return;
+        case BinaryOp::mul:
+#pragma omp simd
+          for (int64_t j = 0; j < inner; ++j) po[j] = static_cast<R>(pa[j] * pb[j]);
+          return;
+        default:
+          for (int64_t j = 0; j < inner; ++j) po[j] = apply<T, R>(op, pa[j], pb[j]);
+          return;
+      }
+    } else if (ia == 1 && ib == 0) {
+      const T vb = *pb;
+      switch (op) {
+        case BinaryOp::add:
+#pragma omp simd
+          for (int64_t j = 0; j < inner; ++j) po[j] = static_cast<R>(pa[j] + vb);
+          return;
+        case BinaryOp::mul:
+#pragma omp simd
+          for (int64_t j = 0; j < inner; ++j) po[j] = static_cast<R>(pa[j] * vb);
+          return;
+        default:
+          for (int64_t j = 0; j < inner; ++j) po[j] = apply<T, R>(op, pa[j], vb);
+          return;
+      }
+    } else {
+      for (int64_t j = 0; j < inner; ++j) po[j] = apply<T, R>(op, pa[j * ia], pb[j * ib]);
+    }
+  };
+
+  if (total > kParallelThreshold && rows > 1) {
+#pragma omp parallel for
+    for (int64_t r = 0; r < rows; ++r) row(r);
+  } else if (total > kParallelThreshold && rows == 1) {
+    // One long row: split it.
+#pragma omp parallel for
+    for (int64_t j = 0; j < inner; ++j) out[j] = apply<T, R>(op, a[j * ia], b[j * ib]);
+  } else {
+    for (int64_t r = 0; r < rows; ++r) row(r);
+  }
+}
+
+template <class T>
+void dispatch(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
+  const Folded f = fold(a.shape(), b.shape(), out.shape());
+  if (out.size() == 0) return;
+  if (op >= BinaryOp::eq)
+    run<T, uint8_t>(op, static_cast<const T*>(a.raw_data()), static_cast<const T*>(b.raw_data()),
+                    static_cast<uint8_t*>(out.raw_data()), f);
+  else
+    run<T, T>(op, static_cast<const T*>(a.raw_data()), static_cast<const T*>(b.raw_data()),
+              static_cast<T*>(out.raw_data()), f);
+}
+
+}  // namespace
+
+void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
+  switch (a.dtype()) {
+    case DType::float32: return dispatch<float>(op, a, b, out);
+    case DType::float64: return dispatch<double>(op, a, b, out);
+    case DType::int32: return dispatch<int32_t>(op, a, b, out);
+    case DType::int64: return dispatch<int64_t>(op, a, b, out);
+    case DType::uint8:
+    case DType::bool_: return dispatch<uint8_t>(op, a, b, out);
+    default:
+      throw TypeError(keras::detail::cat("Binary ops do not support dtype ", dtype_name(a.dtype()), " yet"));
+  }
+}
+
+}  // namespace keras::backend::cpu

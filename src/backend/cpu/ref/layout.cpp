@@ -1,0 +1,130 @@
+// Data movement: transpose, row gather/scatter, slab copies (concatenate), one-hot.
+#include <cstring>
+
+#include "backend/cpu/cpu_backend.h"
+
+namespace keras::backend::cpu {
+
+namespace {
+
+template <class T>
+void transpose_typed(const T* x, T* out, const std::vector<int64_t>& in_dims, const std::vector<int64_t>& perm) {
+  const size_t r = perm.size();
+  std::vector<int64_t> in_strides(r, 1), out_dims(r), src_stride(r);
+  for (size_t i = r - 1; i-- > 0;) in_strides[i] = in_strides[i + 1] * in_dims[i + 1];
+  for (size_t i = 0; i < r; ++i) {
+    out_dims[i] = in_dims[static_cast<size_t>(perm[i])];
+    src_stride[i] = in_strides[static_cast<size_t>(perm[i])];
+  }
+  const int64_t inner = out_dims[r - 1], inner_stride = src_stride[r - 1];
+  int64_t rows = 1;
+  for (size_t i = 0; i + 1 < r; ++i) rows *= out_dims[i];
+#pragma omp parallel for if (rows * inner > kParallelThreshold)
+  for (int64_t row = 0; row < rows; ++row) {
+    int64_t off = 0, rem = row;
+    for (size_t i = r - 1; i-- > 0;) {
+      off += (rem % out_dims[i]) * src_stride[i];
+      rem /= out_dims[i];
+    }
+    T* o = out + row * inner;
+    const T* s = x + off;
+    for (int64_t j = 0; j < inner; ++j) o[j] = s[j * inner_stride];
+  }
+}
+
+template <class I>
+void check_index(const I* idx, int64_t n, int64_t rows, const char* op) {
+  for (int64_t i = 0; i < n; ++i)
+    if (idx[i] < 0 || idx[i] >= rows)
+      throw ValueError(keras::detail::cat(op, ": index ", static_cast<int64_t>(idx[i]), " is out of range [0, ", rows,
+                                          ")"));
+}
+
+template <class I>
+void take_rows_typed(const char* x, const I* idx, char* out, int64_t n, int64_t rows, size_t row_bytes) {
+  check_index(idx, n, rows, "take_rows");
+#pragma omp parallel for if (static_cast<int64_t>(row_bytes) * n > 4 * kParallelThreshold)
+  for (int64_t i = 0; i < n; ++i)
+    std::memcpy(out + static_cast<size_t>(i) * row_bytes, x + static_cast<size_t>(idx[i]) * row_bytes, row_bytes);
+}
+
+template <class I>
+void scatter_add_typed(const float* src, const I* idx, float* out, int64_t n, int64_t rows, int64_t row) {
+  check_index(idx, n, rows, "scatter_add_rows");
+  // Serial over i: two indices may name the same row.
+  for (int64_t i = 0; i < n; ++i) {
+    float* o = out + static_cast<int64_t>(idx[i]) * row;
+    const float* s = src + i * row;
+#pragma omp simd
+    for (int64_t j = 0; j < row; ++j) o[j] += s[j];
+  }
+}
+
+}  // namespace
+
+void CpuBackend::transpose(const Tensor& x, const std::vector<int64_t>& perm, Tensor& out) {
+  if (x.size() == 0) return;
+  if (perm.empty()) return copy(x, out);
+  switch (dtype_size(x.dtype())) {
+    case 1: return transpose_typed(static_cast<const uint8_t*>(x.raw_data()), static_cast<uint8_t*>(out.raw_data()), x.shape().dims(), perm);
+    case 2: return transpose_typed(static_cast<const uint16_t*>(x.raw_data()), static_cast<uint16_t*>(out.raw_data()), x.shape().dims(), perm);
+    case 4: return transpose_typed(static_cast<const uint32_t*>(x.raw_data()), static_cast<uint32_t*>(out.raw_data()), x.shape().dims(), perm);
+    case 8: return transpose_typed(static_cast<const uint64_t*>(x.raw_data()), static_cast<uint64_t*>(out.raw_data()), x.shape().dims(), perm);
+  }
+}
+
+void CpuBackend::take_rows(const Tensor& x, const Tensor& index, Tensor& out) {
+  const int64_t rows = x.dim(0), n = index.size();
+  const size_t row_bytes = rows ? x.nbytes() / static_cast<size_t>(rows) : 0;
+  const char* src = static_cast<const char*>(x.raw_data());
+  char* dst = static_cast<char*>(out.raw_data());
+  if (index.dtype() == DType::int64)
+    take_rows_typed(src, index.data<int64_t>(), dst, n, rows, row_bytes);
+  else
+    take_rows_typed(src, index.data<int32_t>(), dst, n, rows, row_bytes);
+}
+
+void CpuBackend::scatter_add_rows(const Tensor& src, const Tensor& index, Tensor& out) {
+  const int64_t rows = out.dim(0), n = index.size();
+  const int64_t row = rows ? out.size() / rows : 0;
+  if (index.dtype() == DType::int64)
+    scatter_add_typed(src.data<float>(), index.data<int64_t>(), out.data<float>(), n, rows, row);
+  else
+    scatter_add_typed(src.data<float>(), index.data<int32_t>(), out.data<float>(), n, rows, row);
+}
+
+void CpuBackend::copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) {
+  // The small tensor (x when inserting, out when extracting) is a slab of the big one.
+  const Tensor& small = extract ? out : x;
+  const Tensor& big = extract ? x : out;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= big.shape()[static_cast<size_t>(d)];
+  for (int64_t d = axis + 1; d < big.rank(); ++d) inner *= big.shape()[static_cast<size_t>(d)];
+  const size_t es = dtype_size(big.dtype());
+  const size_t small_row = static_cast<size_t>(small.shape()[static_cast<size_t>(axis)] * inner) * es;
+  const size_t big_row = static_cast<size_t>(big.shape()[static_cast<size_t>(axis)] * inner) * es;
+  const size_t off = static_cast<size_t>(offset * inner) * es;
+  char* pb = static_cast<char*>(big.raw_data());
+  char* ps = static_cast<char*>(small.raw_data());
+#pragma omp parallel for if (static_cast<int64_t>(small_row) * outer > 4 * kParallelThreshold)
+  for (int64_t o = 0; o < outer; ++o) {
+    char* b = pb + static_cast<size_t>(o) * big_row + off;
+    char* s = ps + static_cast<size_t>(o) * small_row;
+    if (extract) std::memcpy(s, b, small_row);
+    else std::memcpy(b, s, small_row);
+  }
+}
+
+void CpuBackend::one_hot(const Tensor& indices, int64_t depth, Tensor& out) {
+  fill(out, 0.0);
+  float* o = out.data<float>();
+  const int64_t n = indices.size();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t k = static_cast<int64_t>(keras::detail::read_as_double(
+        static_cast<const char*>(indices.raw_data()) + static_cast<size_t>(i) * dtype_size(indices.dtype()),
+        indices.dtype()));
+    if (k >= 0 && k < depth) o[i * depth + k] = 1.f;  // out-of-range rows stay zero, as in TensorFlow
+  }
+}
+
+}  // namespace keras::backend::cpu

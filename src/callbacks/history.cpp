@@ -1,0 +1,10 @@
+#include "keras/callbacks/callback.h"
+
+namespace keras::callbacks {
+
+void History::on_epoch_end(int e, const Logs& logs) {
+  epoch.push_back(e);
+  for (const auto& [k, v] : logs) history[k].push_back(v);
+}
+
+}  // namespace keras::callbacks

@@ -1,0 +1,134 @@
+#include "keras/initializers/initializers.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "keras/random/random.h"
+
+namespace keras::initializers {
+
+using keras::detail::cat;
+
+namespace {
+
+std::map<std::string, double> seed_config(std::optional<uint64_t> seed) {
+  if (!seed) return {};
+  return {{"seed", static_cast<double>(*seed)}};
+}
+
+/// "glorot_uniform" and "GlorotUniform" both become "glorotuniform".
+std::string canonical(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::pair<double, double> compute_fans(const Shape& shape) {
+  if (shape.rank() < 1) return {1.0, 1.0};
+  if (shape.rank() == 1) return {static_cast<double>(shape[0]), static_cast<double>(shape[0])};
+  if (shape.rank() == 2) return {static_cast<double>(shape[0]), static_cast<double>(shape[1])};
+  double receptive = 1;
+  for (int64_t i = 0; i < shape.rank() - 2; ++i) receptive *= static_cast<double>(shape[static_cast<size_t>(i)]);
+  return {static_cast<double>(shape.dim(-2)) * receptive, static_cast<double>(shape.dim(-1)) * receptive};
+}
+
+Initializer::Initializer(const char* name) : Initializer(std::string(name)) {}
+
+Initializer::Initializer(const std::string& name) {
+  const std::string c = canonical(name);
+  if (c == "glorotuniform") *this = GlorotUniform();
+  else if (c == "glorotnormal") *this = GlorotNormal();
+  else if (c == "heuniform") *this = HeUniform();
+  else if (c == "henormal") *this = HeNormal();
+  else if (c == "lecununiform") *this = LecunUniform();
+  else if (c == "lecunnormal") *this = LecunNormal();
+  else if (c == "zeros" || c == "zero") *this = Zeros();
+  else if (c == "ones" || c == "one") *this = Ones();
+  else if (c == "constant") *this = Constant();
+  else if (c == "randomnormal") *this = RandomNormal();
+  else if (c == "randomuniform") *this = RandomUniform();
+  else if (c == "truncatednormal") *this = TruncatedNormal();
+  else if (c == "variancescaling") *this = VarianceScaling();
+  else
+    throw ValueError(cat("Could not interpret initializer identifier: '", name,
+                         "'. Known: glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, "
+                         "lecun_normal, zeros, ones, constant, random_normal, random_uniform, truncated_normal, "
+                         "variance_scaling"));
+}
+
+Initializer::Initializer(std::string class_name, Fn fn, std::map<std::string, double> config)
+    : class_name_(std::move(class_name)), fn_(std::move(fn)), config_(std::move(config)) {}
+
+Tensor Initializer::operator()(const Shape& shape, DType dtype) const {
+  Tensor t = fn_(shape, dtype);
+  return t.dtype() == dtype ? t : t.astype(dtype);
+}
+
+Zeros::Zeros() : Initializer("Zeros", [](const Shape& s, DType d) { return Tensor::zeros(s, d); }) {}
+Ones::Ones() : Initializer("Ones", [](const Shape& s, DType d) { return Tensor::ones(s, d); }) {}
+Constant::Constant(double value)
+    : Initializer("Constant", [value](const Shape& s, DType d) { return Tensor::full(s, value, d); },
+                  {{"value", value}}) {}
+
+RandomNormal::RandomNormal(double mean, double stddev, std::optional<uint64_t> seed)
+    : Initializer("RandomNormal",
+                  [=](const Shape& s, DType) { return random::normal(s, mean, stddev, seed); },
+                  [&] { auto c = seed_config(seed); c["mean"] = mean; c["stddev"] = stddev; return c; }()) {}
+
+RandomUniform::RandomUniform(double minval, double maxval, std::optional<uint64_t> seed)
+    : Initializer("RandomUniform",
+                  [=](const Shape& s, DType) { return random::uniform(s, minval, maxval, seed); },
+                  [&] { auto c = seed_config(seed); c["minval"] = minval; c["maxval"] = maxval; return c; }()) {}
+
+TruncatedNormal::TruncatedNormal(double mean, double stddev, std::optional<uint64_t> seed)
+    : Initializer("TruncatedNormal",
+                  [=](const Shape& s, DType) { return random::truncated_normal(s, mean, stddev, seed); },
+                  [&] { auto c = seed_config(seed); c["mean"] = mean; c["stddev"] = stddev; return c; }()) {}
+
+namespace {
+Initializer::Fn variance_scaling_fn(double scale, const std::string& mode, const std::string& distribution,
+                                    std::optional<uint64_t> seed) {
+  if (scale <= 0) throw ValueError(cat("VarianceScaling: scale must be positive, got ", scale));
+  if (mode != "fan_in" && mode != "fan_out" && mode != "fan_avg")
+    throw ValueError(cat("VarianceScaling: invalid mode '", mode, "'. Expected fan_in, fan_out or fan_avg"));
+  if (distribution != "truncated_normal" && distribution != "untruncated_normal" && distribution != "normal" &&
+      distribution != "uniform")
+    throw ValueError(cat("VarianceScaling: invalid distribution '", distribution,
+                         "'. Expected truncated_normal, untruncated_normal or uniform"));
+  return [=](const Shape& shape, DType) {
+    auto [fan_in, fan_out] = compute_fans(shape);
+    const double n = mode == "fan_in" ? fan_in : mode == "fan_out" ? fan_out : (fan_in + fan_out) / 2.0;
+    const double s = scale / std::max(1.0, n);
+    if (distribution == "uniform") {
+      const double limit = std::sqrt(3.0 * s);
+      return random::uniform(shape, -limit, limit, seed);
+    }
+    if (distribution == "truncated_normal")  // constant: stddev of a unit normal truncated at +-2
+      return random::truncated_normal(shape, 0.0, std::sqrt(s) / 0.87962566103423978, seed);
+    return random::normal(shape, 0.0, std::sqrt(s), seed);
+  };
+}
+}  // namespace
+
+VarianceScaling::VarianceScaling(double scale, std::string mode, std::string distribution,
+                                 std::optional<uint64_t> seed)
+    : Initializer("VarianceScaling", variance_scaling_fn(scale, mode, distribution, seed),
+                  [&] { auto c = seed_config(seed); c["scale"] = scale; return c; }()) {}
+
+GlorotUniform::GlorotUniform(std::optional<uint64_t> seed)
+    : Initializer("GlorotUniform", variance_scaling_fn(1.0, "fan_avg", "uniform", seed), seed_config(seed)) {}
+GlorotNormal::GlorotNormal(std::optional<uint64_t> seed)
+    : Initializer("GlorotNormal", variance_scaling_fn(1.0, "fan_avg", "truncated_normal", seed), seed_config(seed)) {}
+HeUniform::HeUniform(std::optional<uint64_t> seed)
+    : Initializer("HeUniform", variance_scaling_fn(2.0, "fan_in", "uniform", seed), seed_config(seed)) {}
+HeNormal::HeNormal(std::optional<uint64_t> seed)
+    : Initializer("HeNormal", variance_scaling_fn(2.0, "fan_in", "truncated_normal", seed), seed_config(seed)) {}
+LecunUniform::LecunUniform(std::optional<uint64_t> seed)
+    : Initializer("LecunUniform", variance_scaling_fn(1.0, "fan_in", "uniform", seed), seed_config(seed)) {}
+LecunNormal::LecunNormal(std::optional<uint64_t> seed)
+    : Initializer("LecunNormal", variance_scaling_fn(1.0, "fan_in", "truncated_normal", seed), seed_config(seed)) {}
+
+}  // namespace keras::initializers

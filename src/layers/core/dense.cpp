@@ -1,0 +1,44 @@
+#include "keras/layers/core/dense.h"
+
+#include "keras/ops/math.h"
+
+namespace keras::layers {
+
+Dense::Dense(int64_t units, DenseOptions options)
+    : Layer("Dense", LayerArgs{options.input_shape, options.name, options.dtype, options.trainable}),
+      units_(units),
+      options_(std::move(options)) {
+  if (units <= 0)
+    fail(detail::cat("Received an invalid value for `units`, expected a positive integer. Received: units=", units));
+  input_spec_.min_ndim = 2;
+}
+
+Dense::Dense(int64_t units, activations::Activation activation, DenseOptions options)
+    : Dense(units, [&] {
+        options.activation = std::move(activation);
+        return std::move(options);
+      }()) {}
+
+void Dense::build(const Shape& input_shape) {
+  const int64_t input_dim = input_shape.dim(-1);
+  if (input_dim == kNone)
+    fail(detail::cat("The last dimension of the input to Dense must be known; received shape ",
+                     input_shape.to_string()));
+  kernel_ = add_weight("kernel", Shape{input_dim, units_}, options_.kernel_initializer);
+  if (options_.use_bias) bias_ = add_weight("bias", Shape{units_}, options_.bias_initializer);
+  input_spec_.axes = {{-1, input_dim}};
+}
+
+Tensor Dense::call(const Tensor& x, const CallContext&) {
+  Tensor y = ops::matmul(x, kernel_);
+  if (options_.use_bias) y = ops::add(y, bias_);
+  return options_.activation(y);
+}
+
+Shape Dense::compute_output_shape(const Shape& input_shape) {
+  Shape s = input_shape;
+  s[s.size() - 1] = units_;
+  return s;
+}
+
+}  // namespace keras::layers

@@ -1,0 +1,42 @@
+#include "keras/layers/core/input_layer.h"
+
+namespace keras::layers {
+
+using keras::detail::cat;
+
+InputLayer::InputLayer(InputLayerOptions o)
+    : Layer("InputLayer", LayerArgs{.input_shape = {}, .name = o.name, .dtype = DType::float32, .trainable = true}),
+      input_dtype_(o.dtype) {
+  if (o.batch_shape) {
+    if (o.shape || o.batch_size)
+      fail("InputLayer: give either batch_shape, or shape (and batch_size), not both");
+    batch_shape_ = *o.batch_shape;
+  } else if (o.shape) {
+    batch_shape_ = o.shape->with_batch(o.batch_size.value_or(kNone));
+  } else {
+    fail("InputLayer: a shape (or batch_shape) is required");
+  }
+  for (int64_t d : batch_shape_)
+    if (d < 0 && d != kNone) fail(cat("InputLayer: invalid shape ", batch_shape_.to_string()));
+  input_spec_.shape = batch_shape_;
+}
+
+Tensor InputLayer::call(const Tensor& x, const CallContext&) { return x; }
+Shape InputLayer::compute_output_shape(const Shape&) { return batch_shape_; }
+
+KerasTensor InputLayer::output() {
+  return KerasTensor{batch_shape_, input_dtype_, shared_from_this(), 0, 0};
+}
+
+}  // namespace keras::layers
+
+namespace keras {
+
+layers::KerasTensor Input(const Shape& shape, InputOptions options) {
+  auto layer = std::make_shared<layers::InputLayer>(layers::InputLayerOptions{
+      .shape = shape, .batch_size = options.batch_size, .batch_shape = {}, .dtype = options.dtype,
+      .name = options.name});
+  return layer->output();
+}
+
+}  // namespace keras

@@ -1,0 +1,212 @@
+#include "keras/layers/layer.h"
+
+#include <map>
+#include <mutex>
+#include <regex>
+
+#include "keras/ops/core.h"
+
+namespace keras::layers {
+
+using keras::detail::cat;
+
+// ---- names
+
+namespace {
+std::mutex g_names_mutex;
+std::map<std::string, int> g_name_counts;
+}  // namespace
+
+std::string to_snake_case(const std::string& name) {
+  static const std::regex first("(.)([A-Z][a-z0-9]+)"), second("([a-z])([A-Z])");
+  std::string s = std::regex_replace(name, first, "$1_$2");
+  s = std::regex_replace(s, second, "$1_$2");
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string unique_name(const std::string& prefix) {
+  std::lock_guard<std::mutex> lock(g_names_mutex);
+  const int n = g_name_counts[prefix]++;
+  return n == 0 ? prefix : prefix + "_" + std::to_string(n);
+}
+
+void reset_names() {
+  std::lock_guard<std::mutex> lock(g_names_mutex);
+  g_name_counts.clear();
+}
+
+// ---- input spec
+
+void assert_input_compatibility(const InputSpec& spec, const Shape& shape, const std::string& layer_name,
+                                size_t input_index) {
+  const std::string head = cat("Input ", input_index, " of layer \"", layer_name, "\" is incompatible with the layer: ");
+  const int64_t r = shape.rank();
+  if (spec.ndim && r != *spec.ndim)
+    throw ValueError(cat(head, "expected ndim=", *spec.ndim, ", found ndim=", r, ". Full shape received: ",
+                         shape.to_string()));
+  if (spec.min_ndim && r < *spec.min_ndim)
+    throw ValueError(cat(head, "expected min_ndim=", *spec.min_ndim, ", found ndim=", r, ". Full shape received: ",
+                         shape.to_string()));
+  if (spec.max_ndim && r > *spec.max_ndim)
+    throw ValueError(cat(head, "expected max_ndim=", *spec.max_ndim, ", found ndim=", r, ". Full shape received: ",
+                         shape.to_string()));
+  for (const auto& [axis, value] : spec.axes) {
+    const int64_t a = axis < 0 ? axis + r : axis;
+    if (a < 0 || a >= r || (shape[static_cast<size_t>(a)] != value && shape[static_cast<size_t>(a)] != kNone))
+      throw ValueError(cat(head, "expected axis ", axis, " of input shape to have value ", value,
+                           ", but received input with shape ", shape.to_string()));
+  }
+  if (spec.shape) {
+    bool ok = spec.shape->rank() == r;
+    for (int64_t i = 0; ok && i < r; ++i) {
+      const int64_t want = (*spec.shape)[static_cast<size_t>(i)], got = shape[static_cast<size_t>(i)];
+      if (want != kNone && got != kNone && want != got) ok = false;
+    }
+    if (!ok)
+      throw ValueError(cat(head, "expected shape=", spec.shape->to_string(), ", found shape=", shape.to_string()));
+  }
+}
+
+// ---- Layer
+
+Layer::Layer(std::string class_name, const LayerArgs& args)
+    : class_name_(std::move(class_name)),
+      name_(args.name.empty() ? unique_name(to_snake_case(class_name_)) : args.name),
+      dtype_(args.dtype.value_or(DType::float32)),
+      trainable_(args.trainable),
+      declared_input_shape_(args.input_shape) {
+  if (!is_floating(dtype_) && class_name_ != "InputLayer")
+    throw ValueError(cat("Layer \"", name_, "\": dtype must be a floating type, got ", dtype_name(dtype_)));
+  if (declared_input_shape_)
+    for (int64_t d : *declared_input_shape_)
+      if (d < 0 && d != kNone)
+        throw ValueError(cat("Layer \"", name_, "\": invalid input_shape ", declared_input_shape_->to_string()));
+}
+
+void Layer::fail(const std::string& message) const {
+  throw ValueError(cat(message, " (layer \"", name_, "\" of type ", class_name_, ")"));
+}
+
+void Layer::set_trainable(bool trainable) {
+  trainable_ = trainable;
+  for (auto& w : weights_) w.set_trainable(trainable);
+  for (auto& l : sublayers_) l->set_trainable(trainable);
+}
+
+void Layer::check_inputs(const std::vector<Shape>& shapes) const {
+  for (size_t i = 0; i < shapes.size(); ++i) assert_input_compatibility(input_spec_, shapes[i], name_, i);
+}
+
+void Layer::build_for(const std::vector<Shape>& input_shapes) {
+  check_inputs(input_shapes);
+  if (!built_) {
+    build(input_shapes);
+    built_ = true;
+    check_inputs(input_shapes);  // build may have tightened the spec (e.g. Dense's input dim)
+  }
+}
+
+TensorList Layer::operator()(const TensorList& xs, bool training) {
+  std::vector<Shape> shapes;
+  TensorList inputs;
+  for (const Tensor& x : xs) {
+    // Keras autocasts floating inputs to the layer's dtype.
+    inputs.push_back(is_floating(x.dtype()) && x.dtype() != dtype_ ? ops::cast(x, dtype_) : x);
+    Shape s = x.shape();
+    if (s.rank() > 0) s[0] = kNone;  // weights never depend on the batch size
+    shapes.push_back(s);
+  }
+  build_for(shapes);
+  return call(inputs, CallContext{training});
+}
+
+Tensor Layer::operator()(const Tensor& x, bool training) {
+  TensorList out = (*this)(TensorList{x}, training);
+  if (out.size() != 1)
+    throw ValueError(cat("Layer \"", name_, "\" returns ", out.size(), " tensors; call it with a list"));
+  return out[0];
+}
+
+void Layer::build(const std::vector<Shape>& input_shapes) {
+  if (input_shapes.size() != 1)
+    throw ValueError(cat("Layer \"", name_, "\" expects one input, but it received ", input_shapes.size()));
+  build(input_shapes[0]);
+}
+
+void Layer::build(const Shape&) {}
+
+TensorList Layer::call(const TensorList& inputs, const CallContext& ctx) {
+  if (inputs.size() != 1)
+    throw ValueError(cat("Layer \"", name_, "\" expects one input, but it received ", inputs.size()));
+  return {call(inputs[0], ctx)};
+}
+
+Tensor Layer::call(const Tensor&, const CallContext&) {
+  throw RuntimeError(cat("Layer \"", name_, "\" (", class_name_, ") does not implement call()"));
+}
+
+std::vector<Shape> Layer::compute_output_shape(const std::vector<Shape>& input_shapes) {
+  if (input_shapes.size() != 1)
+    throw ValueError(cat("Layer \"", name_, "\" expects one input, but it received ", input_shapes.size()));
+  return {compute_output_shape(input_shapes[0])};
+}
+
+Shape Layer::compute_output_shape(const Shape& input_shape) { return input_shape; }
+
+Variable Layer::add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
+                           bool trainable) {
+  Variable v(initializer(shape, dtype_), name, trainable && trainable_);
+  v.set_path(name_ + "/" + name);
+  weights_.push_back(v);
+  return v;
+}
+
+void Layer::track_layer(std::shared_ptr<Layer> layer) { sublayers_.push_back(std::move(layer)); }
+
+std::vector<Variable> Layer::weights() const {
+  std::vector<Variable> out = weights_;
+  for (const auto& l : sublayers_)
+    for (const auto& w : l->weights()) out.push_back(w);
+  return out;
+}
+
+std::vector<Variable> Layer::trainable_weights() const {
+  std::vector<Variable> out;
+  for (const auto& w : weights())
+    if (w.trainable()) out.push_back(w);
+  return out;
+}
+
+std::vector<Variable> Layer::non_trainable_weights() const {
+  std::vector<Variable> out;
+  for (const auto& w : weights())
+    if (!w.trainable()) out.push_back(w);
+  return out;
+}
+
+std::vector<Tensor> Layer::get_weights() const {
+  std::vector<Tensor> out;
+  for (const auto& w : weights()) out.push_back(w.value().detach().clone());
+  return out;
+}
+
+void Layer::set_weights(const std::vector<Tensor>& values) {
+  const auto ws = weights();
+  if (values.size() != ws.size())
+    throw ValueError(cat("You called `set_weights(weights)` on layer \"", name_, "\" with a weight list of length ",
+                         values.size(), ", but the layer was expecting ", ws.size(), " weights."));
+  for (size_t i = 0; i < ws.size(); ++i)
+    if (values[i].shape() != ws[i].shape())
+      throw ValueError(cat("Layer ", name_, " weight shape ", ws[i].shape().to_string(),
+                           " is not compatible with provided weight shape ", values[i].shape().to_string(), "."));
+  for (size_t i = 0; i < ws.size(); ++i) Variable(ws[i]).assign(values[i]);
+}
+
+int64_t Layer::count_params() const {
+  int64_t n = 0;
+  for (const auto& w : weights()) n += w.shape().num_elements();
+  return n;
+}
+
+}  // namespace keras::layers

@@ -1,0 +1,49 @@
+#include "keras/layers/pooling/base_pooling.h"
+
+#include "keras/ops/nn.h"
+
+namespace keras::layers {
+
+using keras::detail::cat;
+
+BasePooling::BasePooling(std::string class_name, PoolingConfig c, const LayerArgs& args)
+    : Layer(std::move(class_name), args), config_(std::move(c)) {
+  if (config_.strides.empty()) config_.strides = config_.pool_size;
+  for (int64_t v : config_.pool_size)
+    if (v <= 0) fail(cat("The `pool_size` argument must be positive integers. Received pool_size=",
+                         Shape(config_.pool_size).to_string()));
+  for (int64_t v : config_.strides)
+    if (v <= 0) fail(cat("The `strides` argument must be positive integers. Received strides=",
+                         Shape(config_.strides).to_string()));
+  if (config_.padding != "valid" && config_.padding != "same")
+    fail(cat("Invalid value for argument `padding`: \"", config_.padding, "\". Expected \"valid\" or \"same\""));
+  if (config_.data_format != "channels_last")
+    fail("Only data_format=\"channels_last\" is supported; got \"" + config_.data_format + "\"");
+  input_spec_.ndim = config_.rank + 2;
+}
+
+Tensor BasePooling::call(const Tensor& x, const CallContext&) {
+  return config_.max ? ops::max_pool(x, config_.pool_size, config_.strides, config_.padding)
+                     : ops::average_pool(x, config_.pool_size, config_.strides, config_.padding);
+}
+
+Shape BasePooling::compute_output_shape(const Shape& s) {
+  Shape out{s[0]};
+  for (int i = 0; i < config_.rank; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    const int64_t in = s[u + 1];
+    if (in == kNone) {
+      out.push_back(kNone);
+      continue;
+    }
+    const int64_t len = ops::window_output_length(in, config_.pool_size[u], config_.strides[u], 1, config_.padding);
+    if (len <= 0)
+      fail(cat("Computed output size would be zero for input shape ", s.to_string(), " with pool_size=",
+               Shape(config_.pool_size).to_string(), " and padding=\"", config_.padding, "\""));
+    out.push_back(len);
+  }
+  out.push_back(s.back());
+  return out;
+}
+
+}  // namespace keras::layers

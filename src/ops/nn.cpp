@@ -1,0 +1,235 @@
+// Neural-network ops: activations, softmax, convolution, pooling, dropout.
+#include "keras/ops/nn.h"
+
+#include <cmath>
+
+#include "keras/ops/core.h"
+#include "keras/ops/math.h"
+#include "ops/ops_internal.h"
+
+namespace keras::ops {
+
+namespace detail {
+Tensor unary_op(backend::UnaryOp op, const Tensor& x, const char* name, backend::UnaryParams p = {});
+}
+
+using autograd::record;
+using autograd::should_record;
+using backend::UnaryOp;
+using keras::detail::cat;
+
+// ---- activations
+
+Tensor relu(const Tensor& x, double negative_slope, double max_value, double threshold) {
+  return detail::unary_op(UnaryOp::relu, x, "relu",
+                          {static_cast<float>(negative_slope), static_cast<float>(max_value),
+                           static_cast<float>(threshold)});
+}
+Tensor relu6(const Tensor& x) { return relu(x, 0.0, 6.0, 0.0); }
+Tensor leaky_relu(const Tensor& x, double negative_slope) { return relu(x, negative_slope, -1.0, 0.0); }
+Tensor elu(const Tensor& x, double alpha) {
+  return detail::unary_op(UnaryOp::elu, x, "elu", {static_cast<float>(alpha), 0.f, 0.f});
+}
+Tensor selu(const Tensor& x) { return detail::unary_op(UnaryOp::selu, x, "selu"); }
+Tensor sigmoid(const Tensor& x) { return detail::unary_op(UnaryOp::sigmoid, x, "sigmoid"); }
+Tensor tanh(const Tensor& x) { return detail::unary_op(UnaryOp::tanh, x, "tanh"); }
+Tensor softplus(const Tensor& x) { return detail::unary_op(UnaryOp::softplus, x, "softplus"); }
+Tensor softsign(const Tensor& x) { return detail::unary_op(UnaryOp::softsign, x, "softsign"); }
+Tensor silu(const Tensor& x) { return detail::unary_op(UnaryOp::silu, x, "silu"); }
+Tensor gelu(const Tensor& x, bool approximate) {
+  return detail::unary_op(UnaryOp::gelu, x, "gelu", {approximate ? 1.f : 0.f, 0.f, 0.f});
+}
+Tensor hard_sigmoid(const Tensor& x) { return detail::unary_op(UnaryOp::hard_sigmoid, x, "hard_sigmoid"); }
+Tensor hard_silu(const Tensor& x) { return detail::unary_op(UnaryOp::hard_silu, x, "hard_silu"); }
+Tensor mish(const Tensor& x) { return detail::unary_op(UnaryOp::mish, x, "mish"); }
+Tensor log_sigmoid(const Tensor& x) { return detail::unary_op(UnaryOp::log_sigmoid, x, "log_sigmoid"); }
+
+namespace {
+Tensor softmax_impl(const Tensor& x, int64_t axis, bool log, const char* name) {
+  detail::require_float32(x, name);
+  if (x.rank() == 0) throw ValueError(cat(name, ": cannot apply to a scalar"));
+  axis = normalize_axis(axis, x.rank(), "softmax axis");
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < x.rank(); ++d)
+    if (d < axis) outer *= x.shape()[static_cast<size_t>(d)];
+    else if (d > axis) inner *= x.shape()[static_cast<size_t>(d)];
+  const int64_t c = x.shape()[static_cast<size_t>(axis)];
+  Tensor y = detail::empty_like(x);
+  backend::backend_for(x).softmax(x, outer, c, inner, log, y);
+  if (should_record({&x}))
+    record(name, {x}, {&y}, [y = y.detach(), outer, c, inner, log](const TensorList& g, const std::vector<bool>&) {
+      Tensor dx = detail::empty_like(g[0]);
+      backend::backend_for(g[0]).softmax_backward(y, g[0], outer, c, inner, log, dx);
+      return TensorList{dx};
+    });
+  return y;
+}
+}  // namespace
+
+Tensor softmax(const Tensor& x, int64_t axis) { return softmax_impl(x, axis, false, "softmax"); }
+Tensor log_softmax(const Tensor& x, int64_t axis) { return softmax_impl(x, axis, true, "log_softmax"); }
+
+// ---- windows: convolution and pooling
+
+int64_t window_output_length(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
+                             const std::string& padding) {
+  const int64_t effective = (kernel - 1) * dilation + 1;
+  if (padding == "valid") return input >= effective ? (input - effective) / stride + 1 : 0;
+  if (padding == "same" || padding == "causal") return (input + stride - 1) / stride;
+  throw ValueError(cat("Invalid padding: '", padding, "'. Expected one of \"valid\", \"same\", \"causal\""));
+}
+
+namespace {
+
+/// Fills spatial sizes, output sizes and padding of a window op on channels-last x.
+void fill_window(backend::WindowGeometry& g, const Tensor& x, const std::vector<int64_t>& kernel,
+                 const std::vector<int64_t>& strides, const std::vector<int64_t>& dilation, const std::string& padding,
+                 const char* op) {
+  const int spatial = static_cast<int>(x.rank()) - 2;
+  if (spatial < 1 || spatial > 3)
+    throw ValueError(cat(op, ": expected an input of rank 3 to 5 (batch, spatial..., channels), got shape ",
+                         x.shape().to_string()));
+  auto check = [&](const std::vector<int64_t>& v, const char* what) {
+    if (static_cast<int>(v.size()) != spatial)
+      throw ValueError(cat(op, ": ", what, " has ", v.size(), " values for ", spatial, " spatial dimensions (input shape ",
+                           x.shape().to_string(), ")"));
+    for (int64_t e : v)
+      if (e <= 0) throw ValueError(cat(op, ": ", what, " values must be positive"));
+  };
+  check(kernel, "kernel size");
+  check(strides, "strides");
+  check(dilation, "dilation_rate");
+  if (padding == "causal" && spatial != 1) throw ValueError(cat(op, ": causal padding is only for 1-D inputs"));
+  g.spatial = spatial;
+  g.batch = x.dim(0);
+  g.in_channels = x.dim(-1);
+  for (int i = 0; i < spatial; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    g.in[u] = x.shape()[u + 1];
+    g.kernel[u] = kernel[u];
+    g.stride[u] = strides[u];
+    g.dilation[u] = dilation[u];
+    g.out[u] = window_output_length(g.in[u], kernel[u], strides[u], dilation[u], padding);
+    if (g.out[u] <= 0)
+      throw ValueError(cat(op, ": the window (size ", kernel[u], ", dilation ", dilation[u],
+                           ") is larger than the input along spatial axis ", i, "; input shape ", x.shape().to_string(),
+                           " gives an empty output with padding=\"", padding, "\""));
+    const int64_t effective = (kernel[u] - 1) * dilation[u] + 1;
+    if (padding == "same") {
+      const int64_t total = std::max<int64_t>((g.out[u] - 1) * strides[u] + effective - g.in[u], 0);
+      g.pad_before[u] = total / 2;  // TensorFlow puts the odd cell after
+      g.pad_after[u] = total - total / 2;
+    } else if (padding == "causal") {
+      g.pad_before[u] = effective - 1;
+      g.pad_after[u] = 0;
+    }
+  }
+}
+
+Shape window_output_shape(const backend::WindowGeometry& g, int64_t channels) {
+  Shape s{g.batch};
+  for (int i = 0; i < g.spatial; ++i) s.push_back(g.out[static_cast<size_t>(i)]);
+  s.push_back(channels);
+  return s;
+}
+
+}  // namespace
+
+Tensor conv(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
+            const std::string& padding, const std::vector<int64_t>& dilation_rate) {
+  detail::require_float32(x, "conv");
+  detail::require_float32(kernel, "conv");
+  if (kernel.rank() != x.rank())
+    throw ValueError(cat("conv: kernel of shape ", kernel.shape().to_string(), " does not fit input of shape ",
+                         x.shape().to_string(), " (kernel rank must equal input rank)"));
+  const int64_t in_per_group = kernel.dim(-2), filters = kernel.dim(-1), channels = x.dim(-1);
+  if (in_per_group <= 0 || channels % in_per_group != 0)
+    throw ValueError(cat("conv: input channels (", channels, ", shape ", x.shape().to_string(),
+                         ") are not a multiple of the kernel's input channels (", in_per_group, ", kernel shape ",
+                         kernel.shape().to_string(), ")"));
+  const int64_t groups = channels / in_per_group;
+  if (filters % groups != 0)
+    throw ValueError(cat("conv: filters (", filters, ") must be divisible by groups (", groups, ")"));
+  if (bias.defined() && (bias.rank() != 1 || bias.dim(0) != filters))
+    throw ValueError(cat("conv: bias of shape ", bias.shape().to_string(), " does not match ", filters, " filters"));
+
+  backend::WindowGeometry g;
+  std::vector<int64_t> ksize(kernel.shape().begin(), kernel.shape().end() - 2);
+  fill_window(g, x, ksize, strides, dilation_rate, padding, "conv");
+  g.out_channels = filters;
+  g.groups = groups;
+
+  Tensor y = detail::empty_like(x, window_output_shape(g, filters), DType::float32);
+  auto& be = backend::backend_for(x);
+  be.conv_forward(g, x, kernel, bias, y);
+
+  if (should_record({&x, &kernel, &bias}))
+    record("conv", {x, kernel, bias}, {&y},
+           [g, x = x.detach(), kernel = kernel.detach(), has_bias = bias.defined()](const TensorList& grads,
+                                                                                  const std::vector<bool>& n) {
+             TensorList out(3);
+             auto& be = backend::backend_for(grads[0]);
+             if (n[0]) {
+               out[0] = detail::empty_like(x);
+               be.conv_backward_data(g, grads[0], kernel, out[0]);
+             }
+             if (n[1] || (has_bias && n[2])) {
+               Tensor dk = detail::empty_like(kernel);
+               Tensor db = has_bias ? Tensor::empty(Shape{g.out_channels}, DType::float32, x.device()) : Tensor();
+               be.conv_backward_weights(g, x, grads[0], dk, db);
+               if (n[1]) out[1] = dk;
+               if (has_bias && n[2]) out[2] = db;
+             }
+             return out;
+           });
+  return y;
+}
+
+namespace {
+Tensor pool(backend::PoolKind kind, const Tensor& x, const std::vector<int64_t>& pool_size,
+            const std::vector<int64_t>& strides, const std::string& padding, const char* name) {
+  detail::require_float32(x, name);
+  if (padding != "valid" && padding != "same")
+    throw ValueError(cat(name, ": padding must be \"valid\" or \"same\", got \"", padding, "\""));
+  backend::WindowGeometry g;
+  fill_window(g, x, pool_size, strides, std::vector<int64_t>(pool_size.size(), 1), padding, name);
+  g.out_channels = g.in_channels;
+  Tensor y = detail::empty_like(x, window_output_shape(g, g.in_channels), DType::float32);
+  const bool rec = should_record({&x});
+  auto ws = backend::backend_for(x).pool_forward(kind, g, x, y, rec);
+  if (rec)
+    record(name, {x}, {&y}, [kind, g, ws, xs = x.shape()](const TensorList& grads, const std::vector<bool>&) {
+      Tensor dx = Tensor::empty(xs, DType::float32, grads[0].device());
+      backend::backend_for(grads[0]).pool_backward(kind, g, grads[0], ws.get(), dx);
+      return TensorList{dx};
+    });
+  return y;
+}
+}  // namespace
+
+Tensor max_pool(const Tensor& x, const std::vector<int64_t>& pool_size, const std::vector<int64_t>& strides,
+                const std::string& padding) {
+  return pool(backend::PoolKind::max, x, pool_size, strides, padding, "max_pool");
+}
+
+Tensor average_pool(const Tensor& x, const std::vector<int64_t>& pool_size, const std::vector<int64_t>& strides,
+                    const std::string& padding) {
+  return pool(backend::PoolKind::average, x, pool_size, strides, padding, "average_pool");
+}
+
+// ---- dropout
+
+Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, uint64_t seed) {
+  if (!(rate >= 0.0 && rate < 1.0))
+    throw ValueError(cat("dropout: rate must be in [0, 1), got ", rate));
+  if (rate == 0.0) return x;
+  Shape ns = noise_shape.empty() ? x.shape() : noise_shape;
+  for (size_t i = 0; i < ns.size(); ++i)
+    if (ns[i] < 0 && i < x.shape().size()) ns[i] = x.shape()[i];  // None in noise_shape means "as the input"
+  broadcast_shapes(ns, x.shape());  // throws with both shapes if incompatible
+  Tensor mask = Tensor::empty(ns, x.dtype(), x.device());
+  backend::backend_for(x).dropout_mask(mask, rate, seed);
+  return multiply(x, mask);
+}
+
+}  // namespace keras::ops

@@ -1,0 +1,26 @@
+// Helpers shared by the op implementations (not part of the public API).
+#pragma once
+
+#include "backend/backend.h"
+#include "keras/autograd/gradient_tape.h"
+#include "keras/autograd/node.h"
+#include "keras/tensor/tensor.h"
+
+namespace keras::ops::detail {
+
+/// A new, uninitialised tensor on x's device.
+inline Tensor empty_like(const Tensor& x, const Shape& shape, DType dtype) {
+  return Tensor::empty(shape, dtype, x.device());
+}
+inline Tensor empty_like(const Tensor& x) { return Tensor::empty(x.shape(), x.dtype(), x.device()); }
+
+/// Sums `grad` down to `shape` (undoing NumPy broadcasting).
+Tensor sum_to_shape(const Tensor& grad, const Shape& shape);
+
+/// Throws TypeError unless x is float32 (the dtype kernels are written for so far).
+void require_float32(const Tensor& x, const char* op);
+
+/// Sorted, de-duplicated, non-negative axes (empty input = all axes).
+std::vector<int64_t> normalize_axes(std::vector<int64_t> axes, int64_t rank, const char* op);
+
+}  // namespace keras::ops::detail

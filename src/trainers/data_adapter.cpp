@@ -1,0 +1,62 @@
+#include "trainers/data_adapter.h"
+
+#include <cmath>
+#include <numeric>
+
+#include "keras/ops/core.h"
+#include "keras/random/random.h"
+
+namespace keras::trainers {
+
+using keras::detail::cat;
+
+int64_t check_cardinality(const Tensor& x, const Tensor* y) {
+  if (!x.defined()) throw ValueError("Expected input data `x`, got an undefined tensor");
+  if (x.rank() == 0) throw ValueError(cat("Input data `x` must have a batch dimension; got shape ", x.shape().to_string()));
+  const int64_t n = x.dim(0);
+  if (y && y->defined()) {
+    if (y->rank() == 0) throw ValueError(cat("Target data `y` must have a batch dimension; got shape ", y->shape().to_string()));
+    if (y->dim(0) != n)
+      throw ValueError(cat("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples. "
+                           "'x' sizes: ", n, " 'y' sizes: ", y->dim(0)));
+  }
+  return n;
+}
+
+std::pair<std::pair<Tensor, Tensor>, std::pair<Tensor, Tensor>> train_validation_split(const Tensor& x, const Tensor& y,
+                                                                                      double fraction) {
+  if (!(fraction > 0.0 && fraction < 1.0))
+    throw ValueError(cat("`validation_split` must be between 0 and 1, received: ", fraction));
+  const int64_t n = x.dim(0);
+  const auto split_at = static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - fraction)));
+  if (split_at == 0 || split_at == n)
+    throw ValueError(cat("Training data contains ", n, " samples, which is not sufficient to split it into a "
+                         "validation and training set as specified by `validation_split=", fraction,
+                         "`. Either provide more data, or a different value for the `validation_split` argument."));
+  return {{x.slice(0, split_at), y.slice(0, split_at)}, {x.slice(split_at, n), y.slice(split_at, n)}};
+}
+
+BatchIterator::BatchIterator(int64_t n, int64_t batch_size, bool shuffle)
+    : n_(n), batch_size_(batch_size), num_batches_((n + batch_size - 1) / batch_size) {
+  if (batch_size <= 0) throw ValueError(cat("batch_size must be a positive integer, got ", batch_size));
+  if (shuffle && n > 1) {
+    std::vector<int64_t> p(static_cast<size_t>(n));
+    std::iota(p.begin(), p.end(), 0);
+    // Fisher-Yates with the library's seeded generator, so runs repeat.
+    uint64_t s = random::next_seed();
+    for (int64_t i = n - 1; i > 0; --i) {
+      s = s * 6364136223846793005ull + 1442695040888963407ull;
+      const auto j = static_cast<int64_t>((s >> 33) % static_cast<uint64_t>(i + 1));
+      std::swap(p[static_cast<size_t>(i)], p[static_cast<size_t>(j)]);
+    }
+    order_ = Tensor::from_vector(p);
+  }
+}
+
+Tensor BatchIterator::batch(const Tensor& t, int64_t i) const {
+  const int64_t begin = i * batch_size_, end = std::min(n_, begin + batch_size_);
+  if (!order_.defined()) return t.slice(begin, end);
+  return ops::take_rows(t, order_.slice(begin, end));
+}
+
+}  // namespace keras::trainers

@@ -1,0 +1,40 @@
+#include "keras/variables/variable.h"
+
+#include "backend/backend.h"
+
+namespace keras {
+
+Variable::Variable(const Tensor& initial_value, std::string name, bool trainable) : state_(std::make_shared<State>()) {
+  state_->value = initial_value.detach().clone();
+  state_->name = std::move(name);
+  state_->path = state_->name;
+  state_->trainable = trainable;
+  if (trainable && is_floating(state_->value.dtype())) state_->value.set_requires_grad(true);
+}
+
+const Tensor& Variable::value() const {
+  if (!state_) throw RuntimeError("Use of an undefined Variable");
+  return state_->value;
+}
+
+void Variable::assign(const Tensor& v) {
+  Tensor& cur = state_->value;
+  if (v.shape() != cur.shape())
+    throw ValueError(detail::cat("Variable '", state_->path, "' has shape ", cur.shape().to_string(),
+                                 "; cannot assign a value of shape ", v.shape().to_string()));
+  Tensor src = v.dtype() == cur.dtype() ? v : v.detach().astype(cur.dtype());
+  if (src.device() != cur.device()) src = src.to(cur.device());
+  backend::backend_for(cur).copy(src, cur);
+}
+
+const std::string& Variable::name() const { return state_->name; }
+const std::string& Variable::path() const { return state_->path; }
+void Variable::set_path(std::string path) { state_->path = std::move(path); }
+bool Variable::trainable() const { return state_->trainable; }
+
+void Variable::set_trainable(bool trainable) {
+  state_->trainable = trainable;
+  if (is_floating(state_->value.dtype())) state_->value.set_requires_grad(trainable);
+}
+
+}  // namespace keras
