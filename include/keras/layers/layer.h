@@ -14,6 +14,7 @@
 
 #include "keras/initializers/initializers.h"
 #include "keras/layers/input_spec.h"
+#include "keras/layers/keras_tensor.h"
 #include "keras/tensor/tensor.h"
 #include "keras/variables/variable.h"
 
@@ -116,6 +117,8 @@ class LayerHandle {
   template <class L>
     requires std::derived_from<L, Layer>
   LayerHandle(std::shared_ptr<L> layer) : ptr_(std::move(layer)) {}  // NOLINT
+  /// keras::Input(...) in a layer list stands for its InputLayer.
+  LayerHandle(const KerasTensor& input) : ptr_(input.layer) {}  // NOLINT
 
   Layer* operator->() const { return ptr_.get(); }
   Layer& operator*() const { return *ptr_; }

@@ -1,0 +1,126 @@
+#include "test_utils.h"
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace keras::testing {
+
+std::string data_dir() { return KERAS_TEST_DATA_DIR; }
+
+KerasCase load_case(const std::string& name) {
+  KerasCase c;
+  c.name = name;
+  const std::string dir = data_dir() + "/keras_cases/" + name;
+  std::ifstream meta_file(dir + "/meta.json");
+  if (!meta_file) throw std::runtime_error("missing case " + dir);
+  const auto meta = nlohmann::json::parse(meta_file);
+  c.atol = meta.at("atol").get<double>();
+  c.rtol = meta.at("rtol").get<double>();
+  for (int i = 0;; ++i) {
+    const std::string p = dir + "/input_" + std::to_string(i) + ".npy";
+    if (!std::ifstream(p)) break;
+    c.inputs.push_back(load_npy(p));
+  }
+  for (int i = 0;; ++i) {
+    const std::string p = dir + "/output_" + std::to_string(i) + ".npy";
+    if (!std::ifstream(p)) break;
+    c.outputs.push_back(load_npy(p));
+  }
+  std::ifstream wf(dir + "/weights.json");
+  const auto wj = nlohmann::json::parse(wf);
+  for (const auto& layer : wj.at("layers")) {
+    std::vector<Tensor> ws;
+    for (const auto& w : layer.at("weights")) ws.push_back(load_npy(dir + "/" + w.at("file").get<std::string>()));
+    c.layer_weights.emplace_back(layer.at("name").get<std::string>(), ws);
+  }
+  return c;
+}
+
+void expect_allclose(const Tensor& got, const Tensor& expected, double atol, double rtol, const std::string& what) {
+  ASSERT_EQ(got.shape(), expected.shape()) << what << ": shape " << got.shape().to_string() << " vs expected "
+                                           << expected.shape().to_string();
+  const auto g = got.to_vector<double>(), e = expected.to_vector<double>();
+  int bad = 0;
+  for (size_t i = 0; i < g.size(); ++i) {
+    const bool ok = std::fabs(g[i] - e[i]) <= atol + rtol * std::fabs(e[i]);
+    if (!ok && ++bad <= 5)
+      ADD_FAILURE() << what << ": element " << i << " is " << g[i] << ", expected " << e[i] << " (atol " << atol
+                    << ", rtol " << rtol << ")";
+  }
+  EXPECT_EQ(bad, 0) << what << ": " << bad << " of " << g.size() << " elements differ";
+}
+
+Tensor random_tensor(const Shape& shape, uint64_t seed, double low, double high, bool away_from_zero) {
+  Tensor t = random::uniform(shape, low, high, seed);
+  if (away_from_zero) {
+    float* p = t.data<float>();
+    for (int64_t i = 0; i < t.size(); ++i)
+      if (std::fabs(p[i]) < 0.05f) p[i] = p[i] < 0 ? p[i] - 0.1f : p[i] + 0.1f;
+  }
+  return t;
+}
+
+Tensor distinct_tensor(const Shape& shape, uint64_t seed) {
+  const int64_t n = shape.num_elements();
+  std::vector<float> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = 0.02f * static_cast<float>(i - n / 2);
+  uint64_t s = seed * 2654435761ull + 1;
+  for (int64_t i = n - 1; i > 0; --i) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    std::swap(v[static_cast<size_t>(i)], v[static_cast<size_t>((s >> 33) % static_cast<uint64_t>(i + 1))]);
+  }
+  return Tensor::from_vector(v, shape);
+}
+
+void check_gradients(const std::function<Tensor(const TensorList&)>& f, TensorList inputs, double eps, double atol,
+                     double rtol) {
+  // Analytic: d/dx sum(f(x) * w).
+  Tensor w;
+  TensorList analytic;
+  {
+    autograd::GradientTape tape;
+    for (auto& x : inputs)
+      if (x.requires_grad()) tape.watch(x);
+    Tensor y = f(inputs);
+    w = random_tensor(y.shape(), 4242, -1.0, 1.0);
+    analytic = tape.gradient(y, inputs, w);
+  }
+  const auto wv = w.to_vector<double>();
+  auto objective = [&]() {
+    Tensor y = f(inputs);
+    const auto yv = y.to_vector<double>();
+    double s = 0;
+    for (size_t i = 0; i < yv.size(); ++i) s += yv[i] * wv[i];
+    return s;
+  };
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (!inputs[k].requires_grad()) continue;
+    ASSERT_TRUE(analytic[k].defined()) << "no gradient for input " << k;
+    ASSERT_EQ(analytic[k].shape(), inputs[k].shape()) << "gradient shape for input " << k;
+    const auto a = analytic[k].to_vector<double>();
+    float* p = inputs[k].data<float>();
+    int bad = 0;
+    for (int64_t i = 0; i < inputs[k].size(); ++i) {
+      const float saved = p[i];
+      p[i] = saved + static_cast<float>(eps);
+      const double up = objective();
+      p[i] = saved - static_cast<float>(eps);
+      const double down = objective();
+      p[i] = saved;
+      const double numeric = (up - down) / (2 * eps);
+      if (std::fabs(numeric - a[static_cast<size_t>(i)]) > atol + rtol * std::fabs(numeric) && ++bad <= 5)
+        ADD_FAILURE() << "input " << k << " element " << i << ": tape gradient " << a[static_cast<size_t>(i)]
+                      << ", finite difference " << numeric;
+    }
+    EXPECT_EQ(bad, 0) << "input " << k << ": " << bad << " of " << inputs[k].size() << " gradient entries differ";
+  }
+}
+
+void set_case_weights(models::Model& model, const KerasCase& c) {
+  const auto layers = model.layers();
+  ASSERT_EQ(layers.size(), c.layer_weights.size()) << "layer count differs from the case's weights.json";
+  for (size_t i = 0; i < layers.size(); ++i) layers[i]->set_weights(c.layer_weights[i].second);
+}
+
+}  // namespace keras::testing
