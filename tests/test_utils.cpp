@@ -117,6 +117,14 @@ void check_gradients(const std::function<Tensor(const TensorList&)>& f, TensorLi
   }
 }
 
+void check_layer_gradients(layers::Layer& layer, Tensor x, bool training, double atol, double rtol) {
+  x.set_requires_grad(true);
+  layer(x, training);  // build
+  TensorList inputs{x};
+  for (const auto& w : layer.trainable_weights()) inputs.push_back(w.value());
+  check_gradients([&](const TensorList& in) { return layer(in[0], training); }, inputs, 1e-3, atol, rtol);
+}
+
 void set_case_weights(models::Model& model, const KerasCase& c) {
   const auto layers = model.layers();
   ASSERT_EQ(layers.size(), c.layer_weights.size()) << "layer count differs from the case's weights.json";

@@ -43,6 +43,22 @@ Tensor distinct_tensor(const Shape& shape, uint64_t seed);
 void check_gradients(const std::function<Tensor(const TensorList&)>& f, TensorList inputs, double eps = 1e-3,
                      double atol = 2e-3, double rtol = 2e-2);
 
+/// check_gradients for a layer: with respect to its input and every trainable weight.
+void check_layer_gradients(layers::Layer& layer, Tensor x, bool training = false, double atol = 2e-3,
+                           double rtol = 2e-2);
+
+/// Runs `fn` and expects a keras exception of type E whose message contains every part.
+template <class E, class Fn>
+void expect_error(Fn&& fn, const std::vector<std::string>& parts) {
+  try {
+    fn();
+    ADD_FAILURE() << "expected an exception";
+  } catch (const E& e) {
+    const std::string msg = e.what();
+    for (const auto& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "message \"" << msg << "\" lacks \"" << p << "\"";
+  }
+}
+
 /// Sets each layer's weights of `model` from the case's weights (in layer order).
 void set_case_weights(models::Model& model, const KerasCase& c);
 

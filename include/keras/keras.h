@@ -33,6 +33,7 @@
 #include "keras/random/random.h"
 #include "keras/tensor/npy.h"
 #include "keras/tensor/tensor.h"
+#include "keras/utils/file_utils.h"
 #include "keras/utils/progbar.h"
 #include "keras/utils/utils.h"
 #include "keras/variables/variable.h"

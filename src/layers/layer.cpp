@@ -108,16 +108,22 @@ void Layer::build_for(const std::vector<Shape>& input_shapes) {
 }
 
 TensorList Layer::operator()(const TensorList& xs, bool training) {
-  std::vector<Shape> shapes;
+  std::vector<Shape> shapes, symbolic;
   TensorList inputs;
   for (const Tensor& x : xs) {
     // Keras autocasts floating inputs to the layer's dtype.
     inputs.push_back(is_floating(x.dtype()) && x.dtype() != dtype_ ? ops::cast(x, dtype_) : x);
+    shapes.push_back(x.shape());
     Shape s = x.shape();
     if (s.rank() > 0) s[0] = kNone;  // weights never depend on the batch size
-    shapes.push_back(s);
+    symbolic.push_back(s);
   }
-  build_for(shapes);
+  check_inputs(shapes);
+  if (!built_) {
+    build(symbolic);
+    built_ = true;
+    check_inputs(shapes);  // build may have tightened the spec (e.g. Dense's input dim)
+  }
   return call(inputs, CallContext{training});
 }
 

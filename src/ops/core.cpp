@@ -58,15 +58,24 @@ Tensor view_of(const Tensor& x, const Shape& shape, size_t extra_offset_bytes = 
 }
 }  // namespace
 
+namespace {
+/// "(4, -1)": a requested shape, where -1 means "infer" rather than None.
+std::string requested(const Shape& s) {
+  std::string out = "(";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.size() == 1 ? ",)" : ")");
+}
+}  // namespace
+
 Tensor reshape(const Tensor& x, const Shape& shape) {
   Shape target = shape;
   int64_t known = 1, infer = -1;
   for (size_t i = 0; i < target.size(); ++i) {
     if (target[i] == -1) {
-      if (infer >= 0) throw ValueError(cat("reshape: can only infer one dimension, got ", shape.to_string()));
+      if (infer >= 0) throw ValueError(cat("reshape: can only infer one dimension, got ", requested(shape)));
       infer = static_cast<int64_t>(i);
     } else if (target[i] < 0) {
-      throw ValueError(cat("reshape: invalid dimension in ", shape.to_string()));
+      throw ValueError(cat("reshape: invalid dimension in ", requested(shape)));
     } else {
       known *= target[i];
     }
@@ -75,12 +84,12 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   if (infer >= 0) {
     if (known == 0 || n % known != 0)
       throw ValueError(cat("Cannot reshape a tensor of shape ", x.shape().to_string(), " into shape ",
-                           shape.to_string()));
+                           requested(shape)));
     target[static_cast<size_t>(infer)] = n / known;
   }
   if (target.num_elements() != n)
     throw ValueError(cat("Cannot reshape a tensor of shape ", x.shape().to_string(), " (", n, " elements) into shape ",
-                         shape.to_string()));
+                         requested(shape)));
   Tensor out = view_of(x, target);
   if (should_record({&x}))
     record("reshape", {x}, {&out}, [xs = x.shape()](const TensorList& g, const std::vector<bool>&) {
