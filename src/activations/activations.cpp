@@ -54,7 +54,7 @@ Activation::Activation(const std::string& name) {
   fn_ = it->second;
 }
 
-Activation::Activation(std::string name, Fn fn) : name_(std::move(name)), fn_(std::move(fn)) {}
+Activation::Activation(std::string name, Fn fn) : name_(std::move(name)), fn_(std::move(fn)), builtin_(false) {}
 
 std::vector<std::string> names() {
   std::vector<std::string> out{"linear"};

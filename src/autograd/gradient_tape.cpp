@@ -2,6 +2,11 @@
 // gradient of every tensor that flows into a recorded op.
 #include "keras/autograd/gradient_tape.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -13,6 +18,33 @@ namespace keras::autograd {
 
 namespace {
 thread_local int g_recording = 0;  // > 0 while a GradientTape is alive and not paused
+
+/// KERAS_PROFILE_BACKWARD=1 prints, at exit, the time spent in each op's backward.
+class BackwardProfile {
+ public:
+  static BackwardProfile* get() {
+    static BackwardProfile* p = std::getenv("KERAS_PROFILE_BACKWARD") ? new BackwardProfile() : nullptr;
+    return p;
+  }
+  void add(const std::string& name, double seconds) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& e = totals_[name];
+    e.first += seconds;
+    ++e.second;
+  }
+  ~BackwardProfile() = default;
+
+ private:
+  BackwardProfile() {
+    std::atexit([] {
+      for (const auto& [name, e] : get()->totals_)
+        std::fprintf(stderr, "backward %-16s %10.3f ms total %8ld calls %8.4f ms/call\n", name.c_str(), e.first * 1e3,
+                     e.second, e.first * 1e3 / static_cast<double>(e.second));
+    });
+  }
+  std::mutex mutex_;
+  std::map<std::string, std::pair<double, long>> totals_;
+};
 
 void accumulate(Tensor& slot, const Tensor& grad) {
   if (!grad.defined()) return;
@@ -141,7 +173,10 @@ TensorList GradientTape::gradient(const Tensor& target, const TensorList& source
 
     std::vector<bool> needs(n->inputs.size());
     for (size_t k = 0; k < needs.size(); ++k) needs[k] = n->inputs[k].needs_grad;
+    auto* profile = BackwardProfile::get();
+    const auto t0 = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     TensorList in_grads = n->backward(g, needs);
+    if (profile) profile->add(n->name, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     if (in_grads.size() != n->inputs.size())
       throw RuntimeError(detail::cat("internal: backward of '", n->name, "' returned ", in_grads.size(),
                                      " gradients for ", n->inputs.size(), " inputs"));

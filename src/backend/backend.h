@@ -93,8 +93,9 @@ class Backend {
                       float beta) = 0;
 
   // ---- convolution (channels-last data, Keras kernel layout (*kernel, in/groups, out))
+  /// `fuse_relu` applies relu to the output in the same pass (oneDNN post-op).
   virtual void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                            Tensor& y) = 0;
+                            Tensor& y, bool fuse_relu) = 0;
   virtual void conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) = 0;
   /// dbias may be undefined (no bias).
   virtual void conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,

@@ -135,8 +135,9 @@ Shape window_output_shape(const backend::WindowGeometry& g, int64_t channels) {
 
 }  // namespace
 
-Tensor conv(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
-            const std::string& padding, const std::vector<int64_t>& dilation_rate) {
+namespace {
+Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
+                 const std::string& padding, const std::vector<int64_t>& dilation_rate, bool relu) {
   detail::require_float32(x, "conv");
   detail::require_float32(kernel, "conv");
   if (kernel.rank() != x.rank())
@@ -161,14 +162,21 @@ Tensor conv(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std
 
   Tensor y = detail::empty_like(x, window_output_shape(g, filters), DType::float32);
   auto& be = backend::backend_for(x);
-  be.conv_forward(g, x, kernel, bias, y);
+  be.conv_forward(g, x, kernel, bias, y, relu);
 
   if (should_record({&x, &kernel, &bias}))
-    record("conv", {x, kernel, bias}, {&y},
-           [g, x = x.detach(), kernel = kernel.detach(), has_bias = bias.defined()](const TensorList& grads,
-                                                                                  const std::vector<bool>& n) {
+    record(relu ? "conv_relu" : "conv", {x, kernel, bias}, {&y},
+           [g, x = x.detach(), kernel = kernel.detach(), has_bias = bias.defined(),
+            y_relu = relu ? y.detach() : Tensor()](const TensorList& grads_in, const std::vector<bool>& n) {
              TensorList out(3);
-             auto& be = backend::backend_for(grads[0]);
+             auto& be = backend::backend_for(grads_in[0]);
+             TensorList grads = grads_in;
+             if (y_relu.defined()) {
+               // relu'(pre) is 1 exactly where the output is positive.
+               Tensor g_pre = detail::empty_like(grads[0]);
+               be.unary_backward(backend::UnaryOp::relu, {0.f, -1.f, 0.f}, y_relu, Tensor(), grads[0], g_pre);
+               grads[0] = g_pre;
+             }
              if (n[0]) {
                out[0] = detail::empty_like(x);
                be.conv_backward_data(g, grads[0], kernel, out[0]);
@@ -184,6 +192,19 @@ Tensor conv(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std
            });
   return y;
 }
+}  // namespace
+
+Tensor conv(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
+            const std::string& padding, const std::vector<int64_t>& dilation_rate) {
+  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, false);
+}
+
+namespace detail {
+Tensor conv_relu(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
+                 const std::string& padding, const std::vector<int64_t>& dilation_rate) {
+  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, true);
+}
+}  // namespace detail
 
 namespace {
 Tensor pool(backend::PoolKind kind, const Tensor& x, const std::vector<int64_t>& pool_size,

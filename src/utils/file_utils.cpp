@@ -16,7 +16,11 @@ void write_file_atomically(const std::string& path, const std::function<void(std
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (!fs::is_directory(dir)) throw IOError(detail::cat("Cannot save to ", path, ": directory ", dir.string(), " does not exist"));
-  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()))).string();
+  std::string tmp_name = ".";
+  tmp_name += target.filename().string();
+  tmp_name += ".tmp.";
+  tmp_name += std::to_string(::getpid());
+  const std::string tmp = (dir / tmp_name).string();
   try {
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -1,4 +1,5 @@
 // Every differentiable op's gradient against central finite differences.
+#include "ops/fused.h"
 #include "test_utils.h"
 
 namespace keras {
@@ -157,6 +158,15 @@ TEST(Gradcheck, Convolution) {
         },
         in);
   }
+}
+
+TEST(Gradcheck, FusedConvRelu) {
+  TensorList in{leaf({2, 5, 5, 2}, 250), leaf({3, 3, 2, 4}, 251, -0.5, 0.5), leaf({4}, 252)};
+  // Same numbers as conv followed by relu, forward and backward.
+  testing::expect_allclose(ops::detail::conv_relu(in[0], in[1], in[2], {1, 1}, "same", {1, 1}),
+                           ops::relu(ops::conv(in[0], in[1], in[2], {1, 1}, "same", {1, 1})), 1e-6, 1e-6, "conv_relu");
+  check_gradients(
+      [](const TensorList& x) { return ops::detail::conv_relu(x[0], x[1], x[2], {1, 1}, "same", {1, 1}); }, in);
 }
 
 TEST(Gradcheck, Pooling) {

@@ -26,10 +26,13 @@ class Activation {
   Tensor operator()(const Tensor& x) const { return fn_ ? fn_(x) : x; }
   const std::string& name() const { return name_; }
   bool is_linear() const { return !fn_; }
+  /// True for the library's own function of that name (not a custom one named alike).
+  bool is_builtin(const std::string& name) const { return builtin_ && name_ == name; }
 
  private:
   std::string name_ = "linear";
   Fn fn_;
+  bool builtin_ = true;
 };
 
 /// Every name Activation accepts.

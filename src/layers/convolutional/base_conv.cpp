@@ -1,6 +1,7 @@
 #include "keras/layers/convolutional/base_conv.h"
 
 #include "keras/ops/nn.h"
+#include "ops/fused.h"
 
 namespace keras::layers {
 
@@ -58,6 +59,9 @@ void BaseConv::build(const Shape& input_shape) {
 }
 
 Tensor BaseConv::call(const Tensor& x, const CallContext&) {
+  const Tensor bias = config_.use_bias ? bias_.value() : Tensor();
+  if (config_.activation.is_builtin("relu"))  // fast path: relu fused into the convolution
+    return ops::detail::conv_relu(x, kernel_, bias, config_.strides, config_.padding, config_.dilation_rate);
   Tensor y = ops::conv(x, kernel_, config_.use_bias ? bias_.value() : Tensor(), config_.strides, config_.padding,
                        config_.dilation_rate);
   return config_.activation(y);

@@ -34,6 +34,7 @@ dnnl::memory::desc any_weights_md(const WindowGeometry& g) {
 struct ConvEntry {
   WindowGeometry g;
   bool has_bias = false;
+  bool relu = false;  // relu post-op on the forward output
   dnnl::memory::desc src_md, dst_md, bias_md, user_w_md;
   dims strides, dilates, pad_l, pad_r;
 
@@ -47,7 +48,7 @@ struct ConvEntry {
   dnnl::convolution_backward_weights bwd_w;
   std::mutex mutex;
 
-  explicit ConvEntry(const WindowGeometry& geo, bool bias) : g(geo), has_bias(bias) {
+  ConvEntry(const WindowGeometry& geo, bool bias, bool fuse_relu) : g(geo), has_bias(bias), relu(fuse_relu) {
     src_md = dnnl::memory::desc(data_dims(g, g.in_channels, false), dt::f32, channels_last_tag(g.spatial));
     dst_md = dnnl::memory::desc(data_dims(g, g.out_channels, true), dt::f32, channels_last_tag(g.spatial));
     bias_md = has_bias ? dnnl::memory::desc({g.out_channels}, dt::f32, tag::x) : dnnl::memory::desc();
@@ -71,7 +72,13 @@ struct ConvEntry {
 
   void ensure_fwd() {
     if (fwd_ready) return;
-    fwd_pd = dnnl::convolution_forward::primitive_desc(fwd_desc(dnnl::prop_kind::forward_inference), engine());
+    dnnl::primitive_attr attr;
+    if (relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+      attr.set_post_ops(ops);
+    }
+    fwd_pd = dnnl::convolution_forward::primitive_desc(fwd_desc(dnnl::prop_kind::forward_inference), attr, engine());
     fwd = dnnl::convolution_forward(fwd_pd);
     fwd_ready = true;
   }
@@ -108,9 +115,9 @@ PrimitiveCache<ConvEntry>& cache() {
   return c;
 }
 
-std::shared_ptr<ConvEntry> entry_for(const WindowGeometry& g, bool has_bias) {
-  return cache().get(geometry_key(g) + (has_bias ? "|b" : "|n"),
-                     [&] { return std::make_shared<ConvEntry>(g, has_bias); });
+std::shared_ptr<ConvEntry> entry_for(const WindowGeometry& g, bool has_bias, bool relu = false) {
+  return cache().get(geometry_key(g) + (has_bias ? "|b" : "|n") + (relu ? "r" : ""),
+                     [&] { return std::make_shared<ConvEntry>(g, has_bias, relu); });
 }
 
 /// The Keras-layout kernel as a oneDNN memory in the layout `want` (reordered into a
@@ -127,8 +134,8 @@ dnnl::memory weights_in(const ConvEntry& e, const Tensor& kernel, const dnnl::me
 }  // namespace
 
 void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                              Tensor& y) {
-  auto e = entry_for(g, bias.defined());
+                              Tensor& y, bool fuse_relu) {
+  auto e = entry_for(g, bias.defined(), fuse_relu);
   std::lock_guard<std::mutex> lock(e->mutex);
   e->ensure_fwd();
   Tensor scratch;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build needs (and, with --bench, what the benchmarks
+# compare against). As root it runs apt-get; otherwise it prints the exact command.
+set -euo pipefail
+
+packages=(g++ cmake ninja-build libdnnl-dev zlib1g-dev libgtest-dev nlohmann-json3-dev dataset-fashion-mnist)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3 python3-torch python3-numpy libopenblas0-openmp)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+  echo "Missing packages: ${missing[*]}" >&2
+  echo "Install them with:  sudo sh -c '$cmd'" >&2
+  exit 1
+fi
+echo "Installing: ${missing[*]}"
+sh -c "$cmd"
