@@ -4,8 +4,9 @@
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/parallel.h"
+#include "backend/cpu/ref/ref.h"
 
-namespace keras::backend::cpu {
+namespace keras::backend::cpu::ref {
 
 namespace {
 
@@ -163,7 +164,7 @@ bool is_plain_relu(UnaryOp op, const UnaryParams& p) {
 
 }  // namespace
 
-void CpuBackend::unary(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& y) {
+void unary_forward(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& y) {
   const float* xs = x.data<float>();
   float* ys = y.data<float>();
   if (is_plain_relu(op, p)) {
@@ -180,8 +181,7 @@ void CpuBackend::unary(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor
   });
 }
 
-void CpuBackend::unary_backward(UnaryOp op, const UnaryParams& p, const Tensor& x, const Tensor& y, const Tensor& dy,
-                                Tensor& dx) {
+void unary_backward(UnaryOp op, const UnaryParams& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
   const float* xs = x.defined() ? x.data<float>() : nullptr;
   const float* ys = y.defined() ? y.data<float>() : nullptr;
   const float* g = dy.data<float>();
@@ -203,4 +203,4 @@ void CpuBackend::unary_backward(UnaryOp op, const UnaryParams& p, const Tensor& 
   });
 }
 
-}  // namespace keras::backend::cpu
+}  // namespace keras::backend::cpu::ref

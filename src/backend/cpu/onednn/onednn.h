@@ -1,0 +1,15 @@
+// oneDNN kernels with a reference twin in ref/. Each returns false when oneDNN has no
+// algorithm for the request, so the caller falls back to the reference loop.
+#pragma once
+
+#include "backend/backend.h"
+
+namespace keras::backend::cpu::onednn {
+
+bool eltwise_forward(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& y);
+bool eltwise_backward(UnaryOp op, const UnaryParams& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
+bool softmax_forward(const Tensor& x, int64_t outer, int64_t axis, int64_t inner, bool log, Tensor& y);
+bool softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t axis, int64_t inner, bool log,
+                      Tensor& dx);
+
+}  // namespace keras::backend::cpu::onednn
