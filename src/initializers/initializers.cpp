@@ -1,6 +1,6 @@
+#include "utils/names.h"
 #include "keras/initializers/initializers.h"
 
-#include <cctype>
 #include <cmath>
 
 #include "keras/random/random.h"
@@ -16,13 +16,6 @@ std::map<std::string, double> seed_config(std::optional<uint64_t> seed) {
   return {{"seed", static_cast<double>(*seed)}};
 }
 
-/// "glorot_uniform" and "GlorotUniform" both become "glorotuniform".
-std::string canonical(const std::string& s) {
-  std::string out;
-  for (char c : s)
-    if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -38,7 +31,7 @@ std::pair<double, double> compute_fans(const Shape& shape) {
 Initializer::Initializer(const char* name) : Initializer(std::string(name)) {}
 
 Initializer::Initializer(const std::string& name) {
-  const std::string c = canonical(name);
+  const std::string c = utils::canonical_name(name);
   if (c == "glorotuniform") *this = GlorotUniform();
   else if (c == "glorotnormal") *this = GlorotNormal();
   else if (c == "heuniform") *this = HeUniform();

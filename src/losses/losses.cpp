@@ -1,8 +1,8 @@
 // Loss functions, following keras/src/losses/losses.py and the numpy backend's
 // nn.py (clipping probabilities to [epsilon, 1 - epsilon] when not from logits).
+#include "utils/names.h"
 #include "keras/losses/losses.h"
 
-#include <cctype>
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -31,12 +31,6 @@ void check_same_shape(const Tensor& y_true, const Tensor& y_pred, const char* lo
                          y_true.shape().to_string(), ", y_pred.shape=", y_pred.shape().to_string()));
 }
 
-std::string canonical(const std::string& s) {
-  std::string out;
-  for (char c : s)
-    if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -143,7 +137,7 @@ Tensor huber(const Tensor& y_true_in, const Tensor& y_pred, double delta) {
 Loss::Loss(const char* name) : Loss(std::string(name)) {}
 
 Loss::Loss(const std::string& name) {
-  const std::string c = canonical(name);
+  const std::string c = utils::canonical_name(name);
   if (c == "sparsecategoricalcrossentropy") *this = SparseCategoricalCrossentropy();
   else if (c == "categoricalcrossentropy") *this = CategoricalCrossentropy();
   else if (c == "binarycrossentropy") *this = BinaryCrossentropy();

@@ -79,6 +79,18 @@ int64_t window_output_length(int64_t input, int64_t kernel, int64_t stride, int6
   throw ValueError(cat("Invalid padding: '", padding, "'. Expected one of \"valid\", \"same\", \"causal\""));
 }
 
+Shape window_output_shape(const Shape& input, const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides,
+                          const std::vector<int64_t>& dilation_rate, const std::string& padding, int64_t channels) {
+  Shape out{input[0]};
+  for (size_t i = 0; i < kernel.size(); ++i) {
+    const int64_t in = input[i + 1];
+    out.push_back(in == kNone ? kNone
+                              : std::max<int64_t>(0, window_output_length(in, kernel[i], strides[i], dilation_rate[i], padding)));
+  }
+  out.push_back(channels);
+  return out;
+}
+
 namespace {
 
 /// Fills spatial sizes, output sizes and padding of a window op on channels-last x.

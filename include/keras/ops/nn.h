@@ -50,4 +50,10 @@ Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, uint64_t 
 int64_t window_output_length(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
                              const std::string& padding);
 
+/// Output shape of a window op on a channels-last shape (batch, *spatial, channels):
+/// unknown (kNone) sizes stay unknown, `channels` replaces the last dim. A spatial size
+/// of 0 means the window does not fit.
+Shape window_output_shape(const Shape& input, const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides,
+                          const std::vector<int64_t>& dilation_rate, const std::string& padding, int64_t channels);
+
 }  // namespace keras::ops

@@ -70,23 +70,13 @@ Tensor BaseConv::call(const Tensor& x, const CallContext&) {
 Shape BaseConv::compute_output_shape(const Shape& s) {
   if (s.rank() != config_.rank + 2)
     fail(cat("Expected an input of rank ", config_.rank + 2, ", got shape ", s.to_string()));
-  Shape out{s[0]};
-  for (int i = 0; i < config_.rank; ++i) {
-    const size_t u = static_cast<size_t>(i);
-    const int64_t in = s[u + 1];
-    if (in == kNone) {
-      out.push_back(kNone);
-      continue;
-    }
-    const int64_t len =
-        ops::window_output_length(in, config_.kernel_size[u], config_.strides[u], config_.dilation_rate[u], config_.padding);
-    if (len <= 0)
+  Shape out = ops::window_output_shape(s, config_.kernel_size, config_.strides, config_.dilation_rate, config_.padding,
+                                       config_.filters);
+  for (int64_t d : out)
+    if (d == 0)
       fail(cat("Computed output size would be negative or zero for input shape ", s.to_string(), " with kernel_size=",
                tuple(config_.kernel_size), ", strides=", tuple(config_.strides), ", dilation_rate=",
                tuple(config_.dilation_rate), " and padding=\"", config_.padding, "\""));
-    out.push_back(len);
-  }
-  out.push_back(config_.filters);
   return out;
 }
 

@@ -28,21 +28,14 @@ Tensor BasePooling::call(const Tensor& x, const CallContext&) {
 }
 
 Shape BasePooling::compute_output_shape(const Shape& s) {
-  Shape out{s[0]};
-  for (int i = 0; i < config_.rank; ++i) {
-    const size_t u = static_cast<size_t>(i);
-    const int64_t in = s[u + 1];
-    if (in == kNone) {
-      out.push_back(kNone);
-      continue;
-    }
-    const int64_t len = ops::window_output_length(in, config_.pool_size[u], config_.strides[u], 1, config_.padding);
-    if (len <= 0)
+  if (s.rank() != config_.rank + 2)
+    fail(cat("Expected an input of rank ", config_.rank + 2, ", got shape ", s.to_string()));
+  Shape out = ops::window_output_shape(s, config_.pool_size, config_.strides, std::vector<int64_t>(config_.pool_size.size(), 1),
+                                       config_.padding, s.back());
+  for (int64_t d : out)
+    if (d == 0)
       fail(cat("Computed output size would be zero for input shape ", s.to_string(), " with pool_size=",
                Shape(config_.pool_size).to_string(), " and padding=\"", config_.padding, "\""));
-    out.push_back(len);
-  }
-  out.push_back(s.back());
   return out;
 }
 

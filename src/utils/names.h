@@ -1,0 +1,18 @@
+// Matching the identifiers Keras accepts as strings: "glorot_uniform", "GlorotUniform"
+// and "glorotuniform" all name the same thing.
+#pragma once
+
+#include <cctype>
+#include <string>
+
+namespace keras::utils {
+
+/// Lower case without underscores.
+inline std::string canonical_name(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace keras::utils
