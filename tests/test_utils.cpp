@@ -128,7 +128,11 @@ void check_layer_gradients(layers::Layer& layer, Tensor x, bool training, double
 void set_case_weights(models::Model& model, const KerasCase& c) {
   const auto layers = model.layers();
   ASSERT_EQ(layers.size(), c.layer_weights.size()) << "layer count differs from the case's weights.json";
-  for (size_t i = 0; i < layers.size(); ++i) layers[i]->set_weights(c.layer_weights[i].second);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    // Same layers in the same order as Keras lists them.
+    EXPECT_EQ(layers[i]->name(), c.layer_weights[i].first) << "layer " << i;
+    layers[i]->set_weights(c.layer_weights[i].second);
+  }
 }
 
 }  // namespace keras::testing

@@ -108,22 +108,14 @@ void Layer::build_for(const std::vector<Shape>& input_shapes) {
 }
 
 TensorList Layer::operator()(const TensorList& xs, bool training) {
-  std::vector<Shape> shapes, symbolic;
+  std::vector<Shape> shapes;
   TensorList inputs;
   for (const Tensor& x : xs) {
     // Keras autocasts floating inputs to the layer's dtype.
     inputs.push_back(is_floating(x.dtype()) && x.dtype() != dtype_ ? ops::cast(x, dtype_) : x);
     shapes.push_back(x.shape());
-    Shape s = x.shape();
-    if (s.rank() > 0) s[0] = kNone;  // weights never depend on the batch size
-    symbolic.push_back(s);
   }
-  check_inputs(shapes);
-  if (!built_) {
-    build(symbolic);
-    built_ = true;
-    check_inputs(shapes);  // build may have tightened the spec (e.g. Dense's input dim)
-  }
+  build_for(shapes);  // as in Keras, an eager first call builds with the real shapes
   return call(inputs, CallContext{training});
 }
 
@@ -132,6 +124,45 @@ Tensor Layer::operator()(const Tensor& x, bool training) {
   if (out.size() != 1)
     throw ValueError(cat("Layer \"", name_, "\" returns ", out.size(), " tensors; call it with a list"));
   return out[0];
+}
+
+KerasTensors Layer::call_symbolic(const std::shared_ptr<Layer>& self, const KerasTensors& inputs) {
+  if (!self) throw ValueError("Cannot call a null layer");
+  if (inputs.empty()) throw ValueError(cat("Layer \"", self->name_, "\" was called without inputs"));
+  std::vector<Shape> shapes;
+  for (const auto& kt : inputs) {
+    if (!kt.layer)
+      throw ValueError(cat("Layer \"", self->name_, "\" was called on a symbolic tensor with no history; make "
+                           "symbolic inputs with keras::Input()"));
+    shapes.push_back(kt.shape);
+  }
+  self->build_for(shapes);
+  auto node = std::make_shared<Node>();
+  node->inputs = std::vector<KerasTensor>(inputs.begin(), inputs.end());
+  node->output_shapes = self->compute_output_shape(shapes);
+  node->inputs_as_list = self->takes_list_input() || inputs.size() > 1;
+  KerasTensors outputs;
+  const int node_index = static_cast<int>(self->inbound_nodes_.size());
+  for (size_t i = 0; i < node->output_shapes.size(); ++i) {
+    node->output_dtypes.push_back(self->dtype_);
+    outputs.push_back(KerasTensor{node->output_shapes[i], self->dtype_, self, node_index, static_cast<int>(i)});
+  }
+  self->inbound_nodes_.push_back(std::move(node));
+  return outputs;
+}
+
+KerasTensors Layer::operator()(const KerasTensors& inputs) & {
+  std::shared_ptr<Layer> self = weak_from_this().lock();
+  if (!self)
+    throw ValueError(cat("Layer \"", name_, "\" is called on symbolic tensors but is not shared, so a model could "
+                         "not keep it alive. Call a temporary (layers::Dense(8)(x)), or hold the layer in a "
+                         "layers::LayerHandle or std::make_shared to reuse it."));
+  return call_symbolic(self, inputs);
+}
+
+KerasTensors Layer::operator()(const KerasTensors& inputs) && {
+  if (std::shared_ptr<Layer> self = weak_from_this().lock()) return call_symbolic(self, inputs);
+  return call_symbolic(std::move(*this).move_to_shared(), inputs);
 }
 
 void Layer::build(const std::vector<Shape>& input_shapes) {

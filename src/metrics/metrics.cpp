@@ -86,8 +86,7 @@ void AutoAccuracy::update_state(const Tensor& y_true, const Tensor& y_pred) {
   impl_->update_state(y_true, y_pred);
 }
 
-namespace {
-std::shared_ptr<Metric> from_name(const std::string& name) {
+std::shared_ptr<Metric> get(const std::string& name) {
   std::string c;
   for (char ch : name) c += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (c == "accuracy" || c == "acc") return std::make_shared<AutoAccuracy>(name);
@@ -100,9 +99,8 @@ std::shared_ptr<Metric> from_name(const std::string& name) {
                        "'. Known: accuracy (acc), binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, "
                        "mse, mae"));
 }
-}  // namespace
 
-MetricRef::MetricRef(const char* name) : ptr_(from_name(name)) {}
-MetricRef::MetricRef(const std::string& name) : ptr_(from_name(name)) {}
+MetricRef::MetricRef(const char* name) : ptr_(get(name)), spec_(name) {}
+MetricRef::MetricRef(const std::string& name) : ptr_(get(name)), spec_(name) {}
 
 }  // namespace keras::metrics

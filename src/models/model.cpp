@@ -1,37 +1,302 @@
-// Model structure and compile(); the training loops live in src/trainers/.
+// The functional graph: building the execution plan from symbolic tensors (Keras's
+// function.py map_graph, same ordering rules), running it, and compile().
 #include "keras/models/model.h"
 
-#include <iostream>
-#include <sstream>
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "keras/layers/core/input_layer.h"
+#include "keras/ops/core.h"
 
 namespace keras::models {
 
 using keras::detail::cat;
+using layers::KerasTensor;
+using layers::KerasTensors;
+using layers::Layer;
+using layers::Node;
+
+namespace {
+
+struct NodeRef {
+  Layer* layer;
+  int index;
+  bool operator<(const NodeRef& o) const { return std::tie(layer, index) < std::tie(o.layer, o.index); }
+  bool operator==(const NodeRef& o) const { return layer == o.layer && index == o.index; }
+  const Node& node() const { return *layer->inbound_nodes()[static_cast<size_t>(index)]; }
+};
+
+NodeRef ref_of(const KerasTensor& t) { return {t.layer.get(), t.node_index}; }
+
+bool same_tensor(const KerasTensor& a, const KerasTensor& b) {
+  return a.layer == b.layer && a.node_index == b.node_index && a.tensor_index == b.tensor_index;
+}
+
+}  // namespace
 
 Model::Model(std::string class_name, const layers::LayerArgs& args) : Layer(std::move(class_name), args) {}
 
-void Model::compile(optimizers::OptimizerRef optimizer, losses::Loss loss, std::vector<metrics::MetricRef> metrics) {
-  compile(CompileOptions{std::move(optimizer), std::move(loss), std::move(metrics)});
+Model::Model(const KerasTensors& inputs, const KerasTensors& outputs, std::string name)
+    : Layer("Functional", layers::LayerArgs{.input_shape = {}, .name = name.empty() ? layers::unique_name("functional") : name,
+                                            .dtype = {}, .trainable = true}) {
+  init_graph(inputs, outputs);
 }
 
-void Model::compile(CompileOptions options) {
-  optimizer_ = options.optimizer.ptr();
-  if (!optimizer_) throw ValueError("compile: optimizer must not be null");
-  loss_ = std::move(options.loss);
-  metrics_.clear();
-  for (const auto& m : options.metrics) {
-    if (!m.ptr()) throw ValueError("compile: a metric is null");
-    metrics_.push_back(m.ptr());
+std::shared_ptr<Layer> Model::move_to_shared() && { return std::make_shared<Model>(std::move(*this)); }
+
+void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) {
+  if (inputs.empty()) throw ValueError(cat("Model \"", name(), "\": needs at least one input"));
+  if (outputs.empty()) throw ValueError(cat("Model \"", name(), "\": needs at least one output"));
+  for (const auto& t : inputs) {
+    if (!t.layer || !dynamic_cast<layers::InputLayer*>(t.layer.get()))
+      throw ValueError(cat("Model \"", name(), "\": all inputs must come from keras::Input(); got a tensor made by ",
+                           t.layer ? "layer \"" + t.layer->name() + "\"" : std::string("nothing")));
   }
-  compiled_ = true;
+  for (const auto& t : outputs)
+    if (!t.layer) throw ValueError(cat("Model \"", name(), "\": an output has no history (use keras::Input and layers)"));
+
+  // Depth-first walk from the outputs (Keras's _build_map): nodes from inputs to outputs,
+  // and each layer's first-visit index.
+  std::vector<NodeRef> ordered;
+  std::map<const Layer*, int> op_index;
+  std::set<NodeRef> finished, in_progress;
+  std::function<void(const KerasTensor&)> visit = [&](const KerasTensor& t) {
+    const NodeRef r = ref_of(t);
+    if (finished.count(r)) return;
+    if (in_progress.count(r)) throw ValueError(cat("Model \"", name(), "\": layer \"", t.layer->name(), "\" is part of a cycle"));
+    op_index.emplace(t.layer.get(), static_cast<int>(op_index.size()));
+    in_progress.insert(r);
+    bool is_model_input = false;
+    for (const auto& in : inputs) is_model_input |= same_tensor(in, t);
+    if (!r.node().is_input() && !is_model_input)
+      for (const auto& parent : r.node().inputs) visit(parent);
+    finished.insert(r);
+    in_progress.erase(r);
+    ordered.push_back(r);
+  };
+  for (const auto& t : outputs) visit(t);
+
+  // Depths (outputs 0, growing towards the inputs) and Keras's layer order.
+  std::map<NodeRef, int> node_depth;
+  std::map<const Layer*, int> op_depth;
+  for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
+    int depth = node_depth.emplace(*it, 0).first->second;
+    depth = std::max(depth, op_depth[it->layer]);
+    op_depth[it->layer] = depth;
+    node_depth[*it] = depth;
+    for (const auto& parent : it->node().inputs) {
+      auto& d = node_depth[ref_of(parent)];
+      d = std::max(d, depth + 1);
+    }
+  }
+  std::map<const Layer*, std::shared_ptr<Layer>> owners;
+  for (const auto& r : ordered)
+    for (const auto& t : r.node().inputs) owners[t.layer.get()] = t.layer;
+  for (const auto& t : outputs) owners[t.layer.get()] = t.layer;
+  for (const auto& t : inputs) {
+    owners[t.layer.get()] = t.layer;
+    if (!op_depth.count(t.layer.get())) {  // an input no output depends on
+      op_depth[t.layer.get()] = 0;
+      op_index[t.layer.get()] = -1;
+    }
+  }
+  std::vector<const Layer*> ops;
+  for (const auto& [op, d] : op_depth) ops.push_back(op);
+  std::stable_sort(ops.begin(), ops.end(), [&](const Layer* a, const Layer* b) {
+    if (op_depth[a] != op_depth[b]) return op_depth[a] > op_depth[b];
+    return op_index[a] < op_index[b];
+  });
+  operations_.clear();
+  std::set<std::string> names;
+  for (const Layer* op : ops) {
+    if (!names.insert(op->name()).second)
+      throw ValueError(cat("The name \"", op->name(), "\" is used more than once in the model \"", name(),
+                           "\". All layer names should be unique."));
+    operations_.push_back(owners.at(op));
+  }
+
+  // Execution plan: one slot per symbolic tensor.
+  std::map<std::tuple<const Layer*, int, int>, int> slot_of;
+  auto slot = [&](const Layer* l, int node, int tensor) {
+    auto [it, fresh] = slot_of.emplace(std::tuple{l, node, tensor}, static_cast<int>(slot_of.size()));
+    return it->second;
+  };
+  inputs_ = inputs;
+  outputs_ = outputs;
+  input_slots_.clear();
+  for (const auto& t : inputs) input_slots_.push_back(slot(t.layer.get(), t.node_index, t.tensor_index));
+  std::set<int> computable(input_slots_.begin(), input_slots_.end());
+  steps_.clear();
+  for (const auto& r : ordered) {
+    if (r.node().is_input()) continue;
+    bool is_model_input = false;
+    for (const auto& in : inputs) is_model_input |= (ref_of(in) == r);
+    if (is_model_input) continue;
+    Step step;
+    step.layer = owners.count(r.layer) ? owners.at(r.layer) : nullptr;
+    if (!step.layer) {
+      for (const auto& o : operations_)
+        if (o.get() == r.layer) step.layer = o;
+    }
+    for (const auto& t : r.node().inputs) {
+      const int s = slot(t.layer.get(), t.node_index, t.tensor_index);
+      if (!computable.count(s))
+        throw ValueError(cat("Graph disconnected: cannot obtain the value of the input of layer \"", r.layer->name(),
+                             "\" from the model's inputs. Is an input missing from Model(inputs, ...)?"));
+      step.in_slots.push_back(s);
+    }
+    for (size_t k = 0; k < r.node().output_shapes.size(); ++k) {
+      const int s = slot(r.layer, r.index, static_cast<int>(k));
+      step.out_slots.push_back(s);
+      computable.insert(s);
+    }
+    steps_.push_back(std::move(step));
+  }
+  output_slots_.clear();
+  for (const auto& t : outputs) {
+    const int s = slot(t.layer.get(), t.node_index, t.tensor_index);
+    if (!computable.count(s))
+      throw ValueError(cat("Graph disconnected: output from layer \"", t.layer->name(),
+                           "\" cannot be computed from the model's inputs"));
+    output_slots_.push_back(s);
+  }
+  num_slots_ = static_cast<int>(slot_of.size());
+
+  untrack_layers();
+  for (const auto& op : operations_) track_layer(op);
+  set_built();
 }
 
-std::shared_ptr<layers::Layer> Model::get_layer(const std::string& name) const {
-  for (const auto& l : layers())
-    if (l->name() == name) return l;
+std::vector<std::shared_ptr<Layer>> Model::layers() const { return operations_; }
+
+std::shared_ptr<Layer> Model::get_layer(const std::string& layer_name) const {
+  const auto ls = layers();
+  for (const auto& l : ls)
+    if (l->name() == layer_name) return l;
   std::string known;
-  for (const auto& l : layers()) known += (known.empty() ? "" : ", ") + l->name();
-  throw ValueError(cat("No such layer: ", name, ". Existing layers are: [", known, "]."));
+  for (const auto& l : ls) known += (known.empty() ? "" : ", ") + l->name();
+  throw ValueError(cat("No such layer: ", layer_name, ". Existing layers are: [", known, "]."));
+}
+
+std::vector<std::string> Model::output_names() const {
+  std::vector<std::string> out;
+  for (const auto& t : outputs_) out.push_back(t.layer->name());
+  return out;
+}
+
+std::vector<std::string> Model::input_names() const {
+  std::vector<std::string> out;
+  for (const auto& t : inputs_) out.push_back(t.layer->name());
+  return out;
+}
+
+TensorList Model::run_graph(const TensorList& inputs, bool training) {
+  std::vector<Tensor> slots(static_cast<size_t>(num_slots_));
+  for (size_t i = 0; i < inputs.size(); ++i) slots[static_cast<size_t>(input_slots_[i])] = inputs[i];
+  for (const auto& step : steps_) {
+    TensorList in;
+    in.reserve(step.in_slots.size());
+    for (int s : step.in_slots) in.push_back(slots[static_cast<size_t>(s)]);
+    TensorList out = (*step.layer)(in, training);
+    if (out.size() != step.out_slots.size())
+      throw RuntimeError(cat("Layer \"", step.layer->name(), "\" returned ", out.size(), " tensors where its graph node has ",
+                             step.out_slots.size()));
+    for (size_t k = 0; k < out.size(); ++k) slots[static_cast<size_t>(step.out_slots[k])] = std::move(out[k]);
+  }
+  TensorList result;
+  for (int s : output_slots_) result.push_back(slots[static_cast<size_t>(s)]);
+  return result;
+}
+
+TensorList Model::standardize_inputs(const TensorList& x_in) {
+  if (!has_graph()) throw ValueError(cat("Model \"", name(), "\" has no layers"));
+  if (x_in.size() != inputs_.size())
+    throw ValueError(cat("Layer \"", name(), "\" expects ", inputs_.size(), " input(s), but it received ", x_in.size(),
+                         " input tensors."));
+  TensorList x = x_in;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!x[i].defined()) throw ValueError(cat("Input ", i, " of model \"", name(), "\" is undefined"));
+    const auto* in = static_cast<const layers::InputLayer*>(inputs_[i].layer.get());
+    const Shape& want = in->batch_shape();
+    // Keras fixes a rank off by one when the model's input ends in a size-1 axis:
+    // (N, 28, 28) feeds a (None, 28, 28, 1) model.
+    if (x[i].rank() == want.rank() - 1 && want.back() == 1) x[i] = ops::expand_dims(x[i], -1);
+    else if (x[i].rank() == want.rank() + 1 && x[i].dim(-1) == 1) x[i] = ops::squeeze(x[i], -1);
+    layers::assert_input_compatibility(in->input_spec(), x[i].shape(), name(), i);
+    if (x[i].dtype() != in->input_dtype()) x[i] = ops::cast(x[i], in->input_dtype());
+  }
+  return x;
+}
+
+TensorList Model::call(const TensorList& inputs, const layers::CallContext& ctx) {
+  return run_graph(standardize_inputs(inputs), ctx.training);
+}
+
+std::vector<Shape> Model::compute_output_shape(const std::vector<Shape>& input_shapes) {
+  std::vector<Shape> out;
+  for (const auto& t : outputs_) {
+    Shape s = t.shape;
+    if (!input_shapes.empty() && input_shapes[0].rank() > 0 && s.rank() > 0) s[0] = input_shapes[0][0];
+    out.push_back(s);
+  }
+  return out;
+}
+
+// ---- compile
+
+void Model::compile(optimizers::OptimizerRef optimizer, losses::Loss loss, std::vector<metrics::MetricRef> metrics) {
+  compile(CompileOptions{std::move(optimizer), std::move(loss), {}, {}, std::move(metrics), {}});
+}
+
+void Model::compile(CompileOptions o) {
+  optimizer_ = o.optimizer.ptr();
+  if (!optimizer_) throw ValueError("compile: optimizer must not be null");
+  const size_t n = has_graph() ? outputs_.size() : 1;  // an unbuilt Sequential has one output
+  output_losses_.assign(n, std::nullopt);
+  if (!o.losses.empty()) {
+    if (o.loss) throw ValueError("compile: give `loss` or `losses`, not both");
+    if (o.losses.size() != n)
+      throw ValueError(cat("compile: `losses` has ", o.losses.size(), " entries but the model has ", n, " outputs"));
+    for (size_t i = 0; i < n; ++i) output_losses_[i] = o.losses[i];
+  } else if (o.loss) {
+    for (size_t i = 0; i < n; ++i) output_losses_[i] = *o.loss;
+  }
+  loss_weights_ = o.loss_weights.empty() ? std::vector<double>(n, 1.0) : o.loss_weights;
+  if (loss_weights_.size() != n)
+    throw ValueError(cat("compile: `loss_weights` has ", loss_weights_.size(), " entries but the model has ", n, " outputs"));
+
+  std::vector<std::string> names = has_graph() ? output_names() : std::vector<std::string>{""};
+  auto prefix = [&](size_t i, const std::string& metric) { return n > 1 ? names[i] + "_" + metric : metric; };
+  metrics_.clear();
+  if (!o.output_metrics.empty()) {
+    if (!o.metrics.empty()) throw ValueError("compile: give `metrics` or `output_metrics`, not both");
+    if (o.output_metrics.size() != n)
+      throw ValueError(cat("compile: `output_metrics` has ", o.output_metrics.size(), " lists but the model has ", n,
+                           " outputs"));
+    for (size_t i = 0; i < n; ++i)
+      for (const auto& m : o.output_metrics[i]) {
+        if (!m.ptr()) throw ValueError("compile: a metric is null");
+        metrics_.push_back({prefix(i, m.ptr()->name()), i, m.ptr()});
+      }
+  } else {
+    for (const auto& m : o.metrics) {
+      if (!m.ptr()) throw ValueError("compile: a metric is null");
+      if (n > 1 && m.spec().empty())
+        throw ValueError("compile: a metric object in `metrics` cannot serve several outputs; name it by string or "
+                         "use `output_metrics`");
+      for (size_t i = 0; i < n; ++i) {
+        auto metric = i == 0 ? m.ptr() : metrics::get(m.spec());
+        metrics_.push_back({prefix(i, metric->name()), i, metric});
+      }
+    }
+  }
+  output_loss_trackers_.clear();
+  if (n > 1)
+    for (size_t i = 0; i < n; ++i) output_loss_trackers_.emplace_back(names[i] + "_loss");
+  compiled_ = true;
 }
 
 }  // namespace keras::models

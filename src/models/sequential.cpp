@@ -1,7 +1,5 @@
 #include "keras/models/sequential.h"
 
-#include "keras/ops/core.h"
-
 namespace keras::models {
 
 using keras::detail::cat;
@@ -10,15 +8,11 @@ Sequential::Sequential(std::initializer_list<layers::LayerHandle> layers, std::s
     : Sequential(std::vector<layers::LayerHandle>(layers), std::move(name)) {}
 
 Sequential::Sequential(const std::vector<layers::LayerHandle>& layers, std::string name)
-    : Model("Sequential", layers::LayerArgs{.input_shape = {}, .name = name, .dtype = {}, .trainable = true}) {
+    : Concrete("Sequential", layers::LayerArgs{.input_shape = {}, .name = name, .dtype = {}, .trainable = true}) {
   for (const auto& l : layers) add(l);
 }
 
-void Sequential::add(const layers::KerasTensor& input) {
-  auto in = std::dynamic_pointer_cast<layers::InputLayer>(input.layer);
-  if (!in) throw ValueError("Sequential.add: only keras::Input() tensors can be added; got a layer's output");
-  add(layers::LayerHandle(in));
-}
+void Sequential::add(const layers::KerasTensor& input) { add(layers::LayerHandle(input)); }
 
 void Sequential::add(layers::LayerHandle handle) {
   auto layer = handle.ptr();
@@ -42,8 +36,7 @@ void Sequential::add(layers::LayerHandle handle) {
         .name = {}});
   }
   layers_.push_back(layer);
-  track_layer(layer);
-  output_shapes_.clear();
+  if (!input_layer_) track_layer(layer);  // until the graph exists, weights are tracked directly
   maybe_build();
 }
 
@@ -52,7 +45,6 @@ void Sequential::pop() {
   layers_.pop_back();
   untrack_layers();
   for (const auto& l : layers_) track_layer(l);
-  output_shapes_.clear();
   maybe_build();
 }
 
@@ -60,21 +52,24 @@ void Sequential::maybe_build() {
   if (input_layer_ && !layers_.empty()) build(input_layer_->batch_shape());
 }
 
-void Sequential::build(const Shape& input_shape) {
-  std::vector<Shape> shapes;
-  Shape s = input_shape;
-  if (input_layer_) layers::assert_input_compatibility(input_layer_->input_spec(), s, name());
-  for (const auto& l : layers_) {
-    l->build_for({s});
-    s = l->compute_output_shape(std::vector<Shape>{s}).at(0);
-    shapes.push_back(s);
-  }
-  output_shapes_ = std::move(shapes);
-  if (!input_layer_) {
+void Sequential::build(const Shape& input_shape_in) {
+  Shape input_shape = input_shape_in;
+  if (input_shape.rank() > 0) input_shape[0] = kNone;  // any batch size
+  if (!input_layer_)
     input_layer_ = std::make_shared<layers::InputLayer>(layers::InputLayerOptions{
-        .shape = input_shape.slice(1), .batch_size = {}, .batch_shape = {}, .dtype = DType::float32, .name = {}});
+        .shape = {}, .batch_size = {}, .batch_shape = input_shape, .dtype = DType::float32, .name = {}});
+  else
+    layers::assert_input_compatibility(input_layer_->input_spec(), input_shape, name());
+  if (layers_.empty()) return;
+  const layers::KerasTensor input = input_layer_->output();
+  layers::KerasTensors x = input;
+  for (const auto& l : layers_) {
+    x = Layer::call_symbolic(l, x);
+    if (x.size() != 1)
+      throw ValueError(cat("All layers in a Sequential model should have a single output tensor; layer \"", l->name(),
+                           "\" has ", x.size(), ". For multi-output layers, use the functional API."));
   }
-  set_built();
+  init_graph(input, x);
 }
 
 std::optional<Shape> Sequential::input_shape() const {
@@ -82,36 +77,23 @@ std::optional<Shape> Sequential::input_shape() const {
   return std::nullopt;
 }
 
-Tensor Sequential::call(const Tensor& x, const layers::CallContext& ctx) {
-  Tensor y = x;
-  for (const auto& l : layers_) y = (*l)(y, ctx.training);
-  return y;
+std::vector<Shape> Sequential::layer_output_shapes() const {
+  std::vector<Shape> out;
+  if (!has_graph()) return out;
+  for (const auto& l : layers_) out.push_back(l->inbound_nodes().back()->output_shapes.at(0));
+  return out;
 }
 
-Shape Sequential::compute_output_shape(const Shape& input_shape) {
-  Shape s = input_shape;
-  for (const auto& l : layers_) s = l->compute_output_shape(std::vector<Shape>{s}).at(0);
-  return s;
-}
-
-Tensor Sequential::standardize_input(const Tensor& x_in) {
+TensorList Sequential::standardize_inputs(const TensorList& x) {
   if (layers_.empty()) throw ValueError(cat("Sequential model \"", name(), "\" has no layers"));
-  Tensor x = x_in;
-  if (!output_shapes_.empty() && input_layer_) {
-    // Keras fixes a rank off by one when the model's input ends in a size-1 axis:
-    // (N, 28, 28) feeds a (None, 28, 28, 1) model.
-    const Shape& want = input_layer_->batch_shape();
-    if (x.rank() == want.rank() - 1 && want.back() == 1) x = ops::expand_dims(x, -1);
-    else if (x.rank() == want.rank() + 1 && x.dim(-1) == 1) x = ops::squeeze(x, -1);
-    layers::assert_input_compatibility(input_layer_->input_spec(), x.shape(), name());
-  } else {
-    Shape s = x.shape();
+  if (!has_graph()) {
+    if (x.size() != 1 || !x[0].defined() || x[0].rank() == 0)
+      throw ValueError(cat("Sequential model \"", name(), "\" expects one input tensor with a batch dimension"));
+    Shape s = x[0].shape();
     s[0] = kNone;
     build(s);
   }
-  const DType want = input_layer_ ? input_layer_->input_dtype() : DType::float32;
-  if (x.dtype() != want) x = ops::cast(x, want);
-  return x;
+  return Model::standardize_inputs(x);
 }
 
 }  // namespace keras::models

@@ -1,6 +1,7 @@
 // model.summary(): Keras 3's table (drawn by the `rich` library there), laid out with
 // the column widths Keras uses on an 80-column console.
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "keras/models/model.h"
@@ -87,28 +88,64 @@ struct Table {
   }
 };
 
+std::string output_shape_text(const layers::Layer& l) {
+  if (l.inbound_nodes().empty()) return "?";
+  const auto& shapes = l.inbound_nodes().back()->output_shapes;  // as Keras: the layer's last call
+  if (shapes.size() == 1) return shapes[0].to_string();
+  std::string s = "[";
+  for (size_t i = 0; i < shapes.size(); ++i) s += (i ? ", " : "") + shapes[i].to_string();
+  return s + "]";
+}
+
 }  // namespace
+
+bool Model::summary_is_sequential() const {
+  // Keras prints a functional model like a Sequential one when its graph is a chain:
+  // one input, every layer called once, on the previous layer's output.
+  if (inputs_.size() != 1 || outputs_.size() != 1) return false;
+  int previous = input_slots_.empty() ? -1 : input_slots_[0];
+  std::set<const layers::Layer*> seen;
+  for (const auto& step : steps_) {
+    if (step.in_slots.size() != 1 || step.out_slots.size() != 1 || step.in_slots[0] != previous) return false;
+    if (!seen.insert(step.layer.get()).second) return false;
+    previous = step.out_slots[0];
+  }
+  return true;
+}
 
 std::string Model::summary_string() const {
   const auto ls = layers();
-  const auto shapes = layer_output_shapes();
+  const bool chain = summary_is_sequential();
   std::ostringstream out;
   out << "Model: \"" << name() << "\"\n";
-  // Keras: line length min(88, columns - 4) -> 76 on an 80-column console, split at
-  // 45% / 80%; rich then fits the borders and padding inside.
-  Table t{{31, 22, 13}, {false, false, true}};
+  // Keras: line length min(88 or 108, columns - 4) -> 76 on an 80-column console, split
+  // at 45%/80% (or 30%/56%/74% with "Connected to"); rich then fits borders and padding.
+  Table t = chain ? Table{{31, 22, 13}, {false, false, true}} : Table{{19, 17, 10, 17}, {false, false, true, false}};
+  const char* heads[] = {"Layer (type)", "Output Shape", "Param #", "Connected to"};
+  std::vector<std::string> header(heads, heads + t.widths.size());
   out << t.border("┏", "━", "┳", "┓");
-  out << t.row({"Layer (type)", "Output Shape", "Param #"}, "┃");
+  out << t.row(header, "┃");
   out << t.border("┡", "━", "╇", "┩");
+  std::set<const layers::Layer*> in_model;
+  for (const auto& l : ls) in_model.insert(l.get());
   for (size_t i = 0; i < ls.size(); ++i) {
-    const auto& l = ls[i];
-    const std::string shape = i < shapes.size() ? shapes[i].to_string() : "?";
-    const std::string params = l->built() ? with_commas(l->count_params()) : "0 (unbuilt)";
-    out << t.row({l->name() + " (" + l->class_name() + ")", shape, params}, "│");
+    const auto& l = *ls[i];
+    std::vector<std::string> cells{l.name() + " (" + l.class_name() + ")", output_shape_text(l),
+                                   l.built() ? with_commas(l.count_params()) : "0 (unbuilt)"};
+    if (!chain) {
+      std::string connected;
+      for (const auto& node : l.inbound_nodes())
+        for (const auto& kt : node->inputs) {
+          if (!in_model.count(kt.layer.get())) continue;  // a call from another model
+          if (!connected.empty()) connected += ", ";
+          connected += kt.layer->name() + "[" + std::to_string(kt.node_index) + "][" + std::to_string(kt.tensor_index) + "]";
+        }
+      cells.push_back(connected.empty() ? "-" : connected);
+    }
+    out << t.row(cells, "│");
     if (i + 1 < ls.size()) out << t.border("├", "─", "┼", "┤");
   }
   out << t.border("└", "─", "┴", "┘");
-
   int64_t trainable = 0, non_trainable = 0;
   for (const auto& w : weights()) (w.trainable() ? trainable : non_trainable) += w.shape().num_elements();
   const int64_t opt = optimizer_ && optimizer_->built() ? optimizer_->count_params() : 0;

@@ -10,30 +10,42 @@ namespace keras::trainers {
 
 using keras::detail::cat;
 
-int64_t check_cardinality(const Tensor& x, const Tensor* y) {
-  if (!x.defined()) throw ValueError("Expected input data `x`, got an undefined tensor");
-  if (x.rank() == 0) throw ValueError(cat("Input data `x` must have a batch dimension; got shape ", x.shape().to_string()));
-  const int64_t n = x.dim(0);
-  if (y && y->defined()) {
-    if (y->rank() == 0) throw ValueError(cat("Target data `y` must have a batch dimension; got shape ", y->shape().to_string()));
-    if (y->dim(0) != n)
-      throw ValueError(cat("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples. "
-                           "'x' sizes: ", n, " 'y' sizes: ", y->dim(0)));
-  }
+int64_t check_cardinality(const TensorList& x, const TensorList& y) {
+  if (x.empty()) throw ValueError("Expected input data `x`, got an empty list");
+  std::string xs, ys;
+  int64_t n = -1;
+  bool mismatch = false;
+  auto scan = [&](const TensorList& ts, const char* what, std::string& sizes) {
+    for (const auto& t : ts) {
+      if (!t.defined()) throw ValueError(cat("Data `", what, "` contains an undefined tensor"));
+      if (t.rank() == 0)
+        throw ValueError(cat("Data `", what, "` must have a batch dimension; got shape ", t.shape().to_string()));
+      sizes += (sizes.empty() ? "" : ", ") + std::to_string(t.dim(0));
+      if (n < 0) n = t.dim(0);
+      else if (t.dim(0) != n) mismatch = true;
+    }
+  };
+  scan(x, "x", xs);
+  scan(y, "y", ys);
+  if (mismatch)
+    throw ValueError(cat("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples. "
+                         "'x' sizes: ", xs, " 'y' sizes: ", ys));
   return n;
 }
 
-std::pair<std::pair<Tensor, Tensor>, std::pair<Tensor, Tensor>> train_validation_split(const Tensor& x, const Tensor& y,
-                                                                                      double fraction) {
+Split train_validation_split(const TensorList& x, const TensorList& y, double fraction) {
   if (!(fraction > 0.0 && fraction < 1.0))
     throw ValueError(cat("`validation_split` must be between 0 and 1, received: ", fraction));
-  const int64_t n = x.dim(0);
+  const int64_t n = x[0].dim(0);
   const auto split_at = static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - fraction)));
   if (split_at == 0 || split_at == n)
     throw ValueError(cat("Training data contains ", n, " samples, which is not sufficient to split it into a "
                          "validation and training set as specified by `validation_split=", fraction,
                          "`. Either provide more data, or a different value for the `validation_split` argument."));
-  return {{x.slice(0, split_at), y.slice(0, split_at)}, {x.slice(split_at, n), y.slice(split_at, n)}};
+  Split s;
+  for (const auto& t : x) s.train_x.push_back(t.slice(0, split_at)), s.val_x.push_back(t.slice(split_at, n));
+  for (const auto& t : y) s.train_y.push_back(t.slice(0, split_at)), s.val_y.push_back(t.slice(split_at, n));
+  return s;
 }
 
 BatchIterator::BatchIterator(int64_t n, int64_t batch_size, bool shuffle)

@@ -8,12 +8,15 @@
 
 namespace keras::trainers {
 
-/// Throws Keras's "Data cardinality is ambiguous" when x and y differ in length.
-int64_t check_cardinality(const Tensor& x, const Tensor* y);
+/// Throws Keras's "Data cardinality is ambiguous" when the arrays differ in length;
+/// returns the common number of samples.
+int64_t check_cardinality(const TensorList& x, const TensorList& y);
 
+struct Split {
+  TensorList train_x, train_y, val_x, val_y;
+};
 /// Keras's train_validation_split: the last `fraction` of the samples (before shuffling).
-std::pair<std::pair<Tensor, Tensor>, std::pair<Tensor, Tensor>> train_validation_split(const Tensor& x, const Tensor& y,
-                                                                                      double fraction);
+Split train_validation_split(const TensorList& x, const TensorList& y, double fraction);
 
 /// Batches of one epoch, optionally in a shuffled order.
 class BatchIterator {

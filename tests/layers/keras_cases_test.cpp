@@ -8,8 +8,10 @@ namespace {
 
 using namespace layers;
 
-void run_case(const std::string& name, Sequential model) {
+void run_case(const std::string& name, const std::function<Sequential()>& make) {
   SCOPED_TRACE(name);
+  utils::clear_session();  // layer names as Keras gave them in a fresh session
+  Sequential model = make();
   const auto c = testing::load_case(name);
   ASSERT_EQ(c.inputs.size(), 1u);
   testing::set_case_weights(model, c);
@@ -25,46 +27,44 @@ TEST(KerasCases, Activations) {
   for (const std::string act : {"elu", "exponential", "gelu", "hard_sigmoid", "leaky_relu", "linear", "relu", "relu6",
                                 "selu", "sigmoid", "silu", "softmax", "softplus", "softsign", "swish", "tanh"}) {
     const std::string name = "activation_" + act;
-    run_case(name, Sequential({Input(case_input_shape(name)), Activation(act)}));
+    run_case(name, [&] { return Sequential({Input(case_input_shape(name)), Activation(act)}); });
   }
 }
 
 TEST(KerasCases, Dense) {
-  run_case("dense_relu", Sequential({Input({8}), Dense(6, "relu")}));
-  run_case("dense_softmax", Sequential({Input({8}), Dense(5, "softmax")}));
-  run_case("dense_tanh_sigmoid", Sequential({Input({6}), Dense(7, "tanh"), Dense(3, "sigmoid")}));
-  run_case("dense_linear_nobias", Sequential({Input({5}), Dense(4, {.use_bias = false})}));
-  run_case("dense_on_sequence", Sequential({Input({5, 8}), Dense(6)}));
+  run_case("dense_relu", [] { return Sequential({Input({8}), Dense(6, "relu")}); });
+  run_case("dense_softmax", [] { return Sequential({Input({8}), Dense(5, "softmax")}); });
+  run_case("dense_tanh_sigmoid", [] { return Sequential({Input({6}), Dense(7, "tanh"), Dense(3, "sigmoid")}); });
+  run_case("dense_linear_nobias", [] { return Sequential({Input({5}), Dense(4, {.use_bias = false})}); });
+  run_case("dense_on_sequence", [] { return Sequential({Input({5, 8}), Dense(6)}); });
 }
 
 TEST(KerasCases, Conv2D) {
-  run_case("conv2d_valid_relu", Sequential({Input({8, 8, 3}), Conv2D(4, {3, 3}, {.activation = "relu"})}));
-  run_case("conv2d_same_stride2", Sequential({Input({9, 9, 2}), Conv2D(6, {3, 3}, {.strides = 2, .padding = "same"})}));
-  run_case("conv2d_dilated_same",
-           Sequential({Input({8, 7, 2}), Conv2D(4, {3, 3}, {.padding = "same", .dilation_rate = 2})}));
-  run_case("conv2d_rect_nobias_sigmoid",
-           Sequential({Input({6, 9, 3}),
-                       Conv2D(3, {2, 4}, {.strides = {1, 2}, .activation = "sigmoid", .use_bias = false})}));
+  run_case("conv2d_valid_relu", [] { return Sequential({Input({8, 8, 3}), Conv2D(4, {3, 3}, {.activation = "relu"})}); });
+  run_case("conv2d_same_stride2", [] { return Sequential({Input({9, 9, 2}), Conv2D(6, {3, 3}, {.strides = 2, .padding = "same"})}); });
+  run_case("conv2d_dilated_same", [] { return Sequential({Input({8, 7, 2}), Conv2D(4, {3, 3}, {.padding = "same", .dilation_rate = 2})}); });
+  run_case("conv2d_rect_nobias_sigmoid", [] { return Sequential({Input({6, 9, 3}),
+                       Conv2D(3, {2, 4}, {.strides = {1, 2}, .activation = "sigmoid", .use_bias = false})}); });
 }
 
 TEST(KerasCases, MaxPooling2D) {
-  run_case("maxpool2d_default", Sequential({Input({8, 8, 3}), MaxPooling2D()}));
-  run_case("maxpool2d_3x3_s2_same", Sequential({Input({7, 7, 2}), MaxPooling2D({3, 3}, {.strides = 2, .padding = "same"})}));
+  run_case("maxpool2d_default", [] { return Sequential({Input({8, 8, 3}), MaxPooling2D()}); });
+  run_case("maxpool2d_3x3_s2_same", [] { return Sequential({Input({7, 7, 2}), MaxPooling2D({3, 3}, {.strides = 2, .padding = "same"})}); });
 }
 
 TEST(KerasCases, FlattenAndDropout) {
-  run_case("flatten_dense", Sequential({Input({4, 3, 2}), Flatten(), Dense(5, "relu")}));
-  run_case("dropout_identity", Sequential({Input({6}), Dense(8, "relu"), Dropout(0.5), Dense(3)}));
+  run_case("flatten_dense", [] { return Sequential({Input({4, 3, 2}), Flatten(), Dense(5, "relu")}); });
+  run_case("dropout_identity", [] { return Sequential({Input({6}), Dense(8, "relu"), Dropout(0.5), Dense(3)}); });
 }
 
 TEST(KerasCases, SeedCnn) {
-  run_case("model_mnist_cnn", Sequential({
+  run_case("model_mnist_cnn", [] { return Sequential({
                                   Conv2D(32, {3, 3}, {.activation = "relu", .input_shape = Shape{28, 28, 1}}),
                                   MaxPooling2D(),
                                   Flatten(),
                                   Dense(128, "relu"),
                                   Dense(10, "softmax"),
-                              }));
+                              }); });
 }
 
 }  // namespace

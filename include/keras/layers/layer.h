@@ -54,6 +54,22 @@ class Layer : public std::enable_shared_from_this<Layer> {
   Tensor operator()(const Tensor& x, bool training = false);
   TensorList operator()(const TensorList& xs, bool training = false);
 
+  /// Calls the layer on symbolic tensors (Functional API), recording a Node. A temporary
+  /// layer moves itself into shared ownership: layers::Dense(10)(x). A named layer must
+  /// already be shared (a LayerHandle or std::make_shared) so the model can keep it.
+  KerasTensors operator()(const KerasTensors& inputs) &;
+  KerasTensors operator()(const KerasTensors& inputs) &&;
+  KerasTensors operator()(const KerasTensor& input) & { return (*this)(KerasTensors(input)); }
+  KerasTensors operator()(const KerasTensor& input) && { return std::move(*this)(KerasTensors(input)); }
+  /// The symbolic call itself, for a layer owned by `self`.
+  static KerasTensors call_symbolic(const std::shared_ptr<Layer>& self, const KerasTensors& inputs);
+  /// The calls recorded so far (a shared layer has one per call).
+  const std::vector<std::shared_ptr<Node>>& inbound_nodes() const { return inbound_nodes_; }
+  /// Merge layers take a list of tensors as one argument.
+  virtual bool takes_list_input() const { return false; }
+  /// Moves this layer (of its most derived type) into a shared_ptr. See Concrete.
+  virtual std::shared_ptr<Layer> move_to_shared() && = 0;
+
   // ---- life cycle (override in subclasses)
   /// Creates weights for inputs of these shapes (batch dim first, kNone when unknown).
   virtual void build(const std::vector<Shape>& input_shapes);
@@ -86,6 +102,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// Makes `layer`'s weights part of this layer's (wrappers, nested models).
   void track_layer(std::shared_ptr<Layer> layer);
   void untrack_layers() { sublayers_.clear(); }
+  /// Records a node (used by InputLayer for its own node).
+  void add_inbound_node(std::shared_ptr<Node> node) { inbound_nodes_.push_back(std::move(node)); }
   /// Throws ValueError "<what> of layer "name" ..." for bad constructor arguments.
   [[noreturn]] void fail(const std::string& message) const;
   /// For layers that build themselves outside build_for (models).
@@ -104,6 +122,20 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::optional<Shape> declared_input_shape_;
   std::vector<Variable> weights_;
   std::vector<std::shared_ptr<Layer>> sublayers_;
+  std::vector<std::shared_ptr<Node>> inbound_nodes_;
+};
+
+/// The base every concrete layer class derives from, naming itself:
+///   class Dense : public Concrete<Dense> { ... };
+///   class Conv2D : public Concrete<Conv2D, BaseConv> { ... };
+/// It lets a temporary layer move itself into shared ownership when called symbolically.
+template <class Derived, class Base = Layer>
+class Concrete : public Base {
+ public:
+  using Base::Base;
+  std::shared_ptr<Layer> move_to_shared() && override {
+    return std::make_shared<Derived>(std::move(static_cast<Derived&>(*this)));
+  }
 };
 
 /// A shared layer handle that converts from any layer value, so lists of layers read
@@ -119,6 +151,11 @@ class LayerHandle {
   LayerHandle(std::shared_ptr<L> layer) : ptr_(std::move(layer)) {}  // NOLINT
   /// keras::Input(...) in a layer list stands for its InputLayer.
   LayerHandle(const KerasTensor& input) : ptr_(input.layer) {}  // NOLINT
+
+  /// Calls the shared layer (eager or symbolic); every call uses the same weights.
+  Tensor operator()(const Tensor& x, bool training = false) const { return (*ptr_)(x, training); }
+  KerasTensors operator()(const KerasTensors& inputs) const { return Layer::call_symbolic(ptr_, inputs); }
+  KerasTensors operator()(const KerasTensor& input) const { return Layer::call_symbolic(ptr_, KerasTensors(input)); }
 
   Layer* operator->() const { return ptr_.get(); }
   Layer& operator*() const { return *ptr_; }

@@ -95,10 +95,16 @@ class MetricRef {
   MetricRef(M&& metric) : ptr_(std::make_shared<std::decay_t<M>>(std::forward<M>(metric))) {}  // NOLINT
   MetricRef(std::shared_ptr<Metric> metric) : ptr_(std::move(metric)) {}  // NOLINT
   const std::shared_ptr<Metric>& ptr() const { return ptr_; }
+  /// The name it was given as, when given by name (so a model can make one per output).
+  const std::string& spec() const { return spec_; }
 
  private:
   std::shared_ptr<Metric> ptr_;
+  std::string spec_;
 };
+
+/// A new metric by Keras name ("accuracy", "mae", ...); ValueError if unknown.
+std::shared_ptr<Metric> get(const std::string& name);
 
 // Per-sample metric functions (1.0 where right, 0.0 where wrong).
 Tensor sparse_categorical_accuracy(const Tensor& y_true, const Tensor& y_pred);

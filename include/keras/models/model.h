@@ -1,8 +1,17 @@
-// What every model has (keras.Model): the layers, compile / fit / evaluate / predict and
-// summary. A model is also a Layer, so it can be used inside another model.
+// keras.Model: a graph of layers built with the Functional API, trained with compile /
+// fit / evaluate / predict. A model is also a layer, so it can be called inside another
+// model. Sequential is a Model whose graph is a plain chain (see sequential.h).
+//
+//   auto image = keras::Input({28, 28, 1}, {.name = "image"});
+//   auto extra = keras::Input({4}, {.name = "extra"});
+//   auto h = layers::Flatten()(image);
+//   auto joined = layers::Concatenate()({h, extra});
+//   auto out = layers::Dense(10, "softmax")(joined);
+//   keras::Model model({image, extra}, out);
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,10 +27,24 @@ namespace keras::models {
 
 using callbacks::Logs;
 
+/// compile()'s arguments. For several outputs, give `losses` (one per output, in output
+/// order) or `loss` (the same for every output), optional `loss_weights`, and `metrics`
+/// (by name, applied to every output) or `output_metrics` (one list per output).
 struct CompileOptions {
   optimizers::OptimizerRef optimizer = "rmsprop";
   std::optional<losses::Loss> loss{};
+  std::vector<losses::Loss> losses{};
+  std::vector<double> loss_weights{};
   std::vector<metrics::MetricRef> metrics{};
+  std::vector<std::vector<metrics::MetricRef>> output_metrics{};
+};
+
+/// (x, y) held out for validation; converts from tensors or lists of tensors.
+struct ValidationData {
+  TensorList x, y;
+  ValidationData(const Tensor& x_, const Tensor& y_) : x{x_}, y{y_} {}
+  ValidationData(TensorList x_, TensorList y_) : x(std::move(x_)), y(std::move(y_)) {}
+  ValidationData(const std::pair<Tensor, Tensor>& p) : x{p.first}, y{p.second} {}  // NOLINT
 };
 
 /// verbose: -1 is Keras's "auto" (a progress bar), 0 silent, 1 progress bar, 2 one line per epoch.
@@ -31,7 +54,7 @@ struct FitOptions {
   int verbose = -1;
   std::vector<std::shared_ptr<callbacks::Callback>> callbacks{};
   double validation_split = 0.0;
-  std::optional<std::pair<Tensor, Tensor>> validation_data{};
+  std::optional<ValidationData> validation_data{};
   bool shuffle = true;
   int initial_epoch = 0;
   std::optional<int64_t> steps_per_epoch{};
@@ -53,6 +76,10 @@ struct PredictOptions {
 
 class Model : public layers::Layer {
  public:
+  /// A functional model from keras::Input tensors to the tensors computed from them.
+  Model(const layers::KerasTensors& inputs, const layers::KerasTensors& outputs, std::string name = "");
+  std::shared_ptr<layers::Layer> move_to_shared() && override;
+
   // ---- training configuration
   void compile(optimizers::OptimizerRef optimizer, losses::Loss loss, std::vector<metrics::MetricRef> metrics = {});
   void compile(CompileOptions options);
@@ -61,56 +88,99 @@ class Model : public layers::Layer {
 
   /// Trains for `epochs` passes over (x, y); returns the per-epoch logs.
   callbacks::History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
+  callbacks::History fit(const TensorList& x, const TensorList& y, FitOptions options = {});
   /// Loss and metrics on (x, y): {"loss": ..., "accuracy": ...}.
   Logs evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
-  /// The model's output for x, computed in batches.
+  Logs evaluate(const TensorList& x, const TensorList& y, EvaluateOptions options = {});
+  /// The model's output for x, computed in batches (one output; the list form returns all).
   Tensor predict(const Tensor& x, PredictOptions options = {});
+  TensorList predict(const TensorList& x, PredictOptions options = {});
   /// One gradient step on one batch; returns the batch's logs.
   Logs train_on_batch(const Tensor& x, const Tensor& y);
+  Logs train_on_batch(const TensorList& x, const TensorList& y);
   Logs test_on_batch(const Tensor& x, const Tensor& y);
+  Logs test_on_batch(const TensorList& x, const TensorList& y);
   Tensor predict_on_batch(const Tensor& x);
+  TensorList predict_on_batch(const TensorList& x);
 
   /// Set by a callback to end fit() after the current epoch.
   bool stop_training = false;
 
   // ---- structure
-  /// The model's layers, without the InputLayer (as Keras's model.layers).
-  virtual std::vector<std::shared_ptr<layers::Layer>> layers() const = 0;
+  /// The model's layers in Keras's order (a functional model lists its InputLayers too).
+  virtual std::vector<std::shared_ptr<layers::Layer>> layers() const;
   std::shared_ptr<layers::Layer> get_layer(const std::string& name) const;
-  /// Input shape with the batch dim, once known.
-  virtual std::optional<Shape> input_shape() const = 0;
-  /// Each layer's output shape (for summary), once built.
-  virtual std::vector<Shape> layer_output_shapes() const = 0;
+  const layers::KerasTensors& inputs() const { return inputs_; }
+  const layers::KerasTensors& outputs() const { return outputs_; }
+  /// Names of the layers producing the outputs (how Keras names per-output logs).
+  std::vector<std::string> output_names() const;
+  std::vector<std::string> input_names() const;
 
   /// Prints Keras's summary table.
   void summary(std::ostream& out) const;
   void summary() const;
   std::string summary_string() const;
 
- protected:
-  Model(std::string class_name, const layers::LayerArgs& args);
+  // ---- as a layer
+  TensorList call(const TensorList& inputs, const layers::CallContext& ctx) override;
+  std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
+  bool takes_list_input() const override { return inputs_.size() > 1; }
 
-  /// Makes sure the model is built for inputs like `x` (batch dim included) and returns
-  /// x adjusted to the model's input (rank fix-ups and dtype, as Keras does).
-  virtual Tensor standardize_input(const Tensor& x) = 0;
+ protected:
+  /// For subclasses (Sequential) that set up their graph later with init_graph.
+  Model(std::string class_name, const layers::LayerArgs& args);
+  void init_graph(const layers::KerasTensors& inputs, const layers::KerasTensors& outputs);
+  bool has_graph() const { return !inputs_.empty(); }
+  /// Checks x against the model's inputs and returns it as the graph wants it (Keras's
+  /// rank fix-ups and dtype casts). Sequential builds itself here from the first batch.
+  virtual TensorList standardize_inputs(const TensorList& x);
+  /// Whether summary() uses the three-column layout (a plain chain) or adds "Connected to".
+  virtual bool summary_is_sequential() const;
 
  private:
-  struct StepResult;
-  Tensor forward(const Tensor& x, bool training);
-  Tensor compute_loss(const Tensor& y, const Tensor& y_pred);
-  void train_step(const Tensor& x, const Tensor& y);
-  void test_step(const Tensor& x, const Tensor& y);
+  struct Step {
+    std::shared_ptr<layers::Layer> layer;
+    std::vector<int> in_slots, out_slots;
+  };
+
+  TensorList run_graph(const TensorList& inputs, bool training);
+  TensorList forward(const TensorList& x, bool training);
+  Tensor compute_loss(const TensorList& y, const TensorList& y_pred, std::vector<double>* per_output);
+  void train_step(const TensorList& x, const TensorList& y);
+  void test_step(const TensorList& x, const TensorList& y);
+  void update_metrics(const TensorList& y, const TensorList& y_pred, const Tensor& loss,
+                      const std::vector<double>& per_output, int64_t batch);
   Logs metric_logs() const;
   void reset_metrics();
   void require_compiled(const char* what) const;
-  Logs run_evaluation(const Tensor& x, const Tensor& y, int64_t batch_size, int verbose,
+  void check_targets(const TensorList& y) const;
+  Logs run_evaluation(const TensorList& x, const TensorList& y, int64_t batch_size, int verbose,
                       const std::vector<std::shared_ptr<callbacks::Callback>>& cbs, bool inside_fit);
 
+  // graph
+  layers::KerasTensors inputs_, outputs_;
+  std::vector<std::shared_ptr<layers::Layer>> operations_;  // Keras's model.layers order
+  std::vector<Step> steps_;                                  // execution order
+  std::vector<int> input_slots_, output_slots_;
+  int num_slots_ = 0;
+
+  // training configuration
   bool compiled_ = false;
   std::shared_ptr<optimizers::Optimizer> optimizer_;
-  std::optional<losses::Loss> loss_;
-  std::vector<std::shared_ptr<metrics::Metric>> metrics_;
+  std::vector<std::optional<losses::Loss>> output_losses_;
+  std::vector<double> loss_weights_;
+  struct NamedMetric {
+    std::string name;  // as logged ("accuracy", or "<output>_accuracy" with several outputs)
+    size_t output;
+    std::shared_ptr<metrics::Metric> metric;
+  };
+  std::vector<NamedMetric> metrics_;
   metrics::Mean loss_tracker_{"loss"};
+  std::vector<metrics::Mean> output_loss_trackers_;
 };
 
 }  // namespace keras::models
+
+namespace keras {
+using models::Model;
+}  // namespace keras

@@ -9,7 +9,9 @@
 //   });
 //
 // The input shape comes from a leading keras::Input / InputLayer or from the first
-// layer's input_shape; without either the model is built on its first batch.
+// layer's input_shape; without either the model is built by its first batch. Once the
+// shape is known the stack becomes a functional graph (as in Keras 3), so everything a
+// Model does, a Sequential does the same way.
 #pragma once
 
 #include "keras/layers/core/input_layer.h"
@@ -17,7 +19,7 @@
 
 namespace keras::models {
 
-class Sequential : public Model {
+class Sequential : public layers::Concrete<Sequential, Model> {
  public:
   Sequential(std::initializer_list<layers::LayerHandle> layers = {}, std::string name = "");
   explicit Sequential(const std::vector<layers::LayerHandle>& layers, std::string name = "");
@@ -30,27 +32,27 @@ class Sequential : public Model {
   /// Builds the model for inputs of `input_shape` (batch dim included, kNone allowed).
   void build(const Shape& input_shape) override;
 
-  Tensor call(const Tensor& x, const layers::CallContext& ctx) override;
-  Shape compute_output_shape(const Shape& input_shape) override;
-
+  /// The added layers, without the InputLayer (as Keras's sequential.layers).
   std::vector<std::shared_ptr<layers::Layer>> layers() const override { return layers_; }
-  std::optional<Shape> input_shape() const override;
-  std::vector<Shape> layer_output_shapes() const override { return output_shapes_; }
+  /// Input shape with the batch dim, once known.
+  std::optional<Shape> input_shape() const;
+  /// Each layer's output shape, once built.
+  std::vector<Shape> layer_output_shapes() const;
+  std::shared_ptr<layers::InputLayer> input_layer() const { return input_layer_; }
 
  protected:
-  Tensor standardize_input(const Tensor& x) override;
+  TensorList standardize_inputs(const TensorList& x) override;
+  bool summary_is_sequential() const override { return true; }
 
  private:
   void maybe_build();
 
   std::shared_ptr<layers::InputLayer> input_layer_;
   std::vector<std::shared_ptr<layers::Layer>> layers_;
-  std::vector<Shape> output_shapes_;
 };
 
 }  // namespace keras::models
 
 namespace keras {
-using models::Model;
 using models::Sequential;
 }  // namespace keras

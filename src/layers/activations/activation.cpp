@@ -3,7 +3,7 @@
 namespace keras::layers {
 
 Activation::Activation(activations::Activation activation, ActivationOptions o)
-    : Layer("Activation", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), activation_(std::move(activation)) {}
+    : Concrete("Activation", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), activation_(std::move(activation)) {}
 
 Tensor Activation::call(const Tensor& x, const CallContext&) { return activation_(x); }
 

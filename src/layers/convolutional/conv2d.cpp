@@ -3,7 +3,7 @@
 namespace keras::layers {
 
 Conv2D::Conv2D(int64_t filters, Size2 kernel_size, Conv2DOptions o)
-    : BaseConv("Conv2D",
+    : Concrete("Conv2D",
                ConvConfig{.rank = 2,
                           .filters = filters,
                           .kernel_size = kernel_size.vec(),

@@ -5,7 +5,7 @@
 namespace keras::layers {
 
 Dense::Dense(int64_t units, DenseOptions options)
-    : Layer("Dense", LayerArgs{options.input_shape, options.name, options.dtype, options.trainable}),
+    : Concrete("Dense", LayerArgs{options.input_shape, options.name, options.dtype, options.trainable}),
       units_(units),
       options_(std::move(options)) {
   if (units <= 0)

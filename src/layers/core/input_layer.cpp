@@ -5,7 +5,7 @@ namespace keras::layers {
 using keras::detail::cat;
 
 InputLayer::InputLayer(InputLayerOptions o)
-    : Layer("InputLayer", LayerArgs{.input_shape = {}, .name = o.name, .dtype = DType::float32, .trainable = true}),
+    : Concrete("InputLayer", LayerArgs{.input_shape = {}, .name = o.name, .dtype = DType::float32, .trainable = true}),
       input_dtype_(o.dtype) {
   if (o.batch_shape) {
     if (o.shape || o.batch_size)
@@ -19,12 +19,19 @@ InputLayer::InputLayer(InputLayerOptions o)
   for (int64_t d : batch_shape_)
     if (d < 0 && d != kNone) fail(cat("InputLayer: invalid shape ", batch_shape_.to_string()));
   input_spec_.shape = batch_shape_;
+  set_built();  // nothing to build, as in Keras
 }
 
 Tensor InputLayer::call(const Tensor& x, const CallContext&) { return x; }
 Shape InputLayer::compute_output_shape(const Shape&) { return batch_shape_; }
 
 KerasTensor InputLayer::output() {
+  if (inbound_nodes().empty()) {  // Keras's InputLayer owns one node with no inputs
+    auto node = std::make_shared<Node>();
+    node->output_shapes = {batch_shape_};
+    node->output_dtypes = {input_dtype_};
+    add_inbound_node(std::move(node));
+  }
   return KerasTensor{batch_shape_, input_dtype_, shared_from_this(), 0, 0};
 }
 

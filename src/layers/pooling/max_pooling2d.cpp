@@ -3,7 +3,7 @@
 namespace keras::layers {
 
 MaxPooling2D::MaxPooling2D(Size2 pool_size, MaxPooling2DOptions o)
-    : BasePooling("MaxPooling2D",
+    : Concrete("MaxPooling2D",
                   PoolingConfig{.rank = 2,
                                 .max = true,
                                 .pool_size = pool_size.vec(),

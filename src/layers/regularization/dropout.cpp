@@ -7,7 +7,7 @@
 namespace keras::layers {
 
 Dropout::Dropout(double rate, DropoutOptions o)
-    : Layer("Dropout", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+    : Concrete("Dropout", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
       rate_(rate),
       options_(std::move(o)),
       seeds_(options_.seed) {

@@ -5,7 +5,7 @@
 namespace keras::layers {
 
 Flatten::Flatten(FlattenOptions o)
-    : Layer("Flatten", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {
+    : Concrete("Flatten", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {
   if (o.data_format != "channels_last")
     fail("Flatten: only data_format=\"channels_last\" is supported, got \"" + o.data_format + "\"");
   input_spec_.min_ndim = 1;

@@ -14,7 +14,7 @@ struct ActivationOptions {
   bool trainable = true;
 };
 
-class Activation : public Layer {
+class Activation : public Concrete<Activation> {
  public:
   explicit Activation(activations::Activation activation, ActivationOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;

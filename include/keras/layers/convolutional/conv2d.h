@@ -29,7 +29,7 @@ struct Conv2DOptions {
   bool trainable = true;
 };
 
-class Conv2D : public BaseConv {
+class Conv2D : public Concrete<Conv2D, BaseConv> {
  public:
   Conv2D(int64_t filters, Size2 kernel_size, Conv2DOptions options = {});
 };

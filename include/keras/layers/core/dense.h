@@ -25,7 +25,7 @@ struct DenseOptions {
   bool trainable = true;
 };
 
-class Dense : public Layer {
+class Dense : public Concrete<Dense> {
  public:
   explicit Dense(int64_t units, DenseOptions options = {});
   Dense(int64_t units, activations::Activation activation, DenseOptions options = {});

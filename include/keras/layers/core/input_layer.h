@@ -18,7 +18,7 @@ struct InputLayerOptions {
   std::string name{};
 };
 
-class InputLayer : public Layer {
+class InputLayer : public Concrete<InputLayer> {
  public:
   explicit InputLayer(InputLayerOptions options);
   /// Shape with the batch dim (kNone unless batch_size was given).

@@ -20,7 +20,7 @@ struct MaxPooling2DOptions {
   bool trainable = true;
 };
 
-class MaxPooling2D : public BasePooling {
+class MaxPooling2D : public Concrete<MaxPooling2D, BasePooling> {
  public:
   explicit MaxPooling2D(Size2 pool_size = 2, MaxPooling2DOptions options = {});
   explicit MaxPooling2D(MaxPooling2DOptions options) : MaxPooling2D(2, std::move(options)) {}

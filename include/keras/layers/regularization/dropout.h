@@ -19,7 +19,7 @@ struct DropoutOptions {
   bool trainable = true;
 };
 
-class Dropout : public Layer {
+class Dropout : public Concrete<Dropout> {
  public:
   explicit Dropout(double rate, DropoutOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;

@@ -13,7 +13,7 @@ struct FlattenOptions {
   bool trainable = true;
 };
 
-class Flatten : public Layer {
+class Flatten : public Concrete<Flatten> {
  public:
   explicit Flatten(FlattenOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;

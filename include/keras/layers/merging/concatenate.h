@@ -1,0 +1,25 @@
+// keras.layers.Concatenate: joins its inputs along `axis` (default -1); all other
+// dimensions must match.
+//   auto y = layers::Concatenate()({a, b});   layers::Concatenate(1)({a, b});
+#pragma once
+
+#include "keras/layers/merging/base_merge.h"
+
+namespace keras::layers {
+
+class Concatenate : public Concrete<Concatenate, Layer> {
+ public:
+  explicit Concatenate(int64_t axis = -1, MergeOptions options = {});
+  explicit Concatenate(MergeOptions options) : Concatenate(-1, std::move(options)) {}
+
+  void build(const std::vector<Shape>& input_shapes) override;
+  TensorList call(const TensorList& inputs, const CallContext& ctx) override;
+  std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
+  bool takes_list_input() const override { return true; }
+  int64_t axis() const { return axis_; }
+
+ private:
+  int64_t axis_;
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,55 @@
+#include "keras/layers/merging/concatenate.h"
+
+#include "keras/ops/core.h"
+
+namespace keras::layers {
+
+using keras::detail::cat;
+
+Concatenate::Concatenate(int64_t axis, MergeOptions o)
+    : Concrete("Concatenate", LayerArgs{.input_shape = {}, .name = o.name, .dtype = o.dtype, .trainable = o.trainable}),
+      axis_(axis) {}
+
+void Concatenate::build(const std::vector<Shape>& shapes) { compute_output_shape(shapes); }
+
+std::vector<Shape> Concatenate::compute_output_shape(const std::vector<Shape>& shapes) {
+  std::string all = "[";
+  for (size_t i = 0; i < shapes.size(); ++i) all += (i ? ", " : "") + shapes[i].to_string();
+  all += "]";
+  if (shapes.empty())
+    throw ValueError(cat("A `Concatenate` layer should be called on a list of at least 1 input. Received: input_shape=",
+                         all, " (layer \"", name(), "\")"));
+  const int64_t rank = shapes[0].rank();
+  const int64_t axis = axis_ < 0 ? axis_ + rank : axis_;
+  Shape out = shapes[0];
+  bool ok = axis >= 0 && axis < rank;
+  for (size_t i = 1; ok && i < shapes.size(); ++i) {
+    if (shapes[i].rank() != rank) {
+      ok = false;
+      break;
+    }
+    for (int64_t d = 0; d < rank; ++d) {
+      const int64_t a = out[static_cast<size_t>(d)], b = shapes[i][static_cast<size_t>(d)];
+      if (d == axis) {
+        out[static_cast<size_t>(d)] = (a == kNone || b == kNone) ? kNone : a + b;
+      } else if (a != b && a != kNone && b != kNone) {
+        ok = false;
+      } else if (a == kNone) {
+        out[static_cast<size_t>(d)] = b;
+      }
+    }
+  }
+  if (!ok)
+    throw ValueError(cat("A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. "
+                         "Received: input_shape=", all, " with axis=", axis_, " (layer \"", name(), "\")"));
+  return {out};
+}
+
+TensorList Concatenate::call(const TensorList& inputs, const CallContext&) {
+  std::vector<Shape> shapes;
+  for (const auto& x : inputs) shapes.push_back(x.shape());
+  compute_output_shape(shapes);  // Keras's checks and message, with the real shapes
+  return {ops::concatenate(inputs, axis_)};
+}
+
+}  // namespace keras::layers
