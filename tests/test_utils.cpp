@@ -1,12 +1,21 @@
 #include "test_utils.h"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 namespace keras::testing {
 
 std::string data_dir() { return KERAS_TEST_DATA_DIR; }
+
+std::string temp_dir() {
+  const auto dir = std::filesystem::temp_directory_path() / ("keras_tests_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
 
 KerasCase load_case(const std::string& name) {
   KerasCase c;

@@ -14,6 +14,8 @@ namespace keras::testing {
 
 /// tests/data (set by CMake).
 std::string data_dir();
+/// A scratch directory for this test process (created on first use).
+std::string temp_dir();
 
 /// One folder of tests/data/keras_cases (copied from ../shared/keras_cases).
 struct KerasCase {

@@ -11,9 +11,14 @@ using keras::detail::cat;
 
 namespace {
 
-std::map<std::string, double> seed_config(std::optional<uint64_t> seed) {
-  if (!seed) return {};
-  return {{"seed", static_cast<double>(*seed)}};
+ConfigValue seed_value(std::optional<uint64_t> seed) {
+  if (!seed) return nullptr;
+  return static_cast<int64_t>(*seed);
+}
+
+/// What Keras 3 writes for the glorot/he/lecun family.
+ConfigMap fan_config(std::optional<uint64_t> seed) {
+  return {{"seed", seed_value(seed)}, {"input_axes", nullptr}, {"output_axes", nullptr}};
 }
 
 
@@ -52,7 +57,7 @@ Initializer::Initializer(const std::string& name) {
                          "variance_scaling"));
 }
 
-Initializer::Initializer(std::string class_name, Fn fn, std::map<std::string, double> config)
+Initializer::Initializer(std::string class_name, Fn fn, ConfigMap config)
     : class_name_(std::move(class_name)), fn_(std::move(fn)), config_(std::move(config)) {}
 
 Tensor Initializer::operator()(const Shape& shape, DType dtype) const {
@@ -69,17 +74,17 @@ Constant::Constant(double value)
 RandomNormal::RandomNormal(double mean, double stddev, std::optional<uint64_t> seed)
     : Initializer("RandomNormal",
                   [=](const Shape& s, DType) { return random::normal(s, mean, stddev, seed); },
-                  [&] { auto c = seed_config(seed); c["mean"] = mean; c["stddev"] = stddev; return c; }()) {}
+                  {{"seed", seed_value(seed)}, {"mean", mean}, {"stddev", stddev}}) {}
 
 RandomUniform::RandomUniform(double minval, double maxval, std::optional<uint64_t> seed)
     : Initializer("RandomUniform",
                   [=](const Shape& s, DType) { return random::uniform(s, minval, maxval, seed); },
-                  [&] { auto c = seed_config(seed); c["minval"] = minval; c["maxval"] = maxval; return c; }()) {}
+                  {{"seed", seed_value(seed)}, {"minval", minval}, {"maxval", maxval}}) {}
 
 TruncatedNormal::TruncatedNormal(double mean, double stddev, std::optional<uint64_t> seed)
     : Initializer("TruncatedNormal",
                   [=](const Shape& s, DType) { return random::truncated_normal(s, mean, stddev, seed); },
-                  [&] { auto c = seed_config(seed); c["mean"] = mean; c["stddev"] = stddev; return c; }()) {}
+                  {{"seed", seed_value(seed)}, {"mean", mean}, {"stddev", stddev}}) {}
 
 namespace {
 Initializer::Fn variance_scaling_fn(double scale, const std::string& mode, const std::string& distribution,
@@ -109,19 +114,64 @@ Initializer::Fn variance_scaling_fn(double scale, const std::string& mode, const
 VarianceScaling::VarianceScaling(double scale, std::string mode, std::string distribution,
                                  std::optional<uint64_t> seed)
     : Initializer("VarianceScaling", variance_scaling_fn(scale, mode, distribution, seed),
-                  [&] { auto c = seed_config(seed); c["scale"] = scale; return c; }()) {}
+                  {{"seed", seed_value(seed)}, {"scale", scale}, {"mode", mode}, {"distribution", distribution},
+                   {"input_axes", nullptr}, {"output_axes", nullptr}}) {}
 
 GlorotUniform::GlorotUniform(std::optional<uint64_t> seed)
-    : Initializer("GlorotUniform", variance_scaling_fn(1.0, "fan_avg", "uniform", seed), seed_config(seed)) {}
+    : Initializer("GlorotUniform", variance_scaling_fn(1.0, "fan_avg", "uniform", seed), fan_config(seed)) {}
 GlorotNormal::GlorotNormal(std::optional<uint64_t> seed)
-    : Initializer("GlorotNormal", variance_scaling_fn(1.0, "fan_avg", "truncated_normal", seed), seed_config(seed)) {}
+    : Initializer("GlorotNormal", variance_scaling_fn(1.0, "fan_avg", "truncated_normal", seed), fan_config(seed)) {}
 HeUniform::HeUniform(std::optional<uint64_t> seed)
-    : Initializer("HeUniform", variance_scaling_fn(2.0, "fan_in", "uniform", seed), seed_config(seed)) {}
+    : Initializer("HeUniform", variance_scaling_fn(2.0, "fan_in", "uniform", seed), fan_config(seed)) {}
 HeNormal::HeNormal(std::optional<uint64_t> seed)
-    : Initializer("HeNormal", variance_scaling_fn(2.0, "fan_in", "truncated_normal", seed), seed_config(seed)) {}
+    : Initializer("HeNormal", variance_scaling_fn(2.0, "fan_in", "truncated_normal", seed), fan_config(seed)) {}
 LecunUniform::LecunUniform(std::optional<uint64_t> seed)
-    : Initializer("LecunUniform", variance_scaling_fn(1.0, "fan_in", "uniform", seed), seed_config(seed)) {}
+    : Initializer("LecunUniform", variance_scaling_fn(1.0, "fan_in", "uniform", seed), fan_config(seed)) {}
 LecunNormal::LecunNormal(std::optional<uint64_t> seed)
-    : Initializer("LecunNormal", variance_scaling_fn(1.0, "fan_in", "truncated_normal", seed), seed_config(seed)) {}
+    : Initializer("LecunNormal", variance_scaling_fn(1.0, "fan_in", "truncated_normal", seed), fan_config(seed)) {}
+
+namespace {
+std::optional<uint64_t> seed_of(const ConfigMap& c) {
+  const ConfigValue* v = config_find(c, "seed");
+  if (!v || std::holds_alternative<std::nullptr_t>(*v)) return std::nullopt;
+  if (const auto* i = std::get_if<int64_t>(v)) return static_cast<uint64_t>(*i);
+  if (const auto* d = std::get_if<double>(v)) return static_cast<uint64_t>(*d);
+  throw ValueError("Initializer config: `seed` must be an integer or null");
+}
+double number_of(const ConfigMap& c, const std::string& key, double fallback) {
+  const ConfigValue* v = config_find(c, key);
+  if (!v) return fallback;
+  if (const auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(v)) return *d;
+  throw ValueError(cat("Initializer config: `", key, "` must be a number"));
+}
+std::string string_of(const ConfigMap& c, const std::string& key, const std::string& fallback) {
+  const ConfigValue* v = config_find(c, key);
+  if (!v) return fallback;
+  if (const auto* s = std::get_if<std::string>(v)) return *s;
+  throw ValueError(cat("Initializer config: `", key, "` must be a string"));
+}
+}  // namespace
+
+Initializer Initializer::from_config(const std::string& class_name, const ConfigMap& c) {
+  const std::string n = utils::canonical_name(class_name);
+  const auto seed = seed_of(c);
+  if (n == "glorotuniform") return GlorotUniform(seed);
+  if (n == "glorotnormal") return GlorotNormal(seed);
+  if (n == "heuniform") return HeUniform(seed);
+  if (n == "henormal") return HeNormal(seed);
+  if (n == "lecununiform") return LecunUniform(seed);
+  if (n == "lecunnormal") return LecunNormal(seed);
+  if (n == "zeros" || n == "zero") return Zeros();
+  if (n == "ones" || n == "one") return Ones();
+  if (n == "constant") return Constant(number_of(c, "value", 0.0));
+  if (n == "randomnormal") return RandomNormal(number_of(c, "mean", 0.0), number_of(c, "stddev", 0.05), seed);
+  if (n == "randomuniform") return RandomUniform(number_of(c, "minval", -0.05), number_of(c, "maxval", 0.05), seed);
+  if (n == "truncatednormal") return TruncatedNormal(number_of(c, "mean", 0.0), number_of(c, "stddev", 0.05), seed);
+  if (n == "variancescaling")
+    return VarianceScaling(number_of(c, "scale", 1.0), string_of(c, "mode", "fan_in"),
+                           string_of(c, "distribution", "truncated_normal"), seed);
+  return Initializer(class_name);  // throws with the list of known names
+}
 
 }  // namespace keras::initializers

@@ -103,6 +103,9 @@ void Layer::build_for(const std::vector<Shape>& input_shapes) {
   if (!built_) {
     build(input_shapes);
     built_ = true;
+    build_shapes_ = input_shapes;
+    for (auto& shape : build_shapes_)
+      if (shape.rank() > 0) shape[0] = kNone;
     check_inputs(input_shapes);  // build may have tightened the spec (e.g. Dense's input dim)
   }
 }

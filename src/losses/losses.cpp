@@ -148,6 +148,7 @@ Loss::Loss(const std::string& name) {
     throw ValueError(cat("Could not interpret loss identifier: '", name,
                          "'. Known: sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy, "
                          "mean_squared_error (mse), mean_absolute_error (mae), huber"));
+  spec_ = name;
 }
 
 Loss::Loss(std::string name, Fn fn, std::string reduction)
@@ -155,6 +156,62 @@ Loss::Loss(std::string name, Fn fn, std::string reduction)
   if (reduction_ != "sum_over_batch_size" && reduction_ != "sum" && reduction_ != "none" && reduction_ != "mean")
     throw ValueError(cat("Invalid value for argument `reduction`: '", reduction_,
                          "'. Expected one of 'sum_over_batch_size', 'sum', 'mean', 'none'"));
+}
+
+void Loss::set_config(std::string class_name, ConfigMap config) {
+  class_name_ = std::move(class_name);
+  config_ = {{"name", name_}, {"reduction", reduction_}};
+  for (auto& kv : config) config_.push_back(std::move(kv));
+}
+
+namespace {
+const ConfigValue* find(const ConfigMap& c, const char* k) { return config_find(c, k); }
+bool flag(const ConfigMap& c, const char* k, bool fallback) {
+  const auto* v = find(c, k);
+  if (!v) return fallback;
+  if (const auto* b = std::get_if<bool>(v)) return *b;
+  throw ValueError(cat("Loss config: `", k, "` must be true or false"));
+}
+double number(const ConfigMap& c, const char* k, double fallback) {
+  const auto* v = find(c, k);
+  if (!v || std::holds_alternative<std::nullptr_t>(*v)) return fallback;
+  if (const auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(v)) return *d;
+  throw ValueError(cat("Loss config: `", k, "` must be a number"));
+}
+std::string text(const ConfigMap& c, const char* k, const std::string& fallback) {
+  const auto* v = find(c, k);
+  if (!v || std::holds_alternative<std::nullptr_t>(*v)) return fallback;
+  if (const auto* s = std::get_if<std::string>(v)) return *s;
+  throw ValueError(cat("Loss config: `", k, "` must be a string"));
+}
+}  // namespace
+
+Loss Loss::from_config(const std::string& class_name, const ConfigMap& c) {
+  const std::string n = utils::canonical_name(class_name);
+  const std::string reduction = text(c, "reduction", "sum_over_batch_size");
+  if (n == "sparsecategoricalcrossentropy") {
+    std::optional<int64_t> ignore;
+    if (const auto* v = find(c, "ignore_class"); v && !std::holds_alternative<std::nullptr_t>(*v))
+      ignore = static_cast<int64_t>(number(c, "ignore_class", 0));
+    return SparseCategoricalCrossentropy({.from_logits = flag(c, "from_logits", false), .ignore_class = ignore,
+                                          .reduction = reduction, .name = text(c, "name", "sparse_categorical_crossentropy")});
+  }
+  if (n == "categoricalcrossentropy")
+    return CategoricalCrossentropy({.from_logits = flag(c, "from_logits", false),
+                                    .label_smoothing = number(c, "label_smoothing", 0.0),
+                                    .axis = static_cast<int64_t>(number(c, "axis", -1)), .reduction = reduction,
+                                    .name = text(c, "name", "categorical_crossentropy")});
+  if (n == "binarycrossentropy")
+    return BinaryCrossentropy({.from_logits = flag(c, "from_logits", false),
+                               .label_smoothing = number(c, "label_smoothing", 0.0),
+                               .axis = static_cast<int64_t>(number(c, "axis", -1)), .reduction = reduction,
+                               .name = text(c, "name", "binary_crossentropy")});
+  if (n == "meansquarederror") return MeanSquaredError({.reduction = reduction, .name = text(c, "name", "")});
+  if (n == "meanabsoluteerror") return MeanAbsoluteError({.reduction = reduction, .name = text(c, "name", "")});
+  if (n == "huber")
+    return Huber({.delta = number(c, "delta", 1.0), .reduction = reduction, .name = text(c, "name", "huber_loss")});
+  return Loss(class_name);  // throws with the list of known losses
 }
 
 Tensor Loss::operator()(const Tensor& y_true, const Tensor& y_pred) const {
@@ -169,29 +226,45 @@ SparseCategoricalCrossentropy::SparseCategoricalCrossentropy(SparseCategoricalCr
            [o](const Tensor& t, const Tensor& p) {
              return sparse_categorical_crossentropy(t, p, o.from_logits, o.ignore_class);
            },
-           o.reduction) {}
+           o.reduction) {
+  set_config("SparseCategoricalCrossentropy",
+             {{"from_logits", o.from_logits},
+              {"ignore_class", o.ignore_class ? ConfigValue(*o.ignore_class) : ConfigValue(nullptr)}});
+}
 
 CategoricalCrossentropy::CategoricalCrossentropy(CategoricalCrossentropyOptions o)
     : Loss(o.name,
            [o](const Tensor& t, const Tensor& p) {
              return categorical_crossentropy(t, p, o.from_logits, o.label_smoothing, o.axis);
            },
-           o.reduction) {}
+           o.reduction) {
+  set_config("CategoricalCrossentropy",
+             {{"from_logits", o.from_logits}, {"label_smoothing", o.label_smoothing}, {"axis", o.axis}});
+}
 
 BinaryCrossentropy::BinaryCrossentropy(BinaryCrossentropyOptions o)
     : Loss(o.name,
            [o](const Tensor& t, const Tensor& p) {
              return binary_crossentropy(t, p, o.from_logits, o.label_smoothing, o.axis);
            },
-           o.reduction) {}
+           o.reduction) {
+  set_config("BinaryCrossentropy",
+             {{"from_logits", o.from_logits}, {"label_smoothing", o.label_smoothing}, {"axis", o.axis}});
+}
 
 MeanSquaredError::MeanSquaredError(RegressionLossOptions o)
-    : Loss(o.name.empty() ? "mean_squared_error" : o.name, mean_squared_error, o.reduction) {}
+    : Loss(o.name.empty() ? "mean_squared_error" : o.name, mean_squared_error, o.reduction) {
+  set_config("MeanSquaredError", {});
+}
 
 MeanAbsoluteError::MeanAbsoluteError(RegressionLossOptions o)
-    : Loss(o.name.empty() ? "mean_absolute_error" : o.name, mean_absolute_error, o.reduction) {}
+    : Loss(o.name.empty() ? "mean_absolute_error" : o.name, mean_absolute_error, o.reduction) {
+  set_config("MeanAbsoluteError", {});
+}
 
 Huber::Huber(HuberOptions o)
-    : Loss(o.name, [o](const Tensor& t, const Tensor& p) { return huber(t, p, o.delta); }, o.reduction) {}
+    : Loss(o.name, [o](const Tensor& t, const Tensor& p) { return huber(t, p, o.delta); }, o.reduction) {
+  set_config("Huber", {{"delta", o.delta}});
+}
 
 }  // namespace keras::losses

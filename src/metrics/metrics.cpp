@@ -61,18 +61,19 @@ void MeanMetricWrapper::update_state(const Tensor& y_true, const Tensor& y_pred)
 Accuracy::Accuracy(std::string name)
     : MeanMetricWrapper(std::move(name), [](const Tensor& t, const Tensor& p) {
         return ops::cast(ops::equal(as_float(t), as_float(p)), DType::float32);
-      }) {}
+      }, "Accuracy") {}
 BinaryAccuracy::BinaryAccuracy(std::string name, double threshold)
     : MeanMetricWrapper(std::move(name),
-                        [threshold](const Tensor& t, const Tensor& p) { return binary_accuracy(t, p, threshold); }) {}
+                        [threshold](const Tensor& t, const Tensor& p) { return binary_accuracy(t, p, threshold); },
+                        "BinaryAccuracy") {}
 CategoricalAccuracy::CategoricalAccuracy(std::string name)
-    : MeanMetricWrapper(std::move(name), categorical_accuracy) {}
+    : MeanMetricWrapper(std::move(name), categorical_accuracy, "CategoricalAccuracy") {}
 SparseCategoricalAccuracy::SparseCategoricalAccuracy(std::string name)
-    : MeanMetricWrapper(std::move(name), sparse_categorical_accuracy) {}
+    : MeanMetricWrapper(std::move(name), sparse_categorical_accuracy, "SparseCategoricalAccuracy") {}
 MeanSquaredError::MeanSquaredError(std::string name)
-    : MeanMetricWrapper(std::move(name), losses::mean_squared_error) {}
+    : MeanMetricWrapper(std::move(name), losses::mean_squared_error, "MeanSquaredError") {}
 MeanAbsoluteError::MeanAbsoluteError(std::string name)
-    : MeanMetricWrapper(std::move(name), losses::mean_absolute_error) {}
+    : MeanMetricWrapper(std::move(name), losses::mean_absolute_error, "MeanAbsoluteError") {}
 
 void AutoAccuracy::update_state(const Tensor& y_true, const Tensor& y_pred) {
   if (!impl_) {

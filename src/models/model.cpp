@@ -130,17 +130,20 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
   for (const auto& t : inputs) input_slots_.push_back(slot(t.layer.get(), t.node_index, t.tensor_index));
   std::set<int> computable(input_slots_.begin(), input_slots_.end());
   steps_.clear();
+  graph_nodes_.clear();
+  for (const auto& r : ordered) graph_nodes_.push_back({owners.at(r.layer), r.index});
+  for (const auto& t : inputs) {  // inputs no output depends on are still part of the model
+    bool listed = false;
+    for (const auto& [l, i] : graph_nodes_) listed |= l == t.layer;
+    if (!listed) graph_nodes_.insert(graph_nodes_.begin(), {t.layer, t.node_index});
+  }
   for (const auto& r : ordered) {
     if (r.node().is_input()) continue;
     bool is_model_input = false;
     for (const auto& in : inputs) is_model_input |= (ref_of(in) == r);
     if (is_model_input) continue;
     Step step;
-    step.layer = owners.count(r.layer) ? owners.at(r.layer) : nullptr;
-    if (!step.layer) {
-      for (const auto& o : operations_)
-        if (o.get() == r.layer) step.layer = o;
-    }
+    step.layer = owners.at(r.layer);
     for (const auto& t : r.node().inputs) {
       const int s = slot(t.layer.get(), t.node_index, t.tensor_index);
       if (!computable.count(s))
@@ -252,6 +255,7 @@ void Model::compile(optimizers::OptimizerRef optimizer, losses::Loss loss, std::
 }
 
 void Model::compile(CompileOptions o) {
+  compile_options_ = o;
   optimizer_ = o.optimizer.ptr();
   if (!optimizer_) throw ValueError("compile: optimizer must not be null");
   const size_t n = has_graph() ? outputs_.size() : 1;  // an unbuilt Sequential has one output

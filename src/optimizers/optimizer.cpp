@@ -129,12 +129,108 @@ void RMSprop::update_step(const Tensor& grad, Variable& variable, float lr) {
                                              static_cast<float>(o_.epsilon), o_.centered);
 }
 
+namespace {
+ConfigValue opt(const std::optional<double>& v) { return v ? ConfigValue(*v) : ConfigValue(nullptr); }
+}  // namespace
+
+ConfigMap Optimizer::get_config() const {
+  // Keras 3's base optimizer config, in its order.
+  return {{"name", common_.name},
+          {"learning_rate", common_.learning_rate},
+          {"weight_decay", opt(common_.weight_decay)},
+          {"clipnorm", opt(common_.clipnorm)},
+          {"global_clipnorm", opt(common_.global_clipnorm)},
+          {"clipvalue", opt(common_.clipvalue)},
+          {"use_ema", false},
+          {"ema_momentum", 0.99},
+          {"ema_overwrite_frequency", nullptr},
+          {"loss_scale_factor", nullptr},
+          {"gradient_accumulation_steps", nullptr}};
+}
+
+ConfigMap SGD::get_config() const {
+  ConfigMap c = Optimizer::get_config();
+  c.push_back({"momentum", o_.momentum});
+  c.push_back({"nesterov", o_.nesterov});
+  return c;
+}
+
+ConfigMap Adam::get_config() const {
+  ConfigMap c = Optimizer::get_config();
+  c.push_back({"beta_1", o_.beta_1});
+  c.push_back({"beta_2", o_.beta_2});
+  c.push_back({"epsilon", o_.epsilon});
+  c.push_back({"amsgrad", o_.amsgrad});
+  return c;
+}
+
+ConfigMap RMSprop::get_config() const {
+  ConfigMap c = Optimizer::get_config();
+  c.push_back({"rho", o_.rho});
+  c.push_back({"momentum", o_.momentum});
+  c.push_back({"epsilon", o_.epsilon});
+  c.push_back({"centered", o_.centered});
+  return c;
+}
+
+namespace {
+double num(const ConfigMap& c, const char* k, double fallback) {
+  const ConfigValue* v = config_find(c, k);
+  if (!v || std::holds_alternative<std::nullptr_t>(*v)) return fallback;
+  if (const auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(v)) return *d;
+  throw ValueError(cat("Optimizer config: `", k, "` must be a number"));
+}
+std::optional<double> maybe(const ConfigMap& c, const char* k) {
+  const ConfigValue* v = config_find(c, k);
+  if (!v || std::holds_alternative<std::nullptr_t>(*v)) return std::nullopt;
+  return num(c, k, 0.0);
+}
+bool flag(const ConfigMap& c, const char* k, bool fallback) {
+  const ConfigValue* v = config_find(c, k);
+  if (!v) return fallback;
+  if (const auto* b = std::get_if<bool>(v)) return *b;
+  throw ValueError(cat("Optimizer config: `", k, "` must be true or false"));
+}
+std::string text(const ConfigMap& c, const char* k, const std::string& fallback) {
+  const ConfigValue* v = config_find(c, k);
+  if (const auto* s = v ? std::get_if<std::string>(v) : nullptr) return *s;
+  return fallback;
+}
+}  // namespace
+
+std::shared_ptr<Optimizer> from_config(const std::string& class_name, const ConfigMap& c) {
+  std::string n;
+  for (char ch : class_name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (n == "adam")
+    return std::make_shared<Adam>(AdamOptions{num(c, "learning_rate", 0.001), num(c, "beta_1", 0.9), num(c, "beta_2", 0.999),
+                                              num(c, "epsilon", 1e-7), flag(c, "amsgrad", false), maybe(c, "weight_decay"),
+                                              maybe(c, "clipnorm"), maybe(c, "clipvalue"), maybe(c, "global_clipnorm"),
+                                              text(c, "name", "adam")});
+  if (n == "sgd")
+    return std::make_shared<SGD>(SGDOptions{num(c, "learning_rate", 0.01), num(c, "momentum", 0.0),
+                                            flag(c, "nesterov", false), maybe(c, "weight_decay"), maybe(c, "clipnorm"),
+                                            maybe(c, "clipvalue"), maybe(c, "global_clipnorm"), text(c, "name", "SGD")});
+  if (n == "rmsprop")
+    return std::make_shared<RMSprop>(RMSpropOptions{num(c, "learning_rate", 0.001), num(c, "rho", 0.9),
+                                                    num(c, "momentum", 0.0), num(c, "epsilon", 1e-7),
+                                                    flag(c, "centered", false), maybe(c, "weight_decay"),
+                                                    maybe(c, "clipnorm"), maybe(c, "clipvalue"),
+                                                    maybe(c, "global_clipnorm"), text(c, "name", "rmsprop")});
+  throw ValueError(cat("Could not interpret optimizer identifier: '", class_name, "'. Known: Adam, SGD, RMSprop"));
+}
+
 std::shared_ptr<Optimizer> get(const std::string& name) {
   std::string c;
   for (char ch : name) c += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (c == "adam") return std::make_shared<Adam>();
-  if (c == "sgd") return std::make_shared<SGD>();
-  if (c == "rmsprop") return std::make_shared<RMSprop>();
+  std::shared_ptr<Optimizer> o;
+  if (c == "adam") o = std::make_shared<Adam>();
+  else if (c == "sgd") o = std::make_shared<SGD>();
+  else if (c == "rmsprop") o = std::make_shared<RMSprop>();
+  if (o) {
+    o->set_spec(name);
+    return o;
+  }
   throw ValueError(cat("Could not interpret optimizer identifier: '", name, "'. Known: adam, sgd, rmsprop"));
 }
 

@@ -7,6 +7,7 @@
 #include "backend/backend.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
+#include "tensor/allocation_budget.h"
 
 namespace keras {
 
@@ -104,8 +105,15 @@ const detail::TensorImpl& Tensor::checked() const {
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   for (int64_t d : shape)
     if (d < 0) throw ValueError(detail::cat("Cannot create a tensor of shape ", shape.to_string()));
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    if (d > 0 && elements > (int64_t{1} << 50) / d)
+      throw ValueError(detail::cat("Cannot create a tensor of shape ", shape.to_string(), ": too large"));
+    elements *= d;
+  }
+  const size_t nbytes = static_cast<size_t>(elements) * dtype_size(dtype);
+  detail::charge_allocation(nbytes);
   auto impl = std::make_shared<detail::TensorImpl>();
-  const size_t nbytes = static_cast<size_t>(shape.num_elements()) * dtype_size(dtype);
   impl->storage = std::make_shared<Storage>(nbytes, device);
   impl->shape = shape;
   impl->dtype = dtype;

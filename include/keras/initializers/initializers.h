@@ -7,11 +7,11 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 
 #include "keras/tensor/tensor.h"
+#include "keras/utils/config_map.h"
 
 namespace keras::initializers {
 
@@ -23,18 +23,20 @@ class Initializer {
   Initializer(const char* name);  // NOLINT: implicit, as Keras accepts strings
   Initializer(const std::string& name);  // NOLINT
   /// A custom initializer.
-  Initializer(std::string class_name, Fn fn, std::map<std::string, double> config = {});
+  Initializer(std::string class_name, Fn fn, ConfigMap config = {});
+  /// Rebuilds an initializer from Keras's class name and config (ValueError if unknown).
+  static Initializer from_config(const std::string& class_name, const ConfigMap& config);
 
   Tensor operator()(const Shape& shape, DType dtype = DType::float32) const;
   /// Keras's class name: "GlorotUniform", "Zeros", ...
   const std::string& class_name() const { return class_name_; }
-  /// Numeric arguments (seed, scale, mean, ...), as in Keras's get_config().
-  const std::map<std::string, double>& config() const { return config_; }
+  /// Keras's get_config(): the arguments, with their Keras names and order.
+  const ConfigMap& config() const { return config_; }
 
  private:
   std::string class_name_;
   Fn fn_;
-  std::map<std::string, double> config_;
+  ConfigMap config_;
 };
 
 class Zeros : public Initializer { public: Zeros(); };

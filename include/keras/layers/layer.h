@@ -92,6 +92,12 @@ class Layer : public std::enable_shared_from_this<Layer> {
   int64_t count_params() const;
 
   const InputSpec& input_spec() const { return input_spec_; }
+  /// The input shapes the layer was built for (batch dim kNone); empty before build.
+  const std::vector<Shape>& build_input_shapes() const { return build_shapes_; }
+  /// The weights this layer created itself (not those of tracked sublayers).
+  const std::vector<Variable>& own_weights() const { return weights_; }
+  /// Sublayers saved under their own names (e.g. an RNN's "cell"); see saving/.
+  virtual std::vector<std::pair<std::string, std::shared_ptr<Layer>>> named_sublayers() const { return {}; }
 
  protected:
   Layer(std::string class_name, const LayerArgs& args);
@@ -123,6 +129,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<Variable> weights_;
   std::vector<std::shared_ptr<Layer>> sublayers_;
   std::vector<std::shared_ptr<Node>> inbound_nodes_;
+  std::vector<Shape> build_shapes_;
 };
 
 /// The base every concrete layer class derives from, naming itself:

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "keras/tensor/tensor.h"
+#include "keras/utils/config_map.h"
 
 namespace keras::losses {
 
@@ -31,10 +32,22 @@ class Loss {
 
   const std::string& name() const { return name_; }
   const std::string& reduction() const { return reduction_; }
+  /// Keras's class name ("SparseCategoricalCrossentropy"), empty for a custom function.
+  const std::string& class_name() const { return class_name_; }
+  /// Keras's get_config(): name, reduction and the function's arguments.
+  const ConfigMap& config() const { return config_; }
+  /// The string it was made from ("mse"), if it was made from a string.
+  const std::string& spec() const { return spec_; }
+  /// Rebuilds a loss from Keras's class name and config (ValueError if unknown).
+  static Loss from_config(const std::string& class_name, const ConfigMap& config);
+
+ protected:
+  void set_config(std::string class_name, ConfigMap config);
 
  private:
-  std::string name_, reduction_;
+  std::string name_, reduction_, class_name_, spec_;
   Fn fn_;
+  ConfigMap config_;
 };
 
 struct SparseCategoricalCrossentropyOptions {

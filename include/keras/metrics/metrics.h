@@ -19,18 +19,20 @@ class Metric {
   virtual double result() const = 0;
   virtual void reset_state() = 0;
   const std::string& name() const { return name_; }
+  /// Keras's class name ("SparseCategoricalAccuracy").
+  const std::string& class_name() const { return class_name_; }
 
  protected:
-  explicit Metric(std::string name) : name_(std::move(name)) {}
+  Metric(std::string name, std::string class_name) : name_(std::move(name)), class_name_(std::move(class_name)) {}
 
  private:
-  std::string name_;
+  std::string name_, class_name_;
 };
 
 /// A weighted running mean (keras.metrics.Mean); also tracks the loss in fit().
 class Mean : public Metric {
  public:
-  explicit Mean(std::string name = "mean") : Metric(std::move(name)) {}
+  explicit Mean(std::string name = "mean") : Metric(std::move(name), "Mean") {}
   void update_state(const Tensor& y_true, const Tensor& y_pred) override;
   /// Adds `value` with weight `count` (e.g. a batch's mean loss times its size).
   void update(double value, double count = 1.0);
@@ -45,7 +47,8 @@ class Mean : public Metric {
 class MeanMetricWrapper : public Metric {
  public:
   using Fn = std::function<Tensor(const Tensor& y_true, const Tensor& y_pred)>;
-  MeanMetricWrapper(std::string name, Fn fn) : Metric(std::move(name)), fn_(std::move(fn)) {}
+  MeanMetricWrapper(std::string name, Fn fn, std::string class_name = "MeanMetricWrapper")
+      : Metric(std::move(name), std::move(class_name)), fn_(std::move(fn)) {}
   void update_state(const Tensor& y_true, const Tensor& y_pred) override;
   double result() const override { return mean_.result(); }
   void reset_state() override { mean_.reset_state(); }
@@ -76,7 +79,7 @@ class MeanAbsoluteError : public MeanMetricWrapper {
 /// accuracy, chosen from the shapes of the first batch it sees.
 class AutoAccuracy : public Metric {
  public:
-  explicit AutoAccuracy(std::string name = "accuracy") : Metric(std::move(name)) {}
+  explicit AutoAccuracy(std::string name = "accuracy") : Metric(std::move(name), "Accuracy") {}
   void update_state(const Tensor& y_true, const Tensor& y_pred) override;
   double result() const override { return impl_ ? impl_->result() : 0.0; }
   void reset_state() override { if (impl_) impl_->reset_state(); }

@@ -85,6 +85,15 @@ class Model : public layers::Layer {
   void compile(CompileOptions options);
   bool compiled() const { return compiled_; }
   const std::shared_ptr<optimizers::Optimizer>& optimizer() const { return optimizer_; }
+  /// What compile() was given (saved as the file's compile_config).
+  const CompileOptions& compile_options() const { return compile_options_; }
+
+  // ---- saving (keras/saving/saving.h has the free functions)
+  /// Saves the model: a ".keras" archive (Keras 3) or a legacy ".h5" file, by extension.
+  void save(const std::string& path) const;
+  /// Saves / loads the weights only (".weights.h5", matched by layer structure).
+  void save_weights(const std::string& path) const;
+  void load_weights(const std::string& path);
 
   /// Trains for `epochs` passes over (x, y); returns the per-epoch logs.
   callbacks::History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
@@ -115,6 +124,9 @@ class Model : public layers::Layer {
   /// Names of the layers producing the outputs (how Keras names per-output logs).
   std::vector<std::string> output_names() const;
   std::vector<std::string> input_names() const;
+  /// The calls that make up the graph, from inputs to outputs: (layer, index of the
+  /// call in layer->inbound_nodes()). Used to write the functional config.
+  const std::vector<std::pair<std::shared_ptr<layers::Layer>, int>>& graph_nodes() const { return graph_nodes_; }
 
   /// Prints Keras's summary table.
   void summary(std::ostream& out) const;
@@ -163,9 +175,11 @@ class Model : public layers::Layer {
   std::vector<Step> steps_;                                  // execution order
   std::vector<int> input_slots_, output_slots_;
   int num_slots_ = 0;
+  std::vector<std::pair<std::shared_ptr<layers::Layer>, int>> graph_nodes_;
 
   // training configuration
   bool compiled_ = false;
+  CompileOptions compile_options_;
   std::shared_ptr<optimizers::Optimizer> optimizer_;
   std::vector<std::optional<losses::Loss>> output_losses_;
   std::vector<double> loss_weights_;

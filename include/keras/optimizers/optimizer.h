@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "keras/tensor/tensor.h"
+#include "keras/utils/config_map.h"
 #include "keras/variables/variable.h"
 
 namespace keras::optimizers {
@@ -41,6 +42,12 @@ class Optimizer {
   /// Keras's summary counts "Optimizer params".
   int64_t count_params() const;
   bool built() const { return !slots_.empty(); }
+  /// Keras's class name ("Adam") and get_config() (name, learning_rate, ... in Keras's order).
+  virtual std::string class_name() const = 0;
+  virtual ConfigMap get_config() const;
+  /// The string it was made from ("adam"), if it was made from a string.
+  const std::string& spec() const { return spec_; }
+  void set_spec(std::string spec) { spec_ = std::move(spec); }
 
  protected:
   Optimizer(OptimizerCommon common, std::string default_name);
@@ -53,6 +60,7 @@ class Optimizer {
 
  private:
   OptimizerCommon common_;
+  std::string spec_;
   int64_t iterations_ = 0;
   std::unordered_map<const void*, std::vector<std::pair<std::string, Tensor>>> slots_;
 };
@@ -70,6 +78,9 @@ struct SGDOptions {
 class SGD : public Optimizer {
  public:
   explicit SGD(SGDOptions o = {});
+  std::string class_name() const override { return "SGD"; }
+  ConfigMap get_config() const override;
+  const SGDOptions& options() const { return o_; }
  protected:
   void update_step(const Tensor& grad, Variable& variable, float lr) override;
  private:
@@ -91,6 +102,9 @@ struct AdamOptions {
 class Adam : public Optimizer {
  public:
   explicit Adam(AdamOptions o = {});
+  std::string class_name() const override { return "Adam"; }
+  ConfigMap get_config() const override;
+  const AdamOptions& options() const { return o_; }
  protected:
   void update_step(const Tensor& grad, Variable& variable, float lr) override;
  private:
@@ -112,6 +126,9 @@ struct RMSpropOptions {
 class RMSprop : public Optimizer {
  public:
   explicit RMSprop(RMSpropOptions o = {});
+  std::string class_name() const override { return "RMSprop"; }
+  ConfigMap get_config() const override;
+  const RMSpropOptions& options() const { return o_; }
  protected:
   void update_step(const Tensor& grad, Variable& variable, float lr) override;
  private:
@@ -120,6 +137,8 @@ class RMSprop : public Optimizer {
 
 /// An optimizer by name ("adam", "sgd", "rmsprop", any case) with Keras's defaults.
 std::shared_ptr<Optimizer> get(const std::string& name);
+/// An optimizer from Keras's class name and config (ValueError if unknown).
+std::shared_ptr<Optimizer> from_config(const std::string& class_name, const ConfigMap& config);
 
 /// An optimizer by name or object, as compile() takes them.
 class OptimizerRef {

@@ -24,6 +24,7 @@ class Dropout : public Concrete<Dropout> {
   explicit Dropout(double rate, DropoutOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   double rate() const { return rate_; }
+  const DropoutOptions& options() const { return options_; }
 
  private:
   double rate_;

@@ -1,0 +1,21 @@
+// The legacy Keras HDF5 model file (model.save("x.h5") in Keras 2 and 3): the model's
+// config as a JSON string attribute, the weights under /model_weights/<layer name>.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "keras/saving/saving.h"
+#include "saving/hdf5/reader.h"
+#include "saving/json_utils.h"
+
+namespace keras::saving {
+
+void save_legacy_h5(const models::Model& model, const std::string& path);
+std::shared_ptr<models::Model> load_legacy_h5(const std::string& path, const LoadOptions& options);
+/// model.load_weights() on a legacy .h5 file.
+void load_legacy_weights(models::Model& model, const hdf5::File& file, const std::string& path);
+/// compile() from a Keras compile_config dict (shared with the .keras reader).
+void apply_compile_config(models::Model& model, const json& config);
+
+}  // namespace keras::saving

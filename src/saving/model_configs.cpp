@@ -1,0 +1,262 @@
+// Configs of models: Sequential (a list of layer entries) and Functional (layer entries
+// with their inbound nodes, input_layers, output_layers), as Keras 3 writes them in
+// config.json, and as Keras 2 wrote them in legacy .h5 files.
+#include <map>
+#include <set>
+
+#include "keras/layers/core/input_layer.h"
+#include "keras/models/sequential.h"
+#include "keras/saving/saving.h"
+#include "saving/json_utils.h"
+#include "saving/layer_configs.h"
+
+namespace keras::saving {
+
+using keras::detail::cat;
+using layers::KerasTensor;
+using layers::KerasTensors;
+using layers::Layer;
+
+namespace {
+
+constexpr size_t kMaxLayers = 100000;
+
+// ---- Sequential
+
+json sequential_config(const Layer& l) {
+  const auto& m = dynamic_cast<const models::Sequential&>(l);
+  json c = base_config(l);
+  json list = json::array();
+  if (m.input_layer()) list.push_back(serialize_layer(*m.input_layer()));
+  for (const auto& layer : m.layers()) list.push_back(serialize_layer(*layer));
+  c["layers"] = list;
+  if (auto s = m.input_shape()) c["build_input_shape"] = shape_json(*s);
+  return c;
+}
+
+std::shared_ptr<Layer> sequential_from(const json& c) {
+  const std::string ctx = "Sequential " + layer_context(c);
+  const auto a = layer_args(c);
+  auto model = std::make_shared<models::Sequential>(std::initializer_list<layers::LayerHandle>{}, a.name);
+  const json& list = need(c, "layers", ctx);
+  if (!list.is_array()) throw IOError(cat(ctx, ": \"layers\" is not a list"));
+  if (list.size() > kMaxLayers) throw IOError(cat(ctx, ": too many layers"));
+  for (const auto& entry : list) model->add(deserialize_layer(entry));
+  if (!model->built())
+    if (const json* s = find(c, "build_input_shape")) model->build(to_shape(*s, ctx + " build_input_shape"));
+  model->set_trainable(a.trainable);
+  return model;
+}
+
+// ---- Functional
+
+json keras_tensor_json(const KerasTensor& t, const std::map<std::pair<const Layer*, int>, int>& node_ids) {
+  auto it = node_ids.find({t.layer.get(), t.node_index});
+  const int node_index = it == node_ids.end() ? t.node_index : it->second;
+  return json{{"class_name", "__keras_tensor__"},
+              {"config",
+               {{"shape", shape_json(t.shape)},
+                {"dtype", std::string(dtype_name(t.dtype))},
+                {"keras_history", json::array({t.layer->name(), node_index, t.tensor_index})}}}};
+}
+
+json functional_config(const Layer& l) {
+  const auto& m = dynamic_cast<const models::Model&>(l);
+  // Keras numbers each layer's calls within this model from 0 (node_reindexing_map).
+  std::map<std::pair<const Layer*, int>, int> node_ids;
+  std::map<const Layer*, std::vector<int>> calls;
+  for (const auto& [layer, index] : m.graph_nodes()) {
+    auto& list = calls[layer.get()];
+    list.push_back(index);
+  }
+  for (auto& [layer, list] : calls) {
+    std::sort(list.begin(), list.end());
+    for (size_t i = 0; i < list.size(); ++i) node_ids[{layer, list[i]}] = static_cast<int>(i);
+  }
+  json c;
+  c["name"] = l.name();
+  c["trainable"] = l.trainable();
+  json list = json::array();
+  for (const auto& layer : m.layers()) {
+    json e = serialize_layer(*layer);
+    e["name"] = layer->name();
+    json nodes = json::array();
+    auto it = calls.find(layer.get());
+    if (it != calls.end() && layer->class_name() != "InputLayer") {
+      for (int index : it->second) {
+        const auto& node = *layer->inbound_nodes()[static_cast<size_t>(index)];
+        json args = json::array();
+        if (node.inputs_as_list) {
+          json group = json::array();
+          for (const auto& t : node.inputs) group.push_back(keras_tensor_json(t, node_ids));
+          args.push_back(group);
+        } else {
+          args.push_back(keras_tensor_json(node.inputs.at(0), node_ids));
+        }
+        nodes.push_back(json{{"args", args}, {"kwargs", json::object()}});
+      }
+    }
+    e["inbound_nodes"] = nodes;
+    list.push_back(e);
+  }
+  c["layers"] = list;
+  auto refs = [&](const KerasTensors& ts) {
+    json out = json::array();
+    for (const auto& t : ts) {
+      auto id = node_ids.find({t.layer.get(), t.node_index});
+      out.push_back(json::array({t.layer->name(), id == node_ids.end() ? 0 : id->second, t.tensor_index}));
+    }
+    return ts.size() == 1 ? out[0] : out;  // Keras writes a single triple unwrapped
+  };
+  c["input_layers"] = refs(m.inputs());
+  c["output_layers"] = refs(m.outputs());
+  return c;
+}
+
+/// [name, node, tensor] triples from "input_layers" / "output_layers" (one triple or a list).
+std::vector<std::tuple<std::string, int, int>> layer_refs(const json& v, const std::string& ctx) {
+  std::vector<std::tuple<std::string, int, int>> out;
+  auto one = [&](const json& t) {
+    if (!t.is_array() || t.size() < 3) throw IOError(cat(ctx, ": bad layer reference ", t.dump().substr(0, 60)));
+    out.emplace_back(to_string(t[0], ctx), static_cast<int>(to_int(t[1], ctx)), static_cast<int>(to_int(t[2], ctx)));
+  };
+  if (!v.is_array()) throw IOError(cat(ctx, ": expected a list"));
+  if (!v.empty() && v[0].is_string()) one(v);
+  else
+    for (const auto& t : v) one(t);
+  return out;
+}
+
+struct NodeSpec {
+  std::vector<std::tuple<std::string, int, int>> inputs;
+  bool as_list = false;
+};
+
+/// A node of a layer entry, in Keras 3 form {"args": [...], "kwargs": {...}} or Keras 2
+/// form [[name, node, tensor, kwargs], ...].
+NodeSpec node_spec(const json& node, const std::string& ctx) {
+  NodeSpec spec;
+  auto tensor_ref = [&](const json& t) {
+    const json& cfg = need(t, "config", ctx);
+    const json& h = need(cfg, "keras_history", ctx);
+    if (!h.is_array() || h.size() < 3) throw IOError(cat(ctx, ": bad keras_history"));
+    spec.inputs.emplace_back(to_string(h[0], ctx), static_cast<int>(to_int(h[1], ctx)), static_cast<int>(to_int(h[2], ctx)));
+  };
+  auto is_tensor = [](const json& t) {
+    return t.is_object() && t.contains("class_name") && t["class_name"] == "__keras_tensor__";
+  };
+  if (node.is_object()) {
+    const json& args = need(node, "args", ctx);
+    if (!args.is_array() || args.empty()) throw IOError(cat(ctx, ": a node without arguments"));
+    if (args[0].is_array()) {
+      spec.as_list = true;
+      for (const auto& t : args[0]) {
+        if (!is_tensor(t)) throw IOError(cat(ctx, ": a node argument is not a tensor"));
+        tensor_ref(t);
+      }
+    } else {
+      if (!is_tensor(args[0])) throw IOError(cat(ctx, ": a node argument is not a tensor"));
+      tensor_ref(args[0]);
+    }
+    if (const json* kw = find(node, "kwargs"))
+      for (auto it = kw->begin(); it != kw->end(); ++it)
+        if (is_tensor(it.value()) || it.value().is_array())
+          throw IOError(cat(ctx, ": call argument \"", it.key(), "\" is not supported yet"));
+  } else if (node.is_array()) {  // Keras 2
+    for (const auto& t : node) {
+      if (!t.is_array() || t.size() < 3) throw IOError(cat(ctx, ": bad inbound node"));
+      spec.inputs.emplace_back(to_string(t[0], ctx), static_cast<int>(to_int(t[1], ctx)), static_cast<int>(to_int(t[2], ctx)));
+    }
+    spec.as_list = spec.inputs.size() > 1;
+  } else {
+    throw IOError(cat(ctx, ": bad inbound node"));
+  }
+  if (spec.inputs.empty()) throw IOError(cat(ctx, ": a node without inputs"));
+  return spec;
+}
+
+std::shared_ptr<Layer> functional_from(const json& c) {
+  const std::string ctx = "Functional " + layer_context(c);
+  const auto a = layer_args(c);
+  const json& list = need(c, "layers", ctx);
+  if (!list.is_array()) throw IOError(cat(ctx, ": \"layers\" is not a list"));
+  if (list.size() > kMaxLayers) throw IOError(cat(ctx, ": too many layers"));
+
+  std::vector<std::shared_ptr<Layer>> created;
+  std::map<std::string, std::shared_ptr<Layer>> by_name;
+  std::vector<std::vector<NodeSpec>> pending;
+  for (const auto& entry : list) {
+    std::shared_ptr<Layer> layer = deserialize_layer(entry);
+    const std::string name = find(entry, "name") ? to_string(entry["name"], ctx) : layer->name();
+    if (!by_name.emplace(name, layer).second) throw IOError(cat(ctx, ": two layers are named \"", name, "\""));
+    std::vector<NodeSpec> nodes;
+    if (const json* in = find(entry, "inbound_nodes")) {
+      if (!in->is_array()) throw IOError(cat(ctx, ": inbound_nodes of \"", name, "\" is not a list"));
+      for (const auto& n : *in) nodes.push_back(node_spec(n, ctx + " layer \"" + name + "\""));
+    }
+    created.push_back(layer);
+    pending.push_back(std::move(nodes));
+  }
+
+  // Symbolic outputs of every processed call: (layer name, call index) -> tensors.
+  std::map<std::pair<std::string, int>, KerasTensors> tensors;
+  std::vector<size_t> done(created.size(), 0);
+  for (size_t i = 0; i < created.size(); ++i)
+    if (auto in = std::dynamic_pointer_cast<layers::InputLayer>(created[i])) tensors[{in->name(), 0}] = in->output();
+  // Calls run once all their inputs exist; a pass without progress means the graph is broken.
+  bool progress = true;
+  size_t remaining = 0;
+  for (const auto& p : pending) remaining += p.size();
+  while (remaining > 0 && progress) {
+    progress = false;
+    for (size_t i = 0; i < created.size(); ++i) {
+      while (done[i] < pending[i].size()) {
+        const NodeSpec& spec = pending[i][done[i]];
+        KerasTensors inputs;
+        bool ready = true;
+        for (const auto& [name, node, index] : spec.inputs) {
+          auto it = tensors.find({name, node});
+          if (it == tensors.end()) {
+            ready = false;
+            break;
+          }
+          if (index < 0 || static_cast<size_t>(index) >= it->second.size())
+            throw IOError(cat(ctx, ": layer \"", name, "\" has no output ", index));
+          inputs.push_back(it->second[static_cast<size_t>(index)]);
+        }
+        if (!ready) break;
+        KerasTensors out = Layer::call_symbolic(created[i], inputs);
+        tensors[{created[i]->name(), static_cast<int>(done[i])}] = out;
+        ++done[i];
+        --remaining;
+        progress = true;
+      }
+    }
+  }
+  if (remaining > 0) throw IOError(cat(ctx, ": the layer graph is disconnected or cyclic"));
+
+  auto resolve = [&](const json& refs) {
+    KerasTensors out;
+    for (const auto& [name, node, index] : layer_refs(refs, ctx)) {
+      auto it = tensors.find({name, node});
+      if (it == tensors.end() || index < 0 || static_cast<size_t>(index) >= it->second.size())
+        throw IOError(cat(ctx, ": unknown tensor ", name, "[", node, "][", index, "]"));
+      out.push_back(it->second[static_cast<size_t>(index)]);
+    }
+    return out;
+  };
+  auto model = std::make_shared<models::Model>(resolve(need(c, "input_layers", ctx)), resolve(need(c, "output_layers", ctx)),
+                                               a.name);
+  model->set_trainable(a.trainable);
+  return model;
+}
+
+}  // namespace
+
+void register_model_codecs(std::map<std::string, LayerCodec>& r) {
+  r["Sequential"] = {sequential_config, sequential_from, "keras", ""};
+  r["Functional"] = {functional_config, functional_from, "keras.src.models.functional", "Functional"};
+  r["Model"] = {functional_config, functional_from, "keras.src.models.functional", "Functional"};  // tf.keras name
+}
+
+}  // namespace keras::saving

@@ -1,0 +1,342 @@
+// .keras archives, .weights.h5 files and model save/load (keras/src/saving/saving_lib.py).
+#include "keras/saving/saving.h"
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <map>
+
+#include "keras/layers/core/input_layer.h"
+#include "keras/models/sequential.h"
+#include "keras/utils/file_utils.h"
+#include "saving/hdf5/reader.h"
+#include "saving/hdf5/writer.h"
+#include "saving/json_utils.h"
+#include "saving/layer_configs.h"
+#include "saving/legacy_h5.h"
+#include "saving/zip_archive.h"
+#include "tensor/allocation_budget.h"
+
+namespace keras::saving {
+
+using keras::detail::cat;
+using layers::Layer;
+
+namespace {
+
+constexpr const char* kKerasVersion = "3.15.1";  // the format version written and read
+constexpr uint64_t kMaxConfigBytes = uint64_t{64} << 20;
+
+std::string now_stamp() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d@%H:%M:%S", &tm);
+  return buf;
+}
+
+std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// The layers saved under a model's "layers" group, in Keras's order.
+std::vector<std::shared_ptr<Layer>> saved_children(const Layer& layer) {
+  if (const auto* m = dynamic_cast<const models::Model*>(&layer)) return m->layers();
+  return {};
+}
+
+// ---- the Keras 3 weights layout: <object>/vars/0..n, <object>/layers/<unique snake name>/...
+
+void write_object(const hdf5::WriteGroup& group, const Layer& layer) {
+  hdf5::WriteGroup vars = group.create_group("vars");
+  vars.set_attribute("name", layer.name());
+  const auto& own = layer.own_weights();
+  for (size_t i = 0; i < own.size(); ++i) vars.write_dataset(std::to_string(i), own[i].value());
+  const auto children = saved_children(layer);
+  if (dynamic_cast<const models::Model*>(&layer)) {
+    hdf5::WriteGroup lg = group.create_group("layers");
+    std::map<std::string, int> counts;
+    for (const auto& child : children) {
+      const std::string base = layers::to_snake_case(child->class_name());
+      const int n = counts[base]++;
+      write_object(lg.create_group(n == 0 ? base : base + "_" + std::to_string(n)), *child);
+    }
+  }
+  for (const auto& [name, sub] : layer.named_sublayers()) write_object(group.create_group(name), *sub);
+}
+
+void read_object(const hdf5::Object& group, Layer& layer, const std::string& where) {
+  const auto& own = layer.own_weights();
+  if (!own.empty() || group.has("vars")) {
+    const hdf5::Object vars = group.get("vars");
+    const auto keys = vars.keys();
+    if (keys.size() != own.size())
+      throw ValueError(cat("Layer \"", layer.name(), "\" expects ", own.size(), " variables, but the file has ", keys.size(),
+                           " at ", where, "/vars"));
+    for (size_t i = 0; i < own.size(); ++i) {
+      const hdf5::Object ds = vars.get(std::to_string(i));
+      if (!ds.is_dataset()) throw IOError(cat(where, "/vars/", i, " is not a dataset"));
+      if (ds.shape() != own[i].shape())
+        throw ValueError(cat("Layer \"", layer.name(), "\" weight \"", own[i].name(), "\" has shape ",
+                             own[i].shape().to_string(), " but the file holds shape ", ds.shape().to_string(), " at ",
+                             where, "/vars/", i));
+      Variable(own[i]).assign(ds.read());
+    }
+  }
+  if (dynamic_cast<const models::Model*>(&layer)) {
+    const auto children = saved_children(layer);
+    const hdf5::Object lg = group.get("layers");
+    std::map<std::string, int> counts;
+    for (const auto& child : children) {
+      const std::string base = layers::to_snake_case(child->class_name());
+      const int n = counts[base]++;
+      const std::string name = n == 0 ? base : base + "_" + std::to_string(n);
+      if (!lg.has(name)) {
+        if (child->weights().empty()) continue;
+        throw ValueError(cat("Layer \"", child->name(), "\" has weights but the file has no group ", where, "/layers/", name));
+      }
+      read_object(lg.get(name), *child, where + "/layers/" + name);
+    }
+  }
+  for (const auto& [name, sub] : layer.named_sublayers()) read_object(group.get(name), *sub, where + "/" + name);
+}
+
+std::vector<uint8_t> weights_file_bytes(const models::Model& model, const std::string& name) {
+  hdf5::Writer w(name);
+  write_object(w.root(), model);
+  return w.bytes();
+}
+
+// ---- compile config
+
+json optimizer_json(const optimizers::Optimizer& o) {
+  if (!o.spec().empty()) return o.spec();
+  return json{{"module", "keras.optimizers"},
+              {"class_name", o.class_name()},
+              {"config", config_map_json(o.get_config())},
+              {"registered_name", nullptr}};
+}
+
+json loss_json(const losses::Loss& l) {
+  if (!l.spec().empty()) return l.spec();
+  if (l.class_name().empty())
+    throw ValueError(cat("The custom loss \"", l.name(), "\" cannot be saved in compile_config; save without compiling"));
+  return json{{"module", "keras.losses"},
+              {"class_name", l.class_name()},
+              {"config", config_map_json(l.config())},
+              {"registered_name", nullptr}};
+}
+
+json metric_json(const metrics::MetricRef& m) {
+  if (!m.spec().empty()) return m.spec();
+  return json{{"module", "keras.metrics"},
+              {"class_name", m.ptr()->class_name()},
+              {"config", {{"name", m.ptr()->name()}, {"dtype", "float32"}}},
+              {"registered_name", nullptr}};
+}
+
+json compile_config(const models::Model& model) {
+  if (!model.compiled()) return nullptr;
+  const auto& o = model.compile_options();
+  json c;
+  c["optimizer"] = optimizer_json(*o.optimizer.ptr());
+  if (!o.losses.empty()) {
+    json l = json::array();
+    for (const auto& x : o.losses) l.push_back(loss_json(x));
+    c["loss"] = l;
+  } else {
+    c["loss"] = o.loss ? loss_json(*o.loss) : json(nullptr);
+  }
+  c["loss_weights"] = o.loss_weights.empty() ? json(nullptr) : json(o.loss_weights);
+  if (!o.output_metrics.empty()) {
+    json all = json::array();
+    for (const auto& list : o.output_metrics) {
+      json ms = json::array();
+      for (const auto& m : list) ms.push_back(metric_json(m));
+      all.push_back(ms);
+    }
+    c["metrics"] = all;
+  } else if (!o.metrics.empty()) {
+    json ms = json::array();
+    for (const auto& m : o.metrics) ms.push_back(metric_json(m));
+    c["metrics"] = ms;
+  } else {
+    c["metrics"] = nullptr;
+  }
+  c["weighted_metrics"] = nullptr;
+  c["run_eagerly"] = false;
+  c["steps_per_execution"] = 1;
+  c["jit_compile"] = false;
+  return c;
+}
+
+losses::Loss loss_from(const json& v, const std::string& ctx) {
+  if (v.is_string()) return losses::Loss(v.get<std::string>());
+  const std::string cls = to_string(need(v, "class_name", ctx), ctx);
+  const json* cfg = find(v, "config");
+  return losses::Loss::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
+}
+
+metrics::MetricRef metric_from(const json& v, const std::string& ctx) {
+  if (v.is_string()) return metrics::MetricRef(v.get<std::string>());
+  const std::string cls = to_string(need(v, "class_name", ctx), ctx);
+  std::string name = layers::to_snake_case(cls);
+  if (const json* cfg = find(v, "config"))
+    if (const json* n = find(*cfg, "name"); n && n->is_string() && (*n == "accuracy" || *n == "acc")) name = *n;
+  return metrics::MetricRef(name);
+}
+
+}  // namespace
+
+void apply_compile_config(models::Model& model, const json& c) {
+  if (c.is_null() || (c.is_object() && c.empty())) return;
+  const std::string ctx = "compile_config";
+  models::CompileOptions o;
+  const json& opt = need(c, "optimizer", ctx);
+  if (opt.is_string()) {
+    o.optimizer = optimizers::OptimizerRef(opt.get<std::string>());
+  } else {
+    const std::string cls = to_string(need(opt, "class_name", ctx + " optimizer"), ctx);
+    const json* cfg = find(opt, "config");
+    o.optimizer = optimizers::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
+  }
+  if (const json* l = find(c, "loss")) {
+    if (l->is_array()) {
+      if (l->size() > 4096) throw IOError(cat(ctx, ": too many losses"));
+      for (const auto& x : *l) o.losses.push_back(loss_from(x, ctx + " loss"));
+    } else if (l->is_object() && !l->contains("class_name")) {
+      throw IOError(cat(ctx, ": losses by output name are not supported yet"));
+    } else {
+      o.loss = loss_from(*l, ctx + " loss");
+    }
+  }
+  if (const json* w = find(c, "loss_weights")) {
+    if (!w->is_array()) throw IOError(cat(ctx, ": loss_weights must be a list"));
+    for (const auto& x : *w) o.loss_weights.push_back(to_number(x, ctx + " loss_weights"));
+  }
+  if (const json* m = find(c, "metrics")) {
+    if (!m->is_array()) throw IOError(cat(ctx, ": metrics must be a list"));
+    const bool nested = !m->empty() && (*m)[0].is_array();
+    for (const auto& x : *m) {
+      if (nested) {
+        std::vector<metrics::MetricRef> list;
+        for (const auto& y : x) list.push_back(metric_from(y, ctx + " metrics"));
+        o.output_metrics.push_back(list);
+      } else {
+        o.metrics.push_back(metric_from(x, ctx + " metrics"));
+      }
+    }
+  }
+  model.compile(o);
+}
+
+// ---- .keras archives
+
+namespace {
+
+json model_config_json(const models::Model& model) {
+  json top = serialize_layer(model);
+  top.erase("build_config");
+  if (const auto* seq = dynamic_cast<const models::Sequential*>(&model)) {
+    auto s = seq->input_shape();
+    top["build_config"] = {{"input_shape", s ? shape_json(*s) : json(nullptr)}};
+  } else {
+    top["build_config"] = {{"input_shape", nullptr}};
+  }
+  top["compile_config"] = compile_config(model);
+  return top;
+}
+
+void save_keras(const models::Model& model, const std::string& path) {
+  const json config = model_config_json(model);
+  const json metadata = {{"keras_version", kKerasVersion}, {"date_saved", now_stamp()}};
+  const auto weights = weights_file_bytes(model, "model.weights.h5");
+  const auto zip = make_zip({{"metadata.json", bytes_of(metadata.dump())},
+                             {"config.json", bytes_of(config.dump())},
+                             {"model.weights.h5", weights}});
+  utils::write_file_atomically(path, [&](std::ostream& out) {
+    out.write(reinterpret_cast<const char*>(zip.data()), static_cast<std::streamsize>(zip.size()));
+  });
+}
+
+std::shared_ptr<models::Model> as_model(std::shared_ptr<Layer> layer, const std::string& path) {
+  auto model = std::dynamic_pointer_cast<models::Model>(layer);
+  if (!model) throw IOError(cat(path, ": the file describes a ", layer->class_name(), ", not a model"));
+  return model;
+}
+
+std::shared_ptr<models::Model> load_keras(const std::string& path, const LoadOptions& options) {
+  ZipReader zip(path);
+  if (!zip.has("config.json")) throw IOError(cat(path, ": not a .keras archive (no config.json)"));
+  if (!zip.has("model.weights.h5")) {
+    if (zip.has("model.weights.npz")) throw IOError(cat(path, ": weights stored as .npz are not supported"));
+    throw IOError(cat(path, ": not a .keras archive (no model.weights.h5)"));
+  }
+  const auto config_bytes = zip.read("config.json", kMaxConfigBytes);
+  const json config = parse_json(std::string(config_bytes.begin(), config_bytes.end()), path + " config.json");
+  const uint64_t weights_size = zip.size("model.weights.h5");
+  std::shared_ptr<models::Model> model;
+  {
+    // Building the layers may not allocate much more than the weights the file carries.
+    detail::AllocationBudget budget(4 * weights_size + (uint64_t{64} << 20), path);
+    model = as_model(deserialize_layer(config), path);
+    const auto weights = zip.read("model.weights.h5", uint64_t{1} << 40);
+    read_object(hdf5::File::from_bytes(weights, path + " model.weights.h5").root(), *model, "");
+  }
+  if (options.compile)
+    if (const json* c = find(config, "compile_config")) apply_compile_config(*model, *c);
+  return model;
+}
+
+bool starts_with_bytes(const std::string& path, const char* magic, size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IOError(cat("Cannot open ", path));
+  std::string head(n, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(n));
+  return in.gcount() == static_cast<std::streamsize>(n) && head.compare(0, n, magic, n) == 0;
+}
+
+}  // namespace
+
+std::shared_ptr<models::Model> load_model(const std::string& path, LoadOptions options) {
+  if (starts_with_bytes(path, "PK\x03\x04", 4)) return load_keras(path, options);
+  if (starts_with_bytes(path, "\x89HDF\r\n\x1a\n", 8)) return load_legacy_h5(path, options);
+  throw IOError(cat(path, ": neither a .keras archive nor a Keras .h5 file"));
+}
+
+void save_model(const models::Model& model, const std::string& path) {
+  if (ends_with(path, ".weights.h5"))
+    throw ValueError(cat("save_model: \"", path, "\" is a weights file name; use save_weights, or a .keras / .h5 path"));
+  if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) return save_legacy_h5(model, path);
+  if (!ends_with(path, ".keras"))
+    throw ValueError(cat("save_model: unknown extension for \"", path, "\": use .keras (Keras 3) or .h5 (legacy)"));
+  save_keras(model, path);
+}
+
+void save_weights(const models::Model& model, const std::string& path) {
+  if (!ends_with(path, ".weights.h5"))
+    throw ValueError(cat("save_weights: the file name must end in .weights.h5, got \"", path, "\""));
+  const auto bytes = weights_file_bytes(model, path);
+  utils::write_file_atomically(path, [&](std::ostream& out) {
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  });
+}
+
+void load_weights(models::Model& model, const std::string& path) {
+  const hdf5::File f = hdf5::File::open(path);
+  if (f.root().attribute("model_config") || f.root().has("model_weights")) return load_legacy_weights(model, f, path);
+  read_object(f.root(), model, "");
+}
+
+}  // namespace keras::saving
+
+namespace keras::models {
+
+void Model::save(const std::string& path) const { saving::save_model(*this, path); }
+void Model::save_weights(const std::string& path) const { saving::save_weights(*this, path); }
+void Model::load_weights(const std::string& path) { saving::load_weights(*this, path); }
+
+}  // namespace keras::models

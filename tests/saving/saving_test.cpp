@@ -1,0 +1,297 @@
+// Saving and loading: round trips through every format, Keras's exact layout, and
+// the safety of reading damaged or hostile files.
+#include "keras/saving/saving.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "saving/hdf5/reader.h"
+#include "saving/zip_archive.h"
+#include "test_utils.h"
+
+namespace keras::saving {
+namespace {
+
+using namespace layers;
+namespace fs = std::filesystem;
+
+std::string tmp(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("keras_saving_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return (dir / name).string();
+}
+
+Sequential small_cnn() {
+  return Sequential({Input({8, 8, 1}), Conv2D(4, 3, {.activation = "relu"}), MaxPooling2D(), Flatten(), Dropout(0.2),
+                     Dense(3, "softmax")});
+}
+
+Model small_functional() {
+  auto a = Input({4}, {.batch_size = {}, .dtype = DType::float32, .name = "a"});
+  auto b = Input({3}, {.batch_size = {}, .dtype = DType::float32, .name = "b"});
+  LayerHandle shared = Dense(5, "tanh", {.name = "shared"});
+  auto h = Concatenate()({shared(Dense(4)(a)), Dense(5)(b)});
+  auto out1 = Dense(2, "softmax", {.name = "cls"})(h);
+  auto out2 = Dense(1, {.name = "reg"})(Add()({Dense(1)(h), Dense(1)(h)}));
+  return Model({a, b}, {out1, out2}, "two_heads");
+}
+
+void train_briefly(Model& m, const TensorList& x, const TensorList& y) {
+  m.fit(x, y, {.batch_size = 8, .epochs = 2, .verbose = 0});
+}
+
+TEST(Saving, RoundTripSequentialAllFormats) {
+  utils::set_random_seed(5);
+  Sequential m = small_cnn();
+  m.compile(optimizers::Adam({.learning_rate = 0.01}), "sparse_categorical_crossentropy", {"accuracy"});
+  Tensor x = testing::random_tensor({16, 8, 8, 1}, 1);
+  Tensor y = Tensor::from_vector<int64_t>(std::vector<int64_t>(16, 1));
+  train_briefly(m, {x}, {y});
+  const Tensor want = m.predict(x, {.batch_size = 32, .verbose = 0, .callbacks = {}});
+
+  for (const std::string file : {"cnn.keras", "cnn.h5"}) {
+    SCOPED_TRACE(file);
+    m.save(tmp(file));
+    auto loaded = load_model(tmp(file));
+    EXPECT_EQ(loaded->class_name(), "Sequential");
+    EXPECT_EQ(loaded->predict(x, {.batch_size = 32, .verbose = 0, .callbacks = {}}).to_vector<float>(), want.to_vector<float>());
+    // compile config round-trips: the loaded model trains right away, with the same metric names.
+    ASSERT_TRUE(loaded->compiled());
+    EXPECT_EQ(loaded->optimizer()->class_name(), "Adam");
+    EXPECT_DOUBLE_EQ(loaded->optimizer()->learning_rate(), 0.01);
+    const auto logs = loaded->evaluate(x, y, {.batch_size = 16, .verbose = 0, .callbacks = {}});
+    EXPECT_TRUE(logs.count("accuracy"));
+  }
+  // Weights only.
+  m.save_weights(tmp("cnn.weights.h5"));
+  Sequential fresh = small_cnn();
+  fresh.load_weights(tmp("cnn.weights.h5"));
+  EXPECT_EQ(fresh.predict(x, {.batch_size = 32, .verbose = 0, .callbacks = {}}).to_vector<float>(), want.to_vector<float>());
+  // A legacy .h5 also serves as a weights file.
+  Sequential fresh2 = small_cnn();
+  fresh2.load_weights(tmp("cnn.h5"));
+  EXPECT_EQ(fresh2.predict(x, {.batch_size = 32, .verbose = 0, .callbacks = {}}).to_vector<float>(), want.to_vector<float>());
+}
+
+TEST(Saving, RoundTripFunctionalWithSharedLayersAndTwoOutputs) {
+  utils::set_random_seed(6);
+  Model m = small_functional();
+  m.compile(models::CompileOptions{.optimizer = "rmsprop",
+                           .loss = {},
+                           .losses = {"sparse_categorical_crossentropy", losses::MeanSquaredError()},
+                           .loss_weights = {1.0, 0.3},
+                           .metrics = {},
+                           .output_metrics = {{"accuracy"}, {"mae"}}});
+  TensorList x{testing::random_tensor({12, 4}, 1), testing::random_tensor({12, 3}, 2)};
+  TensorList y{Tensor::from_vector<int64_t>(std::vector<int64_t>(12, 1)), testing::random_tensor({12, 1}, 3)};
+  train_briefly(m, x, y);
+  const TensorList want = m.predict(x, {.batch_size = 32, .verbose = 0, .callbacks = {}});
+  for (const std::string file : {"f.keras", "f.h5"}) {
+    SCOPED_TRACE(file);
+    m.save(tmp(file));
+    auto loaded = load_model(tmp(file));
+    EXPECT_EQ(loaded->name(), "two_heads");
+    EXPECT_EQ(loaded->output_names(), (std::vector<std::string>{"cls", "reg"}));
+    EXPECT_EQ(loaded->get_layer("shared")->inbound_nodes().size(), 1u);
+    const TensorList got = loaded->predict(x, {.batch_size = 32, .verbose = 0, .callbacks = {}});
+    for (size_t i = 0; i < 2; ++i) EXPECT_EQ(got[i].to_vector<float>(), want[i].to_vector<float>());
+  }
+  auto loaded = load_model(tmp("f.keras"));
+  const auto logs = loaded->evaluate(x, y, {.batch_size = 12, .verbose = 0, .callbacks = {}});
+  EXPECT_TRUE(logs.count("cls_accuracy") && logs.count("reg_mae")) << "metrics after reload";
+  EXPECT_NEAR(logs.at("loss"), logs.at("cls_loss") + 0.3 * logs.at("reg_loss"), 1e-5);
+}
+
+TEST(Saving, NestedModels) {
+  utils::set_random_seed(7);
+  LayerHandle inner = Sequential({Dense(4, "relu"), Dense(2)}, "inner");
+  auto x = Input({3});
+  Model mid(x, Dense(1)(inner(x)), "mid");
+  Sequential outer({Input({3}), LayerHandle(std::move(mid)), Activation("sigmoid")}, "outer");
+  Tensor data = testing::random_tensor({5, 3}, 4);
+  const auto want = outer.predict(data, {.batch_size = 32, .verbose = 0, .callbacks = {}}).to_vector<float>();
+  for (const std::string file : {"nested.keras", "nested.h5"}) {
+    SCOPED_TRACE(file);
+    outer.save(tmp(file));
+    EXPECT_EQ(load_model(tmp(file))->predict(data, {.batch_size = 32, .verbose = 0, .callbacks = {}}).to_vector<float>(), want);
+  }
+  // The weights file nests the inner models as Keras does.
+  outer.save_weights(tmp("nested.weights.h5"));
+  auto root = hdf5::File::open(tmp("nested.weights.h5")).root();
+  EXPECT_TRUE(root.get("layers/functional/layers/sequential/layers/dense/vars").has("0"));
+}
+
+// ---- Keras's layout, key for key
+
+/// The structure of a JSON value: keys (recursively), with values only where they are
+/// structural (class names); numbers and names that legitimately differ are ignored.
+void json_structure(const nlohmann::json& j, const std::string& path, std::set<std::string>& out) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() == "shared_object_id" || it.key() == "date_saved") continue;
+      out.insert(path + "/" + it.key());
+      if (it.key() == "class_name" && it->is_string()) out.insert(path + "/class_name=" + it->get<std::string>());
+      json_structure(*it, path + "/" + it.key(), out);
+    }
+  } else if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i) json_structure(j[i], path + "[" + std::to_string(i) + "]", out);
+  }
+}
+
+void h5_structure(const hdf5::Object& o, const std::string& path, std::set<std::string>& out) {
+  for (const auto& a : o.attribute_names()) out.insert(path + "@" + a);
+  for (const auto& k : o.keys()) {
+    const auto child = o.get(k);
+    if (child.is_dataset()) {
+      out.insert(path + "/" + k + " " + child.shape().to_string() + " " + std::string(dtype_name(child.dtype())));
+    } else {
+      out.insert(path + "/" + k + "/");
+      h5_structure(child, path + "/" + k, out);
+    }
+  }
+}
+
+void expect_same(const std::set<std::string>& ours, const std::set<std::string>& keras, const std::string& what) {
+  for (const auto& k : keras) EXPECT_TRUE(ours.count(k)) << what << ": Keras has " << k << ", our file does not";
+  for (const auto& k : ours) EXPECT_TRUE(keras.count(k)) << what << ": our file has " << k << ", Keras's does not";
+}
+
+TEST(Saving, FilesFollowKerasLayout) {
+  for (const std::string name : {"model_mnist_cnn", "model_two_in_two_out", "merge_rank3_mix", "dropout_identity"}) {
+    SCOPED_TRACE(name);
+    const std::string dir = testing::data_dir() + "/keras_cases/" + name;
+    auto model = load_model(dir + "/model.keras");
+    model->save(tmp(name + ".keras"));
+    ZipReader ours(tmp(name + ".keras")), theirs(dir + "/model.keras");
+    EXPECT_EQ(ours.names(), theirs.names());
+    auto config = [](const ZipReader& z) {
+      const auto b = z.read("config.json", 1 << 26);
+      return nlohmann::json::parse(std::string(b.begin(), b.end()));
+    };
+    std::set<std::string> a, b;
+    json_structure(config(ours), "", a);
+    json_structure(config(theirs), "", b);
+    expect_same(a, b, "config.json");
+    std::set<std::string> ha, hb;
+    h5_structure(hdf5::File::from_bytes(ours.read("model.weights.h5", 1 << 30), "ours").root(), "", ha);
+    h5_structure(hdf5::File::from_bytes(theirs.read("model.weights.h5", 1 << 30), "keras").root(), "", hb);
+    expect_same(ha, hb, "model.weights.h5");
+    // The legacy file too.
+    auto legacy = load_model(dir + "/model.h5");
+    legacy->save(tmp(name + ".h5"));
+    std::set<std::string> la, lb;
+    h5_structure(hdf5::File::open(tmp(name + ".h5")).root(), "", la);
+    h5_structure(hdf5::File::open(dir + "/model.h5").root(), "", lb);
+    expect_same(la, lb, "legacy .h5");
+  }
+}
+
+// ---- bad files
+
+TEST(Saving, MismatchErrorsNameLayerAndShapes) {
+  Sequential a({Input({4}), Dense(3, {.name = "d"})});
+  a.save_weights(tmp("a.weights.h5"));
+  Sequential b({Input({5}), Dense(3, {.name = "d"})});
+  testing::expect_error<ValueError>([&] { b.load_weights(tmp("a.weights.h5")); }, {"\"d\"", "(5, 3)", "(4, 3)"});
+  Sequential c({Input({4}), Dense(3), Dense(2)});
+  testing::expect_error<std::exception>([&] { c.load_weights(tmp("a.weights.h5")); }, {});
+  testing::expect_error<ValueError>([&] { a.save(tmp("x.weights.h5")); }, {"save_weights"});
+  testing::expect_error<ValueError>([&] { a.save(tmp("x.pb")); }, {".keras"});
+}
+
+TEST(Saving, SaveIsAtomic) {
+  Sequential good({Input({2}), Dense(1)});
+  good.save(tmp("atomic.keras"));
+  const auto before = fs::file_size(tmp("atomic.keras"));
+  // A model whose layer cannot be serialized fails half-way through the save.
+  Sequential bad({Input({2}), Activation(activations::Activation("custom", [](const Tensor& t) { return t; }))});
+  EXPECT_THROW(bad.save(tmp("atomic.keras")), std::exception);
+  EXPECT_EQ(fs::file_size(tmp("atomic.keras")), before);
+  EXPECT_NO_THROW(load_model(tmp("atomic.keras")));
+  for (const auto& e : fs::directory_iterator(fs::path(tmp("atomic.keras")).parent_path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
+}
+
+std::vector<uint8_t> file_bytes(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write_bytes(const std::string& p, const std::vector<uint8_t>& b) {
+  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+/// Loading must give a keras exception (or succeed), never crash or hang.
+void expect_no_crash(const std::string& path) {
+  try {
+    auto m = load_model(path);
+    if (m) m->summary_string();
+  } catch (const std::exception&) {
+  }
+}
+
+TEST(Saving, DamagedFilesGiveExceptions) {
+  const std::string dir = testing::data_dir() + "/keras_cases/model_two_in_two_out";
+  for (const std::string src : {dir + "/model.keras", dir + "/model.h5"}) {
+    SCOPED_TRACE(src);
+    const auto bytes = file_bytes(src);
+    // Truncations.
+    // (An HDF5 file may end in unused space, so cuts stay well inside the data.)
+    for (size_t cut : {size_t{0}, size_t{3}, size_t{100}, bytes.size() / 3, bytes.size() / 2}) {
+      write_bytes(tmp("cut"), std::vector<uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut)));
+      EXPECT_THROW(load_model(tmp("cut")), std::exception) << "cut at " << cut;
+    }
+    // Random byte flips (a deterministic mini-fuzz; CI also runs libFuzzer).
+    uint64_t s = 12345;
+    for (int round = 0; round < 300; ++round) {
+      auto mutated = bytes;
+      for (int k = 0; k < 1 + round % 8; ++k) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        mutated[(s >> 33) % mutated.size()] ^= static_cast<uint8_t>(1u << ((s >> 20) % 8));
+      }
+      write_bytes(tmp("flip"), mutated);
+      expect_no_crash(tmp("flip"));
+    }
+  }
+  testing::expect_error<IOError>([] { load_model("/nonexistent/model.keras"); }, {"Cannot open"});
+}
+
+/// Rewrites the config.json of a .keras archive.
+void with_config(const std::string& src, const std::string& dst, const std::function<void(nlohmann::ordered_json&)>& edit) {
+  ZipReader z(src);
+  const auto cb = z.read("config.json", 1 << 26);
+  auto config = nlohmann::ordered_json::parse(std::string(cb.begin(), cb.end()));
+  edit(config);
+  const std::string text = config.dump();
+  write_bytes(dst, make_zip({{"metadata.json", z.read("metadata.json", 1 << 20)},
+                             {"config.json", std::vector<uint8_t>(text.begin(), text.end())},
+                             {"model.weights.h5", z.read("model.weights.h5", 1 << 30)}}));
+}
+
+TEST(Saving, HostileConfigs) {
+  const std::string src = testing::data_dir() + "/keras_cases/dense_relu/model.keras";
+  // Absurd sizes fail before the memory is taken.
+  with_config(src, tmp("huge.keras"), [](auto& c) { c["config"]["layers"][1]["config"]["units"] = 4000000000LL; });
+  testing::expect_error<IOError>([&] { load_model(tmp("huge.keras")); }, {"more memory"});
+  // Unknown classes are named.
+  with_config(src, tmp("unknown.keras"), [](auto& c) { c["config"]["layers"][1]["class_name"] = "EvilLayer"; });
+  testing::expect_error<ValueError>([&] { load_model(tmp("unknown.keras")); }, {"EvilLayer"});
+  // Wrong types.
+  with_config(src, tmp("types.keras"), [](auto& c) { c["config"]["layers"][1]["config"]["units"] = "many"; });
+  testing::expect_error<IOError>([&] { load_model(tmp("types.keras")); }, {"units", "integer"});
+  // Deep nesting never reaches the parser's recursion.
+  {
+    ZipReader z(src);
+    std::string deep(100000, '[');
+    write_bytes(tmp("deep.keras"), make_zip({{"config.json", std::vector<uint8_t>(deep.begin(), deep.end())},
+                                             {"model.weights.h5", z.read("model.weights.h5", 1 << 30)}}));
+    testing::expect_error<IOError>([&] { load_model(tmp("deep.keras")); }, {"nested"});
+  }
+  // A Lambda (or any class) the program did not register cannot run code.
+  with_config(src, tmp("lambda.keras"), [](auto& c) { c["config"]["layers"][1]["class_name"] = "Lambda"; });
+  testing::expect_error<ValueError>([&] { load_model(tmp("lambda.keras")); }, {"Lambda"});
+}
+
+}  // namespace
+}  // namespace keras::saving
