@@ -116,8 +116,10 @@ json shape_json(const Shape& s) {
 
 json config_map_json(const ConfigMap& c) {
   json o = json::object();
-  for (const auto& [k, v] : c)
-    std::visit([&](const auto& x) { o[k] = x; }, v);
+  for (const auto& kv : c) {
+    const std::string& key = kv.first;  // (clang 14 cannot capture structured bindings)
+    std::visit([&](const auto& x) { o[key] = x; }, kv.second);
+  }
   return o;
 }
 

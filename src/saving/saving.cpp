@@ -183,10 +183,16 @@ losses::Loss loss_from(const json& v, const std::string& ctx) {
 metrics::MetricRef metric_from(const json& v, const std::string& ctx) {
   if (v.is_string()) return metrics::MetricRef(v.get<std::string>());
   const std::string cls = to_string(need(v, "class_name", ctx), ctx);
-  std::string name = layers::to_snake_case(cls);
-  if (const json* cfg = find(v, "config"))
-    if (const json* n = find(*cfg, "name"); n && n->is_string() && (*n == "accuracy" || *n == "acc")) name = *n;
-  return metrics::MetricRef(name);
+  // Keras 2 wraps functions as MeanMetricWrapper {"name": "accuracy", "fn": ...}: the
+  // name (or the function's name) says what it is.
+  if (const json* cfg = find(v, "config")) {
+    for (const char* key : {"name", "fn"})
+      if (const json* n = find(*cfg, key); n && n->is_string()) try {
+          return metrics::MetricRef(n->get<std::string>());
+        } catch (const ValueError&) {
+        }
+  }
+  return metrics::MetricRef(layers::to_snake_case(cls));
 }
 
 }  // namespace

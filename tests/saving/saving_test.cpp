@@ -187,6 +187,21 @@ TEST(Saving, FilesFollowKerasLayout) {
   }
 }
 
+TEST(Saving, ReadsTfKeras2LegacyFiles) {
+  // Laid out as tf.keras 2.x wrote them: "batch_input_shape", dtype strings, nodes as
+  // [[name, node, tensor, kwargs]], fixed-length byte-string attributes, ":0" names.
+  const std::string dir = testing::data_dir() + "/keras2";
+  auto seq = load_model(dir + "/sequential_tf2.h5");
+  testing::expect_allclose(seq->predict(load_npy(dir + "/sequential_tf2_input.npy"), {.batch_size = 32, .verbose = 0, .callbacks = {}}),
+                           load_npy(dir + "/sequential_tf2_output.npy"), 1e-5, 1e-5, "tf.keras Sequential");
+  ASSERT_TRUE(seq->compiled());  // from training_config
+  EXPECT_EQ(seq->optimizer()->class_name(), "Adam");
+  auto fn = load_model(dir + "/functional_tf2.h5");
+  testing::expect_allclose(fn->predict(TensorList{load_npy(dir + "/functional_tf2_input_0.npy"), load_npy(dir + "/functional_tf2_input_1.npy")},
+                                       {.batch_size = 32, .verbose = 0, .callbacks = {}})[0],
+                           load_npy(dir + "/functional_tf2_output.npy"), 1e-5, 1e-5, "tf.keras functional");
+}
+
 // ---- bad files
 
 TEST(Saving, MismatchErrorsNameLayerAndShapes) {

@@ -7,7 +7,9 @@
 // x86-64 machine and still uses wide vectors where they exist.
 #pragma once
 
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include <algorithm>
 #include <cstdint>
@@ -24,6 +26,7 @@ namespace keras::backend::cpu {
 template <class F>
 void parallel_for(int64_t n, int64_t grain, F&& f) {
   if (n <= 0) return;
+#ifdef _OPENMP
   if (n <= grain || omp_get_max_threads() == 1 || omp_in_parallel()) {
     f(int64_t{0}, n);
     return;
@@ -35,6 +38,10 @@ void parallel_for(int64_t n, int64_t grain, F&& f) {
     const int64_t b = t * chunk, e = std::min(n, b + chunk);
     if (b < e) f(b, e);
   }
+#else
+  (void)grain;
+  f(int64_t{0}, n);
+#endif
 }
 
 }  // namespace keras::backend::cpu

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures build-san: clang, ASan + UBSan, libFuzzer coverage, light debug info.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+cmake -S . -B build-san "${generator[@]}" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
+  -DKERAS_SANITIZE=ON -DKERAS_FUZZ=ON -DKERAS_OPENMP=OFF -DKERAS_BUILD_EXAMPLES=OFF -DKERAS_BUILD_BENCH=OFF > /dev/null
