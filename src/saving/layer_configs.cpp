@@ -83,249 +83,15 @@ layers::LayerArgs layer_args(const json& c) {
   return a;
 }
 
+void reject_unsupported(const json& c, std::initializer_list<const char*> keys, const std::string& ctx) {
+  for (const char* k : keys)
+    if (find(c, k)) throw IOError(cat(ctx, ": \"", k, "\" is set, which this library does not support yet"));
+}
+
 json base_config(const Layer& l) {
   return json{{"name", l.name()}, {"trainable", l.trainable()}, {"dtype", dtype_policy_json(l.dtype())}};
 }
 
-namespace {
-
-template <class T>
-const T& as(const Layer& l) {
-  const T* p = dynamic_cast<const T*>(&l);
-  if (!p) throw RuntimeError(cat("internal: layer \"", l.name(), "\" is not a ", l.class_name()));
-  return *p;
-}
-
-json ints_json(const std::vector<int64_t>& v) { return json(v); }
-
-// ---- core
-
-json input_layer_config(const Layer& l) {
-  const auto& in = as<layers::InputLayer>(l);
-  return json{{"batch_shape", shape_json(in.batch_shape())},
-              {"dtype", std::string(dtype_name(in.input_dtype()))},
-              {"sparse", false},
-              {"ragged", false},
-              {"name", in.name()},
-              {"optional", false}};
-}
-
-std::shared_ptr<Layer> input_layer_from(const json& c) {
-  const std::string ctx = layer_context(c);
-  layers::InputLayerOptions o;
-  if (const json* b = find(c, "batch_shape")) o.batch_shape = to_shape(*b, ctx + " batch_shape");
-  else if (const json* b2 = find(c, "batch_input_shape")) o.batch_shape = to_shape(*b2, ctx + " batch_input_shape");
-  else throw IOError(cat(ctx, ": InputLayer without batch_shape"));
-  if (const json* d = find(c, "dtype"))
-    o.dtype = dtype_from_name(d->is_string() ? d->get<std::string>()
-                                             : to_string(need(need(*d, "config", ctx), "name", ctx), ctx + " dtype"));
-  if (const json* n = find(c, "name")) o.name = to_string(*n, ctx + " name");
-  if (const json* s = find(c, "sparse"); s && to_bool(*s, ctx)) throw IOError(cat(ctx, ": sparse inputs are not supported"));
-  return std::make_shared<layers::InputLayer>(o);
-}
-
-json dense_config(const Layer& l) {
-  const auto& d = as<layers::Dense>(l);
-  json c = base_config(l);
-  c["units"] = d.units();
-  c["activation"] = activation_json(d.options().activation);
-  c["use_bias"] = d.options().use_bias;
-  c["kernel_initializer"] = initializer_json(d.options().kernel_initializer);
-  c["bias_initializer"] = initializer_json(d.options().bias_initializer);
-  c["kernel_regularizer"] = nullptr;
-  c["bias_regularizer"] = nullptr;
-  c["kernel_constraint"] = nullptr;
-  c["bias_constraint"] = nullptr;
-  c["quantization_config"] = nullptr;
-  return c;
-}
-
-void reject_unsupported(const json& c, std::initializer_list<const char*> keys, const std::string& ctx) {
-  for (const char* k : keys)
-    if (find(c, k))
-      throw IOError(cat(ctx, ": \"", k, "\" is set, which this library does not support yet"));
-}
-
-std::shared_ptr<Layer> dense_from(const json& c) {
-  const std::string ctx = layer_context(c);
-  reject_unsupported(c, {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-                         "bias_constraint", "quantization_config", "lora_rank"},
-                     ctx);
-  const auto a = layer_args(c);
-  layers::DenseOptions o;
-  o.activation = activation_from(find(c, "activation"), ctx);
-  if (const json* b = find(c, "use_bias")) o.use_bias = to_bool(*b, ctx + " use_bias");
-  if (const json* k = find(c, "kernel_initializer")) o.kernel_initializer = initializer_from(*k, ctx);
-  if (const json* k = find(c, "bias_initializer")) o.bias_initializer = initializer_from(*k, ctx);
-  o.input_shape = a.input_shape;
-  o.name = a.name;
-  o.dtype = a.dtype;
-  o.trainable = a.trainable;
-  return std::make_shared<layers::Dense>(to_int(need(c, "units", ctx), ctx + " units"), o);
-}
-
-json flatten_config(const Layer& l) {
-  json c = base_config(l);
-  c["data_format"] = "channels_last";
-  return c;
-}
-
-std::shared_ptr<Layer> flatten_from(const json& c) {
-  const std::string ctx = layer_context(c);
-  const auto a = layer_args(c);
-  layers::FlattenOptions o;
-  if (const json* f = find(c, "data_format")) o.data_format = to_string(*f, ctx + " data_format");
-  o.input_shape = a.input_shape;
-  o.name = a.name;
-  o.dtype = a.dtype;
-  o.trainable = a.trainable;
-  return std::make_shared<layers::Flatten>(o);
-}
-
-json activation_layer_config(const Layer& l) {
-  json c = base_config(l);
-  c["activation"] = activation_json(as<layers::Activation>(l).activation());
-  return c;
-}
-
-std::shared_ptr<Layer> activation_layer_from(const json& c) {
-  const auto a = layer_args(c);
-  return std::make_shared<layers::Activation>(activation_from(&need(c, "activation", layer_context(c)), layer_context(c)),
-                                              layers::ActivationOptions{a.input_shape, a.name, a.dtype, a.trainable});
-}
-
-json dropout_config(const Layer& l) {
-  const auto& d = as<layers::Dropout>(l);
-  json c = base_config(l);
-  c["rate"] = d.rate();
-  c["seed"] = d.options().seed ? json(*d.options().seed) : json(nullptr);
-  c["noise_shape"] = d.options().noise_shape ? shape_json(*d.options().noise_shape) : json(nullptr);
-  return c;
-}
-
-std::shared_ptr<Layer> dropout_from(const json& c) {
-  const std::string ctx = layer_context(c);
-  const auto a = layer_args(c);
-  layers::DropoutOptions o;
-  if (const json* s = find(c, "seed")) o.seed = static_cast<uint64_t>(to_int(*s, ctx + " seed"));
-  if (const json* n = find(c, "noise_shape")) o.noise_shape = to_shape(*n, ctx + " noise_shape");
-  o.input_shape = a.input_shape;
-  o.name = a.name;
-  o.dtype = a.dtype;
-  o.trainable = a.trainable;
-  return std::make_shared<layers::Dropout>(to_number(need(c, "rate", ctx), ctx + " rate"), o);
-}
-
-// ---- convolution and pooling
-
-json conv_config(const Layer& l) {
-  const auto& k = as<layers::BaseConv>(l).config();
-  json c = base_config(l);
-  c["filters"] = k.filters;
-  c["kernel_size"] = ints_json(k.kernel_size);
-  c["strides"] = ints_json(k.strides);
-  c["padding"] = k.padding;
-  c["data_format"] = k.data_format;
-  c["dilation_rate"] = ints_json(k.dilation_rate);
-  c["groups"] = k.groups;
-  c["activation"] = activation_json(k.activation);
-  c["use_bias"] = k.use_bias;
-  c["kernel_initializer"] = initializer_json(k.kernel_initializer);
-  c["bias_initializer"] = initializer_json(k.bias_initializer);
-  c["kernel_regularizer"] = nullptr;
-  c["bias_regularizer"] = nullptr;
-  c["activity_regularizer"] = nullptr;
-  c["kernel_constraint"] = nullptr;
-  c["bias_constraint"] = nullptr;
-  return c;
-}
-
-std::shared_ptr<Layer> conv2d_from(const json& c) {
-  const std::string ctx = layer_context(c);
-  reject_unsupported(c, {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-                         "bias_constraint"},
-                     ctx);
-  const auto a = layer_args(c);
-  layers::Conv2DOptions o;
-  auto pair = [&](const char* key, layers::Size2& out) {
-    if (const json* v = find(c, key)) {
-      const auto t = to_int_tuple(*v, 2, ctx + " " + key);
-      out = layers::Size2{t[0], t[1]};
-    }
-  };
-  pair("strides", o.strides);
-  pair("dilation_rate", o.dilation_rate);
-  if (const json* p = find(c, "padding")) o.padding = to_string(*p, ctx + " padding");
-  if (const json* f = find(c, "data_format")) o.data_format = to_string(*f, ctx + " data_format");
-  if (const json* g = find(c, "groups")) o.groups = to_int(*g, ctx + " groups");
-  o.activation = activation_from(find(c, "activation"), ctx);
-  if (const json* b = find(c, "use_bias")) o.use_bias = to_bool(*b, ctx + " use_bias");
-  if (const json* k = find(c, "kernel_initializer")) o.kernel_initializer = initializer_from(*k, ctx);
-  if (const json* k = find(c, "bias_initializer")) o.bias_initializer = initializer_from(*k, ctx);
-  o.input_shape = a.input_shape;
-  o.name = a.name;
-  o.dtype = a.dtype;
-  o.trainable = a.trainable;
-  const auto ks = to_int_tuple(need(c, "kernel_size", ctx), 2, ctx + " kernel_size");
-  return std::make_shared<layers::Conv2D>(to_int(need(c, "filters", ctx), ctx + " filters"), layers::Size2{ks[0], ks[1]}, o);
-}
-
-json pooling_config(const Layer& l) {
-  const auto& p = as<layers::BasePooling>(l).config();
-  json c = base_config(l);
-  c["pool_size"] = ints_json(p.pool_size);
-  c["padding"] = p.padding;
-  c["strides"] = ints_json(p.strides);
-  c["data_format"] = p.data_format;
-  return c;
-}
-
-std::shared_ptr<Layer> max_pooling2d_from(const json& c) {
-  const std::string ctx = layer_context(c);
-  const auto a = layer_args(c);
-  layers::MaxPooling2DOptions o;
-  if (const json* s = find(c, "strides")) {
-    const auto t = to_int_tuple(*s, 2, ctx + " strides");
-    o.strides = layers::Size2{t[0], t[1]};
-  }
-  if (const json* p = find(c, "padding")) o.padding = to_string(*p, ctx + " padding");
-  if (const json* f = find(c, "data_format")) o.data_format = to_string(*f, ctx + " data_format");
-  o.input_shape = a.input_shape;
-  o.name = a.name;
-  o.dtype = a.dtype;
-  o.trainable = a.trainable;
-  layers::Size2 pool = 2;
-  if (const json* ps = find(c, "pool_size")) {
-    const auto t = to_int_tuple(*ps, 2, ctx + " pool_size");
-    pool = layers::Size2{t[0], t[1]};
-  }
-  return std::make_shared<layers::MaxPooling2D>(pool, o);
-}
-
-// ---- merging
-
-json merge_config(const Layer& l) { return base_config(l); }
-
-template <class M>
-std::shared_ptr<Layer> merge_from(const json& c) {
-  const auto a = layer_args(c);
-  return std::make_shared<M>(layers::MergeOptions{a.name, a.dtype, a.trainable});
-}
-
-json concatenate_config(const Layer& l) {
-  json c = base_config(l);
-  c["axis"] = as<layers::Concatenate>(l).axis();
-  return c;
-}
-
-std::shared_ptr<Layer> concatenate_from(const json& c) {
-  const auto a = layer_args(c);
-  int64_t axis = -1;
-  if (const json* v = find(c, "axis")) axis = to_int(*v, layer_context(c) + " axis");
-  return std::make_shared<layers::Concatenate>(axis, layers::MergeOptions{a.name, a.dtype, a.trainable});
-}
-
-}  // namespace
 
 // ---- registered functions (custom activations, Lambda layers)
 
@@ -357,20 +123,14 @@ std::function<Tensor(const Tensor&)> find_function(const std::string& name) {
 std::map<std::string, LayerCodec>& layer_registry() {
   static std::map<std::string, LayerCodec> r = [] {
     std::map<std::string, LayerCodec> m;
-    m["InputLayer"] = {input_layer_config, input_layer_from, "keras.layers"};
-    m["Dense"] = {dense_config, dense_from, "keras.layers"};
-    m["Flatten"] = {flatten_config, flatten_from, "keras.layers"};
-    m["Activation"] = {activation_layer_config, activation_layer_from, "keras.layers", "", false};
-    m["Dropout"] = {dropout_config, dropout_from, "keras.layers", "", false};
-    m["Conv2D"] = {conv_config, conv2d_from, "keras.layers"};
-    m["MaxPooling2D"] = {pooling_config, max_pooling2d_from, "keras.layers", "", false};
-    m["Add"] = {merge_config, merge_from<layers::Add>, "keras.layers"};
-    m["Subtract"] = {merge_config, merge_from<layers::Subtract>, "keras.layers"};
-    m["Multiply"] = {merge_config, merge_from<layers::Multiply>, "keras.layers"};
-    m["Average"] = {merge_config, merge_from<layers::Average>, "keras.layers"};
-    m["Maximum"] = {merge_config, merge_from<layers::Maximum>, "keras.layers"};
-    m["Minimum"] = {merge_config, merge_from<layers::Minimum>, "keras.layers"};
-    m["Concatenate"] = {concatenate_config, concatenate_from, "keras.layers"};
+    register_core_codecs(m);
+    register_convolutional_codecs(m);
+    register_pooling_codecs(m);
+    register_normalization_codecs(m);
+    register_regularization_codecs(m);
+    register_activation_codecs(m);
+    register_reshaping_codecs(m);
+    register_merging_codecs(m);
     register_model_codecs(m);
     return m;
   }();

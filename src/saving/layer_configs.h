@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "keras/activations/activations.h"
 #include "keras/initializers/initializers.h"
 #include "keras/layers/layer.h"
 #include "saving/json_utils.h"
@@ -23,13 +24,47 @@ struct LayerCodec {
 };
 
 std::map<std::string, LayerCodec>& layer_registry();
-/// Adds Sequential, Functional (and tf.keras's "Model") to the registry.
+/// Each family's readers and writers (src/saving/configs/<family>.cpp).
+void register_core_codecs(std::map<std::string, LayerCodec>& registry);
+void register_convolutional_codecs(std::map<std::string, LayerCodec>& registry);
+void register_pooling_codecs(std::map<std::string, LayerCodec>& registry);
+void register_normalization_codecs(std::map<std::string, LayerCodec>& registry);
+void register_regularization_codecs(std::map<std::string, LayerCodec>& registry);
+void register_activation_codecs(std::map<std::string, LayerCodec>& registry);
+void register_reshaping_codecs(std::map<std::string, LayerCodec>& registry);
+void register_merging_codecs(std::map<std::string, LayerCodec>& registry);
+/// Sequential, Functional (and tf.keras's "Model").
 void register_model_codecs(std::map<std::string, LayerCodec>& registry);
 
 json dtype_policy_json(DType d);
+json activation_json(const activations::Activation& a);
+activations::Activation activation_from(const json* v, const std::string& ctx);
+initializers::Initializer initializer_from(const json& v, const std::string& ctx);
+/// IOError when any of `keys` is set (a feature this library does not have yet).
+void reject_unsupported(const json& config, std::initializer_list<const char*> keys, const std::string& ctx);
+
+/// The layer as its concrete class (internal error otherwise).
+template <class T>
+const T& as(const layers::Layer& l) {
+  const T* p = dynamic_cast<const T*>(&l);
+  if (!p) throw RuntimeError(keras::detail::cat("internal: layer \"", l.name(), "\" is not a ", l.class_name()));
+  return *p;
+}
+
 json base_config(const layers::Layer& l);
 layers::LayerArgs layer_args(const json& config);
 std::string layer_context(const json& config);
 json initializer_json(const initializers::Initializer& init);
+
+/// Fills the common tail of an options struct (input_shape, name, dtype, trainable).
+template <class Options>
+Options with_layer_args(Options o, const json& config) {
+  const auto a = layer_args(config);
+  o.input_shape = a.input_shape;
+  o.name = a.name;
+  o.dtype = a.dtype;
+  o.trainable = a.trainable;
+  return o;
+}
 
 }  // namespace keras::saving

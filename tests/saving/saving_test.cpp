@@ -248,7 +248,7 @@ void expect_no_crash(const std::string& path) {
 
 TEST(Saving, DamagedFilesGiveExceptions) {
   const std::string dir = testing::data_dir() + "/keras_cases/model_two_in_two_out";
-  for (const std::string src : {dir + "/model.keras", dir + "/model.h5"}) {
+  for (const std::string& src : {dir + "/model.keras", dir + "/model.h5"}) {
     SCOPED_TRACE(src);
     const auto bytes = file_bytes(src);
     // Truncations.
@@ -304,8 +304,13 @@ TEST(Saving, HostileConfigs) {
     testing::expect_error<IOError>([&] { load_model(tmp("deep.keras")); }, {"nested"});
   }
   // A Lambda (or any class) the program did not register cannot run code.
-  with_config(src, tmp("lambda.keras"), [](auto& c) { c["config"]["layers"][1]["class_name"] = "Lambda"; });
-  testing::expect_error<ValueError>([&] { load_model(tmp("lambda.keras")); }, {"Lambda"});
+  with_config(src, tmp("lambda.keras"), [](auto& c) {
+    auto& layer = c["config"]["layers"][1];
+    layer["class_name"] = "Lambda";
+    layer["config"] = {{"name", "evil"},
+                       {"function", {{"class_name", "__lambda__"}, {"config", {{"code", "4wEAAAAAAAAA"}}}}}};
+  });
+  testing::expect_error<ValueError>([&] { load_model(tmp("lambda.keras")); }, {"Lambda", "Python code", "never runs"});
 }
 
 }  // namespace

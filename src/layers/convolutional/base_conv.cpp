@@ -1,5 +1,7 @@
 #include "keras/layers/convolutional/base_conv.h"
 
+#include "keras/ops/core.h"
+
 #include "keras/ops/nn.h"
 #include "ops/fused.h"
 
@@ -14,10 +16,16 @@ std::string tuple(const std::vector<int64_t>& v) { return Shape(v).to_string(); 
 BaseConv::BaseConv(std::string class_name, ConvConfig c, const LayerArgs& args)
     : Layer(std::move(class_name), args), config_(std::move(c)) {
   const auto& k = config_;
-  if (k.filters <= 0)
+  if (k.kind != ConvKind::depthwise && k.filters <= 0)
     fail(cat("Invalid value for argument `filters`. Expected a strictly positive value. Received filters=", k.filters));
+  if (k.depth_multiplier <= 0)
+    fail(cat("Invalid value for argument `depth_multiplier`. Expected a strictly positive value. Received "
+             "depth_multiplier=", k.depth_multiplier));
+  if (static_cast<int>(k.kernel_size.size()) != k.rank || static_cast<int>(k.strides.size()) != k.rank ||
+      static_cast<int>(k.dilation_rate.size()) != k.rank)
+    fail(cat("kernel_size, strides and dilation_rate need ", k.rank, " values each"));
   if (k.groups <= 0) fail(cat("Invalid value for argument `groups`. Expected a positive value. Received groups=", k.groups));
-  if (k.filters % k.groups != 0)
+  if (k.kind == ConvKind::standard && k.filters % k.groups != 0)
     fail(cat("The number of filters must be evenly divisible by the number of groups. Received: groups=", k.groups,
              ", filters=", k.filters));
   for (int64_t v : k.kernel_size)
@@ -45,35 +53,74 @@ BaseConv::BaseConv(std::string class_name, ConvConfig c, const LayerArgs& args)
 void BaseConv::build(const Shape& input_shape) {
   const int64_t channels = input_shape.dim(-1);
   if (channels == kNone) fail("The channel dimension of the inputs should be defined; received " + input_shape.to_string());
-  if (channels % config_.groups != 0)
-    fail(cat("The number of input channels must be evenly divisible by the number of groups. Received groups=",
-             config_.groups, ", but the input has ", channels, " channels (full input shape is ",
-             input_shape.to_string(), ")."));
-  Shape kshape(config_.kernel_size);
-  kshape.push_back(channels / config_.groups);
-  kshape.push_back(config_.filters);
-  kernel_ = add_weight("kernel", kshape, config_.kernel_initializer);
-  if (config_.use_bias) bias_ = add_weight("bias", Shape{config_.filters}, config_.bias_initializer);
+  if (config_.kind == ConvKind::standard) {
+    if (channels % config_.groups != 0)
+      fail(cat("The number of input channels must be evenly divisible by the number of groups. Received groups=",
+               config_.groups, ", but the input has ", channels, " channels (full input shape is ",
+               input_shape.to_string(), ")."));
+    Shape kshape(config_.kernel_size);
+    kshape.push_back(channels / config_.groups);
+    kshape.push_back(config_.filters);
+    kernel_ = add_weight("kernel", kshape, config_.kernel_initializer);
+  } else {
+    Shape dshape(config_.kernel_size);
+    dshape.push_back(channels);
+    dshape.push_back(config_.depth_multiplier);
+    depthwise_kernel_ = add_weight("depthwise_kernel", dshape, config_.depthwise_initializer);
+    if (config_.kind == ConvKind::separable) {
+      Shape pshape(std::vector<int64_t>(static_cast<size_t>(config_.rank), 1));
+      pshape.push_back(channels * config_.depth_multiplier);
+      pshape.push_back(config_.filters);
+      pointwise_kernel_ = add_weight("pointwise_kernel", pshape, config_.pointwise_initializer);
+    }
+  }
+  const int64_t out_channels = config_.kind == ConvKind::depthwise ? channels * config_.depth_multiplier : config_.filters;
+  if (config_.use_bias) bias_ = add_weight("bias", Shape{out_channels}, config_.bias_initializer);
   input_spec_.min_ndim = config_.rank + 2;
   input_spec_.axes = {{-1, channels}};
 }
 
+Tensor BaseConv::grouped_depthwise_kernel() const {
+  // (*k, in, multiplier) and (*k, 1, in * multiplier) are the same bytes: output channel
+  // c * multiplier + m, which is what a grouped convolution with groups = in computes.
+  Shape s(config_.kernel_size);
+  s.push_back(1);
+  s.push_back(depthwise_kernel_.shape().dim(-2) * config_.depth_multiplier);
+  return ops::reshape(depthwise_kernel_, s);
+}
+
 Tensor BaseConv::call(const Tensor& x, const CallContext&) {
   const Tensor bias = config_.use_bias ? bias_.value() : Tensor();
-  if (config_.activation.is_builtin("relu"))  // fast path: relu fused into the convolution
-    return ops::detail::conv_relu(x, kernel_, bias, config_.strides, config_.padding, config_.dilation_rate);
-  Tensor y = ops::conv(x, kernel_, config_.use_bias ? bias_.value() : Tensor(), config_.strides, config_.padding,
-                       config_.dilation_rate);
-  return config_.activation(y);
+  const bool relu = config_.activation.is_builtin("relu");  // fast path: relu fused into the convolution
+  auto conv = [&](const Tensor& in, const Tensor& k, const Tensor& b, const std::vector<int64_t>& strides,
+                  const std::string& padding, const std::vector<int64_t>& dilation) {
+    return relu ? ops::detail::conv_relu(in, k, b, strides, padding, dilation)
+                : config_.activation(ops::conv(in, k, b, strides, padding, dilation));
+  };
+  switch (config_.kind) {
+    case ConvKind::standard:
+      return conv(x, kernel_, bias, config_.strides, config_.padding, config_.dilation_rate);
+    case ConvKind::depthwise:
+      return conv(x, grouped_depthwise_kernel(), bias, config_.strides, config_.padding, config_.dilation_rate);
+    case ConvKind::separable: {
+      Tensor h = ops::conv(x, grouped_depthwise_kernel(), Tensor(), config_.strides, config_.padding, config_.dilation_rate);
+      const std::vector<int64_t> ones(static_cast<size_t>(config_.rank), 1);
+      return conv(h, pointwise_kernel_, bias, ones, "valid", ones);
+    }
+  }
+  return x;
 }
 
 Shape BaseConv::compute_output_shape(const Shape& s) {
   if (s.rank() != config_.rank + 2)
     fail(cat("Expected an input of rank ", config_.rank + 2, ", got shape ", s.to_string()));
+  const int64_t channels = config_.kind == ConvKind::depthwise
+                               ? (s.back() == kNone ? kNone : s.back() * config_.depth_multiplier)
+                               : config_.filters;
   Shape out = ops::window_output_shape(s, config_.kernel_size, config_.strides, config_.dilation_rate, config_.padding,
-                                       config_.filters);
+                                       channels);
   for (int64_t d : out)
-    if (d == 0)
+    if (d == 0 && s[0] != 0)
       fail(cat("Computed output size would be negative or zero for input shape ", s.to_string(), " with kernel_size=",
                tuple(config_.kernel_size), ", strides=", tuple(config_.strides), ", dilation_rate=",
                tuple(config_.dilation_rate), " and padding=\"", config_.padding, "\""));

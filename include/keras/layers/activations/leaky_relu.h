@@ -1,0 +1,27 @@
+// keras.layers.LeakyReLU: x if x >= 0, negative_slope * x otherwise (default 0.3).
+//   layers::LeakyReLU();  layers::LeakyReLU({.negative_slope = 0.05});
+#pragma once
+
+#include "keras/layers/layer.h"
+
+namespace keras::layers {
+
+struct LeakyReLUOptions {
+  double negative_slope = 0.3;
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class LeakyReLU : public Concrete<LeakyReLU> {
+ public:
+  explicit LeakyReLU(LeakyReLUOptions options = {});
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  double negative_slope() const { return o_.negative_slope; }
+
+ private:
+  LeakyReLUOptions o_;
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,31 @@
+// keras.layers.PReLU: x if x >= 0, alpha * x otherwise, with a learned alpha per
+// element of the input (shared along `shared_axes`, 1-based like Keras).
+//   layers::PReLU();  layers::PReLU({.shared_axes = {1, 2}});   // one alpha per channel
+#pragma once
+
+#include "keras/layers/layer.h"
+
+namespace keras::layers {
+
+struct PReLUOptions {
+  initializers::Initializer alpha_initializer = "zeros";
+  std::vector<int64_t> shared_axes{};
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class PReLU : public Concrete<PReLU> {
+ public:
+  explicit PReLU(PReLUOptions options = {});
+  void build(const Shape& input_shape) override;
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  const PReLUOptions& options() const { return o_; }
+
+ private:
+  PReLUOptions o_;
+  Variable alpha_;
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,37 @@
+// keras.layers.Conv1D: 1-D convolution over (batch, steps, channels).
+//
+// Args: filters; kernel_size (int or one per spatial dim); strides (1); padding ("valid" | "same" | "causal");
+//   data_format ("channels_last" only); dilation_rate (1); groups (1); activation;
+//   use_bias (true); kernel_initializer ("glorot_uniform"); bias_initializer ("zeros").
+// Output shape: like the input, spatial sizes by the window rule, channels = filters.
+//
+//   layers::Conv1D(64, 3, {.padding = "causal", .dilation_rate = 2, .activation = "relu"});
+#pragma once
+
+#include "keras/layers/convolutional/base_conv.h"
+#include "keras/layers/options.h"
+
+namespace keras::layers {
+
+struct Conv1DOptions {
+  Size1 strides = 1;
+  std::string padding = "valid";
+  std::string data_format = "channels_last";
+  Size1 dilation_rate = 1;
+  int64_t groups = 1;
+  activations::Activation activation{};
+  bool use_bias = true;
+  initializers::Initializer kernel_initializer = "glorot_uniform";
+  initializers::Initializer bias_initializer = "zeros";
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class Conv1D : public Concrete<Conv1D, BaseConv> {
+ public:
+  Conv1D(int64_t filters, Size1 kernel_size, Conv1DOptions options = {});
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,39 @@
+// keras.layers.DepthwiseConv2D: one spatial filter per input channel (times
+// depth_multiplier), no mixing across channels.
+//
+// Args: kernel_size; strides (1); padding ("valid" | "same"); depth_multiplier (1);
+//   data_format; dilation_rate (1); activation; use_bias (true);
+//   depthwise_initializer ("glorot_uniform"); bias_initializer ("zeros").
+// Weights: depthwise_kernel (kh, kw, in, depth_multiplier), bias (in * depth_multiplier).
+// Output shape: (batch, new_height, new_width, in * depth_multiplier).
+//
+//   layers::DepthwiseConv2D(3, {.padding = "same", .depth_multiplier = 2});
+#pragma once
+
+#include "keras/layers/convolutional/base_conv.h"
+#include "keras/layers/options.h"
+
+namespace keras::layers {
+
+struct DepthwiseConv2DOptions {
+  Size2 strides = 1;
+  std::string padding = "valid";
+  int64_t depth_multiplier = 1;
+  std::string data_format = "channels_last";
+  Size2 dilation_rate = 1;
+  activations::Activation activation{};
+  bool use_bias = true;
+  initializers::Initializer depthwise_initializer = "glorot_uniform";
+  initializers::Initializer bias_initializer = "zeros";
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class DepthwiseConv2D : public Concrete<DepthwiseConv2D, BaseConv> {
+ public:
+  explicit DepthwiseConv2D(Size2 kernel_size, DepthwiseConv2DOptions options = {});
+};
+
+}  // namespace keras::layers

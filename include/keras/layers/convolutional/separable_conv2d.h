@@ -1,0 +1,41 @@
+// keras.layers.SeparableConv2D: a depthwise convolution (one filter per input channel,
+// times depth_multiplier) followed by a 1x1 pointwise convolution to `filters` channels;
+// far fewer weights than a Conv2D of the same shape.
+//
+// Args: filters; kernel_size; strides (1); padding ("valid" | "same"); data_format;
+//   dilation_rate (1); depth_multiplier (1); activation; use_bias (true);
+//   depthwise_initializer, pointwise_initializer ("glorot_uniform"); bias_initializer ("zeros").
+// Weights: depthwise_kernel (kh, kw, in, depth_multiplier),
+//   pointwise_kernel (1, 1, in * depth_multiplier, filters), bias (filters).
+//
+//   layers::SeparableConv2D(64, 3, {.padding = "same", .activation = "relu"});
+#pragma once
+
+#include "keras/layers/convolutional/base_conv.h"
+#include "keras/layers/options.h"
+
+namespace keras::layers {
+
+struct SeparableConv2DOptions {
+  Size2 strides = 1;
+  std::string padding = "valid";
+  std::string data_format = "channels_last";
+  Size2 dilation_rate = 1;
+  int64_t depth_multiplier = 1;
+  activations::Activation activation{};
+  bool use_bias = true;
+  initializers::Initializer depthwise_initializer = "glorot_uniform";
+  initializers::Initializer pointwise_initializer = "glorot_uniform";
+  initializers::Initializer bias_initializer = "zeros";
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class SeparableConv2D : public Concrete<SeparableConv2D, BaseConv> {
+ public:
+  SeparableConv2D(int64_t filters, Size2 kernel_size, SeparableConv2DOptions options = {});
+};
+
+}  // namespace keras::layers

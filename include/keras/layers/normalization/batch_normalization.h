@@ -1,0 +1,50 @@
+// keras.layers.BatchNormalization: normalizes over the batch (and every axis but `axis`).
+// In training it uses the batch's mean and (biased) variance and updates the moving
+// statistics: moving = moving * momentum + batch * (1 - momentum). At inference (and
+// whenever the layer is not trainable) it uses the moving statistics.
+//   y = gamma * (x - mean) / sqrt(variance + epsilon) + beta
+//
+// Args: axis (-1); momentum (0.99); epsilon (1e-3); center (true: beta); scale (true:
+//   gamma); beta/gamma/moving_mean/moving_variance initializers (zeros/ones/zeros/ones).
+// Weights, in Keras's order: gamma, beta, moving_mean, moving_variance (the last two
+// non-trainable).
+//
+//   layers::BatchNormalization();  layers::BatchNormalization({.axis = 1, .momentum = 0.9});
+#pragma once
+
+#include "keras/layers/layer.h"
+
+namespace keras::layers {
+
+struct BatchNormalizationOptions {
+  int64_t axis = -1;
+  double momentum = 0.99;
+  double epsilon = 1e-3;
+  bool center = true;
+  bool scale = true;
+  initializers::Initializer beta_initializer = "zeros";
+  initializers::Initializer gamma_initializer = "ones";
+  initializers::Initializer moving_mean_initializer = "zeros";
+  initializers::Initializer moving_variance_initializer = "ones";
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class BatchNormalization : public Concrete<BatchNormalization> {
+ public:
+  explicit BatchNormalization(BatchNormalizationOptions options = {});
+  void build(const Shape& input_shape) override;
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  const BatchNormalizationOptions& options() const { return o_; }
+  const Variable& moving_mean() const { return moving_mean_; }
+  const Variable& moving_variance() const { return moving_variance_; }
+
+ private:
+  BatchNormalizationOptions o_;
+  int64_t axis_ = -1;  // normalised against the input rank at build
+  Variable gamma_, beta_, moving_mean_, moving_variance_;
+};
+
+}  // namespace keras::layers

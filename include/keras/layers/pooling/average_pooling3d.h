@@ -1,0 +1,30 @@
+// keras.layers.AveragePooling3D: the mean over pool_size windows; with "same" padding the edge
+// windows average only the real cells, as Keras does.
+//
+// Args: pool_size (2, 2, 2); strides (default: pool_size); padding ("valid" | "same").
+//
+//   layers::AveragePooling3D();  layers::AveragePooling3D(3, {.strides = 2, .padding = "same"});
+#pragma once
+
+#include "keras/layers/options.h"
+#include "keras/layers/pooling/base_pooling.h"
+
+namespace keras::layers {
+
+struct AveragePooling3DOptions {
+  std::optional<Size3> strides{};
+  std::string padding = "valid";
+  std::string data_format = "channels_last";
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class AveragePooling3D : public Concrete<AveragePooling3D, BasePooling> {
+ public:
+  explicit AveragePooling3D(Size3 pool_size = 2, AveragePooling3DOptions options = {});
+  explicit AveragePooling3D(AveragePooling3DOptions options) : AveragePooling3D(2, std::move(options)) {}
+};
+
+}  // namespace keras::layers

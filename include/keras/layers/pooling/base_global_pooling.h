@@ -1,0 +1,35 @@
+// Global pooling (keras/src/layers/pooling/base_global_pooling.py): the max or mean over
+// every spatial position, (batch, *spatial, channels) -> (batch, channels), or with
+// keepdims (batch, 1, ..., 1, channels).
+#pragma once
+
+#include "keras/layers/layer.h"
+
+namespace keras::layers {
+
+struct GlobalPoolingOptions {
+  std::string data_format = "channels_last";
+  bool keepdims = false;
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class BaseGlobalPooling : public Layer {
+ public:
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  Shape compute_output_shape(const Shape& input_shape) override;
+  int rank() const { return rank_; }
+  bool is_max() const { return max_; }
+  bool keepdims() const { return keepdims_; }
+
+ protected:
+  BaseGlobalPooling(std::string class_name, int rank, bool max, const GlobalPoolingOptions& options);
+
+ private:
+  int rank_;
+  bool max_, keepdims_;
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,14 @@
+// keras.layers.GlobalAveragePooling1D: the mean over all 1-D positions, per channel.
+//   layers::GlobalAveragePooling1D();  layers::GlobalAveragePooling1D({.keepdims = true});
+#pragma once
+
+#include "keras/layers/pooling/base_global_pooling.h"
+
+namespace keras::layers {
+
+class GlobalAveragePooling1D : public Concrete<GlobalAveragePooling1D, BaseGlobalPooling> {
+ public:
+  explicit GlobalAveragePooling1D(GlobalPoolingOptions options = {}) : Concrete("GlobalAveragePooling1D", 1, false, options) {}
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,14 @@
+// keras.layers.GlobalAveragePooling2D: the mean over all 2-D positions, per channel.
+//   layers::GlobalAveragePooling2D();  layers::GlobalAveragePooling2D({.keepdims = true});
+#pragma once
+
+#include "keras/layers/pooling/base_global_pooling.h"
+
+namespace keras::layers {
+
+class GlobalAveragePooling2D : public Concrete<GlobalAveragePooling2D, BaseGlobalPooling> {
+ public:
+  explicit GlobalAveragePooling2D(GlobalPoolingOptions options = {}) : Concrete("GlobalAveragePooling2D", 2, false, options) {}
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,14 @@
+// keras.layers.GlobalMaxPooling2D: the maximum over all 2-D positions, per channel.
+//   layers::GlobalMaxPooling2D();  layers::GlobalMaxPooling2D({.keepdims = true});
+#pragma once
+
+#include "keras/layers/pooling/base_global_pooling.h"
+
+namespace keras::layers {
+
+class GlobalMaxPooling2D : public Concrete<GlobalMaxPooling2D, BaseGlobalPooling> {
+ public:
+  explicit GlobalMaxPooling2D(GlobalPoolingOptions options = {}) : Concrete("GlobalMaxPooling2D", 2, true, options) {}
+};
+
+}  // namespace keras::layers

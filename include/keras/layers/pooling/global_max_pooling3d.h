@@ -1,0 +1,14 @@
+// keras.layers.GlobalMaxPooling3D: the maximum over all 3-D positions, per channel.
+//   layers::GlobalMaxPooling3D();  layers::GlobalMaxPooling3D({.keepdims = true});
+#pragma once
+
+#include "keras/layers/pooling/base_global_pooling.h"
+
+namespace keras::layers {
+
+class GlobalMaxPooling3D : public Concrete<GlobalMaxPooling3D, BaseGlobalPooling> {
+ public:
+  explicit GlobalMaxPooling3D(GlobalPoolingOptions options = {}) : Concrete("GlobalMaxPooling3D", 3, true, options) {}
+};
+
+}  // namespace keras::layers

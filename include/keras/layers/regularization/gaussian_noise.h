@@ -1,0 +1,31 @@
+// keras.layers.GaussianNoise: adds zero-mean normal noise of `stddev` in training only.
+//   layers::GaussianNoise(0.1);
+#pragma once
+
+#include "keras/layers/layer.h"
+#include "keras/random/random.h"
+
+namespace keras::layers {
+
+struct GaussianNoiseOptions {
+  std::optional<uint64_t> seed{};
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class GaussianNoise : public Concrete<GaussianNoise> {
+ public:
+  explicit GaussianNoise(double stddev, GaussianNoiseOptions options = {});
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  double stddev() const { return stddev_; }
+  const GaussianNoiseOptions& options() const { return o_; }
+
+ private:
+  double stddev_;
+  GaussianNoiseOptions o_;
+  random::SeedGenerator seeds_;
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,27 @@
+// keras.layers.RepeatVector: (batch, features) -> (batch, n, features).
+//   layers::RepeatVector(3);
+#pragma once
+
+#include "keras/layers/layer.h"
+
+namespace keras::layers {
+
+struct RepeatVectorOptions {
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class RepeatVector : public Concrete<RepeatVector> {
+ public:
+  explicit RepeatVector(int64_t n, RepeatVectorOptions options = {});
+  Tensor call(const Tensor& x, const CallContext& ctx) override;
+  Shape compute_output_shape(const Shape& input_shape) override;
+  int64_t n() const { return n_; }
+
+ private:
+  int64_t n_;
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,21 @@
+#include "keras/layers/convolutional/conv1d.h"
+
+namespace keras::layers {
+
+Conv1D::Conv1D(int64_t filters, Size1 kernel_size, Conv1DOptions o)
+    : Concrete("Conv1D",
+               ConvConfig{.rank = 1,
+                          .filters = filters,
+                          .kernel_size = kernel_size.vec(),
+                          .strides = o.strides.vec(),
+                          .dilation_rate = o.dilation_rate.vec(),
+                          .padding = o.padding,
+                          .data_format = o.data_format,
+                          .groups = o.groups,
+                          .activation = o.activation,
+                          .use_bias = o.use_bias,
+                          .kernel_initializer = o.kernel_initializer,
+                          .bias_initializer = o.bias_initializer},
+               LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
+
+}  // namespace keras::layers

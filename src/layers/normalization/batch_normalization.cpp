@@ -1,0 +1,60 @@
+#include "keras/layers/normalization/batch_normalization.h"
+
+#include "keras/autograd/gradient_tape.h"
+#include "keras/ops/core.h"
+#include "keras/ops/math.h"
+
+namespace keras::layers {
+
+using keras::detail::cat;
+
+BatchNormalization::BatchNormalization(BatchNormalizationOptions o)
+    : Concrete("BatchNormalization", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), o_(std::move(o)) {
+  if (!(o_.epsilon > 0)) fail(cat("Invalid value for argument `epsilon`: expected a positive number, got ", o_.epsilon));
+  if (!(o_.momentum >= 0 && o_.momentum <= 1))
+    fail(cat("Invalid value for argument `momentum`: expected a value in [0, 1], got ", o_.momentum));
+}
+
+void BatchNormalization::build(const Shape& input_shape) {
+  axis_ = normalize_axis(o_.axis, input_shape.rank(), "BatchNormalization axis");
+  const int64_t n = input_shape[static_cast<size_t>(axis_)];
+  if (n == kNone)
+    fail(cat("Axis ", o_.axis, " of the input should have a defined dimension; received shape ", input_shape.to_string()));
+  if (o_.scale) gamma_ = add_weight("gamma", Shape{n}, o_.gamma_initializer);
+  if (o_.center) beta_ = add_weight("beta", Shape{n}, o_.beta_initializer);
+  moving_mean_ = add_weight("moving_mean", Shape{n}, o_.moving_mean_initializer, /*trainable=*/false);
+  moving_variance_ = add_weight("moving_variance", Shape{n}, o_.moving_variance_initializer, /*trainable=*/false);
+  input_spec_.ndim = input_shape.rank();
+  input_spec_.axes = {{axis_, n}};
+}
+
+Tensor BatchNormalization::call(const Tensor& x, const CallContext& ctx) {
+  // Statistics are (n,) vectors broadcast along `axis`: shape (1, .., n, .., 1).
+  Shape stat_shape(std::vector<int64_t>(static_cast<size_t>(x.rank()), 1));
+  stat_shape[static_cast<size_t>(axis_)] = x.dim(axis_);
+  std::vector<int64_t> reduce;
+  for (int64_t d = 0; d < x.rank(); ++d)
+    if (d != axis_) reduce.push_back(d);
+
+  Tensor mean, variance;
+  if (ctx.training && trainable()) {
+    mean = ops::mean(x, reduce, /*keepdims=*/true);
+    variance = ops::mean(ops::square(ops::subtract(x, mean)), reduce, true);
+    // Keras 3: moving = moving * momentum + batch * (1 - momentum), batch variance biased.
+    autograd::NoGradGuard no_grad;
+    const double m = o_.momentum;
+    moving_mean_.assign(ops::add(moving_mean_.value() * m, ops::reshape(mean.detach(), {-1}) * (1.0 - m)));
+    moving_variance_.assign(
+        ops::add(moving_variance_.value() * m, ops::reshape(variance.detach(), {-1}) * (1.0 - m)));
+  } else {
+    mean = ops::reshape(moving_mean_, stat_shape);
+    variance = ops::reshape(moving_variance_, stat_shape);
+  }
+  Tensor inv = ops::rsqrt(ops::add(variance, Tensor::full(Shape{}, o_.epsilon, x.dtype(), x.device())));
+  if (o_.scale) inv = ops::multiply(inv, ops::reshape(gamma_, stat_shape));
+  Tensor y = ops::multiply(ops::subtract(x, mean), inv);
+  if (o_.center) y = ops::add(y, ops::reshape(beta_, stat_shape));
+  return y;
+}
+
+}  // namespace keras::layers

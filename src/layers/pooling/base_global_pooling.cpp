@@ -1,0 +1,33 @@
+#include "keras/layers/pooling/base_global_pooling.h"
+
+#include <numeric>
+
+#include "keras/ops/math.h"
+
+namespace keras::layers {
+
+BaseGlobalPooling::BaseGlobalPooling(std::string class_name, int rank, bool max, const GlobalPoolingOptions& o)
+    : Layer(std::move(class_name), LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+      rank_(rank),
+      max_(max),
+      keepdims_(o.keepdims) {
+  if (o.data_format != "channels_last")
+    fail("Only data_format=\"channels_last\" is supported; got \"" + o.data_format + "\"");
+  input_spec_.ndim = rank + 2;
+}
+
+Tensor BaseGlobalPooling::call(const Tensor& x, const CallContext&) {
+  std::vector<int64_t> axes(static_cast<size_t>(rank_));
+  std::iota(axes.begin(), axes.end(), 1);
+  return max_ ? ops::max(x, axes, keepdims_) : ops::mean(x, axes, keepdims_);
+}
+
+Shape BaseGlobalPooling::compute_output_shape(const Shape& s) {
+  if (!keepdims_) return Shape{s[0], s.back()};
+  Shape out{s[0]};
+  for (int i = 0; i < rank_; ++i) out.push_back(1);
+  out.push_back(s.back());
+  return out;
+}
+
+}  // namespace keras::layers

@@ -1,0 +1,21 @@
+#include "keras/layers/regularization/gaussian_noise.h"
+
+#include "keras/ops/math.h"
+
+namespace keras::layers {
+
+GaussianNoise::GaussianNoise(double stddev, GaussianNoiseOptions o)
+    : Concrete("GaussianNoise", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+      stddev_(stddev),
+      o_(std::move(o)),
+      seeds_(o_.seed) {
+  if (!(stddev >= 0))
+    fail(detail::cat("Invalid value for argument `stddev`: expected a non-negative number. Received: stddev=", stddev));
+}
+
+Tensor GaussianNoise::call(const Tensor& x, const CallContext& ctx) {
+  if (!ctx.training || stddev_ == 0) return x;
+  return ops::add(x, random::normal(x.shape(), 0.0, stddev_, seeds_.next()));
+}
+
+}  // namespace keras::layers

@@ -1,0 +1,34 @@
+#include "keras/layers/reshaping/permute.h"
+
+#include <algorithm>
+
+#include "keras/ops/core.h"
+
+namespace keras::layers {
+
+using keras::detail::cat;
+
+Permute::Permute(std::vector<int64_t> dims, PermuteOptions o)
+    : Concrete("Permute", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), dims_(std::move(dims)) {
+  std::vector<int64_t> sorted = dims_;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i)
+    if (sorted[i] != static_cast<int64_t>(i + 1))
+      fail(cat("Invalid permutation argument `dims` for Permute Layer. The set of indices in `dims` must be consecutive "
+               "and start from 1. Received dims=", Shape(dims_).to_string()));
+  input_spec_.ndim = static_cast<int64_t>(dims_.size()) + 1;
+}
+
+Shape Permute::compute_output_shape(const Shape& s) {
+  Shape out{s[0]};
+  for (int64_t d : dims_) out.push_back(s[static_cast<size_t>(d)]);
+  return out;
+}
+
+Tensor Permute::call(const Tensor& x, const CallContext&) {
+  std::vector<int64_t> perm{0};
+  perm.insert(perm.end(), dims_.begin(), dims_.end());
+  return ops::transpose(x, perm);
+}
+
+}  // namespace keras::layers
