@@ -7,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "keras/saving/saving.h"
+
 namespace keras::testing {
 
 std::string data_dir() { return KERAS_TEST_DATA_DIR; }
@@ -132,6 +134,37 @@ void check_layer_gradients(layers::Layer& layer, Tensor x, bool training, double
   TensorList inputs{x};
   for (const auto& w : layer.trainable_weights()) inputs.push_back(w.value());
   check_gradients([&](const TensorList& in) { return layer(in[0], training); }, inputs, 1e-3, atol, rtol);
+}
+
+void run_layer_test(const std::function<layers::LayerHandle()>& make, const Shape& input_shape,
+                    const Shape& expected_output_shape, bool training, uint64_t seed, bool distinct_inputs) {
+  layers::LayerHandle layer = make();
+  Tensor x = distinct_inputs ? distinct_tensor(input_shape, seed) : random_tensor(input_shape, seed, -1.0, 1.0, true);
+  const Tensor y = (*layer)(x, false);
+  EXPECT_EQ(y.shape(), expected_output_shape) << layer->name();
+  Shape symbolic = input_shape;
+  symbolic[0] = kNone;
+  Shape want = expected_output_shape;
+  want[0] = kNone;
+  EXPECT_EQ(layer->compute_output_shape(std::vector<Shape>{symbolic}).at(0), want) << layer->name() << " symbolic shape";
+
+  check_layer_gradients(*layer, x, training);
+
+  // Config round trip: same config, same numbers.
+  const auto entry = saving::serialize_layer(*layer);
+  auto copy = saving::deserialize_layer(entry);
+  (*copy)(x, false);
+  copy->set_weights(layer->get_weights());
+  expect_allclose((*copy)(x, false), (*layer)(x, false), 1e-6, 1e-6, layer->name() + " after from_config");
+  auto config_a = saving::get_config(*layer), config_b = saving::get_config(*copy);
+  EXPECT_EQ(config_a.dump(), config_b.dump()) << "get_config differs after from_config";
+
+  // One training step inside a model.
+  layers::LayerHandle fresh = make();
+  Sequential model({Input(input_shape.slice(1)), fresh});
+  model.compile("sgd", "mse");
+  const double loss = model.train_on_batch(x, Tensor::zeros(expected_output_shape)).at("loss");
+  EXPECT_TRUE(std::isfinite(loss)) << layer->name() << " loss " << loss;
 }
 
 void set_case_weights(models::Model& model, const KerasCase& c) {

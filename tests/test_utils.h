@@ -49,6 +49,14 @@ void check_gradients(const std::function<Tensor(const TensorList&)>& f, TensorLi
 void check_layer_gradients(layers::Layer& layer, Tensor x, bool training = false, double atol = 2e-3,
                            double rtol = 2e-2);
 
+/// Keras's run_layer_test: for a fresh layer from `make`, checks the output shape on
+/// `input_shape`, the tape's gradients on the input and every trainable weight against
+/// finite differences (in training mode when `training`), that get_config/from_config
+/// rebuilds a layer giving the same outputs, and that it trains inside a model.
+void run_layer_test(const std::function<layers::LayerHandle()>& make, const Shape& input_shape,
+                    const Shape& expected_output_shape, bool training = false, uint64_t seed = 1,
+                    bool distinct_inputs = false);
+
 /// Runs `fn` and expects a keras exception of type E whose message contains every part.
 template <class E, class Fn>
 void expect_error(Fn&& fn, const std::vector<std::string>& parts) {

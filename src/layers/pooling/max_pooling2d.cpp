@@ -7,7 +7,7 @@ MaxPooling2D::MaxPooling2D(Size2 pool_size, MaxPooling2DOptions o)
                   PoolingConfig{.rank = 2,
                                 .max = true,
                                 .pool_size = pool_size.vec(),
-                                .strides = o.strides ? o.strides->vec() : std::vector<int64_t>{},
+                                .strides = o.strides[0] == 0 ? std::vector<int64_t>{} : o.strides.vec(),
                                 .padding = o.padding,
                                 .data_format = o.data_format},
                   LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}

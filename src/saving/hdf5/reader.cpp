@@ -636,12 +636,18 @@ Tensor Object::read() const {
   const FileData& f = *file_;
   const uint64_t count = static_cast<uint64_t>(p.shape.num_elements());
   const uint64_t need = count * p.type.size;
-  Tensor out = Tensor::zeros(p.shape, dt);
-  if (!p.data_allocated || count == 0) return out;  // never written: the fill value, zero
+  // Every check comes before the allocation: a forged shape must not take memory.
+  if (!p.data_allocated || count == 0) {
+    // Never written: the fill value, zero. Keras always writes its weights, so only a
+    // small unwritten dataset is believable.
+    if (need > (uint64_t{16} << 20)) f.fail(cat("dataset '", path_, "' claims ", need, " bytes but stores none"));
+    return Tensor::zeros(p.shape, dt);
+  }
   if (p.data_size != kUndefined && p.data_size < need)
     f.fail(cat("dataset '", path_, "' holds ", p.data_size, " bytes, its shape needs ", need));
   if (p.data_pos > f.bytes.size() || need > f.bytes.size() - p.data_pos)
     f.fail(cat("dataset '", path_, "' data runs past the end of the file"));
+  Tensor out = Tensor::empty(p.shape, dt);
   const uint8_t* src = f.bytes.data() + p.data_pos;
   const bool direct = (dt == DType::float32 && p.type.size == 4) || (dt == DType::float64 && p.type.size == 8) ||
                       (dt == DType::int64 && p.type.size == 8 && p.type.is_signed) ||

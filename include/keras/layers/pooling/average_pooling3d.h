@@ -1,7 +1,7 @@
 // keras.layers.AveragePooling3D: the mean over pool_size windows; with "same" padding the edge
 // windows average only the real cells, as Keras does.
 //
-// Args: pool_size (2, 2, 2); strides (default: pool_size); padding ("valid" | "same").
+// Args: pool_size (2, 2, 2); strides (0, the default: pool_size); padding ("valid" | "same").
 //
 //   layers::AveragePooling3D();  layers::AveragePooling3D(3, {.strides = 2, .padding = "same"});
 #pragma once
@@ -12,7 +12,7 @@
 namespace keras::layers {
 
 struct AveragePooling3DOptions {
-  std::optional<Size3> strides{};
+  Size3 strides = 0;  // 0: the same as pool_size (Keras's None)
   std::string padding = "valid";
   std::string data_format = "channels_last";
   std::optional<Shape> input_shape{};

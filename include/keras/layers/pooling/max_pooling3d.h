@@ -1,6 +1,6 @@
 // keras.layers.MaxPooling3D: the maximum over pool_size windows.
 //
-// Args: pool_size (2, 2, 2); strides (default: pool_size); padding ("valid" | "same").
+// Args: pool_size (2, 2, 2); strides (0, the default: pool_size); padding ("valid" | "same").
 //
 //   layers::MaxPooling3D();  layers::MaxPooling3D(3, {.strides = 2, .padding = "same"});
 #pragma once
@@ -11,7 +11,7 @@
 namespace keras::layers {
 
 struct MaxPooling3DOptions {
-  std::optional<Size3> strides{};
+  Size3 strides = 0;  // 0: the same as pool_size (Keras's None)
   std::string padding = "valid";
   std::string data_format = "channels_last";
   std::optional<Shape> input_shape{};

@@ -1,0 +1,70 @@
+#include "keras/layers/normalization/batch_normalization.h"
+
+#include <cmath>
+
+#include "test_utils.h"
+
+namespace keras::layers {
+namespace {
+
+using testing::run_layer_test;
+
+TEST(BatchNormalization, GradientsInTrainingAndInference) {
+  // Training: batch statistics (the gradient flows through the mean and variance too).
+  run_layer_test([] { return LayerHandle(BatchNormalization()); }, {6, 4}, {6, 4}, /*training=*/true);
+  run_layer_test([] { return LayerHandle(BatchNormalization()); }, {3, 4, 4, 2}, {3, 4, 4, 2}, true, 2);
+  run_layer_test([] { return LayerHandle(BatchNormalization({.axis = 1})); }, {3, 4, 5}, {3, 4, 5}, true, 3);
+  run_layer_test([] { return LayerHandle(BatchNormalization({.center = false, .scale = false})); }, {5, 3}, {5, 3}, true, 4);
+  // Inference: moving statistics.
+  run_layer_test([] { return LayerHandle(BatchNormalization()); }, {4, 3}, {4, 3}, /*training=*/false, 5);
+}
+
+TEST(BatchNormalization, MovingStatisticsFollowKerasFormula) {
+  BatchNormalization bn({.momentum = 0.9});
+  std::vector<double> mm(3, 0.0), mv(3, 1.0);
+  for (int step = 0; step < 4; ++step) {
+    Tensor x = testing::random_tensor({8, 3}, 10 + step, -2.0, 3.0);
+    bn(x, /*training=*/true);
+    const auto v = x.to_vector<double>();
+    for (int c = 0; c < 3; ++c) {
+      double mean = 0, var = 0;
+      for (int i = 0; i < 8; ++i) mean += v[static_cast<size_t>(i * 3 + c)] / 8;
+      for (int i = 0; i < 8; ++i) var += std::pow(v[static_cast<size_t>(i * 3 + c)] - mean, 2) / 8;  // biased, as Keras 3
+      mm[static_cast<size_t>(c)] = mm[static_cast<size_t>(c)] * 0.9 + mean * 0.1;
+      mv[static_cast<size_t>(c)] = mv[static_cast<size_t>(c)] * 0.9 + var * 0.1;
+    }
+  }
+  const auto got_m = bn.moving_mean().value().to_vector<double>(), got_v = bn.moving_variance().value().to_vector<double>();
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_NEAR(got_m[static_cast<size_t>(c)], mm[static_cast<size_t>(c)], 1e-5);
+    EXPECT_NEAR(got_v[static_cast<size_t>(c)], mv[static_cast<size_t>(c)], 1e-5);
+  }
+  // Inference uses them: (x - moving_mean) / sqrt(moving_variance + eps).
+  Tensor x = testing::random_tensor({2, 3}, 99);
+  const auto y = bn(x, false).to_vector<double>(), xv = x.to_vector<double>();
+  for (int i = 0; i < 6; ++i)
+    EXPECT_NEAR(y[static_cast<size_t>(i)], (xv[static_cast<size_t>(i)] - mm[static_cast<size_t>(i % 3)]) /
+                                               std::sqrt(mv[static_cast<size_t>(i % 3)] + 1e-3),
+                1e-5);
+}
+
+TEST(BatchNormalization, WeightsAndFrozenLayer) {
+  BatchNormalization bn;
+  bn(Tensor::ones({2, 5}));
+  ASSERT_EQ(bn.weights().size(), 4u);
+  EXPECT_EQ(bn.weights()[0].name(), "gamma");
+  EXPECT_EQ(bn.weights()[3].name(), "moving_variance");
+  EXPECT_EQ(bn.trainable_weights().size(), 2u);
+  EXPECT_EQ(bn.non_trainable_weights().size(), 2u);
+  // A frozen BatchNormalization runs in inference mode even when training (Keras 3).
+  bn.set_trainable(false);
+  const auto before = bn.moving_mean().value().to_vector<float>();
+  bn(Tensor::full({4, 5}, 3.0), true);
+  EXPECT_EQ(bn.moving_mean().value().to_vector<float>(), before);
+  testing::expect_error<ValueError>([] { BatchNormalization({.epsilon = 0}); }, {"epsilon"});
+  BatchNormalization bad({.axis = 3});
+  testing::expect_error<ValueError>([&] { bad(Tensor::ones({2, 3})); }, {"axis"});
+}
+
+}  // namespace
+}  // namespace keras::layers
