@@ -1,0 +1,70 @@
+// Layer workloads of the non-recurrent family, timed in this library; bench/layers.py
+// runs the same in PyTorch and prints the ratios. One "name milliseconds" line each.
+//
+//   depthwise_block_train_step  DepthwiseConv2D(3x3) + BatchNormalization + ReLU(6) + 1x1
+//                               Conv2D, 64x64x32 input, batch 32: forward, backward, SGD
+//   conv1d_fwd_bwd              Conv1D(64, 5, same) on (32, 1000, 64)
+//   conv3d_fwd_bwd              Conv3D(32, 3, same) on (8, 16, 32, 32, 16)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <vector>
+
+#include "keras/keras.h"
+
+using namespace keras;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double median_ms(const std::function<void()>& step, int warmup, int reps) {
+  for (int i = 0; i < warmup; ++i) step();
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) {
+    const auto s = Clock::now();
+    step();
+    t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+/// Forward + backward of `layer` on x with a sum-of-outputs loss (weights and input grads).
+double fwd_bwd_ms(layers::LayerHandle layer, const Tensor& x_in, int reps) {
+  Tensor x = x_in;
+  x.set_requires_grad(true);
+  layer(x);
+  TensorList sources{x};
+  for (const auto& w : layer->trainable_weights()) sources.push_back(w.value());
+  return median_ms(
+      [&] {
+        autograd::GradientTape tape;
+        Tensor y = layer(x, true);
+        tape.gradient(ops::sum(y), sources);
+      },
+      2, reps);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (!std::strcmp(argv[i], "--threads")) config::set_num_threads(std::atoi(argv[i + 1]));
+  utils::set_random_seed(0);
+  std::printf("threads %d\n", config::num_threads());
+  {
+    Sequential block({Input({64, 64, 32}), layers::DepthwiseConv2D(3, {.padding = "same", .use_bias = false}),
+                      layers::BatchNormalization(), layers::ReLU({.max_value = 6.0}), layers::Conv2D(64, 1)});
+    block.compile(optimizers::SGD({.learning_rate = 0.01}), "mse");
+    Tensor x = random::normal({32, 64, 64, 32});
+    Tensor y = Tensor::zeros({32, 64, 64, 64});
+    std::printf("depthwise_block_train_step %.3f\n", median_ms([&] { block.train_on_batch(x, y); }, 2, 10));
+  }
+  std::printf("conv1d_fwd_bwd %.3f\n",
+              fwd_bwd_ms(layers::Conv1D(64, 5, {.padding = "same"}), random::normal({32, 1000, 64}), 10));
+  std::printf("conv3d_fwd_bwd %.3f\n",
+              fwd_bwd_ms(layers::Conv3D(32, 3, {.padding = "same"}), random::normal({8, 16, 32, 32, 16}), 5));
+  return 0;
+}
