@@ -18,6 +18,25 @@ bool unary_grad_uses_output(UnaryOp op) {
   }
 }
 
+int RecurrenceGeometry::gates() const {
+  switch (kind) {
+    case ops::RecurrenceKind::lstm: return 4;
+    case ops::RecurrenceKind::gru: return 3;
+    default: return 1;
+  }
+}
+
+std::shared_ptr<Workspace> Backend::recurrence_forward(const RecurrenceGeometry&, const Tensor&, const Tensor&,
+                                                       const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                                                       Tensor&, Tensor&, Tensor&, bool) {
+  throw RuntimeError(detail::cat("The ", device().to_string(), " backend has no fused recurrent kernels"));
+}
+
+void Backend::recurrence_backward(const RecurrenceGeometry&, const Workspace&, const Tensor&, const Tensor&,
+                                  const Tensor&, Tensor&, Tensor&, Tensor&, Tensor&, Tensor&, Tensor&) {
+  throw RuntimeError(detail::cat("The ", device().to_string(), " backend has no fused recurrent kernels"));
+}
+
 Backend& backend_for(Device device) {
   if (device.is_cpu()) return cpu::CpuBackend::instance();
   throw RuntimeError(detail::cat("No backend for device ", device.to_string(),

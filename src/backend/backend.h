@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "keras/ops/rnn.h"
 #include "keras/tensor/tensor.h"
 
 namespace keras::backend {
@@ -43,6 +44,16 @@ struct WindowGeometry {
 };
 
 enum class PoolKind { max, average };
+
+/// A whole-sequence recurrence (keras/ops/rnn.h): x (batch, steps, features) through a
+/// cell of `units`, Keras's weight layouts, processed from the last step when `reverse`.
+struct RecurrenceGeometry {
+  ops::RecurrenceKind kind = ops::RecurrenceKind::none;
+  int64_t batch = 0, steps = 0, features = 0, units = 0;
+  bool reverse = false;
+  int gates() const;
+  bool has_cell_state() const { return kind == ops::RecurrenceKind::lstm; }
+};
 
 /// Opaque per-call state a kernel hands from forward to backward (e.g. max-pool argmax).
 struct Workspace {
@@ -111,6 +122,21 @@ class Backend {
   virtual void softmax(const Tensor& x, int64_t outer, int64_t axis, int64_t inner, bool log, Tensor& y) = 0;
   virtual void softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t axis, int64_t inner,
                                 bool log, Tensor& dx) = 0;
+
+  // ---- fused recurrences (keras/ops/rnn.h). Backends without them say so in
+  // has_recurrence() and the layers run step by step instead.
+  virtual bool has_recurrence() const { return false; }
+  /// y (batch, steps, units) in processing order, h_t and (LSTM) c_t the final states.
+  /// c0 / c_t are undefined for cells without a cell state. `training` keeps what
+  /// recurrence_backward needs in the returned workspace.
+  virtual std::shared_ptr<Workspace> recurrence_forward(const RecurrenceGeometry& g, const Tensor& x, const Tensor& h0,
+                                                        const Tensor& c0, const Tensor& kernel,
+                                                        const Tensor& recurrent_kernel, const Tensor& bias, Tensor& y,
+                                                        Tensor& h_t, Tensor& c_t, bool training);
+  /// Gradients of everything recurrence_forward read, from those of y, h_t and c_t.
+  virtual void recurrence_backward(const RecurrenceGeometry& g, const Workspace& ws, const Tensor& dy,
+                                   const Tensor& dh_t, const Tensor& dc_t, Tensor& dx, Tensor& dh0, Tensor& dc0,
+                                   Tensor& dkernel, Tensor& drecurrent_kernel, Tensor& dbias);
 
   // ---- random numbers (counter-based: the same seed gives the same numbers on any thread count)
   virtual void random_uniform(Tensor& out, double low, double high, uint64_t seed) = 0;

@@ -1,6 +1,7 @@
 #include "utils/names.h"
 #include "keras/initializers/initializers.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "keras/random/random.h"
@@ -46,15 +47,16 @@ Initializer::Initializer(const std::string& name) {
   else if (c == "zeros" || c == "zero") *this = Zeros();
   else if (c == "ones" || c == "one") *this = Ones();
   else if (c == "constant") *this = Constant();
-  else if (c == "randomnormal") *this = RandomNormal();
-  else if (c == "randomuniform") *this = RandomUniform();
+  else if (c == "randomnormal" || c == "normal") *this = RandomNormal();
+  else if (c == "randomuniform" || c == "uniform") *this = RandomUniform();
+  else if (c == "orthogonal") *this = Orthogonal();
   else if (c == "truncatednormal") *this = TruncatedNormal();
   else if (c == "variancescaling") *this = VarianceScaling();
   else
     throw ValueError(cat("Could not interpret initializer identifier: '", name,
                          "'. Known: glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, "
-                         "lecun_normal, zeros, ones, constant, random_normal, random_uniform, truncated_normal, "
-                         "variance_scaling"));
+                         "lecun_normal, zeros, ones, constant, random_normal (normal), random_uniform (uniform), "
+                         "truncated_normal, variance_scaling, orthogonal"));
 }
 
 Initializer::Initializer(std::string class_name, Fn fn, ConfigMap config)
@@ -130,6 +132,39 @@ LecunUniform::LecunUniform(std::optional<uint64_t> seed)
 LecunNormal::LecunNormal(std::optional<uint64_t> seed)
     : Initializer("LecunNormal", variance_scaling_fn(1.0, "fan_in", "truncated_normal", seed), fan_config(seed)) {}
 
+Orthogonal::Orthogonal(double gain, std::optional<uint64_t> seed)
+    : Initializer("Orthogonal",
+                  [=](const Shape& s, DType) {
+                    if (s.rank() < 2)
+                      throw ValueError(cat("The tensor to initialize must be at least two-dimensional. Received: shape=",
+                                           s.to_string(), " (Orthogonal)"));
+                    const int64_t cols = s.dim(-1), rows = s.num_elements() / cols;
+                    // Gram-Schmidt on the columns of a tall normal draw gives Q of its QR with
+                    // diag(R) > 0, the sign convention Keras applies.
+                    const int64_t m = std::max(rows, cols), n = std::min(rows, cols);
+                    const auto draw = random::normal(Shape{m, n}, 0.0, 1.0, seed).to_vector<double>();
+                    std::vector<double> q(draw.begin(), draw.end());  // (m, n) row-major
+                    for (int64_t j = 0; j < n; ++j)
+                      for (int pass = 0; pass < 2; ++pass) {  // twice is enough for orthogonality in double
+                        for (int64_t k = 0; k < j; ++k) {
+                          double dot = 0;
+                          for (int64_t i = 0; i < m; ++i) dot += q[i * n + k] * q[i * n + j];
+                          for (int64_t i = 0; i < m; ++i) q[i * n + j] -= dot * q[i * n + k];
+                        }
+                        double norm = 0;
+                        for (int64_t i = 0; i < m; ++i) norm += q[i * n + j] * q[i * n + j];
+                        norm = std::sqrt(norm);
+                        for (int64_t i = 0; i < m; ++i) q[i * n + j] /= norm;
+                      }
+                    std::vector<float> out(static_cast<size_t>(rows * cols));
+                    for (int64_t r = 0; r < rows; ++r)
+                      for (int64_t c = 0; c < cols; ++c)  // tall: Q itself; wide: its transpose
+                        out[static_cast<size_t>(r * cols + c)] =
+                            static_cast<float>(gain * (rows >= cols ? q[r * n + c] : q[c * n + r]));
+                    return Tensor::from_vector(out, s);
+                  },
+                  {{"seed", seed_value(seed)}, {"gain", gain}}) {}
+
 namespace {
 std::optional<uint64_t> seed_of(const ConfigMap& c) {
   const ConfigValue* v = config_find(c, "seed");
@@ -168,6 +203,7 @@ Initializer Initializer::from_config(const std::string& class_name, const Config
   if (n == "randomnormal") return RandomNormal(number_of(c, "mean", 0.0), number_of(c, "stddev", 0.05), seed);
   if (n == "randomuniform") return RandomUniform(number_of(c, "minval", -0.05), number_of(c, "maxval", 0.05), seed);
   if (n == "truncatednormal") return TruncatedNormal(number_of(c, "mean", 0.0), number_of(c, "stddev", 0.05), seed);
+  if (n == "orthogonal") return Orthogonal(number_of(c, "gain", 1.0), seed);
   if (n == "variancescaling")
     return VarianceScaling(number_of(c, "scale", 1.0), string_of(c, "mode", "fan_in"),
                            string_of(c, "distribution", "truncated_normal"), seed);

@@ -110,16 +110,55 @@ void Layer::build_for(const std::vector<Shape>& input_shapes) {
   }
 }
 
-TensorList Layer::operator()(const TensorList& xs, bool training) {
+TensorList Layer::operator()(const TensorList& xs, bool training) { return (*this)(xs, CallContext{training}); }
+
+namespace {
+/// True when `t` is one of `xs` (the same handle target), so setting its mask would
+/// change the mask of an input too.
+bool is_one_of(const Tensor& t, const TensorList& xs) {
+  for (const Tensor& x : xs)
+    if (x.impl() == t.impl()) return true;
+  return false;
+}
+}  // namespace
+
+TensorList Layer::operator()(const TensorList& xs, const CallContext& ctx_in) {
   std::vector<Shape> shapes;
   TensorList inputs;
+  CallContext ctx = ctx_in;
+  const bool explicit_masks = !ctx.masks.empty();
+  if (explicit_masks && ctx.masks.size() != xs.size())
+    throw ValueError(cat("Layer \"", name_, "\" was given ", ctx.masks.size(), " masks for ", xs.size(), " inputs"));
   for (const Tensor& x : xs) {
+    if (!x.defined()) throw ValueError(cat("Layer \"", name_, "\" was called on an undefined tensor"));
+    if (!explicit_masks) ctx.masks.push_back(x.keras_mask());
     // Keras autocasts floating inputs to the layer's dtype.
     inputs.push_back(is_floating(x.dtype()) && x.dtype() != dtype_ ? ops::cast(x, dtype_) : x);
     shapes.push_back(x.shape());
   }
+  bool any_mask = false;
+  for (const Tensor& m : ctx.masks) any_mask |= m.defined();
+  if (!any_mask) ctx.masks.clear();
   build_for(shapes);  // as in Keras, an eager first call builds with the real shapes
-  return call(inputs, CallContext{training});
+  TensorList out = call(inputs, ctx);
+  if (sets_own_output_masks()) return out;
+  TensorList out_masks = compute_mask(inputs, ctx.masks, out.size());
+  for (size_t k = 0; k < out.size(); ++k) {
+    const Tensor want = k < out_masks.size() ? out_masks[k] : Tensor();
+    if (want.impl() == out[k].keras_mask().impl()) continue;
+    if (is_one_of(out[k], xs) || is_one_of(out[k], inputs)) out[k] = ops::reshape(out[k], out[k].shape());  // a new handle
+    out[k].set_keras_mask(want.requires_grad() ? want.detach() : want);
+  }
+  return out;
+}
+
+TensorList Layer::compute_mask(const TensorList&, const TensorList& masks, size_t num_outputs) {
+  if (!supports_masking() || masks.empty() || num_outputs != 1) return {};
+  return {masks[0]};
+}
+
+std::vector<DType> Layer::compute_output_dtypes(const std::vector<DType>&, size_t num_outputs) {
+  return std::vector<DType>(num_outputs, dtype_);
 }
 
 Tensor Layer::operator()(const Tensor& x, bool training) {
@@ -129,7 +168,7 @@ Tensor Layer::operator()(const Tensor& x, bool training) {
   return out[0];
 }
 
-KerasTensors Layer::call_symbolic(const std::shared_ptr<Layer>& self, const KerasTensors& inputs) {
+KerasTensors Layer::call_symbolic(const std::shared_ptr<Layer>& self, const KerasTensors& inputs, const CallArgs& args) {
   if (!self) throw ValueError("Cannot call a null layer");
   if (inputs.empty()) throw ValueError(cat("Layer \"", self->name_, "\" was called without inputs"));
   std::vector<Shape> shapes;
@@ -139,33 +178,43 @@ KerasTensors Layer::call_symbolic(const std::shared_ptr<Layer>& self, const Kera
                            "symbolic inputs with keras::Input()"));
     shapes.push_back(kt.shape);
   }
+  for (const auto& kt : args.initial_state)
+    if (!kt.layer) throw ValueError(cat("Layer \"", self->name_, "\" was given an initial state with no history"));
+  if (args.mask && !args.mask->layer)
+    throw ValueError(cat("Layer \"", self->name_, "\" was given a mask with no history"));
   self->build_for(shapes);
   auto node = std::make_shared<Node>();
   node->inputs = std::vector<KerasTensor>(inputs.begin(), inputs.end());
+  node->mask = args.mask;
+  node->initial_state = std::vector<KerasTensor>(args.initial_state.begin(), args.initial_state.end());
   node->output_shapes = self->compute_output_shape(shapes);
   node->inputs_as_list = self->takes_list_input() || inputs.size() > 1;
+  std::vector<DType> in_dtypes;
+  for (const auto& kt : inputs) in_dtypes.push_back(kt.dtype);
+  node->output_dtypes = self->compute_output_dtypes(in_dtypes, node->output_shapes.size());
   KerasTensors outputs;
   const int node_index = static_cast<int>(self->inbound_nodes_.size());
-  for (size_t i = 0; i < node->output_shapes.size(); ++i) {
-    node->output_dtypes.push_back(self->dtype_);
-    outputs.push_back(KerasTensor{node->output_shapes[i], self->dtype_, self, node_index, static_cast<int>(i)});
-  }
+  for (size_t i = 0; i < node->output_shapes.size(); ++i)
+    outputs.push_back(KerasTensor{node->output_shapes[i], node->output_dtypes.at(i), self, node_index, static_cast<int>(i)});
   self->inbound_nodes_.push_back(std::move(node));
   return outputs;
 }
 
-KerasTensors Layer::operator()(const KerasTensors& inputs) & {
+KerasTensors Layer::operator()(const KerasTensors& inputs) & { return (*this)(inputs, CallArgs{}); }
+KerasTensors Layer::operator()(const KerasTensors& inputs) && { return std::move(*this)(inputs, CallArgs{}); }
+
+KerasTensors Layer::operator()(const KerasTensors& inputs, const CallArgs& args) & {
   std::shared_ptr<Layer> self = weak_from_this().lock();
   if (!self)
     throw ValueError(cat("Layer \"", name_, "\" is called on symbolic tensors but is not shared, so a model could "
                          "not keep it alive. Call a temporary (layers::Dense(8)(x)), or hold the layer in a "
                          "layers::LayerHandle or std::make_shared to reuse it."));
-  return call_symbolic(self, inputs);
+  return call_symbolic(self, inputs, args);
 }
 
-KerasTensors Layer::operator()(const KerasTensors& inputs) && {
-  if (std::shared_ptr<Layer> self = weak_from_this().lock()) return call_symbolic(self, inputs);
-  return call_symbolic(std::move(*this).move_to_shared(), inputs);
+KerasTensors Layer::operator()(const KerasTensors& inputs, const CallArgs& args) && {
+  if (std::shared_ptr<Layer> self = weak_from_this().lock()) return call_symbolic(self, inputs, args);
+  return call_symbolic(std::move(*this).move_to_shared(), inputs, args);
 }
 
 void Layer::build(const std::vector<Shape>& input_shapes) {

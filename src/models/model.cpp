@@ -72,7 +72,7 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
     bool is_model_input = false;
     for (const auto& in : inputs) is_model_input |= same_tensor(in, t);
     if (!r.node().is_input() && !is_model_input)
-      for (const auto& parent : r.node().inputs) visit(parent);
+      for (const auto& parent : r.node().dependencies()) visit(parent);
     finished.insert(r);
     in_progress.erase(r);
     ordered.push_back(r);
@@ -87,14 +87,14 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
     depth = std::max(depth, op_depth[it->layer]);
     op_depth[it->layer] = depth;
     node_depth[*it] = depth;
-    for (const auto& parent : it->node().inputs) {
+    for (const auto& parent : it->node().dependencies()) {
       auto& d = node_depth[ref_of(parent)];
       d = std::max(d, depth + 1);
     }
   }
   std::map<const Layer*, std::shared_ptr<Layer>> owners;
   for (const auto& r : ordered)
-    for (const auto& t : r.node().inputs) owners[t.layer.get()] = t.layer;
+    for (const auto& t : r.node().dependencies()) owners[t.layer.get()] = t.layer;
   for (const auto& t : outputs) owners[t.layer.get()] = t.layer;
   for (const auto& t : inputs) {
     owners[t.layer.get()] = t.layer;
@@ -144,13 +144,16 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
     if (is_model_input) continue;
     Step step;
     step.layer = owners.at(r.layer);
-    for (const auto& t : r.node().inputs) {
+    auto slot_of_input = [&](const KerasTensor& t) {
       const int s = slot(t.layer.get(), t.node_index, t.tensor_index);
       if (!computable.count(s))
         throw ValueError(cat("Graph disconnected: cannot obtain the value of the input of layer \"", r.layer->name(),
                              "\" from the model's inputs. Is an input missing from Model(inputs, ...)?"));
-      step.in_slots.push_back(s);
-    }
+      return s;
+    };
+    for (const auto& t : r.node().inputs) step.in_slots.push_back(slot_of_input(t));
+    if (r.node().mask) step.mask_slot = slot_of_input(*r.node().mask);
+    for (const auto& t : r.node().initial_state) step.state_slots.push_back(slot_of_input(t));
     for (size_t k = 0; k < r.node().output_shapes.size(); ++k) {
       const int s = slot(r.layer, r.index, static_cast<int>(k));
       step.out_slots.push_back(s);
@@ -203,7 +206,10 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
     TensorList in;
     in.reserve(step.in_slots.size());
     for (int s : step.in_slots) in.push_back(slots[static_cast<size_t>(s)]);
-    TensorList out = (*step.layer)(in, training);
+    layers::CallContext ctx{training};
+    if (step.mask_slot >= 0) ctx.masks = {slots[static_cast<size_t>(step.mask_slot)]};
+    for (int s : step.state_slots) ctx.initial_state.push_back(slots[static_cast<size_t>(s)]);
+    TensorList out = (*step.layer)(in, ctx);
     if (out.size() != step.out_slots.size())
       throw RuntimeError(cat("Layer \"", step.layer->name(), "\" returned ", out.size(), " tensors where its graph node has ",
                              step.out_slots.size()));
@@ -235,7 +241,14 @@ TensorList Model::standardize_inputs(const TensorList& x_in) {
 }
 
 TensorList Model::call(const TensorList& inputs, const layers::CallContext& ctx) {
-  return run_graph(standardize_inputs(inputs), ctx.training);
+  TensorList x = standardize_inputs(inputs);
+  for (size_t i = 0; i < x.size(); ++i) {  // a nested model's inputs keep their masks
+    const Tensor m = ctx.mask(i);
+    if (!m.defined() || x[i].keras_mask().impl() == m.impl()) continue;
+    x[i] = ops::reshape(x[i], x[i].shape());
+    x[i].set_keras_mask(m);
+  }
+  return run_graph(x, ctx.training);
 }
 
 std::vector<Shape> Model::compute_output_shape(const std::vector<Shape>& input_shapes) {

@@ -216,6 +216,72 @@ Tensor concatenate(const TensorList& xs, int64_t axis) {
   return out;
 }
 
+TensorList split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axis) {
+  axis = normalize_axis(axis, x.rank(), "split axis");
+  const int64_t length = x.shape()[static_cast<size_t>(axis)];
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    if (s < 0) throw ValueError(cat("split: negative part size ", s));
+    total += s;
+  }
+  if (total != length)
+    throw ValueError(cat("split: part sizes add up to ", total, " but axis ", axis, " of shape ", x.shape().to_string(),
+                         " has length ", length));
+  TensorList parts;
+  std::vector<int64_t> offsets;
+  int64_t offset = 0;
+  for (int64_t s : sizes) {
+    Shape ps = x.shape();
+    ps[static_cast<size_t>(axis)] = s;
+    Tensor part = detail::empty_like(x, ps, x.dtype());
+    if (s > 0) backend::backend_for(x).copy_slab(x, axis, offset, true, part);
+    parts.push_back(std::move(part));
+    offsets.push_back(offset);
+    offset += s;
+  }
+  if (should_record({&x})) {
+    std::vector<Tensor*> outs;
+    for (Tensor& p : parts) outs.push_back(&p);
+    record("split", {x}, outs, [xs = x.shape(), offsets, axis](const TensorList& g, const std::vector<bool>&) {
+      Tensor full = Tensor::empty(xs, g[0].dtype(), g[0].device());
+      for (size_t i = 0; i < g.size(); ++i)
+        if (g[i].size() > 0) backend::backend_for(full).copy_slab(g[i], axis, offsets[i], false, full);
+      return TensorList{full};
+    });
+  }
+  return parts;
+}
+
+TensorList unstack(const Tensor& x, int64_t axis) {
+  axis = normalize_axis(axis, x.rank(), "unstack axis");
+  const int64_t n = x.shape()[static_cast<size_t>(axis)];
+  TensorList parts = split(x, std::vector<int64_t>(static_cast<size_t>(n), 1), axis);
+  for (Tensor& p : parts) p = squeeze(p, axis);
+  return parts;
+}
+
+Tensor flip(const Tensor& x, int64_t axis) {
+  axis = normalize_axis(axis, x.rank(), "flip axis");
+  TensorList parts = split(x, std::vector<int64_t>(static_cast<size_t>(x.shape()[static_cast<size_t>(axis)]), 1), axis);
+  std::reverse(parts.begin(), parts.end());
+  return concatenate(parts, axis);
+}
+
+Tensor stack(const TensorList& xs, int64_t axis) {
+  if (xs.empty()) throw ValueError("stack: needs at least one tensor");
+  const int64_t r = xs[0].rank() + 1;
+  if (axis < 0) axis += r;
+  if (axis < 0 || axis >= r) throw ValueError(cat("stack: axis out of range for tensors of rank ", r - 1));
+  TensorList expanded;
+  expanded.reserve(xs.size());
+  for (const Tensor& t : xs) {
+    if (t.shape() != xs[0].shape())
+      throw ValueError(cat("stack: shapes ", xs[0].shape().to_string(), " and ", t.shape().to_string(), " differ"));
+    expanded.push_back(expand_dims(t, axis));
+  }
+  return concatenate(expanded, axis);
+}
+
 Shape broadcast_shapes(const Shape& a, const Shape& b) {
   const size_t r = std::max(a.size(), b.size());
   Shape out(std::vector<int64_t>(r, 1));

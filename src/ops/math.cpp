@@ -252,6 +252,18 @@ Tensor min(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
   return reduce_with_grad(ReduceOp::min, x, std::move(axes), keepdims, "min");
 }
 
+Tensor any(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
+  autograd::NoGradGuard no_grad;
+  const Tensor nonzero = as_float(not_equal(x.dtype() == DType::float32 ? x : as_float(x), Tensor::scalar(0.0)));
+  return not_equal(max(nonzero, std::move(axes), keepdims), Tensor::scalar(0.0));
+}
+
+Tensor all(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
+  autograd::NoGradGuard no_grad;
+  const Tensor nonzero = as_float(not_equal(x.dtype() == DType::float32 ? x : as_float(x), Tensor::scalar(0.0)));
+  return not_equal(min(nonzero, std::move(axes), keepdims), Tensor::scalar(0.0));
+}
+
 Tensor argmax(const Tensor& x, int64_t axis, bool keepdims) {
   detail::require_float32(x, "argmax");
   axis = normalize_axis(axis, x.rank(), "argmax axis");

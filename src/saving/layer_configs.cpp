@@ -131,6 +131,7 @@ std::map<std::string, LayerCodec>& layer_registry() {
     register_activation_codecs(m);
     register_reshaping_codecs(m);
     register_merging_codecs(m);
+    register_rnn_codecs(m);
     register_model_codecs(m);
     return m;
   }();

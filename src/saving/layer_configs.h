@@ -33,6 +33,7 @@ void register_regularization_codecs(std::map<std::string, LayerCodec>& registry)
 void register_activation_codecs(std::map<std::string, LayerCodec>& registry);
 void register_reshaping_codecs(std::map<std::string, LayerCodec>& registry);
 void register_merging_codecs(std::map<std::string, LayerCodec>& registry);
+void register_rnn_codecs(std::map<std::string, LayerCodec>& registry);
 /// Sequential, Functional (and tf.keras's "Model").
 void register_model_codecs(std::map<std::string, LayerCodec>& registry);
 

@@ -1,10 +1,13 @@
 // Configs of models: Sequential (a list of layer entries) and Functional (layer entries
 // with their inbound nodes, input_layers, output_layers), as Keras 3 writes them in
 // config.json, and as Keras 2 wrote them in legacy .h5 files.
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "keras/layers/core/input_layer.h"
+#include "keras/layers/core/op_layers.h"
 #include "keras/models/sequential.h"
 #include "keras/saving/saving.h"
 #include "saving/json_utils.h"
@@ -93,7 +96,15 @@ json functional_config(const Layer& l) {
         } else {
           args.push_back(keras_tensor_json(node.inputs.at(0), node_ids));
         }
-        nodes.push_back(json{{"args", args}, {"kwargs", json::object()}});
+        if (const auto* ne = dynamic_cast<const layers::NotEqual*>(layer.get())) args.push_back(ne->value());
+        json kwargs = json::object();
+        if (node.mask) kwargs["mask"] = keras_tensor_json(*node.mask, node_ids);
+        if (!node.initial_state.empty()) {
+          json states = json::array();
+          for (const auto& t : node.initial_state) states.push_back(keras_tensor_json(t, node_ids));
+          kwargs["initial_state"] = states;
+        }
+        nodes.push_back(json{{"args", args}, {"kwargs", kwargs}});
       }
     }
     e["inbound_nodes"] = nodes;
@@ -127,23 +138,36 @@ std::vector<std::tuple<std::string, int, int>> layer_refs(const json& v, const s
   return out;
 }
 
+using TensorRef = std::tuple<std::string, int, int>;
+
 struct NodeSpec {
-  std::vector<std::tuple<std::string, int, int>> inputs;
+  std::vector<TensorRef> inputs;
   bool as_list = false;
+  std::optional<TensorRef> mask;        // the `mask` keyword argument
+  std::vector<TensorRef> initial_state;  // recurrent layers' `initial_state`
+  std::vector<double> constants;         // numbers among the positional arguments (NotEqual's value)
 };
 
 /// A node of a layer entry, in Keras 3 form {"args": [...], "kwargs": {...}} or Keras 2
 /// form [[name, node, tensor, kwargs], ...].
 NodeSpec node_spec(const json& node, const std::string& ctx) {
   NodeSpec spec;
-  auto tensor_ref = [&](const json& t) {
+  auto ref_of = [&](const json& t) {
     const json& cfg = need(t, "config", ctx);
     const json& h = need(cfg, "keras_history", ctx);
     if (!h.is_array() || h.size() < 3) throw IOError(cat(ctx, ": bad keras_history"));
-    spec.inputs.emplace_back(to_string(h[0], ctx), static_cast<int>(to_int(h[1], ctx)), static_cast<int>(to_int(h[2], ctx)));
+    return TensorRef{to_string(h[0], ctx), static_cast<int>(to_int(h[1], ctx)), static_cast<int>(to_int(h[2], ctx))};
   };
+  auto tensor_ref = [&](const json& t) { spec.inputs.push_back(ref_of(t)); };
   auto is_tensor = [](const json& t) {
     return t.is_object() && t.contains("class_name") && t["class_name"] == "__keras_tensor__";
+  };
+  // Every tensor in a (possibly nested) list, in order.
+  std::function<void(const json&, std::vector<TensorRef>&)> tensors_in = [&](const json& v, std::vector<TensorRef>& out) {
+    if (is_tensor(v)) out.push_back(ref_of(v));
+    else if (v.is_array())
+      for (const auto& e : v) tensors_in(e, out);
+    else if (!v.is_null()) throw IOError(cat(ctx, ": expected tensors, got ", v.dump().substr(0, 60)));
   };
   if (node.is_object()) {
     const json& args = need(node, "args", ctx);
@@ -158,10 +182,23 @@ NodeSpec node_spec(const json& node, const std::string& ctx) {
       if (!is_tensor(args[0])) throw IOError(cat(ctx, ": a node argument is not a tensor"));
       tensor_ref(args[0]);
     }
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i].is_number()) spec.constants.push_back(to_number(args[i], ctx));
+      else throw IOError(cat(ctx, ": positional argument ", i, " of a call is not supported"));
+    }
     if (const json* kw = find(node, "kwargs"))
-      for (auto it = kw->begin(); it != kw->end(); ++it)
-        if (is_tensor(it.value()) || it.value().is_array())
+      for (auto it = kw->begin(); it != kw->end(); ++it) {
+        if (it.key() == "mask") {
+          std::vector<TensorRef> m;
+          tensors_in(it.value(), m);
+          if (m.size() > 1) throw IOError(cat(ctx, ": one mask per call is supported, got ", m.size()));
+          if (!m.empty()) spec.mask = m[0];
+        } else if (it.key() == "initial_state") {
+          tensors_in(it.value(), spec.initial_state);
+        } else if (is_tensor(it.value()) || it.value().is_array()) {
           throw IOError(cat(ctx, ": call argument \"", it.key(), "\" is not supported yet"));
+        }
+      }
   } else if (node.is_array()) {  // Keras 2
     for (const auto& t : node) {
       if (!t.is_array() || t.size() < 3) throw IOError(cat(ctx, ": bad inbound node"));
@@ -212,20 +249,35 @@ std::shared_ptr<Layer> functional_from(const json& c) {
     for (size_t i = 0; i < created.size(); ++i) {
       while (done[i] < pending[i].size()) {
         const NodeSpec& spec = pending[i][done[i]];
-        KerasTensors inputs;
         bool ready = true;
-        for (const auto& [name, node, index] : spec.inputs) {
+        auto lookup = [&](const TensorRef& ref) -> std::optional<KerasTensor> {
+          const auto& [name, node, index] = ref;
           auto it = tensors.find({name, node});
-          if (it == tensors.end()) {
-            ready = false;
-            break;
-          }
+          if (it == tensors.end()) return std::nullopt;
           if (index < 0 || static_cast<size_t>(index) >= it->second.size())
             throw IOError(cat(ctx, ": layer \"", name, "\" has no output ", index));
-          inputs.push_back(it->second[static_cast<size_t>(index)]);
+          return it->second[static_cast<size_t>(index)];
+        };
+        KerasTensors inputs;
+        layers::CallArgs call_args;
+        for (const auto& ref : spec.inputs) {
+          auto t = lookup(ref);
+          if (!t) ready = false;
+          else inputs.push_back(*t);
+        }
+        if (spec.mask) {
+          call_args.mask = lookup(*spec.mask);
+          ready &= call_args.mask.has_value();
+        }
+        for (const auto& ref : spec.initial_state) {
+          auto t = lookup(ref);
+          if (!t) ready = false;
+          else call_args.initial_state.push_back(*t);
         }
         if (!ready) break;
-        KerasTensors out = Layer::call_symbolic(created[i], inputs);
+        if (auto ne = std::dynamic_pointer_cast<layers::NotEqual>(created[i]); ne && !spec.constants.empty())
+          ne->set_value(spec.constants[0]);
+        KerasTensors out = Layer::call_symbolic(created[i], inputs, call_args);
         tensors[{created[i]->name(), static_cast<int>(done[i])}] = out;
         ++done[i];
         --remaining;
@@ -251,9 +303,29 @@ std::shared_ptr<Layer> functional_from(const json& c) {
   return model;
 }
 
+json not_equal_config(const Layer& l) { return json{{"name", l.name()}}; }
+std::shared_ptr<Layer> not_equal_from(const json& c) {
+  return std::make_shared<layers::NotEqual>(0.0, layers::OpLayerOptions{layer_args(c).name});
+}
+json any_config(const Layer& l) {
+  const auto& a = as<layers::Any>(l);
+  return json{{"name", l.name()}, {"axis", a.axis()}, {"keepdims", a.keepdims()}};
+}
+std::shared_ptr<Layer> any_from(const json& c) {
+  const std::string ctx = layer_context(c);
+  const json* axis = find(c, "axis");
+  const json* keep = find(c, "keepdims");
+  if (axis && axis->is_array()) throw IOError(cat(ctx, ": Any over several axes is not supported"));
+  return std::make_shared<layers::Any>(axis ? to_int(*axis, ctx + " axis") : -1, keep && to_bool(*keep, ctx + " keepdims"),
+                                       layers::OpLayerOptions{layer_args(c).name});
+}
+
 }  // namespace
 
 void register_model_codecs(std::map<std::string, LayerCodec>& r) {
+  // Operations Keras records in functional graphs (mask computations).
+  r["NotEqual"] = {not_equal_config, not_equal_from, "keras.src.ops.numpy", "NotEqual", false};
+  r["Any"] = {any_config, any_from, "keras.src.ops.numpy", "Any", false};
   r["Sequential"] = {sequential_config, sequential_from, "keras", ""};
   r["Functional"] = {functional_config, functional_from, "keras.src.models.functional", "Functional"};
   r["Model"] = {functional_config, functional_from, "keras.src.models.functional", "Functional"};  // tf.keras name

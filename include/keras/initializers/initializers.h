@@ -65,6 +65,12 @@ class HeNormal : public Initializer { public: explicit HeNormal(std::optional<ui
 class LecunUniform : public Initializer { public: explicit LecunUniform(std::optional<uint64_t> seed = {}); };
 class LecunNormal : public Initializer { public: explicit LecunNormal(std::optional<uint64_t> seed = {}); };
 
+/// A random orthogonal matrix (QR of a normal draw) times `gain`, over the kernel viewed
+/// as (prod(shape[:-1]), shape[-1]); recurrent kernels start from it.
+class Orthogonal : public Initializer {
+ public: explicit Orthogonal(double gain = 1.0, std::optional<uint64_t> seed = {});
+};
+
 /// Keras's fan computation: (fan_in, fan_out) of a kernel shape (receptive field times
 /// the last two dims for conv kernels).
 std::pair<double, double> compute_fans(const Shape& shape);

@@ -14,6 +14,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "keras/errors.h"
@@ -52,10 +53,19 @@ class KerasTensors : public std::vector<KerasTensor> {
 /// One call of a layer on symbolic inputs (keras/src/ops/node.py).
 struct Node {
   std::vector<KerasTensor> inputs;  // empty for an InputLayer's own node
+  std::optional<KerasTensor> mask;        // an explicit `mask` argument
+  std::vector<KerasTensor> initial_state;  // recurrent layers' `initial_state` argument
   std::vector<Shape> output_shapes;
   std::vector<DType> output_dtypes;
   bool inputs_as_list = false;  // called with a list (merge layers) rather than one tensor
   bool is_input() const { return inputs.empty(); }
+  /// Every tensor the call reads: inputs, then the mask, then the initial states.
+  std::vector<KerasTensor> dependencies() const {
+    std::vector<KerasTensor> out = inputs;
+    if (mask) out.push_back(*mask);
+    out.insert(out.end(), initial_state.begin(), initial_state.end());
+    return out;
+  }
 };
 
 }  // namespace keras::layers

@@ -20,9 +20,22 @@
 
 namespace keras::layers {
 
-/// Per-call arguments besides the inputs.
+/// Per-call arguments besides the inputs (Keras's `training`, `mask`, `initial_state`).
 struct CallContext {
   bool training = false;
+  /// One mask per input (an undefined Tensor for none). Left empty, the masks the inputs
+  /// carry (Tensor::keras_mask) are used, as Keras does.
+  TensorList masks{};
+  /// Recurrent layers: the states to start from (LSTM: {h, c}).
+  TensorList initial_state{};
+  /// The mask of input i, or an undefined Tensor.
+  Tensor mask(size_t i = 0) const { return i < masks.size() ? masks[i] : Tensor(); }
+};
+
+/// Keyword tensors of a symbolic call: layer(x, {.mask = m, .initial_state = {h, c}}).
+struct CallArgs {
+  std::optional<KerasTensor> mask{};
+  KerasTensors initial_state{};
 };
 
 /// The keyword arguments every Keras layer takes (the tail of every options struct).
@@ -53,6 +66,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// Runs the layer on a tensor (eager). `training` switches Dropout and friends on.
   Tensor operator()(const Tensor& x, bool training = false);
   TensorList operator()(const TensorList& xs, bool training = false);
+  /// The general eager call: masks and initial states as well. Output masks are attached
+  /// to the outputs (Tensor::keras_mask).
+  TensorList operator()(const TensorList& xs, const CallContext& ctx);
 
   /// Calls the layer on symbolic tensors (Functional API), recording a Node. A temporary
   /// layer moves itself into shared ownership: layers::Dense(10)(x). A named layer must
@@ -61,8 +77,11 @@ class Layer : public std::enable_shared_from_this<Layer> {
   KerasTensors operator()(const KerasTensors& inputs) &&;
   KerasTensors operator()(const KerasTensor& input) & { return (*this)(KerasTensors(input)); }
   KerasTensors operator()(const KerasTensor& input) && { return std::move(*this)(KerasTensors(input)); }
+  KerasTensors operator()(const KerasTensors& inputs, const CallArgs& args) &;
+  KerasTensors operator()(const KerasTensors& inputs, const CallArgs& args) &&;
   /// The symbolic call itself, for a layer owned by `self`.
-  static KerasTensors call_symbolic(const std::shared_ptr<Layer>& self, const KerasTensors& inputs);
+  static KerasTensors call_symbolic(const std::shared_ptr<Layer>& self, const KerasTensors& inputs,
+                                    const CallArgs& args = {});
   /// The calls recorded so far (a shared layer has one per call).
   const std::vector<std::shared_ptr<Node>>& inbound_nodes() const { return inbound_nodes_; }
   /// Merge layers take a list of tensors as one argument.
@@ -78,6 +97,18 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual Tensor call(const Tensor& x, const CallContext& ctx);
   virtual std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes);
   virtual Shape compute_output_shape(const Shape& input_shape);
+  /// The dtypes of the outputs (the layer's dtype unless it makes masks or indices).
+  virtual std::vector<DType> compute_output_dtypes(const std::vector<DType>& input_dtypes, size_t num_outputs);
+
+  // ---- masks (Keras's supports_masking / compute_mask)
+  /// Whether the layer passes masks on. Layers that do not drop the masks they are given.
+  virtual bool supports_masking() const { return false; }
+  /// The output masks (one per output, undefined for none) from the inputs and their masks.
+  /// The default passes the first input's mask on to a single output when supports_masking().
+  virtual TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs);
+  /// Models leave the masks their inner layers set on the outputs.
+  virtual bool sets_own_output_masks() const { return false; }
+
   /// Builds the layer if needed and checks the input shapes, without running it.
   void build_for(const std::vector<Shape>& input_shapes);
 
@@ -161,7 +192,11 @@ class LayerHandle {
 
   /// Calls the shared layer (eager or symbolic); every call uses the same weights.
   Tensor operator()(const Tensor& x, bool training = false) const { return (*ptr_)(x, training); }
+  TensorList operator()(const TensorList& xs, const CallContext& ctx) const { return (*ptr_)(xs, ctx); }
   KerasTensors operator()(const KerasTensors& inputs) const { return Layer::call_symbolic(ptr_, inputs); }
+  KerasTensors operator()(const KerasTensors& inputs, const CallArgs& args) const {
+    return Layer::call_symbolic(ptr_, inputs, args);
+  }
   KerasTensors operator()(const KerasTensor& input) const { return Layer::call_symbolic(ptr_, KerasTensors(input)); }
 
   Layer* operator->() const { return ptr_.get(); }

@@ -135,6 +135,7 @@ class Model : public layers::Layer {
 
   // ---- as a layer
   TensorList call(const TensorList& inputs, const layers::CallContext& ctx) override;
+  bool sets_own_output_masks() const override { return true; }
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   bool takes_list_input() const override { return inputs_.size() > 1; }
 
@@ -153,6 +154,8 @@ class Model : public layers::Layer {
   struct Step {
     std::shared_ptr<layers::Layer> layer;
     std::vector<int> in_slots, out_slots;
+    int mask_slot = -1;            // an explicit `mask` argument
+    std::vector<int> state_slots;  // an explicit `initial_state` argument
   };
 
   TensorList run_graph(const TensorList& inputs, bool training);

@@ -22,6 +22,15 @@ Tensor slice(const Tensor& x, const std::vector<int64_t>& start, const std::vect
 /// Rows of axis 0 picked by an int32/int64 index tensor: out[i] = x[index[i]].
 Tensor take_rows(const Tensor& x, const Tensor& index);
 Tensor concatenate(const TensorList& xs, int64_t axis = 0);
+/// Cuts x along `axis` into consecutive parts of the given sizes (which must add up to
+/// the axis's length). One recorded op, so the backward pass writes one gradient tensor.
+TensorList split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axis);
+/// The slices x[..., i, ...] along `axis`, each without that axis (keras.ops.unstack).
+TensorList unstack(const Tensor& x, int64_t axis = 0);
+/// x with the order of `axis` reversed (keras.ops.flip).
+Tensor flip(const Tensor& x, int64_t axis);
+/// Joins same-shaped tensors along a new axis (keras.ops.stack).
+Tensor stack(const TensorList& xs, int64_t axis = 0);
 Tensor broadcast_to(const Tensor& x, const Shape& shape);
 Tensor cast(const Tensor& x, DType dtype);
 /// Identity whose gradient is zero.

@@ -42,6 +42,9 @@ Tensor sum(const Tensor& x, std::vector<int64_t> axes = {}, bool keepdims = fals
 Tensor mean(const Tensor& x, std::vector<int64_t> axes = {}, bool keepdims = false);
 Tensor max(const Tensor& x, std::vector<int64_t> axes = {}, bool keepdims = false);
 Tensor min(const Tensor& x, std::vector<int64_t> axes = {}, bool keepdims = false);
+/// Logical reductions (bool result, no gradient): is any / every element non-zero.
+Tensor any(const Tensor& x, std::vector<int64_t> axes = {}, bool keepdims = false);
+Tensor all(const Tensor& x, std::vector<int64_t> axes = {}, bool keepdims = false);
 /// Index of the largest value along `axis` (int64, no gradient; first one on ties).
 Tensor argmax(const Tensor& x, int64_t axis = -1, bool keepdims = false);
 

@@ -35,6 +35,9 @@ struct TensorImpl {
   bool requires_grad = false;
   std::shared_ptr<autograd::Node> grad_fn;  // the op that produced this tensor, if recorded
   uint32_t output_nr = 0;                   // which output of grad_fn
+  // Keras's `_keras_mask`: which timesteps of a sequence are valid (bool, shape (batch, time)),
+  // set by layers that make or pass on masks (Embedding(mask_zero), Masking, RNNs, ...).
+  std::shared_ptr<TensorImpl> keras_mask;
 };
 }  // namespace detail
 
@@ -98,6 +101,10 @@ class Tensor {
   Tensor to(Device device) const;
   bool shares_storage_with(const Tensor& other) const;
 
+  // ---- Keras masks (see layers/layer.h): an undefined Tensor when there is none
+  Tensor keras_mask() const { return impl_ ? Tensor(impl_->keras_mask) : Tensor(); }
+  void set_keras_mask(const Tensor& mask) const { checked_mut().keras_mask = mask.impl_; }
+
   // ---- autograd
   bool requires_grad() const { return impl_ && impl_->requires_grad; }
   /// Marks this tensor as a leaf whose gradient a GradientTape can be asked for.
@@ -111,6 +118,7 @@ class Tensor {
 
  private:
   const detail::TensorImpl& checked() const;
+  detail::TensorImpl& checked_mut() const { return const_cast<detail::TensorImpl&>(checked()); }
   std::shared_ptr<detail::TensorImpl> impl_;
 };
 

@@ -52,6 +52,15 @@ class CpuBackend final : public Backend {
   void softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t axis, int64_t inner, bool log,
                         Tensor& dx) override;
 
+  bool has_recurrence() const override { return true; }
+  std::shared_ptr<Workspace> recurrence_forward(const RecurrenceGeometry& g, const Tensor& x, const Tensor& h0,
+                                                const Tensor& c0, const Tensor& kernel, const Tensor& recurrent_kernel,
+                                                const Tensor& bias, Tensor& y, Tensor& h_t, Tensor& c_t,
+                                                bool training) override;
+  void recurrence_backward(const RecurrenceGeometry& g, const Workspace& ws, const Tensor& dy, const Tensor& dh_t,
+                           const Tensor& dc_t, Tensor& dx, Tensor& dh0, Tensor& dc0, Tensor& dkernel,
+                           Tensor& drecurrent_kernel, Tensor& dbias) override;
+
   void random_uniform(Tensor& out, double low, double high, uint64_t seed) override;
   void random_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;
   void random_truncated_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;

@@ -1,6 +1,7 @@
 #include "keras/layers/merging/base_merge.h"
 
 #include "keras/ops/core.h"
+#include "keras/ops/math.h"
 
 namespace keras::layers {
 
@@ -55,6 +56,15 @@ std::vector<Shape> BaseMerge::compute_output_shape(const std::vector<Shape>& sha
   Shape out = shapes[0].slice(1);
   for (size_t i = 1; i < shapes.size(); ++i) out = elementwise_shape(out, shapes[i].slice(1));
   return {out.with_batch(batch)};
+}
+
+TensorList BaseMerge::compute_mask(const TensorList&, const TensorList& masks, size_t) {
+  Tensor out;
+  for (const Tensor& m : masks) {
+    if (!m.defined()) continue;
+    out = out.defined() ? ops::all(ops::concatenate({ops::expand_dims(out, 0), ops::expand_dims(m, 0)}, 0), {0}) : m;
+  }
+  return {out};
 }
 
 TensorList BaseMerge::call(const TensorList& inputs, const CallContext&) {

@@ -1,5 +1,7 @@
 #include "keras/layers/merging/concatenate.h"
 
+#include "keras/ops/math.h"
+
 #include "keras/ops/core.h"
 
 namespace keras::layers {
@@ -43,6 +45,18 @@ std::vector<Shape> Concatenate::compute_output_shape(const std::vector<Shape>& s
     throw ValueError(cat("A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. "
                          "Received: input_shape=", all, " with axis=", axis_, " (layer \"", name(), "\")"));
   return {out};
+}
+
+TensorList Concatenate::compute_mask(const TensorList& inputs, const TensorList& masks, size_t) {
+  if (masks.empty()) return {Tensor()};
+  TensorList full;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor m = i < masks.size() ? masks[i] : Tensor();
+    if (!m.defined()) full.push_back(Tensor::ones(inputs[i].shape(), DType::bool_));
+    else if (m.rank() < inputs[i].rank()) full.push_back(ops::broadcast_to(ops::expand_dims(m, -1), inputs[i].shape()));
+    else full.push_back(m);
+  }
+  return {ops::any(ops::concatenate(full, axis_), {-1})};
 }
 
 TensorList Concatenate::call(const TensorList& inputs, const CallContext&) {

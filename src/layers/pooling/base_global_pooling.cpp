@@ -2,6 +2,7 @@
 
 #include <numeric>
 
+#include "keras/ops/core.h"
 #include "keras/ops/math.h"
 
 namespace keras::layers {
@@ -16,7 +17,11 @@ BaseGlobalPooling::BaseGlobalPooling(std::string class_name, int rank, bool max,
   input_spec_.ndim = rank + 2;
 }
 
-Tensor BaseGlobalPooling::call(const Tensor& x, const CallContext&) {
+Tensor BaseGlobalPooling::call(const Tensor& x, const CallContext& ctx) {
+  if (const Tensor mask = ctx.mask(); mask.defined() && supports_masking()) {
+    const Tensor m = ops::expand_dims(ops::cast(mask, x.dtype()), 2);
+    return ops::divide(ops::sum(ops::multiply(x, m), {1}, keepdims_), ops::sum(m, {1}, keepdims_));
+  }
   std::vector<int64_t> axes(static_cast<size_t>(rank_));
   std::iota(axes.begin(), axes.end(), 1);
   return max_ ? ops::max(x, axes, keepdims_) : ops::mean(x, axes, keepdims_);

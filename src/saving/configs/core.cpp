@@ -1,6 +1,8 @@
 // Configs of the core layers: InputLayer, Dense, Flatten, Activation, Lambda.
 #include "keras/layers/activations/activation.h"
 #include "keras/layers/core/dense.h"
+#include "keras/layers/core/embedding.h"
+#include "keras/layers/core/masking.h"
 #include "keras/layers/core/input_layer.h"
 #include "keras/layers/core/lambda.h"
 #include "keras/layers/reshaping/flatten.h"
@@ -120,6 +122,47 @@ std::shared_ptr<Layer> lambda_from(const json& c) {
   return std::make_shared<layers::Lambda>(find_function(name), with_layer_args(o, c));
 }
 
+json embedding_config(const Layer& l) {
+  const auto& e = as<layers::Embedding>(l);
+  json c = base_config(l);
+  c["input_dim"] = e.input_dim();
+  c["output_dim"] = e.output_dim();
+  c["embeddings_initializer"] = initializer_json(e.options().embeddings_initializer);
+  c["embeddings_regularizer"] = nullptr;
+  c["activity_regularizer"] = nullptr;
+  c["embeddings_constraint"] = nullptr;
+  c["mask_zero"] = e.options().mask_zero;
+  c["quantization_config"] = nullptr;
+  return c;
+}
+
+std::shared_ptr<Layer> embedding_from(const json& c) {
+  const std::string ctx = layer_context(c);
+  reject_unsupported(c, {"embeddings_regularizer", "activity_regularizer", "embeddings_constraint", "quantization_config",
+                         "lora_rank"},
+                     ctx);
+  layers::EmbeddingOptions o;
+  if (const json* k = find(c, "embeddings_initializer")) o.embeddings_initializer = initializer_from(*k, ctx);
+  if (const json* m = find(c, "mask_zero")) o.mask_zero = to_bool(*m, ctx + " mask_zero");
+  // Keras 2's input_length only fixed the input shape; the batch_input_shape carries it.
+  return std::make_shared<layers::Embedding>(to_int(need(c, "input_dim", ctx), ctx + " input_dim"),
+                                             to_int(need(c, "output_dim", ctx), ctx + " output_dim"),
+                                             with_layer_args(o, c));
+}
+
+json masking_config(const Layer& l) {
+  json c = base_config(l);
+  c["mask_value"] = as<layers::Masking>(l).mask_value();
+  return c;
+}
+
+std::shared_ptr<Layer> masking_from(const json& c) {
+  const std::string ctx = layer_context(c);
+  const json* v = find(c, "mask_value");
+  return std::make_shared<layers::Masking>(v ? to_number(*v, ctx + " mask_value") : 0.0,
+                                           with_layer_args(layers::MaskingOptions{}, c));
+}
+
 }  // namespace
 
 void register_core_codecs(std::map<std::string, LayerCodec>& m) {
@@ -128,6 +171,8 @@ void register_core_codecs(std::map<std::string, LayerCodec>& m) {
   m["Flatten"] = {flatten_config, flatten_from};
   m["Activation"] = {activation_layer_config, activation_layer_from, "keras.layers", "", false};
   m["Lambda"] = {lambda_config, lambda_from, "keras.layers", "", false};
+  m["Embedding"] = {embedding_config, embedding_from};
+  m["Masking"] = {masking_config, masking_from, "keras.layers", "", false};
 }
 
 }  // namespace keras::saving

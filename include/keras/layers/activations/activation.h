@@ -18,6 +18,7 @@ class Activation : public Concrete<Activation> {
  public:
   explicit Activation(activations::Activation activation, ActivationOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   const activations::Activation& activation() const { return activation_; }
 
  private:

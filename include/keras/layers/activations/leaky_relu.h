@@ -18,6 +18,7 @@ class LeakyReLU : public Concrete<LeakyReLU> {
  public:
   explicit LeakyReLU(LeakyReLUOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   double negative_slope() const { return o_.negative_slope; }
 
  private:

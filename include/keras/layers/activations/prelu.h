@@ -21,6 +21,7 @@ class PReLU : public Concrete<PReLU> {
   explicit PReLU(PReLUOptions options = {});
   void build(const Shape& input_shape) override;
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   const PReLUOptions& options() const { return o_; }
 
  private:

@@ -21,6 +21,7 @@ class ReLU : public Concrete<ReLU> {
  public:
   explicit ReLU(ReLUOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   const ReLUOptions& options() const { return o_; }
 
  private:

@@ -18,6 +18,7 @@ class Softmax : public Concrete<Softmax> {
  public:
   explicit Softmax(SoftmaxOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   int64_t axis() const { return o_.axis; }
 
  private:

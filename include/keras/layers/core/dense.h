@@ -32,6 +32,7 @@ class Dense : public Concrete<Dense> {
 
   void build(const Shape& input_shape) override;
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   Shape compute_output_shape(const Shape& input_shape) override;
 
   int64_t units() const { return units_; }

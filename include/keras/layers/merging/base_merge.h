@@ -20,6 +20,9 @@ class BaseMerge : public Layer {
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   bool takes_list_input() const override { return true; }
+  bool supports_masking() const override { return true; }
+  /// A step is valid where every input's mask says so (Keras: ops.all over the masks).
+  TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) override;
 
  protected:
   BaseMerge(std::string class_name, const MergeOptions& options);

@@ -16,6 +16,9 @@ class Concatenate : public Concrete<Concatenate, Layer> {
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   bool takes_list_input() const override { return true; }
+  bool supports_masking() const override { return true; }
+  /// Inputs without a mask count as all valid; the masks are joined like the inputs.
+  TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) override;
   int64_t axis() const { return axis_; }
 
  private:

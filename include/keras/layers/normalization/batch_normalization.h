@@ -37,6 +37,7 @@ class BatchNormalization : public Concrete<BatchNormalization> {
   explicit BatchNormalization(BatchNormalizationOptions options = {});
   void build(const Shape& input_shape) override;
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   const BatchNormalizationOptions& options() const { return o_; }
   const Variable& moving_mean() const { return moving_mean_; }
   const Variable& moving_variance() const { return moving_variance_; }

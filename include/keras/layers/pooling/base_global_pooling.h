@@ -20,6 +20,9 @@ class BaseGlobalPooling : public Layer {
  public:
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  /// GlobalAveragePooling1D averages over the valid steps only; no mask goes on.
+  bool supports_masking() const override { return rank_ == 1 && !max_; }
+  TensorList compute_mask(const TensorList&, const TensorList&, size_t) override { return {}; }
   int rank() const { return rank_; }
   bool is_max() const { return max_; }
   bool keepdims() const { return keepdims_; }

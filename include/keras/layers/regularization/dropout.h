@@ -23,6 +23,7 @@ class Dropout : public Concrete<Dropout> {
  public:
   explicit Dropout(double rate, DropoutOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   double rate() const { return rate_; }
   const DropoutOptions& options() const { return options_; }
 

@@ -20,6 +20,7 @@ class GaussianDropout : public Concrete<GaussianDropout> {
  public:
   explicit GaussianDropout(double rate, GaussianDropoutOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   double rate() const { return rate_; }
   const GaussianDropoutOptions& options() const { return o_; }
 

@@ -19,6 +19,7 @@ class GaussianNoise : public Concrete<GaussianNoise> {
  public:
   explicit GaussianNoise(double stddev, GaussianNoiseOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
+  bool supports_masking() const override { return true; }
   double stddev() const { return stddev_; }
   const GaussianNoiseOptions& options() const { return o_; }
 

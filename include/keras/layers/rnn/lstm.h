@@ -1,0 +1,76 @@
+// keras.layers.LSTMCell and LSTM (keras/src/layers/rnn/lstm.py). Gates in Keras's order
+// i, f, c, o along the last axis of the weights:
+//   z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias
+//   i = ra(z_i)  f = ra(z_f)  c_t = f * c_{t-1} + i * a(z_c)  o = ra(z_o)  h_t = o * a(c_t)
+// (a = activation, tanh; ra = recurrent_activation, sigmoid). unit_forget_bias starts the
+// forget gate's bias at 1. Weights: kernel (features, 4u), recurrent_kernel (u, 4u),
+// bias (4u). States: {h, c}.
+//
+//   layers::LSTM(64);
+//   layers::LSTM(64, {.return_sequences = true, .dropout = 0.2});
+#pragma once
+
+#include "keras/layers/rnn/rnn.h"
+
+namespace keras::layers {
+
+struct LSTMCellOptions {
+  activations::Activation activation = "tanh";
+  activations::Activation recurrent_activation = "sigmoid";
+  bool use_bias = true;
+  initializers::Initializer kernel_initializer = "glorot_uniform";
+  initializers::Initializer recurrent_initializer = "orthogonal";
+  initializers::Initializer bias_initializer = "zeros";
+  bool unit_forget_bias = true;
+  double dropout = 0.0;
+  double recurrent_dropout = 0.0;
+  std::optional<uint64_t> seed{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class LSTMCell : public Concrete<LSTMCell, RNNCell> {
+ public:
+  explicit LSTMCell(int64_t units, LSTMCellOptions options = {});
+  int num_states() const override { return 2; }
+  void build(const Shape& input_shape) override;
+  Tensor project_inputs(const Tensor& x) const override;
+  TensorList step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const override;
+  FusedRecurrence fused() const override;
+  const LSTMCellOptions& options() const { return options_; }
+
+ private:
+  LSTMCellOptions options_;
+};
+
+struct LSTMOptions {
+  activations::Activation activation = "tanh";
+  activations::Activation recurrent_activation = "sigmoid";
+  bool use_bias = true;
+  initializers::Initializer kernel_initializer = "glorot_uniform";
+  initializers::Initializer recurrent_initializer = "orthogonal";
+  initializers::Initializer bias_initializer = "zeros";
+  bool unit_forget_bias = true;
+  double dropout = 0.0;
+  double recurrent_dropout = 0.0;
+  std::optional<uint64_t> seed{};
+  bool return_sequences = false;
+  bool return_state = false;
+  bool go_backwards = false;
+  bool stateful = false;
+  bool unroll = false;
+  bool zero_output_for_mask = false;
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+};
+
+class LSTM : public Concrete<LSTM, RNN> {
+ public:
+  explicit LSTM(int64_t units, LSTMOptions options = {});
+  const LSTMCell& lstm_cell() const { return static_cast<const LSTMCell&>(cell()); }
+};
+
+}  // namespace keras::layers

@@ -1,0 +1,76 @@
+#include "keras/layers/rnn/gru.h"
+
+#include "keras/ops/core.h"
+#include "keras/ops/math.h"
+
+namespace keras::layers {
+
+GRUCell::GRUCell(int64_t units, GRUCellOptions o)
+    : Concrete("GRUCell", RecurrentCellArgs{units, o.dropout, o.recurrent_dropout, o.seed},
+               LayerArgs{{}, o.name, o.dtype, o.trainable}),
+      options_(std::move(o)) {}
+
+void GRUCell::build(const Shape& input_shape) {
+  const int64_t u = units();
+  kernel_ = add_weight("kernel", Shape{input_shape.dim(-1), 3 * u}, options_.kernel_initializer);
+  recurrent_kernel_ = add_weight("recurrent_kernel", Shape{u, 3 * u}, options_.recurrent_initializer);
+  if (options_.use_bias)
+    bias_ = add_weight("bias", options_.reset_after ? Shape{2, 3 * u} : Shape{3 * u}, options_.bias_initializer);
+}
+
+Tensor GRUCell::project_inputs(const Tensor& x) const {
+  const Tensor m = ops::matmul(x, kernel_);
+  if (!options_.use_bias) return m;
+  return ops::add(m, options_.reset_after ? ops::squeeze(ops::slice_rows(bias_.value(), 0, 1), 0) : bias_.value());
+}
+
+TensorList GRUCell::step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const {
+  const int64_t u = units();
+  const Tensor& h_prev = states[0];
+  const Tensor h_in = recurrent_mask.defined() ? ops::multiply(h_prev, recurrent_mask) : h_prev;
+  const TensorList x = ops::split(projected, {u, u, u}, -1);
+  const auto& ra = options_.recurrent_activation;
+  Tensor z, hh;
+  if (options_.reset_after) {
+    Tensor inner = ops::matmul(h_in, recurrent_kernel_);
+    if (options_.use_bias) inner = ops::add(inner, ops::squeeze(ops::slice_rows(bias_.value(), 1, 2), 0));
+    const TensorList r_ = ops::split(inner, {u, u, u}, -1);
+    z = ra(ops::add(x[0], r_[0]));
+    const Tensor r = ra(ops::add(x[1], r_[1]));
+    hh = options_.activation(ops::add(x[2], ops::multiply(r, r_[2])));
+  } else {
+    const TensorList k = ops::split(recurrent_kernel_.value(), {2 * u, u}, -1);
+    const TensorList zr = ops::split(ops::matmul(h_in, k[0]), {u, u}, -1);
+    z = ra(ops::add(x[0], zr[0]));
+    const Tensor r = ra(ops::add(x[1], zr[1]));
+    hh = options_.activation(ops::add(x[2], ops::matmul(ops::multiply(r, h_in), k[1])));
+  }
+  // h = z * h_prev + (1 - z) * hh, written as hh + z * (h_prev - hh).
+  return {ops::add(hh, ops::multiply(z, ops::subtract(h_prev, hh)))};
+}
+
+FusedRecurrence GRUCell::fused() const {
+  return options_.reset_after && options_.activation.is_builtin("tanh") &&
+                 options_.recurrent_activation.is_builtin("sigmoid")
+             ? FusedRecurrence::gru
+             : FusedRecurrence::none;
+}
+
+Tensor GRUCell::fused_bias() const {
+  const int64_t u = units();
+  if (!options_.use_bias) return Tensor::zeros(Shape{4 * u}, dtype());
+  const TensorList rows = ops::unstack(bias_.value(), 0);  // input, recurrent
+  const TensorList in = ops::split(rows[0], {2 * u, u}, 0), rec = ops::split(rows[1], {2 * u, u}, 0);
+  return ops::concatenate({ops::add(in[0], rec[0]), in[1], rec[1]}, 0);
+}
+
+GRU::GRU(int64_t units, GRUOptions o)
+    : Concrete("GRU",
+               std::make_shared<GRUCell>(
+                   units, GRUCellOptions{o.activation, o.recurrent_activation, o.use_bias, o.kernel_initializer,
+                                         o.recurrent_initializer, o.bias_initializer, o.dropout, o.recurrent_dropout,
+                                         o.reset_after, o.seed, "gru_cell", o.dtype, o.trainable}),
+               RNNOptions{o.return_sequences, o.return_state, o.go_backwards, o.stateful, o.unroll,
+                          o.zero_output_for_mask, o.input_shape, o.name, o.dtype, o.trainable}) {}
+
+}  // namespace keras::layers
