@@ -214,9 +214,26 @@ Loss Loss::from_config(const std::string& class_name, const ConfigMap& c) {
   return Loss(class_name);  // throws with the list of known losses
 }
 
+Tensor mask_weights(const Tensor& mask, const Tensor& values) {
+  Tensor m = ops::cast(mask, values.dtype());
+  if (m.rank() == values.rank() + 1 && m.dim(-1) == 1) m = ops::squeeze(m, -1);
+  else if (values.rank() == m.rank() + 1 && values.dim(-1) == 1) m = ops::expand_dims(m, -1);
+  if (m.shape() != values.shape())
+    throw ValueError(cat("The mask of shape ", mask.shape().to_string(), " does not fit per-sample values of shape ",
+                         values.shape().to_string()));
+  return m;
+}
+
 Tensor Loss::operator()(const Tensor& y_true, const Tensor& y_pred) const {
   Tensor per_sample = fn_(y_true, y_pred);
   if (reduction_ == "none") return per_sample;
+  if (const Tensor mask = y_pred.keras_mask(); mask.defined()) {
+    // Keras's apply_mask: masked entries weigh nothing, the mean is over the valid ones.
+    const Tensor m = mask_weights(mask, per_sample);
+    const Tensor total = ops::sum(ops::multiply(per_sample, m));
+    if (reduction_ == "sum") return total;
+    return ops::divide(total, ops::add(ops::sum(m), Tensor::scalar(1e-7, m.dtype())));
+  }
   if (reduction_ == "sum") return ops::sum(per_sample);
   return ops::mean(per_sample);
 }

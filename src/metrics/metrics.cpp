@@ -54,6 +54,8 @@ void Mean::update(double value, double count) {
 void MeanMetricWrapper::update_state(const Tensor& y_true, const Tensor& y_pred) {
   autograd::NoGradGuard no_grad;
   Tensor values = fn_(y_true, y_pred);
+  // Keras 3 metrics apply y_pred's mask only together with sample weights, so without
+  // them masked steps count like the others (unlike the loss).
   const double n = static_cast<double>(values.size());
   if (n > 0) mean_.update(ops::sum(values).item<double>() / n, n);
 }

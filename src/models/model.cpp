@@ -176,7 +176,12 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
   set_built();
 }
 
-std::vector<std::shared_ptr<Layer>> Model::layers() const { return operations_; }
+std::vector<std::shared_ptr<Layer>> Model::layers() const {
+  std::vector<std::shared_ptr<Layer>> out;
+  for (const auto& op : operations_)
+    if (!op->is_operation()) out.push_back(op);
+  return out;
+}
 
 std::shared_ptr<Layer> Model::get_layer(const std::string& layer_name) const {
   const auto ls = layers();

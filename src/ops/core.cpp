@@ -252,6 +252,21 @@ TensorList split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axi
   return parts;
 }
 
+Tensor slice(const Tensor& x, const std::vector<int64_t>& start, const std::vector<int64_t>& size) {
+  if (static_cast<int64_t>(start.size()) != x.rank() || static_cast<int64_t>(size.size()) != x.rank())
+    throw ValueError(cat("slice: start and size need one entry per axis of shape ", x.shape().to_string()));
+  Tensor out = x;
+  for (int64_t a = 0; a < x.rank(); ++a) {
+    const size_t i = static_cast<size_t>(a);
+    const int64_t n = x.shape()[i], b = start[i], len = size[i] < 0 ? n - b : size[i];
+    if (b < 0 || len < 0 || b + len > n)
+      throw ValueError(cat("slice: [", b, ", ", b + len, ") is out of range on axis ", a, " of shape ", x.shape().to_string()));
+    if (b == 0 && len == n) continue;
+    out = split(out, {b, len, n - b - len}, a)[1];  // one recorded op per cut axis
+  }
+  return out;
+}
+
 TensorList unstack(const Tensor& x, int64_t axis) {
   axis = normalize_axis(axis, x.rank(), "unstack axis");
   const int64_t n = x.shape()[static_cast<size_t>(axis)];

@@ -8,6 +8,9 @@
 
 #include "keras/layers/core/input_layer.h"
 #include "keras/layers/core/op_layers.h"
+#include "keras/layers/pooling/global_average_pooling1d.h"
+#include "keras/layers/rnn/bidirectional.h"
+#include "keras/layers/rnn/time_distributed.h"
 #include "keras/models/sequential.h"
 #include "keras/saving/saving.h"
 #include "saving/json_utils.h"
@@ -80,7 +83,7 @@ json functional_config(const Layer& l) {
   c["name"] = l.name();
   c["trainable"] = l.trainable();
   json list = json::array();
-  for (const auto& layer : m.layers()) {
+  for (const auto& layer : m.operations()) {
     json e = serialize_layer(*layer);
     e["name"] = layer->name();
     json nodes = json::array();
@@ -97,8 +100,14 @@ json functional_config(const Layer& l) {
           args.push_back(keras_tensor_json(node.inputs.at(0), node_ids));
         }
         if (const auto* ne = dynamic_cast<const layers::NotEqual*>(layer.get())) args.push_back(ne->value());
+        // Keras records the `training` and `mask` arguments of the layers whose call takes them.
+        const Layer* l = layer.get();
+        const bool takes_mask = dynamic_cast<const layers::RNN*>(l) || dynamic_cast<const layers::Bidirectional*>(l) ||
+                                dynamic_cast<const layers::TimeDistributed*>(l) ||
+                                dynamic_cast<const layers::GlobalAveragePooling1D*>(l);
         json kwargs = json::object();
-        if (node.mask) kwargs["mask"] = keras_tensor_json(*node.mask, node_ids);
+        if (takes_mask && !dynamic_cast<const layers::GlobalAveragePooling1D*>(l)) kwargs["training"] = false;
+        if (takes_mask || node.mask) kwargs["mask"] = node.mask ? keras_tensor_json(*node.mask, node_ids) : json(nullptr);
         if (!node.initial_state.empty()) {
           json states = json::array();
           for (const auto& t : node.initial_state) states.push_back(keras_tensor_json(t, node_ids));

@@ -158,7 +158,9 @@ void expect_same(const std::set<std::string>& ours, const std::set<std::string>&
 }
 
 TEST(Saving, FilesFollowKerasLayout) {
-  for (const std::string name : {"model_mnist_cnn", "model_two_in_two_out", "merge_rank3_mix", "dropout_identity"}) {
+  for (const std::string name : {"model_mnist_cnn", "model_two_in_two_out", "merge_rank3_mix", "dropout_identity",
+                                 "bilstm_concat_seq", "model_encoder_decoder", "masking_lstm_functional",
+                                 "embedding_mask_lstm", "gru_state", "timedistributed_conv2d"}) {
     SCOPED_TRACE(name);
     const std::string dir = testing::data_dir() + "/keras_cases/" + name;
     auto model = load_model(dir + "/model.keras");
@@ -177,7 +179,8 @@ TEST(Saving, FilesFollowKerasLayout) {
     h5_structure(hdf5::File::from_bytes(ours.read("model.weights.h5", 1 << 30), "ours").root(), "", ha);
     h5_structure(hdf5::File::from_bytes(theirs.read("model.weights.h5", 1 << 30), "keras").root(), "", hb);
     expect_same(ha, hb, "model.weights.h5");
-    // The legacy file too.
+    // The legacy file too (Keras could not write one for some cases).
+    if (!std::filesystem::exists(dir + "/model.h5")) continue;
     auto legacy = load_model(dir + "/model.h5");
     legacy->save(tmp(name + ".h5"));
     std::set<std::string> la, lb;

@@ -106,6 +106,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// The output masks (one per output, undefined for none) from the inputs and their masks.
   /// The default passes the first input's mask on to a single output when supports_masking().
   virtual TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs);
+  /// Keras operations recorded in graphs (NotEqual, Any): not listed in model.layers.
+  virtual bool is_operation() const { return false; }
   /// Models leave the masks their inner layers set on the outputs.
   virtual bool sets_own_output_masks() const { return false; }
 

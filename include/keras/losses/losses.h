@@ -50,6 +50,11 @@ class Loss {
   ConfigMap config_;
 };
 
+/// A Keras mask (y_pred.keras_mask(), e.g. (batch, time)) as weights for per-sample
+/// `values`: cast to their dtype, its rank matched to theirs as Keras's
+/// squeeze_or_expand_to_same_rank does. ValueError when the shapes cannot match.
+Tensor mask_weights(const Tensor& mask, const Tensor& values);
+
 struct SparseCategoricalCrossentropyOptions {
   bool from_logits = false;
   std::optional<int64_t> ignore_class{};

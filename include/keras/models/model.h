@@ -118,6 +118,9 @@ class Model : public layers::Layer {
   // ---- structure
   /// The model's layers in Keras's order (a functional model lists its InputLayers too).
   virtual std::vector<std::shared_ptr<layers::Layer>> layers() const;
+  /// Everything the graph runs, in the same order: the layers and the operations Keras
+  /// records in graphs (NotEqual, Any), which are not layers to Keras.
+  const std::vector<std::shared_ptr<layers::Layer>>& operations() const { return operations_; }
   std::shared_ptr<layers::Layer> get_layer(const std::string& name) const;
   const layers::KerasTensors& inputs() const { return inputs_; }
   const layers::KerasTensors& outputs() const { return outputs_; }

@@ -26,6 +26,7 @@ void RNN::build(const std::vector<Shape>& input_shapes) {
     fail(cat("A recurrent layer takes input of shape (batch, time, features); got ", x.to_string()));
   if (x.dim(-1) == kNone) fail(cat("The feature axis of the input must be known; got ", x.to_string()));
   if (!cell_->built()) cell_->build_for({Shape{x[0], x[2]}});
+  input_spec_.axes = {{-1, x[2]}};
 }
 
 std::vector<Shape> RNN::compute_output_shape(const std::vector<Shape>& input_shapes) {

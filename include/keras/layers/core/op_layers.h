@@ -23,6 +23,7 @@ class NotEqual : public Concrete<NotEqual> {
   std::vector<DType> compute_output_dtypes(const std::vector<DType>&, size_t n) override {
     return std::vector<DType>(n, DType::bool_);
   }
+  bool is_operation() const override { return true; }
   double value() const { return value_; }
   void set_value(double value) { value_ = value; }
 
@@ -39,6 +40,7 @@ class Any : public Concrete<Any> {
   std::vector<DType> compute_output_dtypes(const std::vector<DType>&, size_t n) override {
     return std::vector<DType>(n, DType::bool_);
   }
+  bool is_operation() const override { return true; }
   int64_t axis() const { return axis_; }
   bool keepdims() const { return keepdims_; }
 
