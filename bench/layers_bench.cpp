@@ -5,31 +5,14 @@
 //                               Conv2D, 64x64x32 input, batch 32: forward, backward, SGD
 //   conv1d_fwd_bwd              Conv1D(64, 5, same) on (32, 1000, 64)
 //   conv3d_fwd_bwd              Conv3D(32, 3, same) on (8, 16, 32, 32, 16)
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <functional>
-#include <vector>
 
-#include "keras/keras.h"
+#include "bench_utils.h"
 
 using namespace keras;
-using Clock = std::chrono::steady_clock;
+using bench::median_ms;
 
 namespace {
-
-double median_ms(const std::function<void()>& step, int warmup, int reps) {
-  for (int i = 0; i < warmup; ++i) step();
-  std::vector<double> t;
-  for (int i = 0; i < reps; ++i) {
-    const auto s = Clock::now();
-    step();
-    t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 /// Forward + backward of `layer` on x with a sum-of-outputs loss (weights and input grads).
 double fwd_bwd_ms(layers::LayerHandle layer, const Tensor& x_in, int reps) {
@@ -50,8 +33,7 @@ double fwd_bwd_ms(layers::LayerHandle layer, const Tensor& x_in, int reps) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (!std::strcmp(argv[i], "--threads")) config::set_num_threads(std::atoi(argv[i + 1]));
+  bench::apply_thread_flag(argc, argv);
   utils::set_random_seed(0);
   std::printf("threads %d\n", config::num_threads());
   {

@@ -14,26 +14,15 @@ Usage: /usr/bin/python3 bench/rnn.py [--threads N] [--torch-threads N ...]
 """
 import argparse
 import os
-import statistics
-import subprocess
-import sys
-import time
 
 import torch
+
 import torch.nn as nn
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_common import ROOT, median_ms, run_ours  # noqa: F401  (ROOT for data paths)
 
 
-def median_ms(step, warmup, reps):
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
+
 
 
 class TextClassifier(nn.Module):
@@ -85,12 +74,7 @@ def torch_bench(threads):
 
 
 def ours(threads):
-    exe = os.path.join(ROOT, "build", "bench", "rnn_bench")
-    if not os.path.exists(exe):
-        sys.exit(f"{exe} not found: build first (./scripts/build.sh)")
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    res = subprocess.run([exe, "--threads", str(threads)], capture_output=True, text=True, env=env, check=True)
-    return {k: float(v) for k, v in (line.split() for line in res.stdout.splitlines())}
+    return run_ours("rnn_bench", threads)
 
 
 KEYS = ("text_classifier_train_step", "text_classifier_predict", "gru_seq_fwd_bwd")

@@ -6,37 +6,15 @@
 //   text_classifier_predict     the same model, inference on one batch of 64
 //   gru_seq_fwd_bwd             GRU(128, return_sequences=True) on (64, 100, 32), forward
 //                               and backward (input and weight gradients)
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <functional>
-#include <vector>
 
-#include "keras/keras.h"
+#include "bench_utils.h"
 
 using namespace keras;
-using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double median_ms(const std::function<void()>& step, int warmup, int reps) {
-  for (int i = 0; i < warmup; ++i) step();
-  std::vector<double> t;
-  for (int i = 0; i < reps; ++i) {
-    const auto s = Clock::now();
-    step();
-    t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
-
-}  // namespace
+using bench::median_ms;
 
 int main(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (!std::strcmp(argv[i], "--threads")) config::set_num_threads(std::atoi(argv[i + 1]));
+  bench::apply_thread_flag(argc, argv);
   utils::set_random_seed(0);
   std::printf("threads %d\n", config::num_threads());
   {

@@ -17,16 +17,16 @@ import argparse
 import gzip
 import os
 import statistics
-import subprocess
-import sys
 import time
 
 import numpy as np
 import torch
+
 import torch.nn as nn
 
+from bench_common import ROOT, median_ms, run_ours  # noqa: F401  (ROOT for data paths)
+
 DATA = os.environ.get("KERAS_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def load(name, offset, shape):
@@ -100,16 +100,7 @@ def torch_bench(threads, channels_last):
 
 
 def ours(threads):
-    exe = os.path.join(ROOT, "build", "bench", "seed_cnn_bench")
-    if not os.path.exists(exe):
-        sys.exit(f"{exe} not found: build first (./scripts/build.sh)")
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    res = subprocess.run([exe, "--threads", str(threads)], capture_output=True, text=True, env=env, check=True)
-    out = {}
-    for line in res.stdout.splitlines():
-        k, v = line.split()
-        out[k] = float(v)
-    return out
+    return run_ours("seed_cnn_bench", threads)
 
 
 KEYS = ("train_epoch_b32_s", "train_epoch_b128_s", "predict_b32_images_per_s", "predict_b256_images_per_s",
