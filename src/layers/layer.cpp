@@ -195,9 +195,22 @@ KerasTensors Layer::call_symbolic(const std::shared_ptr<Layer>& self, const Kera
   KerasTensors outputs;
   const int node_index = static_cast<int>(self->inbound_nodes_.size());
   for (size_t i = 0; i < node->output_shapes.size(); ++i)
-    outputs.push_back(KerasTensor{node->output_shapes[i], node->output_dtypes.at(i), self, node_index, static_cast<int>(i)});
-  self->inbound_nodes_.push_back(std::move(node));
+    outputs.push_back(KerasTensor{node->output_shapes[i], node->output_dtypes.at(i), self, node_index, static_cast<int>(i), node});
+  self->inbound_nodes_.push_back(node);
   return outputs;
+}
+
+std::vector<std::shared_ptr<Node>> Layer::inbound_nodes() const {
+  std::vector<std::shared_ptr<Node>> out;
+  out.reserve(inbound_nodes_.size());
+  for (const auto& n : inbound_nodes_) out.push_back(n.lock());
+  return out;
+}
+
+std::shared_ptr<Node> Layer::last_node() const {
+  for (auto it = inbound_nodes_.rbegin(); it != inbound_nodes_.rend(); ++it)
+    if (auto n = it->lock()) return n;
+  return nullptr;
 }
 
 KerasTensors Layer::operator()(const KerasTensors& inputs) & { return (*this)(inputs, CallArgs{}); }

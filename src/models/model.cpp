@@ -24,12 +24,17 @@ namespace {
 struct NodeRef {
   Layer* layer;
   int index;
+  const Node* call;  // kept alive by the tensors the graph is built from
   bool operator<(const NodeRef& o) const { return std::tie(layer, index) < std::tie(o.layer, o.index); }
   bool operator==(const NodeRef& o) const { return layer == o.layer && index == o.index; }
-  const Node& node() const { return *layer->inbound_nodes()[static_cast<size_t>(index)]; }
+  const Node& node() const { return *call; }
 };
 
-NodeRef ref_of(const KerasTensor& t) { return {t.layer.get(), t.node_index}; }
+NodeRef ref_of(const KerasTensor& t) {
+  if (!t.layer || !t.node)
+    throw ValueError("A symbolic tensor has no history; make symbolic inputs with keras::Input() and call layers on them");
+  return {t.layer.get(), t.node_index, t.node.get()};
+}
 
 bool same_tensor(const KerasTensor& a, const KerasTensor& b) {
   return a.layer == b.layer && a.node_index == b.node_index && a.tensor_index == b.tensor_index;

@@ -80,7 +80,14 @@ std::optional<Shape> Sequential::input_shape() const {
 std::vector<Shape> Sequential::layer_output_shapes() const {
   std::vector<Shape> out;
   if (!has_graph()) return out;
-  for (const auto& l : layers_) out.push_back(l->inbound_nodes().back()->output_shapes.at(0));
+  // Each layer's call in this model's graph (alive while the model holds its outputs).
+  // Each layer's call in this model's graph (alive while the model holds its outputs).
+  for (const auto& l : layers_)
+    for (const auto& [layer, index] : graph_nodes())
+      if (layer == l) {
+        out.push_back(l->inbound_nodes().at(static_cast<size_t>(index))->output_shapes.at(0));
+        break;
+      }
   return out;
 }
 

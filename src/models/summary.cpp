@@ -89,8 +89,9 @@ struct Table {
 };
 
 std::string output_shape_text(const layers::Layer& l) {
-  if (l.inbound_nodes().empty()) return "?";
-  const auto& shapes = l.inbound_nodes().back()->output_shapes;  // as Keras: the layer's last call
+  const auto last = l.last_node();  // as Keras: the layer's last call
+  if (!last) return "?";
+  const auto& shapes = last->output_shapes;
   if (shapes.size() == 1) return shapes[0].to_string();
   std::string s = "[";
   for (size_t i = 0; i < shapes.size(); ++i) s += (i ? ", " : "") + shapes[i].to_string();
@@ -134,12 +135,14 @@ std::string Model::summary_string() const {
                                    l.built() ? with_commas(l.count_params()) : "0 (unbuilt)"};
     if (!chain) {
       std::string connected;
-      for (const auto& node : l.inbound_nodes())
+      for (const auto& node : l.inbound_nodes()) {
+        if (!node) continue;  // a call whose graph is gone
         for (const auto& kt : node->inputs) {
           if (!in_model.count(kt.layer.get())) continue;  // a call from another model
           if (!connected.empty()) connected += ", ";
           connected += kt.layer->name() + "[" + std::to_string(kt.node_index) + "][" + std::to_string(kt.tensor_index) + "]";
         }
+      }
       cells.push_back(connected.empty() ? "-" : connected);
     }
     out << t.row(cells, "│");

@@ -89,8 +89,9 @@ json functional_config(const Layer& l) {
     json nodes = json::array();
     auto it = calls.find(layer.get());
     if (it != calls.end() && layer->class_name() != "InputLayer") {
+      const auto layer_nodes = layer->inbound_nodes();  // the model's own calls are alive: it holds their outputs
       for (int index : it->second) {
-        const auto& node = *layer->inbound_nodes()[static_cast<size_t>(index)];
+        const auto& node = *layer_nodes.at(static_cast<size_t>(index));
         json args = json::array();
         if (node.inputs_as_list) {
           json group = json::array();

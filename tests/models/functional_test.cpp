@@ -118,6 +118,37 @@ TEST(Functional, MultiOutputTraining) {
   expect_error<ValueError>([&] { m.predict(x[0]); }, {"expects 2 input(s)", "received 1"});
 }
 
+TEST(Functional, GraphsFreeTheirLayersEvenWhenALayerIsAppliedToItsOwnOutput) {
+  // y = d(d(x)) is legal Keras; the graph must not keep itself alive (found by fuzzing a
+  // config whose InputLayer was called on its own output).
+  std::weak_ptr<Layer> dense_alive, input_alive;
+  {
+    auto x = Input({3});
+    input_alive = x.layer;
+    LayerHandle d = Dense(3, {.name = "twice"});
+    dense_alive = d.ptr();
+    auto y = d(d(x));
+    Model m(x, y);
+    EXPECT_EQ(m.layers().size(), 2u);
+    const Tensor in = testing::random_tensor({2, 3}, 3);
+    testing::expect_allclose(m.predict(in, {.batch_size = 32, .verbose = 0, .callbacks = {}}), d(d(in)), 1e-6, 1e-6,
+                             "d(d(x))");
+    EXPECT_NE(m.summary_string().find("twice[0][0]"), std::string::npos);
+  }
+  EXPECT_TRUE(dense_alive.expired());
+  EXPECT_TRUE(input_alive.expired());
+
+  // A call whose outputs were dropped leaves the layer's other calls and the model intact.
+  auto x = Input({3});
+  LayerHandle d = Dense(2);
+  { auto unused = d(Input({3})); }
+  Model m(x, d(x));
+  ASSERT_EQ(d->inbound_nodes().size(), 2u);
+  EXPECT_EQ(d->inbound_nodes()[0], nullptr);
+  EXPECT_NE(d->inbound_nodes()[1], nullptr);
+  EXPECT_NE(m.summary_string().find("(None, 2)"), std::string::npos);
+}
+
 TEST(Functional, SharedLayerAndNesting) {
   auto a = Input({3}), b = Input({3});
   LayerHandle shared = Dense(2, {.name = "shared"});
@@ -153,7 +184,7 @@ TEST(Functional, Errors) {
   auto d = Dense(2, {.name = "twin"})(a);
   auto e = Dense(2, {.name = "twin"})(d);
   expect_error<ValueError>([&] { Model m(a, e); }, {"\"twin\"", "unique"});
-  KerasTensor orphan{Shape{kNone, 3}, DType::float32, nullptr, 0, 0};
+  KerasTensor orphan{Shape{kNone, 3}, DType::float32, nullptr, 0, 0, nullptr};
   expect_error<ValueError>([&] { Dense(2)(orphan); }, {"no history"});
   expect_error<ValueError>([&] { Model m(d, e); }, {"keras::Input"});
 }

@@ -24,13 +24,19 @@
 namespace keras::layers {
 
 class Layer;
+struct Node;
 
+// Ownership runs one way, from outputs towards inputs: a KerasTensor owns the layer and
+// the node that made it, a node owns its input tensors, and a layer only observes its
+// nodes. So a graph lives exactly as long as some tensor or model holds its outputs, and
+// a layer applied to its own output (y = d(d(x))) makes no reference cycle.
 struct KerasTensor {
   Shape shape;  // batch dimension first (kNone when unknown)
   DType dtype = DType::float32;
   std::shared_ptr<Layer> layer;  // keras_history: the producing layer ...
   int node_index = 0;            // ... which of its calls ...
   int tensor_index = 0;          // ... and which output of that call
+  std::shared_ptr<Node> node;    // that call itself
 };
 
 /// One or more symbolic tensors: what a layer takes and returns in the Functional API.

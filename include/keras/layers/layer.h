@@ -82,8 +82,11 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// The symbolic call itself, for a layer owned by `self`.
   static KerasTensors call_symbolic(const std::shared_ptr<Layer>& self, const KerasTensors& inputs,
                                     const CallArgs& args = {});
-  /// The calls recorded so far (a shared layer has one per call).
-  const std::vector<std::shared_ptr<Node>>& inbound_nodes() const { return inbound_nodes_; }
+  /// The calls recorded so far (a shared layer has one per call), by call index. A call
+  /// whose graph is gone (no tensor or model holds its outputs) is null.
+  std::vector<std::shared_ptr<Node>> inbound_nodes() const;
+  /// The most recent call whose graph is still alive, or null.
+  std::shared_ptr<Node> last_node() const;
   /// Merge layers take a list of tensors as one argument.
   virtual bool takes_list_input() const { return false; }
   /// Moves this layer (of its most derived type) into a shared_ptr. See Concrete.
@@ -141,8 +144,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// Makes `layer`'s weights part of this layer's (wrappers, nested models).
   void track_layer(std::shared_ptr<Layer> layer);
   void untrack_layers() { sublayers_.clear(); }
-  /// Records a node (used by InputLayer for its own node).
-  void add_inbound_node(std::shared_ptr<Node> node) { inbound_nodes_.push_back(std::move(node)); }
+  /// Records a node (used by InputLayer for its own node, which it owns).
+  void add_inbound_node(const std::shared_ptr<Node>& node) { inbound_nodes_.push_back(node); }
   /// Throws ValueError "<what> of layer "name" ..." for bad constructor arguments.
   [[noreturn]] void fail(const std::string& message) const;
   /// For layers that build themselves outside build_for (models).
@@ -161,7 +164,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::optional<Shape> declared_input_shape_;
   std::vector<Variable> weights_;
   std::vector<std::shared_ptr<Layer>> sublayers_;
-  std::vector<std::shared_ptr<Node>> inbound_nodes_;
+  std::vector<std::weak_ptr<Node>> inbound_nodes_;  // owned by the output tensors (keras_tensor.h)
   std::vector<Shape> build_shapes_;
 };
 

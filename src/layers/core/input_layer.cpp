@@ -26,13 +26,15 @@ Tensor InputLayer::call(const Tensor& x, const CallContext&) { return x; }
 Shape InputLayer::compute_output_shape(const Shape&) { return batch_shape_; }
 
 KerasTensor InputLayer::output() {
-  if (inbound_nodes().empty()) {  // Keras's InputLayer owns one node with no inputs
-    auto node = std::make_shared<Node>();
-    node->output_shapes = {batch_shape_};
-    node->output_dtypes = {input_dtype_};
-    add_inbound_node(std::move(node));
+  if (!own_node_) {
+    if (!inbound_nodes().empty())
+      throw ValueError(cat("InputLayer \"", name(), "\" was called on other tensors before giving its own output"));
+    own_node_ = std::make_shared<Node>();
+    own_node_->output_shapes = {batch_shape_};
+    own_node_->output_dtypes = {input_dtype_};
+    add_inbound_node(own_node_);
   }
-  return KerasTensor{batch_shape_, input_dtype_, shared_from_this(), 0, 0};
+  return KerasTensor{batch_shape_, input_dtype_, shared_from_this(), 0, 0, own_node_};
 }
 
 }  // namespace keras::layers

@@ -32,6 +32,7 @@ class InputLayer : public Concrete<InputLayer> {
  private:
   Shape batch_shape_;
   DType input_dtype_;
+  std::shared_ptr<Node> own_node_;  // Keras's InputLayer owns one node with no inputs (node 0)
 };
 
 }  // namespace keras::layers
