@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "keras/ops/core.h"
+#include "keras/ops/math.h"
 
 namespace keras::layers {
 
@@ -141,6 +142,9 @@ TensorList Layer::operator()(const TensorList& xs, const CallContext& ctx_in) {
   if (!any_mask) ctx.masks.clear();
   build_for(shapes);  // as in Keras, an eager first call builds with the real shapes
   TensorList out = call(inputs, ctx);
+  if (activity_regularizer_)  // Keras adds the penalty of every output of the call
+    for (const Tensor& o : out)
+      if (o.defined() && is_floating(o.dtype())) add_loss(activity_regularizer_(o));
   if (sets_own_output_masks()) return out;
   TensorList out_masks = compute_mask(inputs, ctx.masks, out.size());
   for (size_t k = 0; k < out.size(); ++k) {
@@ -257,11 +261,34 @@ std::vector<Shape> Layer::compute_output_shape(const std::vector<Shape>& input_s
 Shape Layer::compute_output_shape(const Shape& input_shape) { return input_shape; }
 
 Variable Layer::add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
-                           bool trainable) {
+                           bool trainable, const regularizers::Regularizer& regularizer,
+                           const constraints::Constraint& constraint) {
   Variable v(initializer(shape, dtype_), name, trainable && trainable_);
   v.set_path(name_ + "/" + name);
+  v.set_regularizer(regularizer);
+  v.set_constraint(constraint);
   weights_.push_back(v);
   return v;
+}
+
+namespace {
+thread_local LossScope* current_loss_scope = nullptr;
+}  // namespace
+
+LossScope::LossScope() : outer_(current_loss_scope) { current_loss_scope = this; }
+LossScope::~LossScope() { current_loss_scope = outer_; }
+LossScope* LossScope::current() { return current_loss_scope; }
+
+void Layer::add_loss(const Tensor& loss) const {
+  if (!loss.defined()) throw ValueError(cat("Layer \"", name_, "\": add_loss got an undefined tensor"));
+  if (LossScope* scope = LossScope::current()) scope->add(loss.size() == 1 ? loss : ops::sum(loss));
+}
+
+TensorList Layer::regularization_losses() const {
+  TensorList out;
+  for (const auto& w : trainable_weights())
+    if (w.regularizer()) out.push_back((*w.regularizer())(w.value()));
+  return out;
 }
 
 void Layer::track_layer(std::shared_ptr<Layer> layer) { sublayers_.push_back(std::move(layer)); }

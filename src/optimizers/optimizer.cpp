@@ -5,6 +5,7 @@
 
 #include "backend/backend.h"
 #include "keras/autograd/gradient_tape.h"
+#include "keras/constraints/constraints.h"
 #include "keras/ops/math.h"
 
 namespace keras::optimizers {
@@ -79,6 +80,9 @@ void Optimizer::apply_gradients(const TensorList& grads_in, const std::vector<Va
     }
     update_step(grads[i], var, lr);
   }
+  // Keras projects constrained variables after the update (base_optimizer.apply).
+  for (const Variable& v : variables)
+    if (v.trainable() && v.constraint()) Variable(v).assign((*v.constraint())(v.value().detach()));
   ++iterations_;
 }
 

@@ -1,5 +1,6 @@
 #include "saving/json_utils.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "keras/errors.h"
@@ -133,7 +134,9 @@ ConfigMap to_config_map(const json& obj, const std::string& what) {
     else if (v.is_number_integer()) c.push_back({it.key(), v.get<int64_t>()});
     else if (v.is_number()) c.push_back({it.key(), v.get<double>()});
     else if (v.is_string()) c.push_back({it.key(), v.get<std::string>()});
-    // nested values (lists, objects) are not part of these flat configs; they are skipped
+    else if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number_integer(); }))
+      c.push_back({it.key(), v.get<std::vector<int64_t>>()});
+    // other nested values (lists, objects) are not part of these flat configs; they are skipped
   }
   return c;
 }

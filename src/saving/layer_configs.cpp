@@ -38,6 +38,46 @@ initializers::Initializer initializer_from(const json& v, const std::string& ctx
   return initializers::Initializer::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
 }
 
+json regularizer_json(const regularizers::Regularizer& r) {
+  if (!r) return nullptr;
+  return json{{"module", "keras.regularizers"},
+              {"class_name", r.class_name()},
+              {"config", config_map_json(r.config())},
+              {"registered_name", nullptr}};
+}
+
+regularizers::Regularizer regularizer_from(const json* v, const std::string& ctx) {
+  if (!v || v->is_null()) return {};
+  try {
+    if (v->is_string()) return regularizers::Regularizer(v->get<std::string>());
+    const std::string cls = to_string(need(*v, "class_name", ctx), ctx + " class_name");
+    const json* cfg = find(*v, "config");
+    return regularizers::Regularizer::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
+  } catch (const ValueError& e) {
+    throw IOError(cat(ctx, ": ", e.what()));
+  }
+}
+
+json constraint_json(const constraints::Constraint& c) {
+  if (!c) return nullptr;
+  return json{{"module", "keras.constraints"},
+              {"class_name", c.class_name()},
+              {"config", config_map_json(c.config())},
+              {"registered_name", nullptr}};
+}
+
+constraints::Constraint constraint_from(const json* v, const std::string& ctx) {
+  if (!v || v->is_null()) return {};
+  try {
+    if (v->is_string()) return constraints::Constraint(v->get<std::string>());
+    const std::string cls = to_string(need(*v, "class_name", ctx), ctx + " class_name");
+    const json* cfg = find(*v, "config");
+    return constraints::Constraint::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
+  } catch (const ValueError& e) {
+    throw IOError(cat(ctx, ": ", e.what()));
+  }
+}
+
 json activation_json(const activations::Activation& a) {
   if (a.is_linear() || a.is_builtin(a.name())) return a.name();
   // A custom function is saved by name, as Keras saves registered functions; loading
@@ -89,7 +129,10 @@ void reject_unsupported(const json& c, std::initializer_list<const char*> keys, 
 }
 
 json base_config(const Layer& l) {
-  return json{{"name", l.name()}, {"trainable", l.trainable()}, {"dtype", dtype_policy_json(l.dtype())}};
+  json c{{"name", l.name()}, {"trainable", l.trainable()}, {"dtype", dtype_policy_json(l.dtype())}};
+  // Keras's Layer.get_config writes the activity regularizer only when there is one.
+  if (l.activity_regularizer()) c["activity_regularizer"] = regularizer_json(l.activity_regularizer());
+  return c;
 }
 
 
@@ -207,6 +250,9 @@ std::shared_ptr<Layer> deserialize_layer(const json& entry) {
     codec = it->second;
   }
   std::shared_ptr<Layer> layer = codec.from_config(config);
+  // Every Keras layer takes activity_regularizer (ActivityRegularization makes its own).
+  if (const json* ar = find(config, "activity_regularizer"); ar && !ar->is_null() && cls != "ActivityRegularization")
+    layer->set_activity_regularizer(regularizer_from(ar, layer_context(config) + " activity_regularizer"));
   if (const json* build = find(entry, "build_config")) {
     if (const json* in = find(*build, "input_shape"); in && in->is_array() && !in->empty()) {
       std::vector<Shape> shapes;

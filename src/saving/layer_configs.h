@@ -41,6 +41,12 @@ json dtype_policy_json(DType d);
 json activation_json(const activations::Activation& a);
 activations::Activation activation_from(const json* v, const std::string& ctx);
 initializers::Initializer initializer_from(const json& v, const std::string& ctx);
+/// Regularizers and constraints: null for none, else Keras's serialized object; read
+/// from null, a name ("l2", "max_norm") or an object.
+json regularizer_json(const regularizers::Regularizer& r);
+regularizers::Regularizer regularizer_from(const json* v, const std::string& ctx);
+json constraint_json(const constraints::Constraint& c);
+constraints::Constraint constraint_from(const json* v, const std::string& ctx);
 /// IOError when any of `keys` is set (a feature this library does not have yet).
 void reject_unsupported(const json& config, std::initializer_list<const char*> keys, const std::string& ctx);
 

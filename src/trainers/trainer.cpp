@@ -73,6 +73,25 @@ Tensor Model::compute_loss(const TensorList& y, const TensorList& y_pred, std::v
   return total;
 }
 
+Tensor Model::add_layer_losses(const Tensor& loss, const layers::LossScope& added) const {
+  // Keras's compute_loss: the compiled loss plus sum(model.losses), i.e. the weight
+  // regularization penalties and what layers added (activity regularizers), in training
+  // and in evaluation alike. The per-output losses in the logs leave them out.
+  Tensor total = loss;
+  auto accumulate = [&](const Tensor& l) {
+    Tensor v = l.size() == 1 ? l : ops::sum(l);
+    if (!total.defined()) {
+      total = ops::reshape(v, Shape{});
+      return;
+    }
+    if (v.dtype() != total.dtype()) v = ops::cast(v, total.dtype());
+    total = ops::add(total, ops::reshape(v, total.shape()));
+  };
+  for (const Tensor& l : regularization_losses()) accumulate(l);
+  for (const Tensor& l : added.losses()) accumulate(l);
+  return total;
+}
+
 Logs Model::metric_logs() const {
   Logs logs;
   logs[loss_tracker_.name()] = loss_tracker_.result();
@@ -107,8 +126,10 @@ void Model::train_step(const TensorList& x, const TensorList& y) {
   std::vector<double> per_output;
   {
     autograd::GradientTape tape;
+    layers::LossScope added;  // the losses layers add during this forward pass
     y_pred = forward(x, /*training=*/true);
     loss = compute_loss(y, y_pred, output_loss_trackers_.empty() ? nullptr : &per_output);
+    loss = add_layer_losses(loss, added);
     grads = tape.gradient(loss, sources);
   }
   optimizer_->apply_gradients(grads, vars);
@@ -117,9 +138,11 @@ void Model::train_step(const TensorList& x, const TensorList& y) {
 
 void Model::test_step(const TensorList& x, const TensorList& y) {
   autograd::NoGradGuard no_grad;
+  layers::LossScope added;
   TensorList y_pred = forward(x, /*training=*/false);
   std::vector<double> per_output;
   Tensor loss = compute_loss(y, y_pred, output_loss_trackers_.empty() ? nullptr : &per_output);
+  loss = add_layer_losses(loss, added);
   update_metrics(y, y_pred, loss, per_output, x[0].dim(0));
 }
 

@@ -1,6 +1,8 @@
 #include "keras/variables/variable.h"
 
 #include "backend/backend.h"
+#include "keras/constraints/constraints.h"
+#include "keras/regularizers/regularizers.h"
 
 namespace keras {
 
@@ -35,6 +37,14 @@ bool Variable::trainable() const { return state_->trainable; }
 void Variable::set_trainable(bool trainable) {
   state_->trainable = trainable;
   if (is_floating(state_->value.dtype())) state_->value.set_requires_grad(trainable);
+}
+
+void Variable::set_regularizer(const regularizers::Regularizer& r) {
+  state_->regularizer = r ? std::make_shared<const regularizers::Regularizer>(r) : nullptr;
+}
+
+void Variable::set_constraint(const constraints::Constraint& c) {
+  state_->constraint = c ? std::make_shared<const constraints::Constraint>(c) : nullptr;
 }
 
 }  // namespace keras

@@ -12,8 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "keras/constraints/constraints.h"
 #include "keras/initializers/initializers.h"
 #include "keras/layers/input_spec.h"
+#include "keras/regularizers/regularizers.h"
 #include "keras/layers/keras_tensor.h"
 #include "keras/tensor/tensor.h"
 #include "keras/variables/variable.h"
@@ -30,6 +32,25 @@ struct CallContext {
   TensorList initial_state{};
   /// The mask of input i, or an undefined Tensor.
   Tensor mask(size_t i = 0) const { return i < masks.size() ? masks[i] : Tensor(); }
+};
+
+/// Collects the losses layers add during one forward pass (Keras's add_loss: activity
+/// regularizers, ActivityRegularization, custom layers). The trainer opens one per step;
+/// scopes nest, the innermost collects.
+class LossScope {
+ public:
+  LossScope();
+  ~LossScope();
+  LossScope(const LossScope&) = delete;
+  LossScope& operator=(const LossScope&) = delete;
+  const TensorList& losses() const { return losses_; }
+  /// The innermost open scope on this thread, or null.
+  static LossScope* current();
+  void add(const Tensor& loss) { losses_.push_back(loss); }
+
+ private:
+  TensorList losses_;
+  LossScope* outer_;
 };
 
 /// Keyword tensors of a symbolic call: layer(x, {.mask = m, .initial_state = {h, c}}).
@@ -127,6 +148,17 @@ class Layer : public std::enable_shared_from_this<Layer> {
   void set_weights(const std::vector<Tensor>& values);
   int64_t count_params() const;
 
+  // ---- losses (Keras's layer.losses / add_loss)
+  /// The penalties of the trainable weights' regularizers (this layer's and its
+  /// sublayers'), computed from the current values, differentiable.
+  TensorList regularization_losses() const;
+  /// Adds a loss to the step being computed (a no-op outside fit/evaluate, where no
+  /// LossScope is open).
+  void add_loss(const Tensor& loss) const;
+  /// Keras's activity_regularizer: a penalty on every output of each call.
+  const regularizers::Regularizer& activity_regularizer() const { return activity_regularizer_; }
+  void set_activity_regularizer(regularizers::Regularizer r) { activity_regularizer_ = std::move(r); }
+
   const InputSpec& input_spec() const { return input_spec_; }
   /// The input shapes the layer was built for (batch dim kNone); empty before build.
   const std::vector<Shape>& build_input_shapes() const { return build_shapes_; }
@@ -140,7 +172,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
 
   /// Creates a weight named `name` (kernel, bias, ...) and tracks it.
   Variable add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
-                      bool trainable = true);
+                      bool trainable = true, const regularizers::Regularizer& regularizer = {},
+                      const constraints::Constraint& constraint = {});
   /// Makes `layer`'s weights part of this layer's (wrappers, nested models).
   void track_layer(std::shared_ptr<Layer> layer);
   void untrack_layers() { sublayers_.clear(); }
@@ -166,6 +199,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<std::shared_ptr<Layer>> sublayers_;
   std::vector<std::weak_ptr<Node>> inbound_nodes_;  // owned by the output tensors (keras_tensor.h)
   std::vector<Shape> build_shapes_;
+  regularizers::Regularizer activity_regularizer_;
 };
 
 /// The base every concrete layer class derives from, naming itself:

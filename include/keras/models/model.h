@@ -164,6 +164,7 @@ class Model : public layers::Layer {
   TensorList run_graph(const TensorList& inputs, bool training);
   TensorList forward(const TensorList& x, bool training);
   Tensor compute_loss(const TensorList& y, const TensorList& y_pred, std::vector<double>* per_output);
+  Tensor add_layer_losses(const Tensor& loss, const layers::LossScope& added) const;
   void train_step(const TensorList& x, const TensorList& y);
   void test_step(const TensorList& x, const TensorList& y);
   void update_metrics(const TensorList& y, const TensorList& y_pred, const Tensor& loss,

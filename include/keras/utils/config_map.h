@@ -12,7 +12,8 @@
 
 namespace keras {
 
-using ConfigValue = std::variant<std::nullptr_t, bool, int64_t, double, std::string>;
+// Lists of integers carry axes (constraints' `axis`).
+using ConfigValue = std::variant<std::nullptr_t, bool, int64_t, double, std::string, std::vector<int64_t>>;
 using ConfigMap = std::vector<std::pair<std::string, ConfigValue>>;
 
 /// The value under `key`, or nullopt.

@@ -9,6 +9,9 @@
 
 namespace keras {
 
+namespace regularizers { class Regularizer; }
+namespace constraints { class Constraint; }
+
 class Variable {
  public:
   Variable() = default;
@@ -31,6 +34,13 @@ class Variable {
   const Shape& shape() const { return value().shape(); }
   DType dtype() const { return value().dtype(); }
 
+  /// Keras's variable.regularizer (its penalty joins the loss) and variable.constraint
+  /// (applied after each optimizer update); null when none.
+  const regularizers::Regularizer* regularizer() const { return state_ ? state_->regularizer.get() : nullptr; }
+  const constraints::Constraint* constraint() const { return state_ ? state_->constraint.get() : nullptr; }
+  void set_regularizer(const regularizers::Regularizer& r);
+  void set_constraint(const constraints::Constraint& c);
+
   bool operator==(const Variable& other) const { return state_ == other.state_; }
   const void* id() const { return state_.get(); }
 
@@ -39,6 +49,8 @@ class Variable {
     Tensor value;
     std::string name, path;
     bool trainable = true;
+    std::shared_ptr<const regularizers::Regularizer> regularizer;
+    std::shared_ptr<const constraints::Constraint> constraint;
   };
   std::shared_ptr<State> state_;
 };

@@ -23,7 +23,7 @@ void PReLU::build(const Shape& input_shape) {
   }
   for (int64_t d : param)
     if (d == kNone) fail(cat("PReLU needs the input dimensions it learns alphas for; received ", input_shape.to_string()));
-  alpha_ = add_weight("alpha", param, o_.alpha_initializer);
+  alpha_ = add_weight("alpha", param, o_.alpha_initializer, true, o_.alpha_regularizer, o_.alpha_constraint);
   input_spec_.ndim = input_shape.rank();
   for (int64_t i = 1; i < input_shape.rank(); ++i)
     if (std::find(o_.shared_axes.begin(), o_.shared_axes.end(), i) == o_.shared_axes.end())

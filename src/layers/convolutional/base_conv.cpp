@@ -15,6 +15,7 @@ std::string tuple(const std::vector<int64_t>& v) { return Shape(v).to_string(); 
 
 BaseConv::BaseConv(std::string class_name, ConvConfig c, const LayerArgs& args)
     : Layer(std::move(class_name), args), config_(std::move(c)) {
+  set_activity_regularizer(config_.activity_regularizer);
   const auto& k = config_;
   if (k.kind != ConvKind::depthwise && k.filters <= 0)
     fail(cat("Invalid value for argument `filters`. Expected a strictly positive value. Received filters=", k.filters));
@@ -61,21 +62,25 @@ void BaseConv::build(const Shape& input_shape) {
     Shape kshape(config_.kernel_size);
     kshape.push_back(channels / config_.groups);
     kshape.push_back(config_.filters);
-    kernel_ = add_weight("kernel", kshape, config_.kernel_initializer);
+    kernel_ = add_weight("kernel", kshape, config_.kernel_initializer, true, config_.kernel_regularizer,
+                         config_.kernel_constraint);
   } else {
     Shape dshape(config_.kernel_size);
     dshape.push_back(channels);
     dshape.push_back(config_.depth_multiplier);
-    depthwise_kernel_ = add_weight("depthwise_kernel", dshape, config_.depthwise_initializer);
+    depthwise_kernel_ = add_weight("depthwise_kernel", dshape, config_.depthwise_initializer, true,
+                                   config_.depthwise_regularizer, config_.depthwise_constraint);
     if (config_.kind == ConvKind::separable) {
       Shape pshape(std::vector<int64_t>(static_cast<size_t>(config_.rank), 1));
       pshape.push_back(channels * config_.depth_multiplier);
       pshape.push_back(config_.filters);
-      pointwise_kernel_ = add_weight("pointwise_kernel", pshape, config_.pointwise_initializer);
+      pointwise_kernel_ = add_weight("pointwise_kernel", pshape, config_.pointwise_initializer, true,
+                                     config_.pointwise_regularizer, config_.pointwise_constraint);
     }
   }
   const int64_t out_channels = config_.kind == ConvKind::depthwise ? channels * config_.depth_multiplier : config_.filters;
-  if (config_.use_bias) bias_ = add_weight("bias", Shape{out_channels}, config_.bias_initializer);
+  if (config_.use_bias) bias_ = add_weight("bias", Shape{out_channels}, config_.bias_initializer, true,
+                                              config_.bias_regularizer, config_.bias_constraint);
   input_spec_.min_ndim = config_.rank + 2;
   input_spec_.axes = {{-1, channels}};
 }

@@ -15,7 +15,12 @@ Conv2D::Conv2D(int64_t filters, Size2 kernel_size, Conv2DOptions o)
                           .activation = o.activation,
                           .use_bias = o.use_bias,
                           .kernel_initializer = o.kernel_initializer,
-                          .bias_initializer = o.bias_initializer},
+                          .bias_initializer = o.bias_initializer,
+                          .kernel_regularizer = o.kernel_regularizer,
+                          .bias_regularizer = o.bias_regularizer,
+                          .activity_regularizer = o.activity_regularizer,
+                          .kernel_constraint = o.kernel_constraint,
+                          .bias_constraint = o.bias_constraint},
                LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
 
 }  // namespace keras::layers

@@ -17,7 +17,12 @@ DepthwiseConv2D::DepthwiseConv2D(Size2 kernel_size, DepthwiseConv2DOptions o)
                           .activation = o.activation,
                           .use_bias = o.use_bias,
                           .bias_initializer = o.bias_initializer,
-                          .depthwise_initializer = o.depthwise_initializer},
+                          .depthwise_initializer = o.depthwise_initializer,
+                          .bias_regularizer = o.bias_regularizer,
+                          .depthwise_regularizer = o.depthwise_regularizer,
+                          .activity_regularizer = o.activity_regularizer,
+                          .bias_constraint = o.bias_constraint,
+                          .depthwise_constraint = o.depthwise_constraint},
                LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
 
 }  // namespace keras::layers

@@ -11,6 +11,7 @@ Dense::Dense(int64_t units, DenseOptions options)
   if (units <= 0)
     fail(detail::cat("Received an invalid value for `units`, expected a positive integer. Received: units=", units));
   input_spec_.min_ndim = 2;
+  set_activity_regularizer(options_.activity_regularizer);
 }
 
 Dense::Dense(int64_t units, activations::Activation activation, DenseOptions options)
@@ -24,8 +25,11 @@ void Dense::build(const Shape& input_shape) {
   if (input_dim == kNone)
     fail(detail::cat("The last dimension of the input to Dense must be known; received shape ",
                      input_shape.to_string()));
-  kernel_ = add_weight("kernel", Shape{input_dim, units_}, options_.kernel_initializer);
-  if (options_.use_bias) bias_ = add_weight("bias", Shape{units_}, options_.bias_initializer);
+  kernel_ = add_weight("kernel", Shape{input_dim, units_}, options_.kernel_initializer, true, options_.kernel_regularizer,
+                       options_.kernel_constraint);
+  if (options_.use_bias)
+    bias_ = add_weight("bias", Shape{units_}, options_.bias_initializer, true, options_.bias_regularizer,
+                       options_.bias_constraint);
   input_spec_.axes = {{-1, input_dim}};
 }
 

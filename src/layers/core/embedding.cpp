@@ -17,10 +17,12 @@ Embedding::Embedding(int64_t input_dim, int64_t output_dim, EmbeddingOptions opt
   if (input_dim <= 0 || output_dim <= 0)
     fail(cat("Both `input_dim` and `output_dim` should be positive, Received input_dim = ", input_dim,
              " and output_dim = ", output_dim));
+  set_activity_regularizer(options_.activity_regularizer);
 }
 
 void Embedding::build(const Shape&) {
-  embeddings_ = add_weight("embeddings", Shape{input_dim_, output_dim_}, options_.embeddings_initializer);
+  embeddings_ = add_weight("embeddings", Shape{input_dim_, output_dim_}, options_.embeddings_initializer, true,
+                           options_.embeddings_regularizer, options_.embeddings_constraint);
 }
 
 Tensor Embedding::call(const Tensor& x, const CallContext&) {

@@ -20,8 +20,8 @@ void BatchNormalization::build(const Shape& input_shape) {
   const int64_t n = input_shape[static_cast<size_t>(axis_)];
   if (n == kNone)
     fail(cat("Axis ", o_.axis, " of the input should have a defined dimension; received shape ", input_shape.to_string()));
-  if (o_.scale) gamma_ = add_weight("gamma", Shape{n}, o_.gamma_initializer);
-  if (o_.center) beta_ = add_weight("beta", Shape{n}, o_.beta_initializer);
+  if (o_.scale) gamma_ = add_weight("gamma", Shape{n}, o_.gamma_initializer, true, o_.gamma_regularizer, o_.gamma_constraint);
+  if (o_.center) beta_ = add_weight("beta", Shape{n}, o_.beta_initializer, true, o_.beta_regularizer, o_.beta_constraint);
   moving_mean_ = add_weight("moving_mean", Shape{n}, o_.moving_mean_initializer, /*trainable=*/false);
   moving_variance_ = add_weight("moving_variance", Shape{n}, o_.moving_variance_initializer, /*trainable=*/false);
   input_spec_.ndim = input_shape.rank();

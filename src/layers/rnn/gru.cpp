@@ -12,10 +12,13 @@ GRUCell::GRUCell(int64_t units, GRUCellOptions o)
 
 void GRUCell::build(const Shape& input_shape) {
   const int64_t u = units();
-  kernel_ = add_weight("kernel", Shape{input_shape.dim(-1), 3 * u}, options_.kernel_initializer);
-  recurrent_kernel_ = add_weight("recurrent_kernel", Shape{u, 3 * u}, options_.recurrent_initializer);
+  kernel_ = add_weight("kernel", Shape{input_shape.dim(-1), 3 * u}, options_.kernel_initializer, true,
+                       options_.kernel_regularizer, options_.kernel_constraint);
+  recurrent_kernel_ = add_weight("recurrent_kernel", Shape{u, 3 * u}, options_.recurrent_initializer, true,
+                                 options_.recurrent_regularizer, options_.recurrent_constraint);
   if (options_.use_bias)
-    bias_ = add_weight("bias", options_.reset_after ? Shape{2, 3 * u} : Shape{3 * u}, options_.bias_initializer);
+    bias_ = add_weight("bias", options_.reset_after ? Shape{2, 3 * u} : Shape{3 * u}, options_.bias_initializer, true,
+                       options_.bias_regularizer, options_.bias_constraint);
 }
 
 Tensor GRUCell::project_inputs(const Tensor& x) const {
@@ -67,10 +70,28 @@ Tensor GRUCell::fused_bias() const {
 GRU::GRU(int64_t units, GRUOptions o)
     : Concrete("GRU",
                std::make_shared<GRUCell>(
-                   units, GRUCellOptions{o.activation, o.recurrent_activation, o.use_bias, o.kernel_initializer,
-                                         o.recurrent_initializer, o.bias_initializer, o.dropout, o.recurrent_dropout,
-                                         o.reset_after, o.seed, "gru_cell", o.dtype, o.trainable}),
+                   units, GRUCellOptions{.activation = o.activation,
+                                         .recurrent_activation = o.recurrent_activation,
+                                         .use_bias = o.use_bias,
+                                         .kernel_initializer = o.kernel_initializer,
+                                         .recurrent_initializer = o.recurrent_initializer,
+                                         .bias_initializer = o.bias_initializer,
+                                         .kernel_regularizer = o.kernel_regularizer,
+                                         .recurrent_regularizer = o.recurrent_regularizer,
+                                         .bias_regularizer = o.bias_regularizer,
+                                         .kernel_constraint = o.kernel_constraint,
+                                         .recurrent_constraint = o.recurrent_constraint,
+                                         .bias_constraint = o.bias_constraint,
+                                         .dropout = o.dropout,
+                                         .recurrent_dropout = o.recurrent_dropout,
+                                         .reset_after = o.reset_after,
+                                         .seed = o.seed,
+                                         .name = "gru_cell",
+                                         .dtype = o.dtype,
+                                         .trainable = o.trainable}),
                RNNOptions{o.return_sequences, o.return_state, o.go_backwards, o.stateful, o.unroll,
-                          o.zero_output_for_mask, o.input_shape, o.name, o.dtype, o.trainable}) {}
+                          o.zero_output_for_mask, o.input_shape, o.name, o.dtype, o.trainable}) {
+  set_activity_regularizer(o.activity_regularizer);
+}
 
 }  // namespace keras::layers

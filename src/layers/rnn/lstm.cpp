@@ -12,11 +12,14 @@ LSTMCell::LSTMCell(int64_t units, LSTMCellOptions o)
 
 void LSTMCell::build(const Shape& input_shape) {
   const int64_t u = units();
-  kernel_ = add_weight("kernel", Shape{input_shape.dim(-1), 4 * u}, options_.kernel_initializer);
-  recurrent_kernel_ = add_weight("recurrent_kernel", Shape{u, 4 * u}, options_.recurrent_initializer);
+  kernel_ = add_weight("kernel", Shape{input_shape.dim(-1), 4 * u}, options_.kernel_initializer, true,
+                       options_.kernel_regularizer, options_.kernel_constraint);
+  recurrent_kernel_ = add_weight("recurrent_kernel", Shape{u, 4 * u}, options_.recurrent_initializer, true,
+                                 options_.recurrent_regularizer, options_.recurrent_constraint);
   if (!options_.use_bias) return;
   if (!options_.unit_forget_bias) {
-    bias_ = add_weight("bias", Shape{4 * u}, options_.bias_initializer);
+    bias_ = add_weight("bias", Shape{4 * u}, options_.bias_initializer, true, options_.bias_regularizer,
+                     options_.bias_constraint);
     return;
   }
   // Keras: concatenate(init((u,)), ones((u,)), init((2u,))).
@@ -27,7 +30,8 @@ void LSTMCell::build(const Shape& input_shape) {
         return ops::concatenate({base(Shape{u}, d), Tensor::ones(Shape{u}, d), base(Shape{2 * u}, d)}, 0);
       },
       base.config());
-  bias_ = add_weight("bias", Shape{4 * u}, forget_ones);
+  bias_ = add_weight("bias", Shape{4 * u}, forget_ones, true, options_.bias_regularizer,
+                     options_.bias_constraint);
 }
 
 Tensor LSTMCell::project_inputs(const Tensor& x) const {
@@ -56,10 +60,28 @@ FusedRecurrence LSTMCell::fused() const {
 LSTM::LSTM(int64_t units, LSTMOptions o)
     : Concrete("LSTM",
                std::make_shared<LSTMCell>(
-                   units, LSTMCellOptions{o.activation, o.recurrent_activation, o.use_bias, o.kernel_initializer,
-                                          o.recurrent_initializer, o.bias_initializer, o.unit_forget_bias, o.dropout,
-                                          o.recurrent_dropout, o.seed, "lstm_cell", o.dtype, o.trainable}),
+                   units, LSTMCellOptions{.activation = o.activation,
+                                          .recurrent_activation = o.recurrent_activation,
+                                          .use_bias = o.use_bias,
+                                          .kernel_initializer = o.kernel_initializer,
+                                          .recurrent_initializer = o.recurrent_initializer,
+                                          .bias_initializer = o.bias_initializer,
+                                          .unit_forget_bias = o.unit_forget_bias,
+                                          .kernel_regularizer = o.kernel_regularizer,
+                                          .recurrent_regularizer = o.recurrent_regularizer,
+                                          .bias_regularizer = o.bias_regularizer,
+                                          .kernel_constraint = o.kernel_constraint,
+                                          .recurrent_constraint = o.recurrent_constraint,
+                                          .bias_constraint = o.bias_constraint,
+                                          .dropout = o.dropout,
+                                          .recurrent_dropout = o.recurrent_dropout,
+                                          .seed = o.seed,
+                                          .name = "lstm_cell",
+                                          .dtype = o.dtype,
+                                          .trainable = o.trainable}),
                RNNOptions{o.return_sequences, o.return_state, o.go_backwards, o.stateful, o.unroll,
-                          o.zero_output_for_mask, o.input_shape, o.name, o.dtype, o.trainable}) {}
+                          o.zero_output_for_mask, o.input_shape, o.name, o.dtype, o.trainable}) {
+  set_activity_regularizer(o.activity_regularizer);
+}
 
 }  // namespace keras::layers

@@ -47,17 +47,18 @@ json prelu_config(const Layer& l) {
   const auto& o = as<layers::PReLU>(l).options();
   json c = base_config(l);
   c["alpha_initializer"] = initializer_json(o.alpha_initializer);
-  c["alpha_regularizer"] = nullptr;
-  c["alpha_constraint"] = nullptr;
+  c["alpha_regularizer"] = regularizer_json(o.alpha_regularizer);
+  c["alpha_constraint"] = constraint_json(o.alpha_constraint);
   c["shared_axes"] = o.shared_axes.empty() ? json(nullptr) : json(o.shared_axes);
   return c;
 }
 
 std::shared_ptr<Layer> prelu_from(const json& c) {
   const std::string ctx = layer_context(c);
-  reject_unsupported(c, {"alpha_regularizer", "alpha_constraint"}, ctx);
   layers::PReLUOptions o;
   if (const json* v = find(c, "alpha_initializer")) o.alpha_initializer = initializer_from(*v, ctx);
+  o.alpha_regularizer = regularizer_from(find(c, "alpha_regularizer"), ctx + " alpha_regularizer");
+  o.alpha_constraint = constraint_from(find(c, "alpha_constraint"), ctx + " alpha_constraint");
   if (const json* v = find(c, "shared_axes"))
     o.shared_axes = v->is_array() ? to_ints(*v, ctx + " shared_axes") : std::vector<int64_t>{to_int(*v, ctx)};
   return std::make_shared<layers::PReLU>(with_layer_args(o, c));

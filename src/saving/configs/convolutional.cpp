@@ -34,20 +34,20 @@ json conv_config(const Layer& l) {
   }
   c["bias_initializer"] = initializer_json(k.bias_initializer);
   if (k.kind == ConvKind::standard) {
-    c["kernel_regularizer"] = nullptr;
+    c["kernel_regularizer"] = regularizer_json(k.kernel_regularizer);
   } else {
-    c["depthwise_regularizer"] = nullptr;
-    if (k.kind == ConvKind::separable) c["pointwise_regularizer"] = nullptr;
+    c["depthwise_regularizer"] = regularizer_json(k.depthwise_regularizer);
+    if (k.kind == ConvKind::separable) c["pointwise_regularizer"] = regularizer_json(k.pointwise_regularizer);
   }
-  c["bias_regularizer"] = nullptr;
-  c["activity_regularizer"] = nullptr;
+  c["bias_regularizer"] = regularizer_json(k.bias_regularizer);
+  c["activity_regularizer"] = regularizer_json(l.activity_regularizer());
   if (k.kind == ConvKind::standard) {
-    c["kernel_constraint"] = nullptr;
+    c["kernel_constraint"] = constraint_json(k.kernel_constraint);
   } else {
-    c["depthwise_constraint"] = nullptr;
-    if (k.kind == ConvKind::separable) c["pointwise_constraint"] = nullptr;
+    c["depthwise_constraint"] = constraint_json(k.depthwise_constraint);
+    if (k.kind == ConvKind::separable) c["pointwise_constraint"] = constraint_json(k.pointwise_constraint);
   }
-  c["bias_constraint"] = nullptr;
+  c["bias_constraint"] = constraint_json(k.bias_constraint);
   return c;
 }
 
@@ -55,10 +55,6 @@ json conv_config(const Layer& l) {
 template <size_t N, class Options>
 Options conv_options(const json& c, Options o) {
   const std::string ctx = layer_context(c);
-  reject_unsupported(c, {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-                         "bias_constraint", "depthwise_regularizer", "pointwise_regularizer", "depthwise_constraint",
-                         "pointwise_constraint"},
-                     ctx);
   auto tuple = [&](const char* key, layers::SizeN<N>& out) {
     if (const json* v = find(c, key)) {
       const auto t = to_int_tuple(*v, N, ctx + " " + key);
@@ -72,6 +68,9 @@ Options conv_options(const json& c, Options o) {
   o.activation = activation_from(find(c, "activation"), ctx);
   if (const json* b = find(c, "use_bias")) o.use_bias = to_bool(*b, ctx + " use_bias");
   if (const json* k = find(c, "bias_initializer")) o.bias_initializer = initializer_from(*k, ctx);
+  o.bias_regularizer = regularizer_from(find(c, "bias_regularizer"), ctx + " bias_regularizer");
+  o.activity_regularizer = regularizer_from(find(c, "activity_regularizer"), ctx + " activity_regularizer");
+  o.bias_constraint = constraint_from(find(c, "bias_constraint"), ctx + " bias_constraint");
   return with_layer_args(o, c);
 }
 
@@ -90,6 +89,8 @@ std::shared_ptr<Layer> standard_from(const json& c) {
   Options o = conv_options<N>(c, Options{});
   if (const json* g = find(c, "groups")) o.groups = to_int(*g, ctx + " groups");
   if (const json* k = find(c, "kernel_initializer")) o.kernel_initializer = initializer_from(*k, ctx);
+  o.kernel_regularizer = regularizer_from(find(c, "kernel_regularizer"), ctx + " kernel_regularizer");
+  o.kernel_constraint = constraint_from(find(c, "kernel_constraint"), ctx + " kernel_constraint");
   return std::make_shared<Leaf>(to_int(need(c, "filters", ctx), ctx + " filters"), kernel_size<N>(c), o);
 }
 
@@ -98,6 +99,8 @@ std::shared_ptr<Layer> depthwise_from(const json& c) {
   auto o = conv_options<2>(c, layers::DepthwiseConv2DOptions{});
   if (const json* m = find(c, "depth_multiplier")) o.depth_multiplier = to_int(*m, ctx + " depth_multiplier");
   if (const json* k = find(c, "depthwise_initializer")) o.depthwise_initializer = initializer_from(*k, ctx);
+  o.depthwise_regularizer = regularizer_from(find(c, "depthwise_regularizer"), ctx + " depthwise_regularizer");
+  o.depthwise_constraint = constraint_from(find(c, "depthwise_constraint"), ctx + " depthwise_constraint");
   return std::make_shared<layers::DepthwiseConv2D>(kernel_size<2>(c), o);
 }
 
@@ -107,6 +110,10 @@ std::shared_ptr<Layer> separable_from(const json& c) {
   if (const json* m = find(c, "depth_multiplier")) o.depth_multiplier = to_int(*m, ctx + " depth_multiplier");
   if (const json* k = find(c, "depthwise_initializer")) o.depthwise_initializer = initializer_from(*k, ctx);
   if (const json* k = find(c, "pointwise_initializer")) o.pointwise_initializer = initializer_from(*k, ctx);
+  o.depthwise_regularizer = regularizer_from(find(c, "depthwise_regularizer"), ctx + " depthwise_regularizer");
+  o.depthwise_constraint = constraint_from(find(c, "depthwise_constraint"), ctx + " depthwise_constraint");
+  o.pointwise_regularizer = regularizer_from(find(c, "pointwise_regularizer"), ctx + " pointwise_regularizer");
+  o.pointwise_constraint = constraint_from(find(c, "pointwise_constraint"), ctx + " pointwise_constraint");
   return std::make_shared<layers::SeparableConv2D>(to_int(need(c, "filters", ctx), ctx + " filters"), kernel_size<2>(c), o);
 }
 

@@ -48,24 +48,27 @@ json dense_config(const Layer& l) {
   c["use_bias"] = d.options().use_bias;
   c["kernel_initializer"] = initializer_json(d.options().kernel_initializer);
   c["bias_initializer"] = initializer_json(d.options().bias_initializer);
-  c["kernel_regularizer"] = nullptr;
-  c["bias_regularizer"] = nullptr;
-  c["kernel_constraint"] = nullptr;
-  c["bias_constraint"] = nullptr;
+  c["kernel_regularizer"] = regularizer_json(d.options().kernel_regularizer);
+  c["bias_regularizer"] = regularizer_json(d.options().bias_regularizer);
+  c["kernel_constraint"] = constraint_json(d.options().kernel_constraint);
+  c["bias_constraint"] = constraint_json(d.options().bias_constraint);
   c["quantization_config"] = nullptr;
   return c;
 }
 
 std::shared_ptr<Layer> dense_from(const json& c) {
   const std::string ctx = layer_context(c);
-  reject_unsupported(c, {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-                         "bias_constraint", "quantization_config", "lora_rank"},
-                     ctx);
+  reject_unsupported(c, {"quantization_config", "lora_rank"}, ctx);
   layers::DenseOptions o;
   o.activation = activation_from(find(c, "activation"), ctx);
   if (const json* b = find(c, "use_bias")) o.use_bias = to_bool(*b, ctx + " use_bias");
   if (const json* k = find(c, "kernel_initializer")) o.kernel_initializer = initializer_from(*k, ctx);
   if (const json* k = find(c, "bias_initializer")) o.bias_initializer = initializer_from(*k, ctx);
+  o.kernel_regularizer = regularizer_from(find(c, "kernel_regularizer"), ctx + " kernel_regularizer");
+  o.bias_regularizer = regularizer_from(find(c, "bias_regularizer"), ctx + " bias_regularizer");
+  o.activity_regularizer = regularizer_from(find(c, "activity_regularizer"), ctx + " activity_regularizer");
+  o.kernel_constraint = constraint_from(find(c, "kernel_constraint"), ctx + " kernel_constraint");
+  o.bias_constraint = constraint_from(find(c, "bias_constraint"), ctx + " bias_constraint");
   return std::make_shared<layers::Dense>(to_int(need(c, "units", ctx), ctx + " units"), with_layer_args(o, c));
 }
 
@@ -128,9 +131,9 @@ json embedding_config(const Layer& l) {
   c["input_dim"] = e.input_dim();
   c["output_dim"] = e.output_dim();
   c["embeddings_initializer"] = initializer_json(e.options().embeddings_initializer);
-  c["embeddings_regularizer"] = nullptr;
-  c["activity_regularizer"] = nullptr;
-  c["embeddings_constraint"] = nullptr;
+  c["embeddings_regularizer"] = regularizer_json(e.options().embeddings_regularizer);
+  c["activity_regularizer"] = regularizer_json(l.activity_regularizer());
+  c["embeddings_constraint"] = constraint_json(e.options().embeddings_constraint);
   c["mask_zero"] = e.options().mask_zero;
   c["quantization_config"] = nullptr;
   return c;
@@ -138,12 +141,13 @@ json embedding_config(const Layer& l) {
 
 std::shared_ptr<Layer> embedding_from(const json& c) {
   const std::string ctx = layer_context(c);
-  reject_unsupported(c, {"embeddings_regularizer", "activity_regularizer", "embeddings_constraint", "quantization_config",
-                         "lora_rank"},
-                     ctx);
+  reject_unsupported(c, {"quantization_config", "lora_rank"}, ctx);
   layers::EmbeddingOptions o;
   if (const json* k = find(c, "embeddings_initializer")) o.embeddings_initializer = initializer_from(*k, ctx);
   if (const json* m = find(c, "mask_zero")) o.mask_zero = to_bool(*m, ctx + " mask_zero");
+  o.embeddings_regularizer = regularizer_from(find(c, "embeddings_regularizer"), ctx + " embeddings_regularizer");
+  o.activity_regularizer = regularizer_from(find(c, "activity_regularizer"), ctx + " activity_regularizer");
+  o.embeddings_constraint = constraint_from(find(c, "embeddings_constraint"), ctx + " embeddings_constraint");
   // Keras 2's input_length only fixed the input shape; the batch_input_shape carries it.
   return std::make_shared<layers::Embedding>(to_int(need(c, "input_dim", ctx), ctx + " input_dim"),
                                              to_int(need(c, "output_dim", ctx), ctx + " output_dim"),

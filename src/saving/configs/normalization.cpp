@@ -20,10 +20,10 @@ json batch_norm_config(const Layer& l) {
   c["gamma_initializer"] = initializer_json(o.gamma_initializer);
   c["moving_mean_initializer"] = initializer_json(o.moving_mean_initializer);
   c["moving_variance_initializer"] = initializer_json(o.moving_variance_initializer);
-  c["beta_regularizer"] = nullptr;
-  c["gamma_regularizer"] = nullptr;
-  c["beta_constraint"] = nullptr;
-  c["gamma_constraint"] = nullptr;
+  c["beta_regularizer"] = regularizer_json(o.beta_regularizer);
+  c["gamma_regularizer"] = regularizer_json(o.gamma_regularizer);
+  c["beta_constraint"] = constraint_json(o.beta_constraint);
+  c["gamma_constraint"] = constraint_json(o.gamma_constraint);
   c["synchronized"] = false;
   c["renorm"] = false;
   c["renorm_clipping"] = nullptr;
@@ -33,8 +33,7 @@ json batch_norm_config(const Layer& l) {
 
 std::shared_ptr<Layer> batch_norm_from(const json& c) {
   const std::string ctx = layer_context(c);
-  reject_unsupported(c, {"beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint", "renorm_clipping"},
-                     ctx);
+  reject_unsupported(c, {"renorm_clipping"}, ctx);
   if (const json* r = find(c, "renorm"); r && to_bool(*r, ctx)) throw IOError(ctx + ": renorm is not supported");
   layers::BatchNormalizationOptions o;
   if (const json* a = find(c, "axis")) {
@@ -48,6 +47,10 @@ std::shared_ptr<Layer> batch_norm_from(const json& c) {
   if (const json* v = find(c, "momentum")) o.momentum = to_number(*v, ctx + " momentum");
   if (const json* v = find(c, "epsilon")) o.epsilon = to_number(*v, ctx + " epsilon");
   if (const json* v = find(c, "center")) o.center = to_bool(*v, ctx + " center");
+  o.beta_regularizer = regularizer_from(find(c, "beta_regularizer"), ctx + " beta_regularizer");
+  o.gamma_regularizer = regularizer_from(find(c, "gamma_regularizer"), ctx + " gamma_regularizer");
+  o.beta_constraint = constraint_from(find(c, "beta_constraint"), ctx + " beta_constraint");
+  o.gamma_constraint = constraint_from(find(c, "gamma_constraint"), ctx + " gamma_constraint");
   if (const json* v = find(c, "scale")) o.scale = to_bool(*v, ctx + " scale");
   if (const json* v = find(c, "beta_initializer")) o.beta_initializer = initializer_from(*v, ctx);
   if (const json* v = find(c, "gamma_initializer")) o.gamma_initializer = initializer_from(*v, ctx);

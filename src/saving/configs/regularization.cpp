@@ -1,4 +1,6 @@
-// Configs of the regularization layers: Dropout, GaussianNoise, GaussianDropout.
+// Configs of the regularization layers: Dropout, GaussianNoise, GaussianDropout,
+// ActivityRegularization.
+#include "keras/layers/regularization/activity_regularization.h"
 #include "keras/layers/regularization/dropout.h"
 #include "keras/layers/regularization/gaussian_dropout.h"
 #include "keras/layers/regularization/gaussian_noise.h"
@@ -6,6 +8,7 @@
 
 namespace keras::saving {
 
+using keras::detail::cat;
 using layers::Layer;
 
 namespace {
@@ -62,9 +65,32 @@ std::shared_ptr<Layer> gaussian_dropout_from(const json& c) {
                                                    with_seed(layers::GaussianDropoutOptions{}, c));
 }
 
+
+json activity_regularization_config(const Layer& l) {
+  const auto& a = as<layers::ActivityRegularization>(l);
+  json c = base_config(l);
+  c.erase("activity_regularizer");  // Keras writes l1 and l2 instead
+  c["l1"] = a.l1();
+  c["l2"] = a.l2();
+  return c;
+}
+
+std::shared_ptr<Layer> activity_regularization_from(const json& c) {
+  const std::string ctx = layer_context(c);
+  layers::ActivityRegularizationOptions o;
+  try {
+    if (const json* v = find(c, "l1")) o.l1 = to_number(*v, ctx + " l1");
+    if (const json* v = find(c, "l2")) o.l2 = to_number(*v, ctx + " l2");
+    return std::make_shared<layers::ActivityRegularization>(with_layer_args(o, c));
+  } catch (const ValueError& e) {
+    throw IOError(cat(ctx, ": ", e.what()));
+  }
+}
+
 }  // namespace
 
 void register_regularization_codecs(std::map<std::string, LayerCodec>& m) {
+  m["ActivityRegularization"] = {activity_regularization_config, activity_regularization_from, "keras.layers", "", false};
   m["Dropout"] = {dropout_config, dropout_from, "keras.layers", "", false};
   m["GaussianNoise"] = {gaussian_noise_config, gaussian_noise_from, "keras.layers", "", false};
   m["GaussianDropout"] = {gaussian_dropout_config, gaussian_dropout_from, "keras.layers", "", false};

@@ -18,12 +18,6 @@ namespace {
 
 json seed_json(const std::optional<uint64_t>& s) { return s ? json(*s) : json(nullptr); }
 
-void reject_regularizers(const json& c, const std::string& ctx) {
-  reject_unsupported(c, {"kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
-                         "kernel_constraint", "recurrent_constraint", "bias_constraint"},
-                     ctx);
-}
-
 // ---- the keys every recurrent layer writes before its cell's
 
 void write_rnn_args(json& c, const layers::RNNOptions& o) {
@@ -53,7 +47,6 @@ void read_rnn_args(Options& o, const json& c, const std::string& ctx) {
 
 template <class Options>
 void read_cell_args(Options& o, const json& c, const std::string& ctx) {
-  reject_regularizers(c, ctx);
   if (const json* a = find(c, "activation")) o.activation = activation_from(a, ctx);
   if constexpr (requires { o.recurrent_activation; })
     if (const json* a = find(c, "recurrent_activation")) o.recurrent_activation = activation_from(a, ctx);
@@ -65,6 +58,14 @@ void read_cell_args(Options& o, const json& c, const std::string& ctx) {
     if (const json* u = find(c, "unit_forget_bias")) o.unit_forget_bias = to_bool(*u, ctx + " unit_forget_bias");
   if constexpr (requires { o.reset_after; })
     if (const json* r = find(c, "reset_after")) o.reset_after = to_bool(*r, ctx + " reset_after");
+  o.kernel_regularizer = regularizer_from(find(c, "kernel_regularizer"), ctx + " kernel_regularizer");
+  o.recurrent_regularizer = regularizer_from(find(c, "recurrent_regularizer"), ctx + " recurrent_regularizer");
+  o.bias_regularizer = regularizer_from(find(c, "bias_regularizer"), ctx + " bias_regularizer");
+  if constexpr (requires { o.activity_regularizer; })
+    o.activity_regularizer = regularizer_from(find(c, "activity_regularizer"), ctx + " activity_regularizer");
+  o.kernel_constraint = constraint_from(find(c, "kernel_constraint"), ctx + " kernel_constraint");
+  o.recurrent_constraint = constraint_from(find(c, "recurrent_constraint"), ctx + " recurrent_constraint");
+  o.bias_constraint = constraint_from(find(c, "bias_constraint"), ctx + " bias_constraint");
   if (const json* d = find(c, "dropout")) o.dropout = to_number(*d, ctx + " dropout");
   if (const json* d = find(c, "recurrent_dropout")) o.recurrent_dropout = to_number(*d, ctx + " recurrent_dropout");
   if (const json* s = find(c, "seed"); s && !s->is_null()) o.seed = static_cast<uint64_t>(to_int(*s, ctx + " seed"));
@@ -72,7 +73,7 @@ void read_cell_args(Options& o, const json& c, const std::string& ctx) {
 
 /// The cell's keys in Keras's order: units, activations, use_bias, initializers, ...
 template <class Options>
-void write_cell_args(json& c, int64_t units, const Options& o, bool with_seed) {
+void write_cell_args(json& c, int64_t units, const Options& o, bool with_seed, const Layer& l) {
   c["units"] = units;
   c["activation"] = activation_json(o.activation);
   if constexpr (requires { o.recurrent_activation; }) c["recurrent_activation"] = activation_json(o.recurrent_activation);
@@ -81,9 +82,13 @@ void write_cell_args(json& c, int64_t units, const Options& o, bool with_seed) {
   c["recurrent_initializer"] = initializer_json(o.recurrent_initializer);
   c["bias_initializer"] = initializer_json(o.bias_initializer);
   if constexpr (requires { o.unit_forget_bias; }) c["unit_forget_bias"] = o.unit_forget_bias;
-  for (const char* k : {"kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
-                        "kernel_constraint", "recurrent_constraint", "bias_constraint"})
-    c[k] = nullptr;
+  c["kernel_regularizer"] = regularizer_json(o.kernel_regularizer);
+  c["recurrent_regularizer"] = regularizer_json(o.recurrent_regularizer);
+  c["bias_regularizer"] = regularizer_json(o.bias_regularizer);
+  c["activity_regularizer"] = regularizer_json(l.activity_regularizer());
+  c["kernel_constraint"] = constraint_json(o.kernel_constraint);
+  c["recurrent_constraint"] = constraint_json(o.recurrent_constraint);
+  c["bias_constraint"] = constraint_json(o.bias_constraint);
   c["dropout"] = o.dropout;
   c["recurrent_dropout"] = o.recurrent_dropout;
   if constexpr (requires { o.reset_after; }) c["reset_after"] = o.reset_after;
@@ -110,7 +115,7 @@ template <class Cell>
 json cell_config(const Layer& l) {
   const auto& cell = as<Cell>(l);
   json c = base_config(l);
-  write_cell_args(c, cell.units(), cell.options(), !std::is_same_v<Cell, layers::SimpleRNNCell>);
+  write_cell_args(c, cell.units(), cell.options(), !std::is_same_v<Cell, layers::SimpleRNNCell>, l);
   return c;
 }
 
@@ -122,7 +127,7 @@ json recurrent_config(const Layer& l) {
   const auto& cell = as<CellT>(r.cell());
   json c = base_config(l);
   write_rnn_args(c, r.rnn_options());
-  write_cell_args(c, cell.units(), cell.options(), !std::is_same_v<CellT, layers::SimpleRNNCell>);
+  write_cell_args(c, cell.units(), cell.options(), !std::is_same_v<CellT, layers::SimpleRNNCell>, l);
   return c;
 }
 

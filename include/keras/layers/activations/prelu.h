@@ -9,6 +9,8 @@ namespace keras::layers {
 
 struct PReLUOptions {
   initializers::Initializer alpha_initializer = "zeros";
+  regularizers::Regularizer alpha_regularizer{};
+  constraints::Constraint alpha_constraint{};
   std::vector<int64_t> shared_axes{};
   std::optional<Shape> input_shape{};
   std::string name{};

@@ -30,6 +30,9 @@ struct ConvConfig {
   initializers::Initializer bias_initializer = "zeros";
   initializers::Initializer depthwise_initializer = "glorot_uniform";
   initializers::Initializer pointwise_initializer = "glorot_uniform";
+  regularizers::Regularizer kernel_regularizer{}, bias_regularizer{}, depthwise_regularizer{}, pointwise_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint kernel_constraint{}, bias_constraint{}, depthwise_constraint{}, pointwise_constraint{};
 };
 
 class BaseConv : public Layer {

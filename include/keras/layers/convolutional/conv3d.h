@@ -23,6 +23,11 @@ struct Conv3DOptions {
   bool use_bias = true;
   initializers::Initializer kernel_initializer = "glorot_uniform";
   initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
   std::optional<DType> dtype{};

@@ -25,6 +25,11 @@ struct DepthwiseConv2DOptions {
   bool use_bias = true;
   initializers::Initializer depthwise_initializer = "glorot_uniform";
   initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer depthwise_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint depthwise_constraint{};
+  constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
   std::optional<DType> dtype{};

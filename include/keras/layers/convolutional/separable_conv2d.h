@@ -27,6 +27,13 @@ struct SeparableConv2DOptions {
   initializers::Initializer depthwise_initializer = "glorot_uniform";
   initializers::Initializer pointwise_initializer = "glorot_uniform";
   initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer depthwise_regularizer{};
+  regularizers::Regularizer pointwise_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint depthwise_constraint{};
+  constraints::Constraint pointwise_constraint{};
+  constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
   std::optional<DType> dtype{};

@@ -2,7 +2,8 @@
 // of an input of any rank >= 2.
 //
 // Args: units (positive); activation (default linear); use_bias (true);
-//   kernel_initializer ("glorot_uniform"); bias_initializer ("zeros").
+//   kernel_initializer ("glorot_uniform"); bias_initializer ("zeros"); kernel/bias/activity
+//   regularizers and kernel/bias constraints (none).
 // Input shape: (batch, ..., input_dim). Output shape: (batch, ..., units).
 //
 //   layers::Dense(128, "relu");
@@ -19,6 +20,11 @@ struct DenseOptions {
   bool use_bias = true;
   initializers::Initializer kernel_initializer = "glorot_uniform";
   initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
   std::optional<DType> dtype{};

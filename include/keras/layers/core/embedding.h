@@ -16,6 +16,9 @@ namespace keras::layers {
 
 struct EmbeddingOptions {
   initializers::Initializer embeddings_initializer = "uniform";
+  regularizers::Regularizer embeddings_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint embeddings_constraint{};
   bool mask_zero = false;
   std::optional<Shape> input_shape{};
   std::string name{};

@@ -26,6 +26,10 @@ struct BatchNormalizationOptions {
   initializers::Initializer gamma_initializer = "ones";
   initializers::Initializer moving_mean_initializer = "zeros";
   initializers::Initializer moving_variance_initializer = "ones";
+  regularizers::Regularizer beta_regularizer{};
+  regularizers::Regularizer gamma_regularizer{};
+  constraints::Constraint beta_constraint{};
+  constraints::Constraint gamma_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
   std::optional<DType> dtype{};

@@ -21,6 +21,12 @@ struct GRUCellOptions {
   initializers::Initializer kernel_initializer = "glorot_uniform";
   initializers::Initializer recurrent_initializer = "orthogonal";
   initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer recurrent_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint recurrent_constraint{};
+  constraints::Constraint bias_constraint{};
   double dropout = 0.0;
   double recurrent_dropout = 0.0;
   bool reset_after = true;
@@ -52,6 +58,13 @@ struct GRUOptions {
   initializers::Initializer kernel_initializer = "glorot_uniform";
   initializers::Initializer recurrent_initializer = "orthogonal";
   initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer recurrent_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint recurrent_constraint{};
+  constraints::Constraint bias_constraint{};
   double dropout = 0.0;
   double recurrent_dropout = 0.0;
   std::optional<uint64_t> seed{};

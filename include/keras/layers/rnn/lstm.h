@@ -22,6 +22,12 @@ struct LSTMCellOptions {
   initializers::Initializer recurrent_initializer = "orthogonal";
   initializers::Initializer bias_initializer = "zeros";
   bool unit_forget_bias = true;
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer recurrent_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint recurrent_constraint{};
+  constraints::Constraint bias_constraint{};
   double dropout = 0.0;
   double recurrent_dropout = 0.0;
   std::optional<uint64_t> seed{};
@@ -52,6 +58,13 @@ struct LSTMOptions {
   initializers::Initializer recurrent_initializer = "orthogonal";
   initializers::Initializer bias_initializer = "zeros";
   bool unit_forget_bias = true;
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer recurrent_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint recurrent_constraint{};
+  constraints::Constraint bias_constraint{};
   double dropout = 0.0;
   double recurrent_dropout = 0.0;
   std::optional<uint64_t> seed{};

@@ -15,6 +15,12 @@ struct SimpleRNNCellOptions {
   initializers::Initializer kernel_initializer = "glorot_uniform";
   initializers::Initializer recurrent_initializer = "orthogonal";
   initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer recurrent_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint recurrent_constraint{};
+  constraints::Constraint bias_constraint{};
   double dropout = 0.0;
   double recurrent_dropout = 0.0;
   std::optional<uint64_t> seed{};
@@ -42,6 +48,13 @@ struct SimpleRNNOptions {
   initializers::Initializer kernel_initializer = "glorot_uniform";
   initializers::Initializer recurrent_initializer = "orthogonal";
   initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer recurrent_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint recurrent_constraint{};
+  constraints::Constraint bias_constraint{};
   double dropout = 0.0;
   double recurrent_dropout = 0.0;
   bool return_sequences = false;

@@ -1,0 +1,69 @@
+#include "keras/regularizers/regularizers.h"
+
+#include <cmath>
+#include <map>
+
+#include "keras/ops/math.h"
+
+namespace keras::regularizers {
+
+using keras::detail::cat;
+
+namespace {
+
+// Keras's validate_float_arg: a finite, non-negative factor.
+double factor(double v, const char* name) {
+  if (!std::isfinite(v) || v < 0)
+    throw ValueError(cat("Invalid value for argument ", name, ": expected a non-negative float, got ", v));
+  return v;
+}
+
+double number(const ConfigMap& c, const char* key, double fallback) {
+  const ConfigValue* v = config_find(c, key);
+  if (!v || std::holds_alternative<std::nullptr_t>(*v)) return fallback;
+  if (const auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(v)) return *d;
+  throw ValueError(cat("Regularizer argument \"", key, "\" must be a number"));
+}
+
+Regularizer by_name(const std::string& name, const ConfigMap& c) {
+  if (name == "L1" || name == "l1") return L1(number(c, "l1", 0.01));
+  if (name == "L2" || name == "l2") return L2(number(c, "l2", 0.01));
+  if (name == "L1L2" || name == "l1_l2") return L1L2(number(c, "l1", 0.0), number(c, "l2", 0.0));
+  throw ValueError(cat("Unknown regularizer: \"", name, "\". Known: L1 (\"l1\"), L2 (\"l2\"), L1L2 (\"l1_l2\")"));
+}
+
+}  // namespace
+
+Regularizer::Regularizer(const char* name) : Regularizer(std::string(name)) {}
+Regularizer::Regularizer(const std::string& name) : Regularizer(by_name(name, {})) {}
+Regularizer::Regularizer(std::string class_name, Fn fn, ConfigMap config)
+    : class_name_(std::move(class_name)), fn_(std::move(fn)), config_(std::move(config)) {}
+
+Regularizer Regularizer::from_config(const std::string& class_name, const ConfigMap& config) {
+  return by_name(class_name, config);
+}
+
+Tensor Regularizer::operator()(const Tensor& x) const {
+  if (!fn_) throw ValueError("A regularizer that is None was called");
+  return fn_(x);
+}
+
+L1::L1(double l1)
+    : Regularizer("L1", [l1 = factor(l1, "l1")](const Tensor& x) { return ops::sum(ops::abs(x)) * l1; }, {{"l1", l1}}) {}
+
+L2::L2(double l2)
+    : Regularizer("L2", [l2 = factor(l2, "l2")](const Tensor& x) { return ops::sum(ops::square(x)) * l2; }, {{"l2", l2}}) {}
+
+L1L2::L1L2(double l1, double l2)
+    : Regularizer(
+          "L1L2",
+          [l1 = factor(l1, "l1"), l2 = factor(l2, "l2")](const Tensor& x) {
+            Tensor r = Tensor::scalar(0.0, x.dtype());
+            if (l1 != 0) r = r + ops::sum(ops::abs(x)) * l1;
+            if (l2 != 0) r = r + ops::sum(ops::square(x)) * l2;
+            return r;
+          },
+          {{"l1", l1}, {"l2", l2}}) {}
+
+}  // namespace keras::regularizers
