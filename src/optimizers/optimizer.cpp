@@ -29,6 +29,52 @@ Tensor Optimizer::slot(const Variable& variable, const std::string& name) {
   return list.back().second;
 }
 
+TensorList Optimizer::state_values(const std::vector<Variable>& trainable) {
+  TensorList out{Tensor::scalar(static_cast<double>(iterations_), DType::int64),
+                 Tensor::scalar(common_.learning_rate, DType::float32)};
+  if (iterations_ == 0 && slots_.empty()) return out;  // not built yet
+  for (const auto& group : slot_layout())
+    for (const Variable& v : trainable)
+      for (const auto& name : group) out.push_back(slot(v, name));
+  return out;
+}
+
+bool Optimizer::load_state_values(const std::vector<Variable>& trainable, const TensorList& values) {
+  size_t expected = 2;
+  for (const auto& group : slot_layout()) expected += group.size() * trainable.size();
+  if (values.size() != expected) return false;
+  for (const Tensor& t : values)
+    if (!t.defined()) throw ValueError(cat("Optimizer ", common_.name, ": an undefined state value"));
+  if (values[0].size() != 1 || values[1].size() != 1)
+    throw ValueError(cat("Optimizer ", common_.name, ": iteration and learning_rate must be scalars"));
+  // Check every shape before changing anything.
+  size_t k = 2;
+  for (const auto& group : slot_layout())
+    for (const Variable& v : trainable)
+      for (const auto& name : group) {
+        if (values[k].shape() != v.shape())
+          throw ValueError(cat("Optimizer ", common_.name, ": state ", k, " (", name, " of '", v.path(), "') has shape ",
+                               values[k].shape().to_string(), ", expected ", v.shape().to_string()));
+        ++k;
+      }
+  const double iterations = values[0].astype(DType::float64).item<double>();
+  const double lr = values[1].astype(DType::float64).item<double>();
+  if (!(iterations >= 0) || !std::isfinite(lr))
+    throw ValueError(cat("Optimizer ", common_.name, ": invalid iteration count or learning rate in the saved state"));
+  iterations_ = static_cast<int64_t>(iterations);
+  common_.learning_rate = lr;
+  k = 2;
+  autograd::NoGradGuard no_grad;
+  for (const auto& group : slot_layout())
+    for (const Variable& v : trainable)
+      for (const auto& name : group) {
+        Tensor s = slot(v, name);
+        backend::backend_for(s).copy(values[k].astype(s.dtype()), s);
+        ++k;
+      }
+  return true;
+}
+
 int64_t Optimizer::count_params() const {
   int64_t n = 2;  // iterations and learning_rate, as Keras 3 tracks them
   for (const auto& [id, list] : slots_)
@@ -94,6 +140,11 @@ SGD::SGD(SGDOptions o)
     throw ValueError(cat("`momentum` must be a float between [0, 1]. Received: momentum=", o.momentum));
 }
 
+std::vector<std::vector<std::string>> SGD::slot_layout() const {
+  if (o_.momentum != 0.0) return {{"momentum"}};
+  return {};
+}
+
 void SGD::update_step(const Tensor& grad, Variable& variable, float lr) {
   Tensor value = variable.value();
   Tensor momentum = o_.momentum != 0.0 ? slot(variable, "momentum") : Tensor();
@@ -104,6 +155,12 @@ void SGD::update_step(const Tensor& grad, Variable& variable, float lr) {
 
 Adam::Adam(AdamOptions o)
     : Optimizer({o.learning_rate, o.weight_decay, o.clipnorm, o.clipvalue, o.global_clipnorm, o.name}, "adam"), o_(o) {}
+
+std::vector<std::vector<std::string>> Adam::slot_layout() const {
+  std::vector<std::vector<std::string>> layout{{"momentum", "velocity"}};
+  if (o_.amsgrad) layout.push_back({"velocity_hat"});
+  return layout;
+}
 
 void Adam::update_step(const Tensor& grad, Variable& variable, float lr) {
   const double t = static_cast<double>(iterations() + 1);
@@ -122,6 +179,14 @@ void Adam::update_step(const Tensor& grad, Variable& variable, float lr) {
 RMSprop::RMSprop(RMSpropOptions o)
     : Optimizer({o.learning_rate, o.weight_decay, o.clipnorm, o.clipvalue, o.global_clipnorm, o.name}, "rmsprop"),
       o_(o) {}
+
+std::vector<std::vector<std::string>> RMSprop::slot_layout() const {
+  // Keras's RMSprop.build: all velocities, then all momentums, then all average gradients.
+  std::vector<std::vector<std::string>> layout{{"velocity"}};
+  if (o_.momentum > 0) layout.push_back({"momentum"});
+  if (o_.centered) layout.push_back({"average_gradient"});
+  return layout;
+}
 
 void RMSprop::update_step(const Tensor& grad, Variable& variable, float lr) {
   Tensor value = variable.value();

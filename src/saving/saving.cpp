@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <map>
 
 #include "keras/layers/core/input_layer.h"
@@ -104,9 +105,49 @@ void read_object(const hdf5::Object& group, Layer& layer, const std::string& whe
   for (const auto& [name, sub] : layer.named_sublayers()) read_object(group.get(name), *sub, where + "/" + name);
 }
 
+// ---- optimizer state: optimizer/vars/0..n (Keras's optimizer.variables: iteration,
+// learning_rate, then the slots in build() order), written for compiled models.
+
+void write_optimizer(const hdf5::WriteGroup& root, const models::Model& model) {
+  if (!model.compiled() || !model.optimizer()) return;
+  hdf5::WriteGroup vars = root.create_group("optimizer").create_group("vars");
+  vars.set_attribute("name", model.optimizer()->name());
+  const TensorList values = model.optimizer()->state_values(model.trainable_weights());
+  for (size_t i = 0; i < values.size(); ++i) vars.write_dataset(std::to_string(i), values[i]);
+}
+
+/// The saved optimizer variables, empty when the file has none.
+TensorList read_optimizer_values(const hdf5::Object& root, const std::string& where) {
+  TensorList values;
+  if (!root.has("optimizer")) return values;
+  const hdf5::Object group = root.get("optimizer");
+  if (!group.has("vars")) return values;
+  const hdf5::Object vars = group.get("vars");
+  const size_t n = vars.keys().size();
+  for (size_t i = 0; i < n; ++i) {
+    const std::string key = std::to_string(i);
+    if (!vars.has(key)) throw IOError(cat(where, ": optimizer/vars has no entry ", key));
+    const hdf5::Object ds = vars.get(key);
+    if (!ds.is_dataset()) throw IOError(cat(where, ": optimizer/vars/", key, " is not a dataset"));
+    values.push_back(ds.read());
+  }
+  return values;
+}
+
+/// Restores the optimizer of a compiled model; like Keras, a state that does not match
+/// (another optimizer, or one saved before its first step) is skipped with a warning.
+void apply_optimizer_values(models::Model& model, const TensorList& values) {
+  if (values.empty() || !model.compiled() || !model.optimizer()) return;
+  if (!model.optimizer()->load_state_values(model.trainable_weights(), values))
+    std::cerr << "Warning: skipping variable loading for optimizer '" << model.optimizer()->name()
+              << "': the file holds " << values.size()
+              << " optimizer variables, which do not match this optimizer and model\n";
+}
+
 std::vector<uint8_t> weights_file_bytes(const models::Model& model, const std::string& name) {
   hdf5::Writer w(name);
   write_object(w.root(), model);
+  write_optimizer(w.root(), model);
   return w.bytes();
 }
 
@@ -285,15 +326,21 @@ std::shared_ptr<models::Model> load_keras(const std::string& path, const LoadOpt
   const json config = parse_json(std::string(config_bytes.begin(), config_bytes.end()), path + " config.json");
   const uint64_t weights_size = zip.size("model.weights.h5");
   std::shared_ptr<models::Model> model;
+  TensorList optimizer_values;
   {
     // Building the layers may not allocate much more than the weights the file carries.
     detail::AllocationBudget budget(4 * weights_size + (uint64_t{64} << 20), path);
     model = as_model(deserialize_layer(config), path);
     const auto weights = zip.read("model.weights.h5", uint64_t{1} << 40);
-    read_object(hdf5::File::from_bytes(weights, path + " model.weights.h5").root(), *model, "");
+    const hdf5::File file = hdf5::File::from_bytes(weights, path + " model.weights.h5");
+    read_object(file.root(), *model, "");
+    if (options.compile) optimizer_values = read_optimizer_values(file.root(), path);
   }
   if (options.compile)
-    if (const json* c = find(config, "compile_config")) apply_compile_config(*model, *c);
+    if (const json* c = find(config, "compile_config")) {
+      apply_compile_config(*model, *c);
+      apply_optimizer_values(*model, optimizer_values);
+    }
   return model;
 }
 
@@ -335,6 +382,7 @@ void load_weights(models::Model& model, const std::string& path) {
   const hdf5::File f = hdf5::File::open(path);
   if (f.root().attribute("model_config") || f.root().has("model_weights")) return load_legacy_weights(model, f, path);
   read_object(f.root(), model, "");
+  apply_optimizer_values(model, read_optimizer_values(f.root(), path));
 }
 
 }  // namespace keras::saving

@@ -45,6 +45,15 @@ class Optimizer {
   /// Keras's class name ("Adam") and get_config() (name, learning_rate, ... in Keras's order).
   virtual std::string class_name() const = 0;
   virtual ConfigMap get_config() const;
+  /// Keras's optimizer.variables for a model's trainable weights, in Keras's order (what
+  /// .keras files hold under optimizer/vars): iteration (int64), learning_rate, then the
+  /// slots as each optimizer's build() creates them. Only the first two before the first
+  /// update (an unbuilt Keras optimizer). The slot tensors are shared, not copied.
+  TensorList state_values(const std::vector<Variable>& trainable);
+  /// Restores what state_values gave. Returns false (and changes nothing) when the count
+  /// differs, as Keras skips a mismatched optimizer with a warning; ValueError on a shape
+  /// mismatch.
+  bool load_state_values(const std::vector<Variable>& trainable, const TensorList& values);
   /// The string it was made from ("adam"), if it was made from a string.
   const std::string& spec() const { return spec_; }
   void set_spec(std::string spec) { spec_ = std::move(spec); }
@@ -55,6 +64,10 @@ class Optimizer {
   virtual void update_step(const Tensor& grad, Variable& variable, float learning_rate) = 0;
   /// The named slot of `variable` (zeros of its shape on first use).
   Tensor slot(const Variable& variable, const std::string& name);
+  /// The slot names in the order Keras's build() creates them: each group is one pass
+  /// over the variables, creating that group's names for each (Adam: {{momentum,
+  /// velocity}}, then {{velocity_hat}} with amsgrad).
+  virtual std::vector<std::vector<std::string>> slot_layout() const = 0;
 
   const OptimizerCommon& common() const { return common_; }
 
@@ -79,6 +92,7 @@ class SGD : public Optimizer {
  public:
   explicit SGD(SGDOptions o = {});
   std::string class_name() const override { return "SGD"; }
+  std::vector<std::vector<std::string>> slot_layout() const override;
   ConfigMap get_config() const override;
   const SGDOptions& options() const { return o_; }
  protected:
@@ -103,6 +117,7 @@ class Adam : public Optimizer {
  public:
   explicit Adam(AdamOptions o = {});
   std::string class_name() const override { return "Adam"; }
+  std::vector<std::vector<std::string>> slot_layout() const override;
   ConfigMap get_config() const override;
   const AdamOptions& options() const { return o_; }
  protected:
@@ -127,6 +142,7 @@ class RMSprop : public Optimizer {
  public:
   explicit RMSprop(RMSpropOptions o = {});
   std::string class_name() const override { return "RMSprop"; }
+  std::vector<std::vector<std::string>> slot_layout() const override;
   ConfigMap get_config() const override;
   const RMSpropOptions& options() const { return o_; }
  protected:
