@@ -62,7 +62,9 @@ bool Optimizer::load_state_values(const std::vector<Variable>& trainable, const 
   if (!(iterations >= 0) || !std::isfinite(lr))
     throw ValueError(cat("Optimizer ", common_.name, ": invalid iteration count or learning rate in the saved state"));
   iterations_ = static_cast<int64_t>(iterations);
-  common_.learning_rate = lr;
+  // The file holds float32 (as Keras's learning_rate variable); keep the exact value the
+  // optimizer was configured with when it is the same float32.
+  if (static_cast<float>(lr) != static_cast<float>(common_.learning_rate)) common_.learning_rate = lr;
   k = 2;
   autograd::NoGradGuard no_grad;
   for (const auto& group : slot_layout())
