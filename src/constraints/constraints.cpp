@@ -4,6 +4,7 @@
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
+#include "utils/config_values.h"
 
 namespace keras::constraints {
 
@@ -13,13 +14,6 @@ namespace {
 
 constexpr double kEpsilon = 1e-7;  // keras.config.epsilon()
 
-double number(const ConfigMap& c, const char* key, double fallback) {
-  const ConfigValue* v = config_find(c, key);
-  if (!v || std::holds_alternative<std::nullptr_t>(*v)) return fallback;
-  if (const auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
-  if (const auto* d = std::get_if<double>(v)) return *d;
-  throw ValueError(cat("Constraint argument \"", key, "\" must be a number"));
-}
 
 std::vector<int64_t> axes(const ConfigMap& c) {
   const ConfigValue* v = config_find(c, "axis");
@@ -49,9 +43,10 @@ Tensor norms_over(const Tensor& w, const std::vector<int64_t>& axis, const char*
 }
 
 Constraint by_name(const std::string& name, const ConfigMap& c) {
-  if (name == "MaxNorm" || name == "max_norm") return MaxNorm(number(c, "max_value", 2.0), axes(c));
+  auto num = [&](const char* key, double fallback) { return utils::config_number(c, key, fallback, "Constraint"); };
+  if (name == "MaxNorm" || name == "max_norm") return MaxNorm(num("max_value", 2.0), axes(c));
   if (name == "MinMaxNorm" || name == "min_max_norm")
-    return MinMaxNorm(number(c, "min_value", 0.0), number(c, "max_value", 1.0), number(c, "rate", 1.0), axes(c));
+    return MinMaxNorm(num("min_value", 0.0), num("max_value", 1.0), num("rate", 1.0), axes(c));
   if (name == "NonNeg" || name == "non_neg") return NonNeg();
   if (name == "UnitNorm" || name == "unit_norm") return UnitNorm(axes(c));
   throw ValueError(cat("Unknown constraint: \"", name,

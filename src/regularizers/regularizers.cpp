@@ -4,6 +4,7 @@
 #include <map>
 
 #include "keras/ops/math.h"
+#include "utils/config_values.h"
 
 namespace keras::regularizers {
 
@@ -18,18 +19,11 @@ double factor(double v, const char* name) {
   return v;
 }
 
-double number(const ConfigMap& c, const char* key, double fallback) {
-  const ConfigValue* v = config_find(c, key);
-  if (!v || std::holds_alternative<std::nullptr_t>(*v)) return fallback;
-  if (const auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
-  if (const auto* d = std::get_if<double>(v)) return *d;
-  throw ValueError(cat("Regularizer argument \"", key, "\" must be a number"));
-}
-
 Regularizer by_name(const std::string& name, const ConfigMap& c) {
-  if (name == "L1" || name == "l1") return L1(number(c, "l1", 0.01));
-  if (name == "L2" || name == "l2") return L2(number(c, "l2", 0.01));
-  if (name == "L1L2" || name == "l1_l2") return L1L2(number(c, "l1", 0.0), number(c, "l2", 0.0));
+  auto num = [&](const char* key, double fallback) { return utils::config_number(c, key, fallback, "Regularizer"); };
+  if (name == "L1" || name == "l1") return L1(num("l1", 0.01));
+  if (name == "L2" || name == "l2") return L2(num("l2", 0.01));
+  if (name == "L1L2" || name == "l1_l2") return L1L2(num("l1", 0.0), num("l2", 0.0));
   throw ValueError(cat("Unknown regularizer: \"", name, "\". Known: L1 (\"l1\"), L2 (\"l2\"), L1L2 (\"l1_l2\")"));
 }
 

@@ -38,44 +38,40 @@ initializers::Initializer initializer_from(const json& v, const std::string& ctx
   return initializers::Initializer::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
 }
 
-json regularizer_json(const regularizers::Regularizer& r) {
-  if (!r) return nullptr;
-  return json{{"module", "keras.regularizers"},
-              {"class_name", r.class_name()},
-              {"config", config_map_json(r.config())},
+namespace {
+/// A Keras object that is a small value (Regularizer, Constraint): null for none, else
+/// {"module", "class_name", "config", "registered_name"}; read back from null, a name or
+/// that object. ValueErrors from the object's own checks become IOErrors naming `ctx`.
+template <class T>
+json keras_object_json(const T& obj, const char* module) {
+  if (!obj) return nullptr;
+  return json{{"module", module},
+              {"class_name", obj.class_name()},
+              {"config", config_map_json(obj.config())},
               {"registered_name", nullptr}};
 }
 
+template <class T>
+T keras_object_from(const json* v, const std::string& ctx) {
+  if (!v || v->is_null()) return {};
+  try {
+    if (v->is_string()) return T(v->get<std::string>());
+    const std::string cls = to_string(need(*v, "class_name", ctx), ctx + " class_name");
+    const json* cfg = find(*v, "config");
+    return T::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
+  } catch (const ValueError& e) {
+    throw IOError(cat(ctx, ": ", e.what()));
+  }
+}
+}  // namespace
+
+json regularizer_json(const regularizers::Regularizer& r) { return keras_object_json(r, "keras.regularizers"); }
 regularizers::Regularizer regularizer_from(const json* v, const std::string& ctx) {
-  if (!v || v->is_null()) return {};
-  try {
-    if (v->is_string()) return regularizers::Regularizer(v->get<std::string>());
-    const std::string cls = to_string(need(*v, "class_name", ctx), ctx + " class_name");
-    const json* cfg = find(*v, "config");
-    return regularizers::Regularizer::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
-  } catch (const ValueError& e) {
-    throw IOError(cat(ctx, ": ", e.what()));
-  }
+  return keras_object_from<regularizers::Regularizer>(v, ctx);
 }
-
-json constraint_json(const constraints::Constraint& c) {
-  if (!c) return nullptr;
-  return json{{"module", "keras.constraints"},
-              {"class_name", c.class_name()},
-              {"config", config_map_json(c.config())},
-              {"registered_name", nullptr}};
-}
-
+json constraint_json(const constraints::Constraint& c) { return keras_object_json(c, "keras.constraints"); }
 constraints::Constraint constraint_from(const json* v, const std::string& ctx) {
-  if (!v || v->is_null()) return {};
-  try {
-    if (v->is_string()) return constraints::Constraint(v->get<std::string>());
-    const std::string cls = to_string(need(*v, "class_name", ctx), ctx + " class_name");
-    const json* cfg = find(*v, "config");
-    return constraints::Constraint::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
-  } catch (const ValueError& e) {
-    throw IOError(cat(ctx, ": ", e.what()));
-  }
+  return keras_object_from<constraints::Constraint>(v, ctx);
 }
 
 json activation_json(const activations::Activation& a) {
