@@ -14,8 +14,8 @@ using keras::detail::cat;
 
 Optimizer::Optimizer(OptimizerCommon common, std::string default_name) : common_(std::move(common)) {
   if (common_.name.empty()) common_.name = std::move(default_name);
-  if (!(common_.learning_rate >= 0))
-    throw ValueError(cat("Optimizer ", common_.name, ": learning_rate must be >= 0, got ", common_.learning_rate));
+  if (!common_.learning_rate.is_schedule() && !(common_.learning_rate.value() >= 0))
+    throw ValueError(cat("Optimizer ", common_.name, ": learning_rate must be >= 0, got ", common_.learning_rate.value()));
   int clip_args = common_.clipnorm.has_value() + common_.clipvalue.has_value() + common_.global_clipnorm.has_value();
   if (clip_args > 1)
     throw ValueError(cat("Optimizer ", common_.name, ": only one of clipnorm, clipvalue and global_clipnorm can be set"));
@@ -29,9 +29,19 @@ Tensor Optimizer::slot(const Variable& variable, const std::string& name) {
   return list.back().second;
 }
 
+void Optimizer::set_learning_rate(const LearningRate& lr) {
+  if (common_.learning_rate.is_schedule() && !lr.is_schedule())
+    throw ValueError(cat("Optimizer ", common_.name, " was created with a LearningRateSchedule as its learning_rate, "
+                         "hence its learning rate is not settable. Give it a number as learning_rate to set it."));
+  if (!lr.is_schedule() && !(lr.value() >= 0))
+    throw ValueError(cat("Optimizer ", common_.name, ": learning_rate must be >= 0, got ", lr.value()));
+  common_.learning_rate = lr;
+}
+
 TensorList Optimizer::state_values(const std::vector<Variable>& trainable) {
-  TensorList out{Tensor::scalar(static_cast<double>(iterations_), DType::int64),
-                 Tensor::scalar(common_.learning_rate, DType::float32)};
+  // Keras tracks a learning_rate variable only for a fixed rate.
+  TensorList out{Tensor::scalar(static_cast<double>(iterations_), DType::int64)};
+  if (!common_.learning_rate.is_schedule()) out.push_back(Tensor::scalar(common_.learning_rate.value(), DType::float32));
   if (iterations_ == 0 && slots_.empty()) return out;  // not built yet
   for (const auto& group : slot_layout())
     for (const Variable& v : trainable)
@@ -40,15 +50,16 @@ TensorList Optimizer::state_values(const std::vector<Variable>& trainable) {
 }
 
 bool Optimizer::load_state_values(const std::vector<Variable>& trainable, const TensorList& values) {
-  size_t expected = 2;
+  const size_t head = common_.learning_rate.is_schedule() ? 1 : 2;  // iteration (and learning_rate)
+  size_t expected = head;
   for (const auto& group : slot_layout()) expected += group.size() * trainable.size();
   if (values.size() != expected) return false;
   for (const Tensor& t : values)
     if (!t.defined()) throw ValueError(cat("Optimizer ", common_.name, ": an undefined state value"));
-  if (values[0].size() != 1 || values[1].size() != 1)
+  if (values[0].size() != 1 || values[head - 1].size() != 1)
     throw ValueError(cat("Optimizer ", common_.name, ": iteration and learning_rate must be scalars"));
   // Check every shape before changing anything.
-  size_t k = 2;
+  size_t k = head;
   for (const auto& group : slot_layout())
     for (const Variable& v : trainable)
       for (const auto& name : group) {
@@ -58,14 +69,14 @@ bool Optimizer::load_state_values(const std::vector<Variable>& trainable, const 
         ++k;
       }
   const double iterations = values[0].astype(DType::float64).item<double>();
-  const double lr = values[1].astype(DType::float64).item<double>();
-  if (!(iterations >= 0) || !std::isfinite(lr))
+  const double lr = head == 2 ? values[1].astype(DType::float64).item<double>() : 0.0;
+  if (!(iterations >= 0 && iterations < 9e18) || !(lr >= 0 && std::isfinite(lr)))
     throw ValueError(cat("Optimizer ", common_.name, ": invalid iteration count or learning rate in the saved state"));
   iterations_ = static_cast<int64_t>(iterations);
   // The file holds float32 (as Keras's learning_rate variable); keep the exact value the
   // optimizer was configured with when it is the same float32.
-  if (static_cast<float>(lr) != static_cast<float>(common_.learning_rate)) common_.learning_rate = lr;
-  k = 2;
+  if (head == 2 && static_cast<float>(lr) != static_cast<float>(common_.learning_rate.value())) common_.learning_rate = lr;
+  k = head;
   autograd::NoGradGuard no_grad;
   for (const auto& group : slot_layout())
     for (const Variable& v : trainable)
@@ -78,7 +89,7 @@ bool Optimizer::load_state_values(const std::vector<Variable>& trainable, const 
 }
 
 int64_t Optimizer::count_params() const {
-  int64_t n = 2;  // iterations and learning_rate, as Keras 3 tracks them
+  int64_t n = common_.learning_rate.is_schedule() ? 1 : 2;  // iterations (and learning_rate), as Keras 3 tracks them
   for (const auto& [id, list] : slots_)
     for (const auto& [name, t] : list) n += t.size();
   return n;
@@ -115,7 +126,8 @@ void Optimizer::apply_gradients(const TensorList& grads_in, const std::vector<Va
         if (g.defined()) g = g * (*common_.global_clipnorm / norm);
   }
 
-  const float lr = static_cast<float>(common_.learning_rate);
+  const double lr_now = learning_rate();  // a schedule's value at this iteration
+  const float lr = static_cast<float>(lr_now);
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined()) continue;
     Variable var = variables[i];
@@ -123,7 +135,7 @@ void Optimizer::apply_gradients(const TensorList& grads_in, const std::vector<Va
     if (common_.weight_decay && *common_.weight_decay != 0.0) {
       // Decoupled weight decay: var -= var * wd * lr.
       Tensor v = var.value();
-      Tensor decayed = v.detach() * (1.0 - *common_.weight_decay * common_.learning_rate);
+      Tensor decayed = v.detach() * (1.0 - *common_.weight_decay * lr_now);
       var.assign(decayed);
     }
     update_step(grads[i], var, lr);
@@ -207,7 +219,9 @@ ConfigValue opt(const std::optional<double>& v) { return v ? ConfigValue(*v) : C
 ConfigMap Optimizer::get_config() const {
   // Keras 3's base optimizer config, in its order.
   return {{"name", common_.name},
-          {"learning_rate", common_.learning_rate},
+          // A schedule is written by the saving module as its own object (Keras's nested dict).
+          {"learning_rate", common_.learning_rate.is_schedule() ? ConfigValue(nullptr)
+                                                                 : ConfigValue(common_.learning_rate.value())},
           {"weight_decay", opt(common_.weight_decay)},
           {"clipnorm", opt(common_.clipnorm)},
           {"global_clipnorm", opt(common_.global_clipnorm)},

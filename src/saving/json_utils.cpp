@@ -136,6 +136,8 @@ ConfigMap to_config_map(const json& obj, const std::string& what) {
     else if (v.is_string()) c.push_back({it.key(), v.get<std::string>()});
     else if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number_integer(); }))
       c.push_back({it.key(), v.get<std::vector<int64_t>>()});
+    else if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number(); }))
+      c.push_back({it.key(), v.get<std::vector<double>>()});
     // other nested values (lists, objects) are not part of these flat configs; they are skipped
   }
   return c;

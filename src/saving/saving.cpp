@@ -154,11 +154,15 @@ std::vector<uint8_t> weights_file_bytes(const models::Model& model, const std::s
 // ---- compile config
 
 json optimizer_json(const optimizers::Optimizer& o) {
-  if (!o.spec().empty()) return o.spec();
-  return json{{"module", "keras.optimizers"},
-              {"class_name", o.class_name()},
-              {"config", config_map_json(o.get_config())},
-              {"registered_name", nullptr}};
+  const auto& lr = o.learning_rate_setting();
+  if (!o.spec().empty() && !lr.is_schedule()) return o.spec();
+  json config = config_map_json(o.get_config());
+  if (lr.is_schedule())  // Keras nests the schedule's own serialized object
+    config["learning_rate"] = json{{"module", "keras.optimizers.schedules"},
+                                   {"class_name", lr.schedule().class_name()},
+                                   {"config", config_map_json(lr.schedule().config())},
+                                   {"registered_name", nullptr}};
+  return json{{"module", "keras.optimizers"}, {"class_name", o.class_name()}, {"config", config}, {"registered_name", nullptr}};
 }
 
 json loss_json(const losses::Loss& l) {
@@ -249,6 +253,16 @@ void apply_compile_config(models::Model& model, const json& c) {
     const std::string cls = to_string(need(opt, "class_name", ctx + " optimizer"), ctx);
     const json* cfg = find(opt, "config");
     o.optimizer = optimizers::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
+    if (const json* lr = cfg ? find(*cfg, "learning_rate") : nullptr; lr && lr->is_object()) {
+      const std::string where = ctx + " optimizer learning_rate";
+      const json* sc = find(*lr, "config");
+      try {
+        o.optimizer.ptr()->set_learning_rate(optimizers::schedules::LearningRateSchedule::from_config(
+            to_string(need(*lr, "class_name", where), where), sc ? to_config_map(*sc, where) : ConfigMap{}));
+      } catch (const ValueError& e) {
+        throw IOError(cat(where, ": ", e.what()));
+      }
+    }
   }
   if (const json* l = find(c, "loss")) {
     if (l->is_array()) {

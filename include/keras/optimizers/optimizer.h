@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "keras/optimizers/schedules.h"
 #include "keras/tensor/tensor.h"
 #include "keras/utils/config_map.h"
 #include "keras/variables/variable.h"
@@ -19,7 +20,7 @@ namespace keras::optimizers {
 
 /// Arguments every Keras optimizer takes.
 struct OptimizerCommon {
-  double learning_rate = 0.001;
+  LearningRate learning_rate = 0.001;
   std::optional<double> weight_decay{};
   std::optional<double> clipnorm{};
   std::optional<double> clipvalue{};
@@ -34,8 +35,13 @@ class Optimizer {
   /// One update of `variables` with `grads` (undefined gradients are skipped).
   void apply_gradients(const TensorList& grads, const std::vector<Variable>& variables);
 
-  double learning_rate() const { return common_.learning_rate; }
-  void set_learning_rate(double lr) { common_.learning_rate = lr; }
+  /// The rate the next update uses (a schedule's value at the current iteration).
+  double learning_rate() const { return common_.learning_rate.at(iterations_); }
+  /// Sets a new rate or schedule. ValueError when the optimizer runs on a schedule and is
+  /// given a number, as Keras refuses it.
+  void set_learning_rate(const LearningRate& lr);
+  /// The number or schedule the optimizer was configured with.
+  const LearningRate& learning_rate_setting() const { return common_.learning_rate; }
   int64_t iterations() const { return iterations_; }
   const std::string& name() const { return common_.name; }
   /// Number of optimizer state values (iterations, learning rate and every slot), as
@@ -79,7 +85,7 @@ class Optimizer {
 };
 
 struct SGDOptions {
-  double learning_rate = 0.01;
+  LearningRate learning_rate = 0.01;
   double momentum = 0.0;
   bool nesterov = false;
   std::optional<double> weight_decay{};
@@ -102,7 +108,7 @@ class SGD : public Optimizer {
 };
 
 struct AdamOptions {
-  double learning_rate = 0.001;
+  LearningRate learning_rate = 0.001;
   double beta_1 = 0.9;
   double beta_2 = 0.999;
   double epsilon = 1e-7;
@@ -127,7 +133,7 @@ class Adam : public Optimizer {
 };
 
 struct RMSpropOptions {
-  double learning_rate = 0.001;
+  LearningRate learning_rate = 0.001;
   double rho = 0.9;
   double momentum = 0.0;
   double epsilon = 1e-7;

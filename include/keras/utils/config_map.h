@@ -12,8 +12,9 @@
 
 namespace keras {
 
-// Lists of integers carry axes (constraints' `axis`).
-using ConfigValue = std::variant<std::nullptr_t, bool, int64_t, double, std::string, std::vector<int64_t>>;
+// Lists of integers carry axes (constraints' `axis`), lists of numbers a schedule's values.
+using ConfigValue =
+    std::variant<std::nullptr_t, bool, int64_t, double, std::string, std::vector<int64_t>, std::vector<double>>;
 using ConfigMap = std::vector<std::pair<std::string, ConfigValue>>;
 
 /// The value under `key`, or nullopt.
