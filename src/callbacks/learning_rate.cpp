@@ -75,7 +75,7 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, const Logs& logs) {
   if (++wait_ < o_.patience) return;
   auto& opt = optimizer_of(model(), "ReduceLROnPlateau");
   const double old_lr = opt.learning_rate();
-  if (old_lr > static_cast<float>(o_.min_lr)) {  // Keras compares against np.float32(min_lr)
+  if (static_cast<float>(old_lr) > static_cast<float>(o_.min_lr)) {  // Keras compares float32 values
     const double new_lr = std::max(old_lr * o_.factor, o_.min_lr);
     opt.set_learning_rate(new_lr);
     if (o_.verbose > 0)

@@ -80,20 +80,21 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions o)
 
 void ModelCheckpoint::on_epoch_begin(int epoch, const Logs&) { current_epoch_ = epoch; }
 
-void ModelCheckpoint::on_train_batch_end(int64_t, const Logs& logs) {
+void ModelCheckpoint::on_train_batch_end(int64_t batch, const Logs& logs) {
   if (o_.save_freq == 0) return;
   if (++batches_since_save_ < o_.save_freq) return;
   batches_since_save_ = 0;
-  save(current_epoch_, logs);
+  save(current_epoch_, logs, batch);
 }
 
 void ModelCheckpoint::on_epoch_end(int epoch, const Logs& logs) {
-  if (o_.save_freq == 0) save(epoch, logs);
+  if (o_.save_freq == 0) save(epoch, logs, -1);
 }
 
-void ModelCheckpoint::save(int epoch, const Logs& logs) {
+void ModelCheckpoint::save(int epoch, const Logs& logs, int64_t batch) {
   Logs fields = logs;
-  fields["epoch"] = epoch + 1;  // Keras numbers epochs from 1 in file names
+  fields["epoch"] = epoch + 1;  // Keras numbers epochs (and batches) from 1 in file names
+  if (batch >= 0) fields["batch"] = static_cast<double>(batch + 1);
   const std::string path = format_path(filepath_, fields);
   if (o_.save_best_only) {
     auto it = logs.find(o_.monitor);

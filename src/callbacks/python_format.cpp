@@ -12,11 +12,29 @@ namespace keras::callbacks::detail {
 std::string python_str(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  // Python's repr: the shortest digits that read back exactly, written in fixed notation
+  // when the decimal exponent is in [-4, 16), else as 1.5e+16 / 1e-05.
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  std::string s(buf, end);
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";  // Python shows floats with a point
-  return s;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  const std::string sci(buf, end);
+  const size_t e_pos = sci.find('e');
+  const int exponent = std::stoi(sci.substr(e_pos + 1));
+  if (exponent < -4 || exponent >= 16) return sci;
+  std::string mantissa = sci.substr(0, e_pos);
+  const bool negative = mantissa[0] == '-';
+  if (negative) mantissa.erase(0, 1);
+  std::string digits;
+  for (char c : mantissa)
+    if (c != '.') digits += c;
+  std::string out;
+  if (exponent < 0) {
+    out = "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
+  } else {
+    const size_t int_len = static_cast<size_t>(exponent) + 1;
+    if (digits.size() <= int_len) out = digits + std::string(int_len - digits.size(), '0') + ".0";
+    else out = digits.substr(0, int_len) + "." + digits.substr(int_len);
+  }
+  return negative ? "-" + out : out;
 }
 
 std::string python_format(double v, const std::string& spec) {
@@ -30,6 +48,8 @@ std::string python_format(double v, const std::string& spec) {
   std::string type = m[4];
   if (type.empty()) type = "g";
   if (type == "d") {
+    if (!std::isfinite(v) || std::abs(v) > 9e18)
+      throw ValueError("Format spec \"d\" given a value that is not an integer: " + python_str(v));
     if (v != std::floor(v)) throw ValueError("Format spec \"d\" given a non-integer value " + python_str(v));
     char buf[64];
     std::snprintf(buf, sizeof(buf), ("%" + zero + width + "lld").c_str(), static_cast<long long>(v));

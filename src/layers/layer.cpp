@@ -4,6 +4,7 @@
 #include <mutex>
 #include <regex>
 
+#include "keras/autograd/gradient_tape.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
 
@@ -142,7 +143,9 @@ TensorList Layer::operator()(const TensorList& xs, const CallContext& ctx_in) {
   if (!any_mask) ctx.masks.clear();
   build_for(shapes);  // as in Keras, an eager first call builds with the real shapes
   TensorList out = call(inputs, ctx);
-  if (activity_regularizer_)  // Keras adds the penalty of every output of the call
+  // Keras adds the penalty of every output of the call; outside fit/evaluate no step
+  // collects it, so predict does not pay for it.
+  if (activity_regularizer_ && LossScope::current())
     for (const Tensor& o : out)
       if (o.defined() && is_floating(o.dtype())) add_loss(activity_regularizer_(o));
   if (sets_own_output_masks()) return out;
@@ -267,6 +270,16 @@ Variable Layer::add_weight(const std::string& name, const Shape& shape, const in
   v.set_path(name_ + "/" + name);
   v.set_regularizer(regularizer);
   v.set_constraint(constraint);
+  // Run the constraint once now, so a bad one (an axis the weight lacks) fails while the
+  // layer is built, not half-way through an optimizer step.
+  if (constraint) {
+    try {
+      autograd::NoGradGuard no_grad;
+      (void)constraint(v.value());
+    } catch (const ValueError& e) {
+      throw ValueError(cat("Layer \"", name_, "\" weight \"", name, "\": ", e.what()));
+    }
+  }
   weights_.push_back(v);
   return v;
 }

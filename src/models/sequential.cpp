@@ -81,7 +81,6 @@ std::vector<Shape> Sequential::layer_output_shapes() const {
   std::vector<Shape> out;
   if (!has_graph()) return out;
   // Each layer's call in this model's graph (alive while the model holds its outputs).
-  // Each layer's call in this model's graph (alive while the model holds its outputs).
   for (const auto& l : layers_)
     for (const auto& [layer, index] : graph_nodes())
       if (layer == l) {

@@ -49,6 +49,14 @@ TensorList Optimizer::state_values(const std::vector<Variable>& trainable) {
   return out;
 }
 
+std::vector<Shape> Optimizer::state_shapes(const std::vector<Variable>& trainable) const {
+  std::vector<Shape> out(common_.learning_rate.is_schedule() ? 1 : 2, Shape{});
+  for (const auto& group : slot_layout())
+    for (const Variable& v : trainable)
+      for (size_t i = 0; i < group.size(); ++i) out.push_back(v.shape());
+  return out;
+}
+
 bool Optimizer::load_state_values(const std::vector<Variable>& trainable, const TensorList& values) {
   const size_t head = common_.learning_rate.is_schedule() ? 1 : 2;  // iteration (and learning_rate)
   size_t expected = head;
@@ -127,6 +135,9 @@ void Optimizer::apply_gradients(const TensorList& grads_in, const std::vector<Va
   }
 
   const double lr_now = learning_rate();  // a schedule's value at this iteration
+  if (!(lr_now >= 0) || !std::isfinite(lr_now))
+    throw ValueError(cat("Optimizer ", common_.name, ": the learning rate at iteration ", iterations_, " is ", lr_now,
+                         "; it must be a finite number >= 0"));
   const float lr = static_cast<float>(lr_now);
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined()) continue;
@@ -140,9 +151,11 @@ void Optimizer::apply_gradients(const TensorList& grads_in, const std::vector<Va
     }
     update_step(grads[i], var, lr);
   }
-  // Keras projects constrained variables after the update (base_optimizer.apply).
-  for (const Variable& v : variables)
-    if (v.trainable() && v.constraint()) Variable(v).assign((*v.constraint())(v.value().detach()));
+  // Keras projects the constrained variables it updated (base_optimizer.apply).
+  for (size_t i = 0; i < variables.size(); ++i) {
+    const Variable& v = variables[i];
+    if (grads[i].defined() && v.trainable() && v.constraint()) Variable(v).assign((*v.constraint())(v.value().detach()));
+  }
   ++iterations_;
 }
 

@@ -18,6 +18,17 @@ double positive_steps(double decay_steps, const char* who) {
   return decay_steps;
 }
 
+void check_finite(std::initializer_list<double> values, const char* who) {
+  for (double v : values)
+    if (!std::isfinite(v)) throw ValueError(cat(who, ": every argument must be a finite number, got ", v));
+}
+
+/// Keras writes step counts as ints.
+ConfigValue steps_value(double v) {
+  if (v == std::floor(v) && std::abs(v) < 9e15) return static_cast<int64_t>(v);
+  return v;
+}
+
 std::vector<double> numbers(const ConfigMap& c, const char* key) {
   const ConfigValue* v = config_find(c, key);
   if (const auto* d = v ? std::get_if<std::vector<double>>(v) : nullptr) return *d;
@@ -90,10 +101,12 @@ ExponentialDecay::ExponentialDecay(double initial, double decay_steps, double de
             return initial * std::pow(decay_rate, p);
           },
           {{"initial_learning_rate", initial},
-           {"decay_steps", decay_steps},
+           {"decay_steps", steps_value(decay_steps)},
            {"decay_rate", decay_rate},
            {"staircase", staircase},
-           {"name", name}}) {}
+           {"name", name}}) {
+  check_finite({initial, decay_rate}, "ExponentialDecay");
+}
 
 InverseTimeDecay::InverseTimeDecay(double initial, double decay_steps, double decay_rate, bool staircase, std::string name)
     : LearningRateSchedule(
@@ -104,10 +117,12 @@ InverseTimeDecay::InverseTimeDecay(double initial, double decay_steps, double de
             return initial / (1.0 + decay_rate * p);
           },
           {{"initial_learning_rate", initial},
-           {"decay_steps", decay_steps},
+           {"decay_steps", steps_value(decay_steps)},
            {"decay_rate", decay_rate},
            {"staircase", staircase},
-           {"name", name}}) {}
+           {"name", name}}) {
+  check_finite({initial, decay_rate}, "InverseTimeDecay");
+}
 
 PolynomialDecay::PolynomialDecay(double initial, double decay_steps, double end, double power, bool cycle, std::string name)
     : LearningRateSchedule(
@@ -119,11 +134,13 @@ PolynomialDecay::PolynomialDecay(double initial, double decay_steps, double end,
             return (initial - end) * std::pow(1.0 - step / total, power) + end;
           },
           {{"initial_learning_rate", initial},
-           {"decay_steps", decay_steps},
+           {"decay_steps", steps_value(decay_steps)},
            {"end_learning_rate", end},
            {"power", power},
            {"cycle", cycle},
-           {"name", name}}) {}
+           {"name", name}}) {
+  check_finite({initial, end, power}, "PolynomialDecay");
+}
 
 PiecewiseConstantDecay::PiecewiseConstantDecay(std::vector<double> boundaries, std::vector<double> values, std::string name)
     : LearningRateSchedule(
@@ -139,6 +156,8 @@ PiecewiseConstantDecay::PiecewiseConstantDecay(std::vector<double> boundaries, s
                          boundaries.size(), " boundaries and ", values.size(), " values"));
   if (!std::is_sorted(boundaries.begin(), boundaries.end()))
     throw ValueError("PiecewiseConstantDecay: the boundaries must be increasing");
+  for (double v : values) check_finite({v}, "PiecewiseConstantDecay");
+  for (double b : boundaries) check_finite({b}, "PiecewiseConstantDecay");
 }
 
 CosineDecay::CosineDecay(double initial, double decay_steps, double alpha, std::string name,
@@ -157,10 +176,13 @@ CosineDecay::CosineDecay(double initial, double decay_steps, double alpha, std::
             return decay(step - warmup_steps, *warmup_target);
           },
           {{"initial_learning_rate", initial},
-           {"decay_steps", decay_steps},
+           {"decay_steps", steps_value(decay_steps)},
            {"alpha", alpha},
            {"name", name},
            {"warmup_target", warmup_target ? ConfigValue(*warmup_target) : ConfigValue(nullptr)},
-           {"warmup_steps", warmup_steps}}) {}
+           {"warmup_steps", steps_value(warmup_steps)}}) {
+  check_finite({initial, alpha, warmup_target.value_or(0.0), warmup_steps}, "CosineDecay");
+  if (warmup_steps < 0) throw ValueError(cat("CosineDecay: warmup_steps must be >= 0, got ", warmup_steps));
+}
 
 }  // namespace keras::optimizers::schedules

@@ -23,8 +23,11 @@ Regularizer by_name(const std::string& name, const ConfigMap& c) {
   auto num = [&](const char* key, double fallback) { return utils::config_number(c, key, fallback, "Regularizer"); };
   if (name == "L1" || name == "l1") return L1(num("l1", 0.01));
   if (name == "L2" || name == "l2") return L2(num("l2", 0.01));
-  if (name == "L1L2" || name == "l1_l2") return L1L2(num("l1", 0.0), num("l2", 0.0));
-  throw ValueError(cat("Unknown regularizer: \"", name, "\". Known: L1 (\"l1\"), L2 (\"l2\"), L1L2 (\"l1_l2\")"));
+  // Keras 3 resolves "l1l2" (its snake case of L1L2) to L1L2's defaults (0, 0); "l1_l2"
+  // is tf.keras's l1_l2() function, whose factors default to 0.01.
+  if (name == "L1L2" || name == "l1l2") return L1L2(num("l1", 0.0), num("l2", 0.0));
+  if (name == "l1_l2") return L1L2(num("l1", 0.01), num("l2", 0.01));
+  throw ValueError(cat("Unknown regularizer: \"", name, "\". Known: L1 (\"l1\"), L2 (\"l2\"), L1L2 (\"l1l2\", \"l1_l2\")"));
 }
 
 }  // namespace

@@ -116,32 +116,38 @@ void write_optimizer(const hdf5::WriteGroup& root, const models::Model& model) {
   for (size_t i = 0; i < values.size(); ++i) vars.write_dataset(std::to_string(i), values[i]);
 }
 
-/// The saved optimizer variables, empty when the file has none.
-TensorList read_optimizer_values(const hdf5::Object& root, const std::string& where) {
-  TensorList values;
-  if (!root.has("optimizer")) return values;
+/// Restores the optimizer of a compiled model from the file's optimizer/vars. Like Keras,
+/// a state that does not match (another optimizer, or one saved before its first step)
+/// is skipped with a warning. Counts and shapes are checked against the model before
+/// anything is read, so a hostile file cannot make the loader allocate more than the
+/// model's own optimizer state.
+void load_optimizer_state(const hdf5::Object& root, models::Model& model, const std::string& where) {
+  if (!model.compiled() || !model.optimizer() || !root.has("optimizer")) return;
   const hdf5::Object group = root.get("optimizer");
-  if (!group.has("vars")) return values;
+  if (!group.has("vars")) return;
   const hdf5::Object vars = group.get("vars");
+  const auto trainable = model.trainable_weights();
+  const std::vector<Shape> expected = model.optimizer()->state_shapes(trainable);
   const size_t n = vars.keys().size();
+  if (n != expected.size()) {
+    std::cerr << "Warning: skipping variable loading for optimizer '" << model.optimizer()->name() << "', because it has "
+              << expected.size() << " variables whereas the saved optimizer has " << n << " variables\n";
+    return;
+  }
+  TensorList values;
   for (size_t i = 0; i < n; ++i) {
     const std::string key = std::to_string(i);
     if (!vars.has(key)) throw IOError(cat(where, ": optimizer/vars has no entry ", key));
     const hdf5::Object ds = vars.get(key);
     if (!ds.is_dataset()) throw IOError(cat(where, ": optimizer/vars/", key, " is not a dataset"));
+    const Shape shape = ds.shape();
+    const bool ok = expected[i].rank() == 0 ? shape.num_elements() == 1 : shape == expected[i];
+    if (!ok)
+      throw IOError(cat(where, ": optimizer/vars/", key, " has shape ", shape.to_string(), ", expected ",
+                        expected[i].to_string()));
     values.push_back(ds.read());
   }
-  return values;
-}
-
-/// Restores the optimizer of a compiled model; like Keras, a state that does not match
-/// (another optimizer, or one saved before its first step) is skipped with a warning.
-void apply_optimizer_values(models::Model& model, const TensorList& values) {
-  if (values.empty() || !model.compiled() || !model.optimizer()) return;
-  if (!model.optimizer()->load_state_values(model.trainable_weights(), values))
-    std::cerr << "Warning: skipping variable loading for optimizer '" << model.optimizer()->name()
-              << "': the file holds " << values.size()
-              << " optimizer variables, which do not match this optimizer and model\n";
+  model.optimizer()->load_state_values(trainable, values);
 }
 
 std::vector<uint8_t> weights_file_bytes(const models::Model& model, const std::string& name) {
@@ -340,7 +346,6 @@ std::shared_ptr<models::Model> load_keras(const std::string& path, const LoadOpt
   const json config = parse_json(std::string(config_bytes.begin(), config_bytes.end()), path + " config.json");
   const uint64_t weights_size = zip.size("model.weights.h5");
   std::shared_ptr<models::Model> model;
-  TensorList optimizer_values;
   {
     // Building the layers may not allocate much more than the weights the file carries.
     detail::AllocationBudget budget(4 * weights_size + (uint64_t{64} << 20), path);
@@ -348,13 +353,12 @@ std::shared_ptr<models::Model> load_keras(const std::string& path, const LoadOpt
     const auto weights = zip.read("model.weights.h5", uint64_t{1} << 40);
     const hdf5::File file = hdf5::File::from_bytes(weights, path + " model.weights.h5");
     read_object(file.root(), *model, "");
-    if (options.compile) optimizer_values = read_optimizer_values(file.root(), path);
+    if (options.compile)
+      if (const json* c = find(config, "compile_config")) {
+        apply_compile_config(*model, *c);
+        load_optimizer_state(file.root(), *model, path);
+      }
   }
-  if (options.compile)
-    if (const json* c = find(config, "compile_config")) {
-      apply_compile_config(*model, *c);
-      apply_optimizer_values(*model, optimizer_values);
-    }
   return model;
 }
 
@@ -396,7 +400,7 @@ void load_weights(models::Model& model, const std::string& path) {
   const hdf5::File f = hdf5::File::open(path);
   if (f.root().attribute("model_config") || f.root().has("model_weights")) return load_legacy_weights(model, f, path);
   read_object(f.root(), model, "");
-  apply_optimizer_values(model, read_optimizer_values(f.root(), path));
+  load_optimizer_state(f.root(), model, path);
 }
 
 }  // namespace keras::saving

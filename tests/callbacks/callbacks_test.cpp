@@ -2,8 +2,10 @@
 // callbacks, CSVLogger and TerminateOnNaN, each against what Keras does.
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
+#include "callbacks/python_format.h"
 #include "keras/saving/saving.h"
 #include "test_utils.h"
 
@@ -41,6 +43,15 @@ std::string read(const std::string& path) {
   return s.str();
 }
 
+TEST(Callbacks, NumbersPrintAsPythonReprs) {
+  const std::vector<std::pair<double, std::string>> cases{
+      {0.1, "0.1"}, {0.0001, "0.0001"}, {1e-05, "1e-05"}, {100000.0, "100000.0"}, {1e16, "1e+16"},
+      {123456.789, "123456.789"}, {-0.5, "-0.5"}, {3.0, "3.0"}, {1e15, "1000000000000000.0"}, {0.00012345, "0.00012345"}};
+  for (const auto& [v, want] : cases) EXPECT_EQ(detail::python_str(v), want);
+  EXPECT_EQ(detail::python_format(7, "03d"), "007");
+  expect_error<ValueError>([] { detail::python_format(std::numeric_limits<double>::infinity(), "d"); }, {"not an integer"});
+}
+
 TEST(Callbacks, CheckpointPathsFormatLikePython) {
   const Logs logs{{"epoch", 3}, {"val_loss", 0.123456}, {"loss", 2.5}};
   EXPECT_EQ(format_path("m-{epoch:02d}-{val_loss:.2f}.keras", logs), "m-03-0.12.keras");
@@ -73,10 +84,14 @@ TEST(Callbacks, ModelCheckpointKeepsTheBestModel) {
   copy.load_weights(scratch("sub/ep04.weights.h5"));
   testing::expect_allclose(copy.get_weights()[0], m.get_weights()[0], 0, 0, "epoch 4 weights");
 
-  // Every 3 batches: 4 batches per epoch, 2 epochs -> saves after batches 3, 6.
-  auto by_batch = std::make_shared<ModelCheckpoint>(scratch("batch.keras"), ModelCheckpointOptions{.save_freq = 3});
+  // Every 3 batches over 4 batches per epoch: saves after epoch 1 batch 3 and epoch 2 batch 2
+  // (Keras counts batches across epochs and names them from 1).
+  auto by_batch = std::make_shared<ModelCheckpoint>(scratch("b{epoch}-{batch}.keras"), ModelCheckpointOptions{.save_freq = 3});
   Regression::model().fit(data.x, data.y, {.batch_size = 16, .epochs = 2, .verbose = 0, .callbacks = {by_batch}});
-  EXPECT_EQ(by_batch->last_saved(), scratch("batch.keras"));
+  EXPECT_TRUE(fs::exists(scratch("b1-3.keras")));
+  EXPECT_TRUE(fs::exists(scratch("b2-2.keras")));
+  EXPECT_FALSE(fs::exists(scratch("b1-4.keras")));
+  EXPECT_EQ(by_batch->last_saved(), scratch("b2-2.keras"));
 
   expect_error<ValueError>([&] { ModelCheckpoint("model.weights.h5"); }, {"must end in `.keras`"});
   expect_error<ValueError>([&] { ModelCheckpoint("model.keras", {.save_weights_only = true}); }, {".weights.h5"});
@@ -104,8 +119,16 @@ TEST(Callbacks, ReduceLROnPlateauFollowsKerasCounting) {
   auto m = Regression::model(1e-9);
   auto reduce = std::make_shared<ReduceLROnPlateau>(
       ReduceLROnPlateauOptions{.monitor = "loss", .factor = 0.5, .patience = 2, .min_lr = 3e-10});
-  m.fit(data.x, data.y, {.batch_size = 64, .epochs = 6, .verbose = 0, .callbacks = {reduce}});
-  EXPECT_NEAR(m.optimizer()->learning_rate(), 3e-10, 1e-15);  // 1e-9 -> 5e-10 -> max(2.5e-10, min_lr)
+  struct RecordRate : Callback {
+    std::vector<double> rates;
+    void on_epoch_end(int, const Logs&) override { rates.push_back(model()->optimizer()->learning_rate()); }
+  };
+  auto record = std::make_shared<RecordRate>();
+  m.fit(data.x, data.y, {.batch_size = 64, .epochs = 7, .verbose = 0, .callbacks = {reduce, record}});
+  // 1e-9 -> 5e-10 at epoch 3 -> max(2.5e-10, min_lr) at epoch 5; at min_lr it stays.
+  const std::vector<double> want{1e-9, 1e-9, 5e-10, 5e-10, 3e-10, 3e-10, 3e-10};
+  ASSERT_EQ(record->rates.size(), want.size());
+  for (size_t e = 0; e < want.size(); ++e) EXPECT_NEAR(record->rates[e], want[e], 1e-16) << "epoch " << e;
   expect_error<ValueError>([] { ReduceLROnPlateau({.factor = 1.5}); }, {"factor >= 1.0"});
 }
 
@@ -133,6 +156,7 @@ TEST(Callbacks, TerminateOnNaNStopsAfterTheBadBatch) {
   const auto history = m.fit(data.x, ops::divide(y, Tensor::zeros(y.shape())) * 0.0,  // 0/0: NaN targets
                              {.batch_size = 16, .epochs = 5, .verbose = 0, .callbacks = {std::make_shared<TerminateOnNaN>()}});
   EXPECT_EQ(history.epoch.size(), 1u);
+  EXPECT_EQ(m.optimizer()->iterations(), 1);  // stopped right after the first batch
 }
 
 }  // namespace

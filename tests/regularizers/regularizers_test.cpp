@@ -21,7 +21,8 @@ TEST(Regularizers, KerasFormulasAndNames) {
   // Keras's regularizers.get: names with the default factor 0.01.
   EXPECT_NEAR(value_of("l2"), 0.01 * 14.25, 1e-6);
   EXPECT_NEAR(value_of("L1"), 0.01 * 6.5, 1e-6);
-  EXPECT_EQ(Regularizer("l1_l2").class_name(), "L1L2");
+  EXPECT_NEAR(value_of("l1l2"), 0.0, 1e-12);                     // Keras 3: L1L2's defaults
+  EXPECT_NEAR(value_of("l1_l2"), 0.01 * 6.5 + 0.01 * 14.25, 1e-6);  // tf.keras's l1_l2()
   EXPECT_NEAR(value_of(Regularizer::from_config("L2", {{"l2", 0.5}})), 0.5 * 14.25, 1e-5);
   EXPECT_FALSE(static_cast<bool>(Regularizer()));
   expect_error<ValueError>([] { L2(-1.0); }, {"l2", "non-negative"});

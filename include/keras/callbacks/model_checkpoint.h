@@ -1,6 +1,7 @@
 // keras.callbacks.ModelCheckpoint: saves the model (or only its weights) during fit(),
 // every epoch or every `save_freq` batches, optionally only when `monitor` improves.
-// The file path may name epoch and log values as Python's str.format does:
+// The file path may name the epoch, the batch (with a batch save_freq) and log values as
+// Python's str.format does:
 //   ModelCheckpoint("ckpt/model-{epoch:02d}-{val_loss:.3f}.keras", {.save_best_only = true});
 // Files end in ".keras" or ".h5" (whole model) or ".weights.h5" (save_weights_only), and
 // are written atomically, so an interrupted save keeps the previous checkpoint.
@@ -36,7 +37,7 @@ class ModelCheckpoint : public Callback {
   const std::string& last_saved() const { return last_saved_; }
 
  private:
-  void save(int epoch, const Logs& logs);
+  void save(int epoch, const Logs& logs, int64_t batch);  // batch -1 at an epoch's end
 
   std::string filepath_;
   ModelCheckpointOptions o_;

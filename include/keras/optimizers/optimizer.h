@@ -60,6 +60,9 @@ class Optimizer {
   /// differs, as Keras skips a mismatched optimizer with a warning; ValueError on a shape
   /// mismatch.
   bool load_state_values(const std::vector<Variable>& trainable, const TensorList& values);
+  /// The shapes a built optimizer's state_values have (scalars first), without creating
+  /// anything: what a file must hold before it is read.
+  std::vector<Shape> state_shapes(const std::vector<Variable>& trainable) const;
   /// The string it was made from ("adam"), if it was made from a string.
   const std::string& spec() const { return spec_; }
   void set_spec(std::string spec) { spec_ = std::move(spec); }

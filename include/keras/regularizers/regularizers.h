@@ -1,8 +1,8 @@
 // Weight and activity regularizers (keras.regularizers). A Regularizer is a small value
 // like an Initializer: a Keras class name, its arguments, and the function that maps a
 // tensor to a scalar penalty. Default-constructed it is "none". Strings resolve like
-// Keras's regularizers.get: "l1", "l2", "l1_l2" (and the class names), with Keras's
-// default factors.
+// Keras's regularizers.get: "l1", "l2", "l1l2" (and the class names), with Keras's
+// default factors; "l1_l2" is tf.keras's l1_l2() with 0.01 for both.
 //
 //   Dense(64, {.kernel_regularizer = regularizers::L2(1e-4)});
 //
