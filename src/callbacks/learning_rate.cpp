@@ -35,6 +35,14 @@ void LearningRateScheduler::on_epoch_begin(int epoch, const Logs&) {
               << ".\n";
 }
 
+void LearningRateScheduler::update_epoch_logs(int, Logs& logs) {
+  logs["learning_rate"] = optimizer_of(model(), "LearningRateScheduler").learning_rate();
+}
+
+void ReduceLROnPlateau::update_epoch_logs(int, Logs& logs) {
+  logs["learning_rate"] = optimizer_of(model(), "ReduceLROnPlateau").learning_rate();
+}
+
 ReduceLROnPlateau::ReduceLROnPlateau(ReduceLROnPlateauOptions o) : o_(std::move(o)) {
   if (o_.factor >= 1.0)
     throw ValueError(cat("ReduceLROnPlateau does not support a factor >= 1.0. Received factor=", o_.factor));

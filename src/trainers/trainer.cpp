@@ -195,6 +195,7 @@ callbacks::History Model::fit(const TensorList& x_in, const TensorList& y_in, Fi
                                      /*inside_fit=*/true);
       for (const auto& [k, v] : val_logs) epoch_logs["val_" + k] = v;
     }
+    for (auto& c : cbs) c->update_epoch_logs(epoch, epoch_logs);
     for (auto& c : cbs) c->on_epoch_end(epoch, epoch_logs);
     if (!std::isfinite(epoch_logs["loss"]) && verbose)
       std::cerr << "Warning: the loss is not finite (" << epoch_logs["loss"] << ") after epoch " << epoch + 1 << "\n";

@@ -105,8 +105,13 @@ TEST(Callbacks, LearningRateSchedulerSetsEachEpochsRate) {
     seen.push_back(lr);
     return 0.1 / (epoch + 1);
   });
-  m.fit(data.x, data.y, {.batch_size = 32, .epochs = 3, .verbose = 0, .callbacks = {schedule}});
+  const auto history = m.fit(data.x, data.y, {.batch_size = 32, .epochs = 3, .verbose = 0, .callbacks = {schedule}});
   ASSERT_EQ(seen.size(), 3u);
+  // Keras logs each epoch's rate.
+  const std::vector<double> logged = history.history.at("learning_rate");
+  ASSERT_EQ(logged.size(), 3u);
+  EXPECT_DOUBLE_EQ(logged[0], 0.1);
+  EXPECT_DOUBLE_EQ(logged[2], 0.1 / 3);
   EXPECT_DOUBLE_EQ(seen[1], 0.1);  // the rate set for epoch 0
   EXPECT_DOUBLE_EQ(seen[2], 0.05);
   EXPECT_DOUBLE_EQ(m.optimizer()->learning_rate(), 0.1 / 3);
@@ -124,7 +129,10 @@ TEST(Callbacks, ReduceLROnPlateauFollowsKerasCounting) {
     void on_epoch_end(int, const Logs&) override { rates.push_back(model()->optimizer()->learning_rate()); }
   };
   auto record = std::make_shared<RecordRate>();
-  m.fit(data.x, data.y, {.batch_size = 64, .epochs = 7, .verbose = 0, .callbacks = {reduce, record}});
+  const auto history = m.fit(data.x, data.y, {.batch_size = 64, .epochs = 7, .verbose = 0, .callbacks = {reduce, record}});
+  // The logged rate is the one each epoch ran with (before that epoch's reduction).
+  EXPECT_NEAR(history.history.at("learning_rate")[2], 1e-9, 1e-16);
+  EXPECT_NEAR(history.history.at("learning_rate")[3], 5e-10, 1e-16);
   // 1e-9 -> 5e-10 at epoch 3 -> max(2.5e-10, min_lr) at epoch 5; at min_lr it stays.
   const std::vector<double> want{1e-9, 1e-9, 5e-10, 5e-10, 3e-10, 3e-10, 3e-10};
   ASSERT_EQ(record->rates.size(), want.size());

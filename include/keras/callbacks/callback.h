@@ -31,6 +31,9 @@ class Callback {
   virtual void on_train_end(const Logs&) {}
   virtual void on_epoch_begin(int /*epoch*/, const Logs&) {}
   virtual void on_epoch_end(int /*epoch*/, const Logs&) {}
+  /// Adds entries to an epoch's logs before any callback's on_epoch_end sees them (Keras's
+  /// callbacks write into the logs dict; the learning-rate callbacks add "learning_rate").
+  virtual void update_epoch_logs(int /*epoch*/, Logs& /*logs*/) {}
   virtual void on_train_batch_begin(int64_t /*batch*/, const Logs&) {}
   virtual void on_train_batch_end(int64_t /*batch*/, const Logs&) {}
   virtual void on_test_begin(const Logs&) {}

@@ -17,6 +17,8 @@ class LearningRateScheduler : public Callback {
   using Schedule = std::function<double(int epoch, double learning_rate)>;
   explicit LearningRateScheduler(Schedule schedule, int verbose = 0);
   void on_epoch_begin(int epoch, const Logs& logs) override;
+  /// Logs the epoch's rate as "learning_rate", as Keras does.
+  void update_epoch_logs(int epoch, Logs& logs) override;
 
  private:
   Schedule schedule_;
@@ -42,6 +44,8 @@ class ReduceLROnPlateau : public Callback {
   explicit ReduceLROnPlateau(ReduceLROnPlateauOptions options = {});
   void on_train_begin(const Logs& logs) override;
   void on_epoch_end(int epoch, const Logs& logs) override;
+  /// Logs the rate the epoch ran with as "learning_rate", as Keras does.
+  void update_epoch_logs(int epoch, Logs& logs) override;
 
  private:
   bool improved(double current) const;
