@@ -12,12 +12,6 @@ namespace keras::callbacks {
 
 using keras::detail::cat;
 
-namespace {
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-}  // namespace
-
 std::string format_path(const std::string& pattern, const Logs& values) {
   std::string out;
   for (size_t i = 0; i < pattern.size(); ++i) {
@@ -60,11 +54,11 @@ std::string format_path(const std::string& pattern, const Logs& values) {
 ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions o)
     : filepath_(std::move(filepath)), o_(std::move(o)) {
   if (o_.save_weights_only) {
-    if (!ends_with(filepath_, ".weights.h5"))
+    if (!filepath_.ends_with(".weights.h5"))
       throw ValueError(cat("When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in "
                            "`.weights.h5` (Keras weights format). Received: filepath=",
                            filepath_));
-  } else if (!ends_with(filepath_, ".keras") && (!ends_with(filepath_, ".h5") || ends_with(filepath_, ".weights.h5"))) {
+  } else if (!filepath_.ends_with(".keras") && (!filepath_.ends_with(".h5") || filepath_.ends_with(".weights.h5"))) {
     throw ValueError(cat("The filepath provided must end in `.keras` (Keras model format) or `.h5` (legacy). Received: "
                          "filepath=",
                          filepath_));

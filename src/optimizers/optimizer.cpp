@@ -58,24 +58,17 @@ std::vector<Shape> Optimizer::state_shapes(const std::vector<Variable>& trainabl
 }
 
 bool Optimizer::load_state_values(const std::vector<Variable>& trainable, const TensorList& values) {
+  const std::vector<Shape> shapes = state_shapes(trainable);
+  if (values.size() != shapes.size()) return false;
   const size_t head = common_.learning_rate.is_schedule() ? 1 : 2;  // iteration (and learning_rate)
-  size_t expected = head;
-  for (const auto& group : slot_layout()) expected += group.size() * trainable.size();
-  if (values.size() != expected) return false;
-  for (const Tensor& t : values)
-    if (!t.defined()) throw ValueError(cat("Optimizer ", common_.name, ": an undefined state value"));
-  if (values[0].size() != 1 || values[head - 1].size() != 1)
-    throw ValueError(cat("Optimizer ", common_.name, ": iteration and learning_rate must be scalars"));
-  // Check every shape before changing anything.
-  size_t k = head;
-  for (const auto& group : slot_layout())
-    for (const Variable& v : trainable)
-      for (const auto& name : group) {
-        if (values[k].shape() != v.shape())
-          throw ValueError(cat("Optimizer ", common_.name, ": state ", k, " (", name, " of '", v.path(), "') has shape ",
-                               values[k].shape().to_string(), ", expected ", v.shape().to_string()));
-        ++k;
-      }
+  // Check everything before changing anything.
+  for (size_t k = 0; k < values.size(); ++k) {
+    if (!values[k].defined()) throw ValueError(cat("Optimizer ", common_.name, ": an undefined state value"));
+    const bool ok = k < head ? values[k].size() == 1 : values[k].shape() == shapes[k];
+    if (!ok)
+      throw ValueError(cat("Optimizer ", common_.name, ": state ", k, " has shape ", values[k].shape().to_string(),
+                           ", expected ", shapes[k].to_string()));
+  }
   const double iterations = values[0].astype(DType::float64).item<double>();
   const double lr = head == 2 ? values[1].astype(DType::float64).item<double>() : 0.0;
   if (!(iterations >= 0 && iterations < 9e18) || !(lr >= 0 && std::isfinite(lr)))
@@ -84,7 +77,7 @@ bool Optimizer::load_state_values(const std::vector<Variable>& trainable, const 
   // The file holds float32 (as Keras's learning_rate variable); keep the exact value the
   // optimizer was configured with when it is the same float32.
   if (head == 2 && static_cast<float>(lr) != static_cast<float>(common_.learning_rate.value())) common_.learning_rate = lr;
-  k = head;
+  size_t k = head;
   autograd::NoGradGuard no_grad;
   for (const auto& group : slot_layout())
     for (const Variable& v : trainable)
