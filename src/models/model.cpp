@@ -1,6 +1,7 @@
 // The functional graph: building the execution plan from symbolic tensors (Keras's
 // function.py map_graph, same ordering rules), running it, and compile().
 #include "keras/models/model.h"
+#include "saving/model_configs.h"
 
 #include <algorithm>
 #include <functional>
@@ -325,5 +326,7 @@ void Model::compile(CompileOptions o) {
     for (size_t i = 0; i < n; ++i) output_loss_trackers_.emplace_back(names[i] + "_loss");
   compiled_ = true;
 }
+
+Config Model::get_config() const { return saving::functional_config(*this); }
 
 }  // namespace keras::models

@@ -1,4 +1,5 @@
 #include "keras/models/sequential.h"
+#include "saving/model_configs.h"
 
 namespace keras::models {
 
@@ -101,5 +102,7 @@ TensorList Sequential::standardize_inputs(const TensorList& x) {
   }
   return Model::standardize_inputs(x);
 }
+
+Config Sequential::get_config() const { return saving::sequential_config(*this); }
 
 }  // namespace keras::models

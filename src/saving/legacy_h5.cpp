@@ -6,7 +6,9 @@
 #include "keras/models/sequential.h"
 #include "keras/utils/file_utils.h"
 #include "saving/hdf5/writer.h"
-#include "saving/layer_configs.h"
+#include "keras/layers/layer_config.h"
+#include "keras/saving/saving.h"
+#include "saving/json_utils.h"
 #include "tensor/allocation_budget.h"
 
 namespace keras::saving {

@@ -14,7 +14,9 @@
 #include "keras/models/sequential.h"
 #include "keras/saving/saving.h"
 #include "saving/json_utils.h"
-#include "saving/layer_configs.h"
+#include "keras/layers/layer_config.h"
+#include "keras/layers/registry.h"
+#include "saving/model_configs.h"
 
 namespace keras::saving {
 
@@ -29,9 +31,10 @@ constexpr size_t kMaxLayers = 100000;
 
 // ---- Sequential
 
-json sequential_config(const Layer& l) {
-  const auto& m = dynamic_cast<const models::Sequential&>(l);
-  json c = base_config(l);
+}  // namespace
+
+json sequential_config(const models::Sequential& m) {
+  json c = m.Layer::get_config();
   json list = json::array();
   if (m.input_layer()) list.push_back(serialize_layer(*m.input_layer()));
   for (const auto& layer : m.layers()) list.push_back(serialize_layer(*layer));
@@ -40,9 +43,12 @@ json sequential_config(const Layer& l) {
   return c;
 }
 
+namespace {
+
 std::shared_ptr<Layer> sequential_from(const json& c) {
-  const std::string ctx = "Sequential " + layer_context(c);
-  const auto a = layer_args(c);
+  const layers::ConfigReader reader(c);
+  const std::string ctx = "Sequential " + reader.context();
+  const auto a = reader.layer_args();
   auto model = std::make_shared<models::Sequential>(std::initializer_list<layers::LayerHandle>{}, a.name);
   const json& list = need(c, "layers", ctx);
   if (!list.is_array()) throw IOError(cat(ctx, ": \"layers\" is not a list"));
@@ -66,8 +72,10 @@ json keras_tensor_json(const KerasTensor& t, const std::map<std::pair<const Laye
                 {"keras_history", json::array({t.layer->name(), node_index, t.tensor_index})}}}};
 }
 
-json functional_config(const Layer& l) {
-  const auto& m = dynamic_cast<const models::Model&>(l);
+}  // namespace
+
+json functional_config(const models::Model& m) {
+  const Layer& l = m;
   // Keras numbers each layer's calls within this model from 0 (node_reindexing_map).
   std::map<std::pair<const Layer*, int>, int> node_ids;
   std::map<const Layer*, std::vector<int>> calls;
@@ -133,6 +141,8 @@ json functional_config(const Layer& l) {
   c["output_layers"] = refs(m.outputs());
   return c;
 }
+
+namespace {
 
 /// [name, node, tensor] triples from "input_layers" / "output_layers" (one triple or a list).
 std::vector<std::tuple<std::string, int, int>> layer_refs(const json& v, const std::string& ctx) {
@@ -223,8 +233,9 @@ NodeSpec node_spec(const json& node, const std::string& ctx) {
 }
 
 std::shared_ptr<Layer> functional_from(const json& c) {
-  const std::string ctx = "Functional " + layer_context(c);
-  const auto a = layer_args(c);
+  const layers::ConfigReader reader(c);
+  const std::string ctx = "Functional " + reader.context();
+  const auto a = reader.layer_args();
   const json& list = need(c, "layers", ctx);
   if (!list.is_array()) throw IOError(cat(ctx, ": \"layers\" is not a list"));
   if (list.size() > kMaxLayers) throw IOError(cat(ctx, ": too many layers"));
@@ -313,32 +324,14 @@ std::shared_ptr<Layer> functional_from(const json& c) {
   return model;
 }
 
-json not_equal_config(const Layer& l) { return json{{"name", l.name()}}; }
-std::shared_ptr<Layer> not_equal_from(const json& c) {
-  return std::make_shared<layers::NotEqual>(0.0, layers::OpLayerOptions{layer_args(c).name});
-}
-json any_config(const Layer& l) {
-  const auto& a = as<layers::Any>(l);
-  return json{{"name", l.name()}, {"axis", a.axis()}, {"keepdims", a.keepdims()}};
-}
-std::shared_ptr<Layer> any_from(const json& c) {
-  const std::string ctx = layer_context(c);
-  const json* axis = find(c, "axis");
-  const json* keep = find(c, "keepdims");
-  if (axis && axis->is_array()) throw IOError(cat(ctx, ": Any over several axes is not supported"));
-  return std::make_shared<layers::Any>(axis ? to_int(*axis, ctx + " axis") : -1, keep && to_bool(*keep, ctx + " keepdims"),
-                                       layers::OpLayerOptions{layer_args(c).name});
-}
-
 }  // namespace
 
-void register_model_codecs(std::map<std::string, LayerCodec>& r) {
-  // Operations Keras records in functional graphs (mask computations).
-  r["NotEqual"] = {not_equal_config, not_equal_from, "keras.src.ops.numpy", "NotEqual", false};
-  r["Any"] = {any_config, any_from, "keras.src.ops.numpy", "Any", false};
-  r["Sequential"] = {sequential_config, sequential_from, "keras", ""};
-  r["Functional"] = {functional_config, functional_from, "keras.src.models.functional", "Functional"};
-  r["Model"] = {functional_config, functional_from, "keras.src.models.functional", "Functional"};  // tf.keras name
+void register_model_classes() {
+  layers::register_class("Sequential", {.from_config = sequential_from, .module = "keras"});
+  const layers::LayerClass functional{
+      .from_config = functional_from, .module = "keras.src.models.functional", .registered_name = "Functional"};
+  layers::register_class("Functional", functional);
+  layers::register_class("Model", functional);  // tf.keras's name
 }
 
 }  // namespace keras::saving

@@ -13,7 +13,7 @@
 #include "saving/hdf5/reader.h"
 #include "saving/hdf5/writer.h"
 #include "saving/json_utils.h"
-#include "saving/layer_configs.h"
+#include "keras/layers/layer_config.h"
 #include "saving/legacy_h5.h"
 #include "saving/zip_archive.h"
 #include "tensor/allocation_budget.h"

@@ -10,14 +10,17 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "keras/constraints/constraints.h"
 #include "keras/initializers/initializers.h"
+#include "keras/layers/fields.h"
 #include "keras/layers/input_spec.h"
 #include "keras/regularizers/regularizers.h"
 #include "keras/layers/keras_tensor.h"
 #include "keras/tensor/tensor.h"
+#include "keras/utils/config.h"
 #include "keras/variables/variable.h"
 
 namespace keras::layers {
@@ -59,13 +62,23 @@ struct CallArgs {
   KerasTensors initial_state{};
 };
 
-/// The keyword arguments every Keras layer takes (the tail of every options struct).
+/// The keyword arguments every Keras layer takes (the tail of every options struct), and
+/// the whole options of layers that take nothing else (Activation, Reshape, ...).
 struct LayerArgs {
   std::optional<Shape> input_shape{};  // shape without the batch dim, for a model's first layer
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+  static constexpr auto fields() { return std::tuple<>(); }
 };
+
+/// The tail of any options struct, for the Layer constructor.
+template <class O>
+LayerArgs layer_args_of(const O& o) {
+  LayerArgs a{.name = o.name, .dtype = o.dtype, .trainable = o.trainable};
+  if constexpr (requires { o.input_shape; }) a.input_shape = o.input_shape;
+  return a;
+}
 
 class Layer : public std::enable_shared_from_this<Layer> {
  public:
@@ -166,6 +179,12 @@ class Layer : public std::enable_shared_from_this<Layer> {
   const std::vector<Variable>& own_weights() const { return weights_; }
   /// Sublayers saved under their own names (e.g. an RNN's "cell"); see saving/.
   virtual std::vector<std::pair<std::string, std::shared_ptr<Layer>>> named_sublayers() const { return {}; }
+
+  // ---- config (Keras's get_config; from_config is a static member registered with the
+  // class, see registry.h)
+  /// The config dict: name, trainable, dtype (and activity_regularizer when set); layers
+  /// add their arguments (layer_config.h).
+  virtual Config get_config() const;
 
  protected:
   Layer(std::string class_name, const LayerArgs& args);

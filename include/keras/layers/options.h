@@ -16,6 +16,7 @@ template <size_t N>
 struct SizeN {
   std::array<int64_t, N> values{};
 
+  SizeN() = default;
   SizeN(int64_t v) { values.fill(v); }  // NOLINT: implicit, like Keras's int-or-tuple
   SizeN(std::initializer_list<int64_t> list) {
     if (list.size() != N && list.size() != 1)

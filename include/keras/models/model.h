@@ -140,6 +140,8 @@ class Model : public layers::Layer {
   TensorList call(const TensorList& inputs, const layers::CallContext& ctx) override;
   bool sets_own_output_masks() const override { return true; }
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
+  /// The Functional config (layers with their inbound nodes, input_layers, output_layers).
+  Config get_config() const override;
   bool takes_list_input() const override { return inputs_.size() > 1; }
 
  protected:

@@ -43,6 +43,7 @@ class Sequential : public layers::Concrete<Sequential, Model> {
  protected:
   TensorList standardize_inputs(const TensorList& x) override;
   bool summary_is_sequential() const override { return true; }
+  Config get_config() const override;
 
  private:
   void maybe_build();

@@ -19,6 +19,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "keras/models/model.h"
+#include "keras/saving/registered_functions.h"
 
 namespace keras::saving {
 
@@ -42,17 +43,13 @@ std::shared_ptr<layers::Layer> deserialize_layer(const nlohmann::ordered_json& e
 /// Just the "config" dict.
 nlohmann::ordered_json get_config(const layers::Layer& layer);
 
-/// Registers a function under a name, so that files naming it (custom activations,
-/// Lambda layers) can be saved and loaded. Loading never runs anything else.
-void register_function(const std::string& name, std::function<Tensor(const Tensor&)> fn);
-/// The registered function, or null.
-std::function<Tensor(const Tensor&)> find_function(const std::string& name);
 
 /// Whether layers of this Keras class name can be loaded.
 bool is_known_layer_class(const std::string& class_name);
 
 /// Makes a user layer class loadable: `from_config` builds it from its config dict and
-/// `get_config` writes that dict (without name/trainable/dtype, which are added).
+/// `get_config` writes that dict (without name/trainable/dtype, which are added). A class
+/// that overrides Layer::get_config can use layers::register_class (layers/registry.h).
 void register_layer_class(const std::string& class_name,
                           std::function<std::shared_ptr<layers::Layer>(const nlohmann::ordered_json& config)> from_config,
                           std::function<nlohmann::ordered_json(const layers::Layer&)> get_config);

@@ -1,4 +1,5 @@
 #include "keras/layers/activations/prelu.h"
+#include "keras/layers/layer_config.h"
 
 #include <algorithm>
 
@@ -9,7 +10,7 @@ namespace keras::layers {
 
 using keras::detail::cat;
 
-PReLU::PReLU(PReLUOptions o) : Concrete("PReLU", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), o_(std::move(o)) {
+PReLU::PReLU(PReLUOptions o) : Concrete("PReLU", layer_args_of(o)), o_(std::move(o)) {
   for (int64_t a : o_.shared_axes)
     if (a < 1) fail(cat("shared_axes are 1-based axes of the input (the batch axis cannot be shared); received ", a));
 }
@@ -34,5 +35,7 @@ Tensor PReLU::call(const Tensor& x, const CallContext&) {
   // Keras: relu(x) - alpha * relu(-x)
   return ops::subtract(ops::relu(x), ops::multiply(alpha_, ops::relu(ops::negative(x))));
 }
+
+Config PReLU::get_config() const { return config_with_fields(*this, o_); }
 
 }  // namespace keras::layers

@@ -1,4 +1,5 @@
 #include "keras/layers/activations/relu.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/nn.h"
 
@@ -6,7 +7,7 @@ namespace keras::layers {
 
 using keras::detail::cat;
 
-ReLU::ReLU(ReLUOptions o) : Concrete("ReLU", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), o_(std::move(o)) {
+ReLU::ReLU(ReLUOptions o) : Concrete("ReLU", layer_args_of(o)), o_(std::move(o)) {
   if (o_.max_value && *o_.max_value < 0)
     fail(cat("max_value of a ReLU layer cannot be a negative value. Received: max_value=", *o_.max_value));
   if (o_.negative_slope < 0)
@@ -16,5 +17,7 @@ ReLU::ReLU(ReLUOptions o) : Concrete("ReLU", LayerArgs{o.input_shape, o.name, o.
 Tensor ReLU::call(const Tensor& x, const CallContext&) {
   return ops::relu(x, o_.negative_slope, o_.max_value.value_or(-1.0), o_.threshold);
 }
+
+Config ReLU::get_config() const { return config_with_fields(*this, o_); }
 
 }  // namespace keras::layers

@@ -1,26 +1,24 @@
 #include "keras/layers/convolutional/conv2d.h"
 
+#include "keras/layers/layer_config.h"
+
 namespace keras::layers {
 
 Conv2D::Conv2D(int64_t filters, Size2 kernel_size, Conv2DOptions o)
-    : Concrete("Conv2D",
-               ConvConfig{.rank = 2,
-                          .filters = filters,
-                          .kernel_size = kernel_size.vec(),
-                          .strides = o.strides.vec(),
-                          .dilation_rate = o.dilation_rate.vec(),
-                          .padding = o.padding,
-                          .data_format = o.data_format,
-                          .groups = o.groups,
-                          .activation = o.activation,
-                          .use_bias = o.use_bias,
-                          .kernel_initializer = o.kernel_initializer,
-                          .bias_initializer = o.bias_initializer,
-                          .kernel_regularizer = o.kernel_regularizer,
-                          .bias_regularizer = o.bias_regularizer,
-                          .activity_regularizer = o.activity_regularizer,
-                          .kernel_constraint = o.kernel_constraint,
-                          .bias_constraint = o.bias_constraint},
-               LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
+    : Concrete("Conv2D", standard_conv_config(filters, kernel_size, o), layer_args_of(o)), options_(std::move(o)) {}
+
+Config Conv2D::get_config() const {
+  Config c = Layer::get_config();
+  c["filters"] = config().filters;
+  c["kernel_size"] = config().kernel_size;
+  write_fields(c, options_, this);
+  return c;
+}
+
+std::shared_ptr<Layer> Conv2D::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<Conv2D>(r.required<int64_t>("filters"), r.required<Size2>("kernel_size"),
+                                  r.options<Conv2DOptions>());
+}
 
 }  // namespace keras::layers

@@ -1,26 +1,24 @@
 #include "keras/layers/convolutional/conv3d.h"
 
+#include "keras/layers/layer_config.h"
+
 namespace keras::layers {
 
 Conv3D::Conv3D(int64_t filters, Size3 kernel_size, Conv3DOptions o)
-    : Concrete("Conv3D",
-               ConvConfig{.rank = 3,
-                          .filters = filters,
-                          .kernel_size = kernel_size.vec(),
-                          .strides = o.strides.vec(),
-                          .dilation_rate = o.dilation_rate.vec(),
-                          .padding = o.padding,
-                          .data_format = o.data_format,
-                          .groups = o.groups,
-                          .activation = o.activation,
-                          .use_bias = o.use_bias,
-                          .kernel_initializer = o.kernel_initializer,
-                          .bias_initializer = o.bias_initializer,
-                          .kernel_regularizer = o.kernel_regularizer,
-                          .bias_regularizer = o.bias_regularizer,
-                          .activity_regularizer = o.activity_regularizer,
-                          .kernel_constraint = o.kernel_constraint,
-                          .bias_constraint = o.bias_constraint},
-               LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
+    : Concrete("Conv3D", standard_conv_config(filters, kernel_size, o), layer_args_of(o)), options_(std::move(o)) {}
+
+Config Conv3D::get_config() const {
+  Config c = Layer::get_config();
+  c["filters"] = config().filters;
+  c["kernel_size"] = config().kernel_size;
+  write_fields(c, options_, this);
+  return c;
+}
+
+std::shared_ptr<Layer> Conv3D::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<Conv3D>(r.required<int64_t>("filters"), r.required<Size3>("kernel_size"),
+                                  r.options<Conv3DOptions>());
+}
 
 }  // namespace keras::layers

@@ -1,4 +1,5 @@
 #include "keras/layers/convolutional/depthwise_conv2d.h"
+#include "keras/layers/layer_config.h"
 
 namespace keras::layers {
 
@@ -23,6 +24,20 @@ DepthwiseConv2D::DepthwiseConv2D(Size2 kernel_size, DepthwiseConv2DOptions o)
                           .activity_regularizer = o.activity_regularizer,
                           .bias_constraint = o.bias_constraint,
                           .depthwise_constraint = o.depthwise_constraint},
-               LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
+               layer_args_of(o)),
+      options_(o) {}
+
+Config DepthwiseConv2D::get_config() const {
+  Config c = Layer::get_config();
+  c["depth_multiplier"] = options_.depth_multiplier;  // Keras's order: before kernel_size
+  c["kernel_size"] = config().kernel_size;
+  write_fields(c, options_, this);
+  return c;
+}
+
+std::shared_ptr<Layer> DepthwiseConv2D::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<DepthwiseConv2D>(r.required<Size2>("kernel_size"), r.options<DepthwiseConv2DOptions>());
+}
 
 }  // namespace keras::layers

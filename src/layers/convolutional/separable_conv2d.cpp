@@ -1,4 +1,5 @@
 #include "keras/layers/convolutional/separable_conv2d.h"
+#include "keras/layers/layer_config.h"
 
 namespace keras::layers {
 
@@ -26,6 +27,22 @@ SeparableConv2D::SeparableConv2D(int64_t filters, Size2 kernel_size, SeparableCo
                           .bias_constraint = o.bias_constraint,
                           .depthwise_constraint = o.depthwise_constraint,
                           .pointwise_constraint = o.pointwise_constraint},
-               LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
+               layer_args_of(o)),
+      options_(o) {}
+
+Config SeparableConv2D::get_config() const {
+  Config c = Layer::get_config();
+  c["depth_multiplier"] = options_.depth_multiplier;  // Keras's order: before filters
+  c["filters"] = config().filters;
+  c["kernel_size"] = config().kernel_size;
+  write_fields(c, options_, this);
+  return c;
+}
+
+std::shared_ptr<Layer> SeparableConv2D::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<SeparableConv2D>(r.required<int64_t>("filters"), r.required<Size2>("kernel_size"),
+                                           r.options<SeparableConv2DOptions>());
+}
 
 }  // namespace keras::layers

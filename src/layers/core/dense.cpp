@@ -1,11 +1,12 @@
 #include "keras/layers/core/dense.h"
 
+#include "keras/layers/layer_config.h"
 #include "keras/ops/math.h"
 
 namespace keras::layers {
 
 Dense::Dense(int64_t units, DenseOptions options)
-    : Concrete("Dense", LayerArgs{options.input_shape, options.name, options.dtype, options.trainable}),
+    : Concrete("Dense", layer_args_of(options)),
       units_(units),
       options_(std::move(options)) {
   if (units <= 0)
@@ -43,6 +44,20 @@ Shape Dense::compute_output_shape(const Shape& input_shape) {
   Shape s = input_shape;
   s[s.size() - 1] = units_;
   return s;
+}
+
+Config Dense::get_config() const {
+  Config c = Layer::get_config();
+  c["units"] = units_;
+  write_fields(c, options_, this);
+  c["quantization_config"] = nullptr;
+  return c;
+}
+
+std::shared_ptr<Layer> Dense::from_config(const Config& config) {
+  ConfigReader r(config);
+  r.reject({"quantization_config", "lora_rank"});
+  return std::make_shared<Dense>(r.required<int64_t>("units"), r.options<DenseOptions>());
 }
 
 }  // namespace keras::layers

@@ -1,4 +1,5 @@
 #include "keras/layers/core/embedding.h"
+#include "keras/layers/layer_config.h"
 
 #include <algorithm>
 
@@ -10,7 +11,7 @@ namespace keras::layers {
 using keras::detail::cat;
 
 Embedding::Embedding(int64_t input_dim, int64_t output_dim, EmbeddingOptions options)
-    : Concrete("Embedding", LayerArgs{options.input_shape, options.name, options.dtype, options.trainable}),
+    : Concrete("Embedding", layer_args_of(options)),
       input_dim_(input_dim),
       output_dim_(output_dim),
       options_(std::move(options)) {
@@ -45,6 +46,23 @@ Shape Embedding::compute_output_shape(const Shape& input_shape) {
 TensorList Embedding::compute_mask(const TensorList& inputs, const TensorList&, size_t) {
   if (!options_.mask_zero) return {};
   return {ops::not_equal(ops::cast(inputs[0], DType::float32), Tensor::scalar(0.0))};
+}
+
+Config Embedding::get_config() const {
+  Config c = Layer::get_config();
+  c["input_dim"] = input_dim_;
+  c["output_dim"] = output_dim_;
+  write_fields(c, options_, this);
+  c["quantization_config"] = nullptr;
+  return c;
+}
+
+std::shared_ptr<Layer> Embedding::from_config(const Config& config) {
+  ConfigReader r(config);
+  r.reject({"quantization_config", "lora_rank"});
+  // Keras 2's input_length only fixed the input shape; the batch_input_shape carries it.
+  return std::make_shared<Embedding>(r.required<int64_t>("input_dim"), r.required<int64_t>("output_dim"),
+                                     r.options<EmbeddingOptions>());
 }
 
 }  // namespace keras::layers

@@ -1,4 +1,5 @@
 #include "keras/layers/core/input_layer.h"
+#include "keras/layers/layer_config.h"
 
 namespace keras::layers {
 
@@ -35,6 +36,35 @@ KerasTensor InputLayer::output() {
     add_inbound_node(own_node_);
   }
   return KerasTensor{batch_shape_, input_dtype_, shared_from_this(), 0, 0, own_node_};
+}
+
+Config InputLayer::get_config() const {
+  return Config{{"batch_shape", config_value(batch_shape_)},
+                {"dtype", std::string(dtype_name(input_dtype_))},
+                {"sparse", false},
+                {"ragged", false},
+                {"name", name()},
+                {"optional", false}};
+}
+
+std::shared_ptr<Layer> InputLayer::from_config(const Config& config) {
+  ConfigReader r(config);
+  InputLayerOptions o;
+  if (const Config* b = r.find("batch_shape"); b && !b->is_null()) read_config_value(*b, r.what("batch_shape"), o.batch_shape);
+  else if (const Config* b2 = r.find("batch_input_shape"); b2 && !b2->is_null())
+    read_config_value(*b2, r.what("batch_input_shape"), o.batch_shape);
+  else r.fail("InputLayer without batch_shape");
+  if (const Config* d = r.find("dtype"); d && !d->is_null()) {
+    std::string name;
+    if (d->is_string()) name = d->get<std::string>();
+    else if (d->is_object() && d->contains("config") && (*d)["config"].is_object() && (*d)["config"].contains("name"))
+      read_config_value((*d)["config"]["name"], r.what("dtype"), name);
+    else r.fail("cannot read dtype");
+    o.dtype = dtype_from_name(name);
+  }
+  o.name = r.get<std::string>("name", "");
+  if (r.get<bool>("sparse", false)) r.fail("sparse inputs are not supported");
+  return std::make_shared<InputLayer>(o);
 }
 
 }  // namespace keras::layers

@@ -1,11 +1,13 @@
 #include "keras/layers/core/lambda.h"
+#include "keras/layers/layer_config.h"
+#include "keras/saving/registered_functions.h"
 
 #include "keras/autograd/gradient_tape.h"
 
 namespace keras::layers {
 
 Lambda::Lambda(Fn function, LambdaOptions o)
-    : Concrete("Lambda", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), fn_(std::move(function)), o_(std::move(o)) {
+    : Concrete("Lambda", layer_args_of(o)), fn_(std::move(function)), o_(std::move(o)) {
   if (!fn_) fail("Lambda needs a function");
 }
 
@@ -20,6 +22,35 @@ Shape Lambda::compute_output_shape(const Shape& s) {
   Shape out = fn_(Tensor::zeros(probe, dtype())).shape();
   if (out.rank() > 0 && s.rank() > 0) out[0] = s[0];
   return out;
+}
+
+Config Lambda::get_config() const {
+  if (o_.function_name.empty() || !saving::find_function(o_.function_name))
+    throw ValueError(detail::cat("Lambda layer \"", name(), "\" cannot be saved: give it a function_name registered with "
+                                 "saving::register_function"));
+  Config c = Layer::get_config();
+  c["function"] = {{"module", "builtins"}, {"class_name", "function"}, {"config", o_.function_name},
+                   {"registered_name", o_.function_name}};
+  c["arguments"] = Config::object();
+  c["output_shape"] = config_value(o_.output_shape);
+  return c;
+}
+
+std::shared_ptr<Layer> Lambda::from_config(const Config& config) {
+  ConfigReader r(config);
+  const Config& f = r.need("function");
+  std::string name;
+  if (f.is_string()) name = f.get<std::string>();
+  else if (f.is_object() && f.contains("config") && f["config"].is_string()) name = f["config"].get<std::string>();
+  if (name.empty() || !saving::find_function(name))
+    throw ValueError(detail::cat("Lambda ", r.context(), " holds ",
+                                 name.empty() ? std::string("Python code") : "the function \"" + name + "\"",
+                                 ", which is not registered. Loading never runs code from a file: register a C++ "
+                                 "function under that name with saving::register_function before loading."));
+  LambdaOptions o = r.options<LambdaOptions>();
+  o.function_name = name;
+  if (const Config* s = r.find("output_shape"); s && s->is_array()) read_config_value(*s, r.what("output_shape"), o.output_shape);
+  return std::make_shared<Lambda>(saving::find_function(name), o);
 }
 
 }  // namespace keras::layers

@@ -1,4 +1,5 @@
 #include "keras/layers/core/masking.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -6,7 +7,7 @@
 namespace keras::layers {
 
 Masking::Masking(double mask_value, MaskingOptions o)
-    : Concrete("Masking", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), mask_value_(mask_value) {
+    : Concrete("Masking", layer_args_of(o)), mask_value_(mask_value) {
   input_spec_.min_ndim = 2;
 }
 
@@ -19,5 +20,16 @@ Tensor Masking::call(const Tensor& x, const CallContext&) {
 }
 
 TensorList Masking::compute_mask(const TensorList& inputs, const TensorList&, size_t) { return {step_mask(inputs[0])}; }
+
+Config Masking::get_config() const {
+  Config c = Layer::get_config();
+  c["mask_value"] = mask_value_;
+  return c;
+}
+
+std::shared_ptr<Layer> Masking::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<Masking>(r.get<double>("mask_value", 0.0), r.options<MaskingOptions>());
+}
 
 }  // namespace keras::layers

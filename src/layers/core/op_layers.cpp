@@ -1,4 +1,5 @@
 #include "keras/layers/core/op_layers.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -25,6 +26,22 @@ Shape Any::compute_output_shape(const Shape& s) {
     else if (keepdims_) out.push_back(1);
   }
   return out;
+}
+
+// Keras writes these operations' configs with their name and arguments only.
+Config NotEqual::get_config() const { return Config{{"name", name()}}; }
+
+std::shared_ptr<Layer> NotEqual::from_config(const Config& config) {
+  return std::make_shared<NotEqual>(0.0, OpLayerOptions{ConfigReader(config).get<std::string>("name", "")});
+}
+
+Config Any::get_config() const { return Config{{"name", name()}, {"axis", axis_}, {"keepdims", keepdims_}}; }
+
+std::shared_ptr<Layer> Any::from_config(const Config& config) {
+  ConfigReader r(config);
+  int64_t axis = -1;
+  if (const Config* a = r.find("axis")) SingleAxis::read(*a, r.what("axis"), axis);
+  return std::make_shared<Any>(axis, r.get<bool>("keepdims", false), OpLayerOptions{r.get<std::string>("name", "")});
 }
 
 }  // namespace keras::layers

@@ -16,7 +16,7 @@ std::string shapes_text(const std::vector<Shape>& shapes) {
 }  // namespace
 
 BaseMerge::BaseMerge(std::string class_name, const MergeOptions& o)
-    : Layer(std::move(class_name), LayerArgs{.input_shape = {}, .name = o.name, .dtype = o.dtype, .trainable = o.trainable}) {}
+    : Layer(std::move(class_name), layer_args_of(o)) {}
 
 Shape BaseMerge::elementwise_shape(const Shape& a, const Shape& b) const {
   if (a.rank() < b.rank()) return elementwise_shape(b, a);

@@ -1,4 +1,5 @@
 #include "keras/layers/merging/concatenate.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/math.h"
 
@@ -9,7 +10,7 @@ namespace keras::layers {
 using keras::detail::cat;
 
 Concatenate::Concatenate(int64_t axis, MergeOptions o)
-    : Concrete("Concatenate", LayerArgs{.input_shape = {}, .name = o.name, .dtype = o.dtype, .trainable = o.trainable}),
+    : Concrete("Concatenate", layer_args_of(o)),
       axis_(axis) {}
 
 void Concatenate::build(const std::vector<Shape>& shapes) { compute_output_shape(shapes); }
@@ -64,6 +65,17 @@ TensorList Concatenate::call(const TensorList& inputs, const CallContext&) {
   for (const auto& x : inputs) shapes.push_back(x.shape());
   compute_output_shape(shapes);  // Keras's checks and message, with the real shapes
   return {ops::concatenate(inputs, axis_)};
+}
+
+Config Concatenate::get_config() const {
+  Config c = Layer::get_config();
+  c["axis"] = axis_;
+  return c;
+}
+
+std::shared_ptr<Layer> Concatenate::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<Concatenate>(r.get<int64_t>("axis", -1), r.options<MergeOptions>());
 }
 
 }  // namespace keras::layers

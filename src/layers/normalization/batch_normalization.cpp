@@ -1,4 +1,5 @@
 #include "keras/layers/normalization/batch_normalization.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/autograd/gradient_tape.h"
 #include "keras/ops/core.h"
@@ -9,7 +10,7 @@ namespace keras::layers {
 using keras::detail::cat;
 
 BatchNormalization::BatchNormalization(BatchNormalizationOptions o)
-    : Concrete("BatchNormalization", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), o_(std::move(o)) {
+    : Concrete("BatchNormalization", layer_args_of(o)), o_(std::move(o)) {
   if (!(o_.epsilon > 0)) fail(cat("Invalid value for argument `epsilon`: expected a positive number, got ", o_.epsilon));
   if (!(o_.momentum >= 0 && o_.momentum <= 1))
     fail(cat("Invalid value for argument `momentum`: expected a value in [0, 1], got ", o_.momentum));
@@ -55,6 +56,23 @@ Tensor BatchNormalization::call(const Tensor& x, const CallContext& ctx) {
   Tensor y = ops::multiply(ops::subtract(x, mean), inv);
   if (o_.center) y = ops::add(y, ops::reshape(beta_, stat_shape));
   return y;
+}
+
+Config BatchNormalization::get_config() const {
+  Config c = config_with_fields(*this, o_);
+  // Keras 3's arguments this layer does not have, at their defaults.
+  c["synchronized"] = false;
+  c["renorm"] = false;
+  c["renorm_clipping"] = nullptr;
+  c["renorm_momentum"] = 0.99;
+  return c;
+}
+
+std::shared_ptr<Layer> BatchNormalization::from_config(const Config& config) {
+  ConfigReader r(config);
+  r.reject({"renorm_clipping"});
+  if (r.get<bool>("renorm", false)) r.fail("renorm is not supported");
+  return std::make_shared<BatchNormalization>(r.options<BatchNormalizationOptions>());
 }
 
 }  // namespace keras::layers

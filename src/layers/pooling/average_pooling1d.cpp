@@ -1,15 +1,15 @@
 #include "keras/layers/pooling/average_pooling1d.h"
+#include "keras/layers/layer_config.h"
 
 namespace keras::layers {
 
 AveragePooling1D::AveragePooling1D(Size1 pool_size, AveragePooling1DOptions o)
     : Concrete("AveragePooling1D",
-                  PoolingConfig{.rank = 1,
-                                .max = false,
-                                .pool_size = pool_size.vec(),
-                                .strides = o.strides[0] == 0 ? std::vector<int64_t>{} : o.strides.vec(),
-                                .padding = o.padding,
-                                .data_format = o.data_format},
-                  LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
+                  pooling_config(false, pool_size, o), layer_args_of(o)) {}
+
+std::shared_ptr<Layer> AveragePooling1D::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<AveragePooling1D>(r.get<Size1>("pool_size", 2), r.options<AveragePooling1DOptions>());
+}
 
 }  // namespace keras::layers

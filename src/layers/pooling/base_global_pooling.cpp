@@ -1,4 +1,5 @@
 #include "keras/layers/pooling/base_global_pooling.h"
+#include "keras/layers/layer_config.h"
 
 #include <numeric>
 
@@ -8,10 +9,11 @@
 namespace keras::layers {
 
 BaseGlobalPooling::BaseGlobalPooling(std::string class_name, int rank, bool max, const GlobalPoolingOptions& o)
-    : Layer(std::move(class_name), LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+    : Layer(std::move(class_name), layer_args_of(o)),
       rank_(rank),
       max_(max),
-      keepdims_(o.keepdims) {
+      keepdims_(o.keepdims),
+      options_(o) {
   if (o.data_format != "channels_last")
     fail("Only data_format=\"channels_last\" is supported; got \"" + o.data_format + "\"");
   input_spec_.ndim = rank + 2;
@@ -34,5 +36,7 @@ Shape BaseGlobalPooling::compute_output_shape(const Shape& s) {
   out.push_back(s.back());
   return out;
 }
+
+Config BaseGlobalPooling::get_config() const { return config_with_fields(*this, options_); }
 
 }  // namespace keras::layers

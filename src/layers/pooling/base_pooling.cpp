@@ -1,4 +1,5 @@
 #include "keras/layers/pooling/base_pooling.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/nn.h"
 
@@ -37,6 +38,15 @@ Shape BasePooling::compute_output_shape(const Shape& s) {
       fail(cat("Computed output size would be zero for input shape ", s.to_string(), " with pool_size=",
                Shape(config_.pool_size).to_string(), " and padding=\"", config_.padding, "\""));
   return out;
+}
+
+Config BasePooling::get_config() const {
+  Config c = Layer::get_config();
+  c["pool_size"] = config_.pool_size;
+  c["padding"] = config_.padding;
+  c["strides"] = config_.strides;
+  c["data_format"] = config_.data_format;
+  return c;
 }
 
 }  // namespace keras::layers

@@ -1,15 +1,15 @@
 #include "keras/layers/pooling/max_pooling1d.h"
+#include "keras/layers/layer_config.h"
 
 namespace keras::layers {
 
 MaxPooling1D::MaxPooling1D(Size1 pool_size, MaxPooling1DOptions o)
     : Concrete("MaxPooling1D",
-                  PoolingConfig{.rank = 1,
-                                .max = true,
-                                .pool_size = pool_size.vec(),
-                                .strides = o.strides[0] == 0 ? std::vector<int64_t>{} : o.strides.vec(),
-                                .padding = o.padding,
-                                .data_format = o.data_format},
-                  LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {}
+                  pooling_config(true, pool_size, o), layer_args_of(o)) {}
+
+std::shared_ptr<Layer> MaxPooling1D::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<MaxPooling1D>(r.get<Size1>("pool_size", 2), r.options<MaxPooling1DOptions>());
+}
 
 }  // namespace keras::layers

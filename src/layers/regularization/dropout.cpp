@@ -1,4 +1,5 @@
 #include "keras/layers/regularization/dropout.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -7,7 +8,7 @@
 namespace keras::layers {
 
 Dropout::Dropout(double rate, DropoutOptions o)
-    : Concrete("Dropout", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+    : Concrete("Dropout", layer_args_of(o)),
       rate_(rate),
       options_(std::move(o)),
       seeds_(options_.seed) {
@@ -27,6 +28,18 @@ Tensor Dropout::call(const Tensor& x, const CallContext& ctx) {
                        x.shape().to_string()));
   }
   return ops::dropout(x, rate_, noise, seeds_.next());
+}
+
+Config Dropout::get_config() const {
+  Config c = Layer::get_config();
+  c["rate"] = rate_;
+  write_fields(c, options_, this);
+  return c;
+}
+
+std::shared_ptr<Layer> Dropout::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<Dropout>(r.required<double>("rate"), r.options<DropoutOptions>());
 }
 
 }  // namespace keras::layers

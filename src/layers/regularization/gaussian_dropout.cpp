@@ -1,4 +1,5 @@
 #include "keras/layers/regularization/gaussian_dropout.h"
+#include "keras/layers/layer_config.h"
 
 #include <cmath>
 
@@ -7,7 +8,7 @@
 namespace keras::layers {
 
 GaussianDropout::GaussianDropout(double rate, GaussianDropoutOptions o)
-    : Concrete("GaussianDropout", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+    : Concrete("GaussianDropout", layer_args_of(o)),
       rate_(rate),
       o_(std::move(o)),
       seeds_(o_.seed) {
@@ -20,6 +21,18 @@ Tensor GaussianDropout::call(const Tensor& x, const CallContext& ctx) {
   if (!ctx.training || rate_ == 0) return x;
   const double stddev = std::sqrt(rate_ / (1.0 - rate_));
   return ops::multiply(x, random::normal(x.shape(), 1.0, stddev, seeds_.next()));
+}
+
+Config GaussianDropout::get_config() const {
+  Config c = Layer::get_config();
+  c["rate"] = rate_;
+  write_fields(c, o_, this);
+  return c;
+}
+
+std::shared_ptr<Layer> GaussianDropout::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<GaussianDropout>(r.required<double>("rate"), r.options<GaussianDropoutOptions>());
 }
 
 }  // namespace keras::layers

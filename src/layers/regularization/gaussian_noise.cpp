@@ -1,11 +1,12 @@
 #include "keras/layers/regularization/gaussian_noise.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/math.h"
 
 namespace keras::layers {
 
 GaussianNoise::GaussianNoise(double stddev, GaussianNoiseOptions o)
-    : Concrete("GaussianNoise", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+    : Concrete("GaussianNoise", layer_args_of(o)),
       stddev_(stddev),
       o_(std::move(o)),
       seeds_(o_.seed) {
@@ -16,6 +17,18 @@ GaussianNoise::GaussianNoise(double stddev, GaussianNoiseOptions o)
 Tensor GaussianNoise::call(const Tensor& x, const CallContext& ctx) {
   if (!ctx.training || stddev_ == 0) return x;
   return ops::add(x, random::normal(x.shape(), 0.0, stddev_, seeds_.next()));
+}
+
+Config GaussianNoise::get_config() const {
+  Config c = Layer::get_config();
+  c["stddev"] = stddev_;
+  write_fields(c, o_, this);
+  return c;
+}
+
+std::shared_ptr<Layer> GaussianNoise::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<GaussianNoise>(r.required<double>("stddev"), r.options<GaussianNoiseOptions>());
 }
 
 }  // namespace keras::layers

@@ -1,11 +1,12 @@
 #include "keras/layers/reshaping/flatten.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/core.h"
 
 namespace keras::layers {
 
 Flatten::Flatten(FlattenOptions o)
-    : Concrete("Flatten", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}) {
+    : Concrete("Flatten", layer_args_of(o)), options_(o) {
   if (o.data_format != "channels_last")
     fail("Flatten: only data_format=\"channels_last\" is supported, got \"" + o.data_format + "\"");
   input_spec_.min_ndim = 1;
@@ -23,5 +24,7 @@ Shape Flatten::compute_output_shape(const Shape& s) {
   }
   return Shape{s[0], n};
 }
+
+Config Flatten::get_config() const { return config_with_fields(*this, options_); }
 
 }  // namespace keras::layers

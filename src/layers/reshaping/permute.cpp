@@ -1,4 +1,5 @@
 #include "keras/layers/reshaping/permute.h"
+#include "keras/layers/layer_config.h"
 
 #include <algorithm>
 
@@ -9,7 +10,7 @@ namespace keras::layers {
 using keras::detail::cat;
 
 Permute::Permute(std::vector<int64_t> dims, PermuteOptions o)
-    : Concrete("Permute", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), dims_(std::move(dims)) {
+    : Concrete("Permute", layer_args_of(o)), dims_(std::move(dims)) {
   std::vector<int64_t> sorted = dims_;
   std::sort(sorted.begin(), sorted.end());
   for (size_t i = 0; i < sorted.size(); ++i)
@@ -29,6 +30,17 @@ Tensor Permute::call(const Tensor& x, const CallContext&) {
   std::vector<int64_t> perm{0};
   perm.insert(perm.end(), dims_.begin(), dims_.end());
   return ops::transpose(x, perm);
+}
+
+Config Permute::get_config() const {
+  Config c = Layer::get_config();
+  c["dims"] = dims_;
+  return c;
+}
+
+std::shared_ptr<Layer> Permute::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<Permute>(r.required<std::vector<int64_t>>("dims"), r.options<PermuteOptions>());
 }
 
 }  // namespace keras::layers

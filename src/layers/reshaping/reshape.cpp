@@ -1,4 +1,5 @@
 #include "keras/layers/reshaping/reshape.h"
+#include "keras/layers/layer_config.h"
 
 #include "keras/ops/core.h"
 
@@ -15,7 +16,7 @@ std::string text(const std::vector<int64_t>& v) {
 }  // namespace
 
 Reshape::Reshape(std::vector<int64_t> target_shape, ReshapeOptions o)
-    : Concrete("Reshape", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), target_(std::move(target_shape)) {
+    : Concrete("Reshape", layer_args_of(o)), target_(std::move(target_shape)) {
   int unknown = 0;
   for (int64_t d : target_) {
     if (d == -1) ++unknown;
@@ -57,6 +58,17 @@ Shape Reshape::compute_output_shape(const Shape& s) {
 Tensor Reshape::call(const Tensor& x, const CallContext&) {
   Shape s = compute_output_shape(x.shape());
   return ops::reshape(x, s);
+}
+
+Config Reshape::get_config() const {
+  Config c = Layer::get_config();
+  c["target_shape"] = target_;
+  return c;
+}
+
+std::shared_ptr<Layer> Reshape::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<Reshape>(r.required<std::vector<int64_t>>("target_shape"), r.options<ReshapeOptions>());
 }
 
 }  // namespace keras::layers

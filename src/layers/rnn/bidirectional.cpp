@@ -1,10 +1,10 @@
 #include "keras/layers/rnn/bidirectional.h"
+#include "keras/layers/registry.h"
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
 #include <nlohmann/json.hpp>
 
-#include "keras/saving/saving.h"
 
 namespace keras::layers {
 
@@ -15,7 +15,7 @@ namespace {
 /// A copy of `layer` through its config, as Keras makes the two directions: named
 /// <prefix><name without "forward_">, with go_backwards flipped for the backward copy.
 std::shared_ptr<RNN> recreate(const Layer& layer, bool backward, bool zero_output_for_mask) {
-  auto entry = saving::serialize_layer(layer);
+  auto entry = serialize(layer);
   auto& config = entry["config"];
   std::string base = layer.name();
   if (base.rfind("forward_", 0) == 0) base = base.substr(8);
@@ -23,7 +23,7 @@ std::shared_ptr<RNN> recreate(const Layer& layer, bool backward, bool zero_outpu
   if (backward) config["go_backwards"] = !config["go_backwards"].get<bool>();
   config["zero_output_for_mask"] = zero_output_for_mask;
   entry.erase("build_config");
-  auto copy = std::dynamic_pointer_cast<RNN>(saving::deserialize_layer(entry));
+  auto copy = std::dynamic_pointer_cast<RNN>(deserialize(entry));
   if (!copy) throw ValueError(cat("Bidirectional: could not copy layer \"", layer.name(), "\""));
   return copy;
 }
@@ -31,7 +31,7 @@ std::shared_ptr<RNN> recreate(const Layer& layer, bool backward, bool zero_outpu
 }  // namespace
 
 Bidirectional::Bidirectional(LayerHandle layer, BidirectionalOptions o)
-    : Concrete("Bidirectional", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+    : Concrete("Bidirectional", layer_args_of(o)),
       merge_mode_(std::move(o.merge_mode)) {
   const auto* rnn = dynamic_cast<const RNN*>(layer.ptr().get());
   if (!rnn)
@@ -115,6 +115,23 @@ TensorList Bidirectional::compute_mask(const TensorList&, const TensorList& mask
   out[0] = masks[0];
   if (!merge_mode_) out[1] = masks[0];
   return out;
+}
+
+Config Bidirectional::get_config() const {
+  Config c = Layer::get_config();
+  c["merge_mode"] = config_value(merge_mode_);
+  c["layer"] = serialize(*forward_);
+  c["backward_layer"] = serialize(*backward_);
+  return c;
+}
+
+std::shared_ptr<Layer> Bidirectional::from_config(const Config& config) {
+  ConfigReader r(config);
+  BidirectionalOptions o = r.options<BidirectionalOptions>();  // merge_mode null: return both outputs
+  if (const Config* w = r.find("weights"); w && !w->is_null()) r.fail("\"weights\" in the config is not supported");
+  auto forward = deserialize(r.need("layer"));
+  if (const Config* b = r.find("backward_layer"); b && !b->is_null()) o.backward_layer = LayerHandle(deserialize(*b));
+  return std::make_shared<Bidirectional>(LayerHandle(forward), o);
 }
 
 }  // namespace keras::layers

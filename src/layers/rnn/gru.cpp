@@ -2,13 +2,18 @@
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
+#include "layers/rnn/rnn_config.h"
 
 namespace keras::layers {
 
-GRUCell::GRUCell(int64_t units, GRUCellOptions o)
+GRUCell::GRUCell(int64_t units, GRUOptions o)
     : Concrete("GRUCell", RecurrentCellArgs{units, o.dropout, o.recurrent_dropout, o.seed},
-               LayerArgs{{}, o.name, o.dtype, o.trainable}),
-      options_(std::move(o)) {}
+               LayerArgs{.name = o.name, .dtype = o.dtype, .trainable = o.trainable}),
+      options_(std::move(o)) {
+  if (sets_layer_arguments(options_))
+    fail("GRUCell takes only the cell's arguments: return_sequences, return_state, go_backwards, stateful, "
+         "unroll, zero_output_for_mask, input_shape and activity_regularizer belong to the GRU layer");
+}
 
 void GRUCell::build(const Shape& input_shape) {
   const int64_t u = units();
@@ -69,29 +74,22 @@ Tensor GRUCell::fused_bias() const {
 
 GRU::GRU(int64_t units, GRUOptions o)
     : Concrete("GRU",
-               std::make_shared<GRUCell>(
-                   units, GRUCellOptions{.activation = o.activation,
-                                         .recurrent_activation = o.recurrent_activation,
-                                         .use_bias = o.use_bias,
-                                         .kernel_initializer = o.kernel_initializer,
-                                         .recurrent_initializer = o.recurrent_initializer,
-                                         .bias_initializer = o.bias_initializer,
-                                         .kernel_regularizer = o.kernel_regularizer,
-                                         .recurrent_regularizer = o.recurrent_regularizer,
-                                         .bias_regularizer = o.bias_regularizer,
-                                         .kernel_constraint = o.kernel_constraint,
-                                         .recurrent_constraint = o.recurrent_constraint,
-                                         .bias_constraint = o.bias_constraint,
-                                         .dropout = o.dropout,
-                                         .recurrent_dropout = o.recurrent_dropout,
-                                         .reset_after = o.reset_after,
-                                         .seed = o.seed,
-                                         .name = "gru_cell",
-                                         .dtype = o.dtype,
-                                         .trainable = o.trainable}),
-               RNNOptions{o.return_sequences, o.return_state, o.go_backwards, o.stateful, o.unroll,
-                          o.zero_output_for_mask, o.input_shape, o.name, o.dtype, o.trainable}) {
+               std::make_shared<GRUCell>(units, cell_options_of(o, "gru_cell")), rnn_options_of(o)) {
   set_activity_regularizer(o.activity_regularizer);
+}
+
+Config GRUCell::get_config() const { return cell_config(*this, options_); }
+
+std::shared_ptr<Layer> GRUCell::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<GRUCell>(r.required<int64_t>("units"), r.options<GRUOptions>());
+}
+
+Config GRU::get_config() const { return recurrent_layer_config(*this, gru_cell().options()); }
+
+std::shared_ptr<Layer> GRU::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<GRU>(r.required<int64_t>("units"), read_rnn_options<GRUOptions>(r));
 }
 
 }  // namespace keras::layers

@@ -1,5 +1,7 @@
 #include "keras/layers/rnn/rnn.h"
 
+#include "layers/rnn/rnn_config.h"
+#include "keras/layers/registry.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
 #include "keras/ops/nn.h"
@@ -12,7 +14,7 @@ using keras::detail::cat;
 RNN::RNN(std::shared_ptr<RNNCell> cell, RNNOptions options) : RNN("RNN", std::move(cell), std::move(options)) {}
 
 RNN::RNN(std::string class_name, std::shared_ptr<RNNCell> cell, RNNOptions o)
-    : Concrete(std::move(class_name), LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}),
+    : Concrete(std::move(class_name), layer_args_of(o)),
       cell_(std::move(cell)),
       rnn_options_(std::move(o)) {
   if (!cell_) fail("RNN needs a cell");
@@ -147,6 +149,21 @@ TensorList RNN::call(const TensorList& inputs, const CallContext& ctx) {
   TensorList out{rnn_options_.return_sequences ? sequence : last};
   if (rnn_options_.return_state) out.insert(out.end(), final_states.begin(), final_states.end());
   return out;
+}
+
+Config RNN::get_config() const {
+  Config c = config_with_fields(*this, rnn_options_);
+  Config entry = serialize(*cell_);
+  entry.erase("build_config");
+  c["cell"] = entry;
+  return c;
+}
+
+std::shared_ptr<Layer> RNN::from_config(const Config& config) {
+  ConfigReader r(config);
+  auto cell = std::dynamic_pointer_cast<RNNCell>(deserialize(r.need("cell")));
+  if (!cell) r.fail("\"cell\" is not a recurrent cell (SimpleRNNCell, LSTMCell or GRUCell)");
+  return std::make_shared<RNN>(cell, read_rnn_options<RNNOptions>(r));
 }
 
 }  // namespace keras::layers

@@ -1,13 +1,18 @@
 #include "keras/layers/rnn/simple_rnn.h"
 
 #include "keras/ops/math.h"
+#include "layers/rnn/rnn_config.h"
 
 namespace keras::layers {
 
-SimpleRNNCell::SimpleRNNCell(int64_t units, SimpleRNNCellOptions o)
+SimpleRNNCell::SimpleRNNCell(int64_t units, SimpleRNNOptions o)
     : Concrete("SimpleRNNCell", RecurrentCellArgs{units, o.dropout, o.recurrent_dropout, o.seed},
-               LayerArgs{{}, o.name, o.dtype, o.trainable}),
-      options_(std::move(o)) {}
+               LayerArgs{.name = o.name, .dtype = o.dtype, .trainable = o.trainable}),
+      options_(std::move(o)) {
+  if (sets_layer_arguments(options_))
+    fail("SimpleRNNCell takes only the cell's arguments: return_sequences, return_state, go_backwards, stateful, "
+         "unroll, zero_output_for_mask, input_shape and activity_regularizer belong to the SimpleRNN layer");
+}
 
 void SimpleRNNCell::build(const Shape& input_shape) {
   kernel_ = add_weight("kernel", Shape{input_shape.dim(-1), units()}, options_.kernel_initializer, true,
@@ -37,27 +42,22 @@ FusedRecurrence SimpleRNNCell::fused() const {
 
 SimpleRNN::SimpleRNN(int64_t units, SimpleRNNOptions o)
     : Concrete("SimpleRNN",
-               std::make_shared<SimpleRNNCell>(
-                   units, SimpleRNNCellOptions{.activation = o.activation,
-                                               .use_bias = o.use_bias,
-                                               .kernel_initializer = o.kernel_initializer,
-                                               .recurrent_initializer = o.recurrent_initializer,
-                                               .bias_initializer = o.bias_initializer,
-                                               .kernel_regularizer = o.kernel_regularizer,
-                                               .recurrent_regularizer = o.recurrent_regularizer,
-                                               .bias_regularizer = o.bias_regularizer,
-                                               .kernel_constraint = o.kernel_constraint,
-                                               .recurrent_constraint = o.recurrent_constraint,
-                                               .bias_constraint = o.bias_constraint,
-                                               .dropout = o.dropout,
-                                               .recurrent_dropout = o.recurrent_dropout,
-                                               .seed = o.seed,
-                                               .name = "simple_rnn_cell",
-                                               .dtype = o.dtype,
-                                               .trainable = o.trainable}),
-               RNNOptions{o.return_sequences, o.return_state, o.go_backwards, o.stateful, o.unroll,
-                          o.zero_output_for_mask, o.input_shape, o.name, o.dtype, o.trainable}) {
+               std::make_shared<SimpleRNNCell>(units, cell_options_of(o, "simple_rnn_cell")), rnn_options_of(o)) {
   set_activity_regularizer(o.activity_regularizer);
+}
+
+Config SimpleRNNCell::get_config() const { return cell_config(*this, options_); }
+
+std::shared_ptr<Layer> SimpleRNNCell::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<SimpleRNNCell>(r.required<int64_t>("units"), r.options<SimpleRNNOptions>());
+}
+
+Config SimpleRNN::get_config() const { return recurrent_layer_config(*this, simple_cell().options()); }
+
+std::shared_ptr<Layer> SimpleRNN::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<SimpleRNN>(r.required<int64_t>("units"), read_rnn_options<SimpleRNNOptions>(r));
 }
 
 }  // namespace keras::layers

@@ -1,4 +1,5 @@
 #include "keras/layers/rnn/time_distributed.h"
+#include "keras/layers/registry.h"
 
 #include "keras/ops/core.h"
 
@@ -7,7 +8,7 @@ namespace keras::layers {
 using keras::detail::cat;
 
 TimeDistributed::TimeDistributed(LayerHandle layer, TimeDistributedOptions o)
-    : Concrete("TimeDistributed", LayerArgs{o.input_shape, o.name, o.dtype, o.trainable}), layer_(layer.ptr()) {
+    : Concrete("TimeDistributed", layer_args_of(o)), layer_(layer.ptr()) {
   if (!layer_) fail("TimeDistributed needs a layer");
   input_spec_.min_ndim = 3;
   track_layer(layer_);
@@ -38,6 +39,17 @@ Shape TimeDistributed::compute_output_shape(const Shape& input_shape) {
   Shape out{input_shape[0], input_shape[1]};
   for (int64_t i = 1; i < inner.rank(); ++i) out.push_back(inner[static_cast<size_t>(i)]);
   return out;
+}
+
+Config TimeDistributed::get_config() const {
+  Config c = Layer::get_config();
+  c["layer"] = serialize(*layer_);
+  return c;
+}
+
+std::shared_ptr<Layer> TimeDistributed::from_config(const Config& config) {
+  ConfigReader r(config);
+  return std::make_shared<TimeDistributed>(LayerHandle(deserialize(r.need("layer"))), r.options<TimeDistributedOptions>());
 }
 
 }  // namespace keras::layers

@@ -7,18 +7,15 @@
 
 namespace keras::layers {
 
-struct ActivationOptions {
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using ActivationOptions = LayerArgs;
 
 class Activation : public Concrete<Activation> {
  public:
   explicit Activation(activations::Activation activation, ActivationOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   const activations::Activation& activation() const { return activation_; }
 
  private:

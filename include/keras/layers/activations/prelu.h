@@ -3,6 +3,7 @@
 //   layers::PReLU();  layers::PReLU({.shared_axes = {1, 2}});   // one alpha per channel
 #pragma once
 
+#include "keras/layers/fields.h"
 #include "keras/layers/layer.h"
 
 namespace keras::layers {
@@ -16,14 +17,22 @@ struct PReLUOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    using O = PReLUOptions;
+    return std::tuple{field("alpha_initializer", &O::alpha_initializer), field("alpha_regularizer", &O::alpha_regularizer),
+                      field("alpha_constraint", &O::alpha_constraint), field("shared_axes", &O::shared_axes)};
+  }
 };
 
 class PReLU : public Concrete<PReLU> {
  public:
+  using Options = PReLUOptions;
   explicit PReLU(PReLUOptions options = {});
   void build(const Shape& input_shape) override;
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
   const PReLUOptions& options() const { return o_; }
 
  private:

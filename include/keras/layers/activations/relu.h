@@ -3,6 +3,7 @@
 //   layers::ReLU();  layers::ReLU({.max_value = 6.0});  layers::ReLU({.negative_slope = 0.1, .threshold = 0.5});
 #pragma once
 
+#include "keras/layers/fields.h"
 #include "keras/layers/layer.h"
 
 namespace keras::layers {
@@ -15,13 +16,21 @@ struct ReLUOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    using O = ReLUOptions;
+    return std::tuple{field("max_value", &O::max_value), field("negative_slope", &O::negative_slope),
+                      field("threshold", &O::threshold)};
+  }
 };
 
 class ReLU : public Concrete<ReLU> {
  public:
+  using Options = ReLUOptions;
   explicit ReLU(ReLUOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
   const ReLUOptions& options() const { return o_; }
 
  private:

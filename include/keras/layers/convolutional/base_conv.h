@@ -9,6 +9,7 @@
 
 #include "keras/activations/activations.h"
 #include "keras/layers/layer.h"
+#include "keras/layers/options.h"
 
 namespace keras::layers {
 
@@ -34,6 +35,70 @@ struct ConvConfig {
   regularizers::Regularizer activity_regularizer{};
   constraints::Constraint kernel_constraint{}, bias_constraint{}, depthwise_constraint{}, pointwise_constraint{};
 };
+
+/// The keyword arguments of Conv1D, Conv2D and Conv3D (keras.layers.ConvND), one
+/// struct for the three ranks: ConvOptions<2> is Conv2DOptions.
+template <size_t N>
+struct ConvOptions {
+  SizeN<N> strides = 1;
+  std::string padding = "valid";
+  std::string data_format = "channels_last";
+  SizeN<N> dilation_rate = 1;
+  int64_t groups = 1;
+  activations::Activation activation{};
+  bool use_bias = true;
+  initializers::Initializer kernel_initializer = "glorot_uniform";
+  initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint bias_constraint{};
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+
+  static constexpr auto fields() {
+    using O = ConvOptions;
+    return std::tuple{field("strides", &O::strides),
+                      field("padding", &O::padding),
+                      field("data_format", &O::data_format),
+                      field("dilation_rate", &O::dilation_rate),
+                      field("groups", &O::groups),
+                      field("activation", &O::activation),
+                      field("use_bias", &O::use_bias),
+                      field("kernel_initializer", &O::kernel_initializer),
+                      field("bias_initializer", &O::bias_initializer),
+                      field("kernel_regularizer", &O::kernel_regularizer),
+                      field("bias_regularizer", &O::bias_regularizer),
+                      field("activity_regularizer", &O::activity_regularizer),
+                      field("kernel_constraint", &O::kernel_constraint),
+                      field("bias_constraint", &O::bias_constraint)};
+  }
+};
+
+/// The BaseConv config of a standard convolution of rank N.
+template <size_t N>
+ConvConfig standard_conv_config(int64_t filters, const SizeN<N>& kernel_size, const ConvOptions<N>& o) {
+  return ConvConfig{.rank = static_cast<int>(N),
+                    .filters = filters,
+                    .kernel_size = kernel_size.vec(),
+                    .strides = o.strides.vec(),
+                    .dilation_rate = o.dilation_rate.vec(),
+                    .padding = o.padding,
+                    .data_format = o.data_format,
+                    .groups = o.groups,
+                    .activation = o.activation,
+                    .use_bias = o.use_bias,
+                    .kernel_initializer = o.kernel_initializer,
+                    .bias_initializer = o.bias_initializer,
+                    .kernel_regularizer = o.kernel_regularizer,
+                    .bias_regularizer = o.bias_regularizer,
+                    .activity_regularizer = o.activity_regularizer,
+                    .kernel_constraint = o.kernel_constraint,
+                    .bias_constraint = o.bias_constraint};
+}
 
 class BaseConv : public Layer {
  public:

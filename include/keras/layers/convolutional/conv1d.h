@@ -13,30 +13,18 @@
 
 namespace keras::layers {
 
-struct Conv1DOptions {
-  Size1 strides = 1;
-  std::string padding = "valid";
-  std::string data_format = "channels_last";
-  Size1 dilation_rate = 1;
-  int64_t groups = 1;
-  activations::Activation activation{};
-  bool use_bias = true;
-  initializers::Initializer kernel_initializer = "glorot_uniform";
-  initializers::Initializer bias_initializer = "zeros";
-  regularizers::Regularizer kernel_regularizer{};
-  regularizers::Regularizer bias_regularizer{};
-  regularizers::Regularizer activity_regularizer{};
-  constraints::Constraint kernel_constraint{};
-  constraints::Constraint bias_constraint{};
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using Conv1DOptions = ConvOptions<1>;
 
 class Conv1D : public Concrete<Conv1D, BaseConv> {
  public:
+  using Options = Conv1DOptions;
   Conv1D(int64_t filters, Size1 kernel_size, Conv1DOptions options = {});
+  const Conv1DOptions& options() const { return options_; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
+
+ private:
+  Conv1DOptions options_;
 };
 
 }  // namespace keras::layers

@@ -13,30 +13,18 @@
 
 namespace keras::layers {
 
-struct Conv3DOptions {
-  Size3 strides = 1;
-  std::string padding = "valid";
-  std::string data_format = "channels_last";
-  Size3 dilation_rate = 1;
-  int64_t groups = 1;
-  activations::Activation activation{};
-  bool use_bias = true;
-  initializers::Initializer kernel_initializer = "glorot_uniform";
-  initializers::Initializer bias_initializer = "zeros";
-  regularizers::Regularizer kernel_regularizer{};
-  regularizers::Regularizer bias_regularizer{};
-  regularizers::Regularizer activity_regularizer{};
-  constraints::Constraint kernel_constraint{};
-  constraints::Constraint bias_constraint{};
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using Conv3DOptions = ConvOptions<3>;
 
 class Conv3D : public Concrete<Conv3D, BaseConv> {
  public:
+  using Options = Conv3DOptions;
   Conv3D(int64_t filters, Size3 kernel_size, Conv3DOptions options = {});
+  const Conv3DOptions& options() const { return options_; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
+
+ private:
+  Conv3DOptions options_;
 };
 
 }  // namespace keras::layers

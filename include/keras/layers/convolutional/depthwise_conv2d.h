@@ -34,11 +34,36 @@ struct DepthwiseConv2DOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    using O = DepthwiseConv2DOptions;
+    return std::tuple{field("depth_multiplier", &O::depth_multiplier),
+                      field("strides", &O::strides),
+                      field("padding", &O::padding),
+                      field("data_format", &O::data_format),
+                      field("dilation_rate", &O::dilation_rate),
+                      field("activation", &O::activation),
+                      field("use_bias", &O::use_bias),
+                      field("depthwise_initializer", &O::depthwise_initializer),
+                      field("bias_initializer", &O::bias_initializer),
+                      field("depthwise_regularizer", &O::depthwise_regularizer),
+                      field("bias_regularizer", &O::bias_regularizer),
+                      field("activity_regularizer", &O::activity_regularizer),
+                      field("depthwise_constraint", &O::depthwise_constraint),
+                      field("bias_constraint", &O::bias_constraint)};
+  }
 };
 
 class DepthwiseConv2D : public Concrete<DepthwiseConv2D, BaseConv> {
  public:
+  using Options = DepthwiseConv2DOptions;
   explicit DepthwiseConv2D(Size2 kernel_size, DepthwiseConv2DOptions options = {});
+  const DepthwiseConv2DOptions& options() const { return options_; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
+
+ private:
+  DepthwiseConv2DOptions options_;
 };
 
 }  // namespace keras::layers

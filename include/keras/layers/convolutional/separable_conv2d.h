@@ -38,11 +38,39 @@ struct SeparableConv2DOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    using O = SeparableConv2DOptions;
+    return std::tuple{field("depth_multiplier", &O::depth_multiplier),
+                      field("strides", &O::strides),
+                      field("padding", &O::padding),
+                      field("data_format", &O::data_format),
+                      field("dilation_rate", &O::dilation_rate),
+                      field("activation", &O::activation),
+                      field("use_bias", &O::use_bias),
+                      field("depthwise_initializer", &O::depthwise_initializer),
+                      field("pointwise_initializer", &O::pointwise_initializer),
+                      field("bias_initializer", &O::bias_initializer),
+                      field("depthwise_regularizer", &O::depthwise_regularizer),
+                      field("pointwise_regularizer", &O::pointwise_regularizer),
+                      field("bias_regularizer", &O::bias_regularizer),
+                      field("activity_regularizer", &O::activity_regularizer),
+                      field("depthwise_constraint", &O::depthwise_constraint),
+                      field("pointwise_constraint", &O::pointwise_constraint),
+                      field("bias_constraint", &O::bias_constraint)};
+  }
 };
 
 class SeparableConv2D : public Concrete<SeparableConv2D, BaseConv> {
  public:
+  using Options = SeparableConv2DOptions;
   SeparableConv2D(int64_t filters, Size2 kernel_size, SeparableConv2DOptions options = {});
+  const SeparableConv2DOptions& options() const { return options_; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
+
+ private:
+  SeparableConv2DOptions options_;
 };
 
 }  // namespace keras::layers

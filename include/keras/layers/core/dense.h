@@ -11,6 +11,7 @@
 #pragma once
 
 #include "keras/activations/activations.h"
+#include "keras/layers/fields.h"
 #include "keras/layers/layer.h"
 
 namespace keras::layers {
@@ -29,6 +30,18 @@ struct DenseOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    using O = DenseOptions;
+    return std::tuple{field("activation", &O::activation),
+                      field("use_bias", &O::use_bias),
+                      field("kernel_initializer", &O::kernel_initializer),
+                      field("bias_initializer", &O::bias_initializer),
+                      field("kernel_regularizer", &O::kernel_regularizer),
+                      field("bias_regularizer", &O::bias_regularizer),
+                      field("kernel_constraint", &O::kernel_constraint),
+                      field("bias_constraint", &O::bias_constraint)};
+  }
 };
 
 class Dense : public Concrete<Dense> {
@@ -40,6 +53,8 @@ class Dense : public Concrete<Dense> {
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
   Shape compute_output_shape(const Shape& input_shape) override;
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
 
   int64_t units() const { return units_; }
   const DenseOptions& options() const { return options_; }

@@ -10,6 +10,7 @@
 //   layers::Embedding(10000, 128, {.mask_zero = true});
 #pragma once
 
+#include "keras/layers/fields.h"
 #include "keras/layers/layer.h"
 
 namespace keras::layers {
@@ -24,6 +25,15 @@ struct EmbeddingOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    using O = EmbeddingOptions;
+    return std::tuple{field("embeddings_initializer", &O::embeddings_initializer),
+                      field("embeddings_regularizer", &O::embeddings_regularizer),
+                      field("activity_regularizer", &O::activity_regularizer),
+                      field("embeddings_constraint", &O::embeddings_constraint),
+                      field("mask_zero", &O::mask_zero)};
+  }
 };
 
 class Embedding : public Concrete<Embedding> {
@@ -33,6 +43,8 @@ class Embedding : public Concrete<Embedding> {
   void build(const Shape& input_shape) override;
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   std::vector<DType> compute_output_dtypes(const std::vector<DType>&, size_t n) override {
     return std::vector<DType>(n, dtype());
   }

@@ -26,6 +26,8 @@ class InputLayer : public Concrete<InputLayer> {
   DType input_dtype() const { return input_dtype_; }
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   /// The symbolic tensor this layer outputs.
   KerasTensor output() ;
 

@@ -21,6 +21,8 @@ struct LambdaOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() { return std::tuple<>(); }  // function and output_shape: see Lambda::get_config
 };
 
 class Lambda : public Concrete<Lambda> {
@@ -29,6 +31,8 @@ class Lambda : public Concrete<Lambda> {
   explicit Lambda(Fn function, LambdaOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   const LambdaOptions& options() const { return o_; }
 
  private:

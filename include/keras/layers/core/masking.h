@@ -9,12 +9,7 @@
 
 namespace keras::layers {
 
-struct MaskingOptions {
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using MaskingOptions = LayerArgs;
 
 class Masking : public Concrete<Masking> {
  public:
@@ -23,6 +18,8 @@ class Masking : public Concrete<Masking> {
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
   TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) override;
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
 
   double mask_value() const { return mask_value_; }
 

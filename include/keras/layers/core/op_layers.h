@@ -19,6 +19,8 @@ struct OpLayerOptions {
 class NotEqual : public Concrete<NotEqual> {
  public:
   explicit NotEqual(double value = 0.0, OpLayerOptions options = {});
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   std::vector<DType> compute_output_dtypes(const std::vector<DType>&, size_t n) override {
     return std::vector<DType>(n, DType::bool_);
@@ -35,6 +37,8 @@ class NotEqual : public Concrete<NotEqual> {
 class Any : public Concrete<Any> {
  public:
   explicit Any(int64_t axis = -1, bool keepdims = false, OpLayerOptions options = {});
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
   std::vector<DType> compute_output_dtypes(const std::vector<DType>&, size_t n) override {

@@ -12,10 +12,13 @@ struct MergeOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() { return std::tuple<>(); }
 };
 
 class BaseMerge : public Layer {
  public:
+  using Options = MergeOptions;
   void build(const std::vector<Shape>& input_shapes) override;
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;

@@ -20,6 +20,8 @@ class Concatenate : public Concrete<Concatenate, Layer> {
   /// Inputs without a mask count as all valid; the masks are joined like the inputs.
   TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) override;
   int64_t axis() const { return axis_; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
 
  private:
   int64_t axis_;

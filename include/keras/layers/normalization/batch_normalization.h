@@ -34,6 +34,23 @@ struct BatchNormalizationOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    using O = BatchNormalizationOptions;
+    return std::tuple{field_as<SingleAxis>("axis", &O::axis),
+                      field("momentum", &O::momentum),
+                      field("epsilon", &O::epsilon),
+                      field("center", &O::center),
+                      field("scale", &O::scale),
+                      field("beta_initializer", &O::beta_initializer),
+                      field("gamma_initializer", &O::gamma_initializer),
+                      field("moving_mean_initializer", &O::moving_mean_initializer),
+                      field("moving_variance_initializer", &O::moving_variance_initializer),
+                      field("beta_regularizer", &O::beta_regularizer),
+                      field("gamma_regularizer", &O::gamma_regularizer),
+                      field("beta_constraint", &O::beta_constraint),
+                      field("gamma_constraint", &O::gamma_constraint)};
+  }
 };
 
 class BatchNormalization : public Concrete<BatchNormalization> {
@@ -42,6 +59,8 @@ class BatchNormalization : public Concrete<BatchNormalization> {
   void build(const Shape& input_shape) override;
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   const BatchNormalizationOptions& options() const { return o_; }
   const Variable& moving_mean() const { return moving_mean_; }
   const Variable& moving_variance() const { return moving_variance_; }

@@ -11,18 +11,11 @@
 
 namespace keras::layers {
 
-struct AveragePooling1DOptions {
-  Size1 strides = 0;  // 0: the same as pool_size (Keras's None)
-  std::string padding = "valid";
-  std::string data_format = "channels_last";
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using AveragePooling1DOptions = PoolingOptions<1>;
 
 class AveragePooling1D : public Concrete<AveragePooling1D, BasePooling> {
  public:
+  static std::shared_ptr<Layer> from_config(const Config& config);
   explicit AveragePooling1D(Size1 pool_size = 2, AveragePooling1DOptions options = {});
   explicit AveragePooling1D(AveragePooling1DOptions options) : AveragePooling1D(2, std::move(options)) {}
 };

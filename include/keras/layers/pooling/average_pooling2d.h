@@ -11,18 +11,11 @@
 
 namespace keras::layers {
 
-struct AveragePooling2DOptions {
-  Size2 strides = 0;  // 0: the same as pool_size (Keras's None)
-  std::string padding = "valid";
-  std::string data_format = "channels_last";
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using AveragePooling2DOptions = PoolingOptions<2>;
 
 class AveragePooling2D : public Concrete<AveragePooling2D, BasePooling> {
  public:
+  static std::shared_ptr<Layer> from_config(const Config& config);
   explicit AveragePooling2D(Size2 pool_size = 2, AveragePooling2DOptions options = {});
   explicit AveragePooling2D(AveragePooling2DOptions options) : AveragePooling2D(2, std::move(options)) {}
 };

@@ -11,18 +11,11 @@
 
 namespace keras::layers {
 
-struct AveragePooling3DOptions {
-  Size3 strides = 0;  // 0: the same as pool_size (Keras's None)
-  std::string padding = "valid";
-  std::string data_format = "channels_last";
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using AveragePooling3DOptions = PoolingOptions<3>;
 
 class AveragePooling3D : public Concrete<AveragePooling3D, BasePooling> {
  public:
+  static std::shared_ptr<Layer> from_config(const Config& config);
   explicit AveragePooling3D(Size3 pool_size = 2, AveragePooling3DOptions options = {});
   explicit AveragePooling3D(AveragePooling3DOptions options) : AveragePooling3D(2, std::move(options)) {}
 };

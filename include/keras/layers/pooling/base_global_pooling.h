@@ -14,10 +14,17 @@ struct GlobalPoolingOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    return std::tuple{field("data_format", &GlobalPoolingOptions::data_format),
+                      field("keepdims", &GlobalPoolingOptions::keepdims)};
+  }
 };
 
 class BaseGlobalPooling : public Layer {
  public:
+  using Options = GlobalPoolingOptions;
+  Config get_config() const override;
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
   /// GlobalAveragePooling1D averages over the valid steps only; no mask goes on.
@@ -33,6 +40,7 @@ class BaseGlobalPooling : public Layer {
  private:
   int rank_;
   bool max_, keepdims_;
+  GlobalPoolingOptions options_;
 };
 
 }  // namespace keras::layers

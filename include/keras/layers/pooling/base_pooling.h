@@ -3,6 +3,7 @@
 #pragma once
 
 #include "keras/layers/layer.h"
+#include "keras/layers/options.h"
 
 namespace keras::layers {
 
@@ -14,11 +15,40 @@ struct PoolingConfig {
   std::string data_format = "channels_last";
 };
 
+/// The keyword arguments of the max and average pooling layers of rank N.
+template <size_t N>
+struct PoolingOptions {
+  SizeN<N> strides = 0;  // 0: the same as pool_size (Keras's None)
+  std::string padding = "valid";
+  std::string data_format = "channels_last";
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+
+  static constexpr auto fields() {
+    return std::tuple{field("padding", &PoolingOptions::padding), field("strides", &PoolingOptions::strides),
+                      field("data_format", &PoolingOptions::data_format)};
+  }
+};
+
+template <size_t N>
+PoolingConfig pooling_config(bool max, const SizeN<N>& pool_size, const PoolingOptions<N>& o) {
+  return PoolingConfig{.rank = static_cast<int>(N),
+                       .max = max,
+                       .pool_size = pool_size.vec(),
+                       .strides = o.strides[0] == 0 ? std::vector<int64_t>{} : o.strides.vec(),
+                       .padding = o.padding,
+                       .data_format = o.data_format};
+}
+
 class BasePooling : public Layer {
  public:
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
   const PoolingConfig& config() const { return config_; }
+  /// pool_size, padding, strides (resolved: pool_size when None) and data_format.
+  Config get_config() const override;
 
  protected:
   BasePooling(std::string class_name, PoolingConfig config, const LayerArgs& args);

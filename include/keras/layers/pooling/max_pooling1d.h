@@ -10,18 +10,11 @@
 
 namespace keras::layers {
 
-struct MaxPooling1DOptions {
-  Size1 strides = 0;  // 0: the same as pool_size (Keras's None)
-  std::string padding = "valid";
-  std::string data_format = "channels_last";
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using MaxPooling1DOptions = PoolingOptions<1>;
 
 class MaxPooling1D : public Concrete<MaxPooling1D, BasePooling> {
  public:
+  static std::shared_ptr<Layer> from_config(const Config& config);
   explicit MaxPooling1D(Size1 pool_size = 2, MaxPooling1DOptions options = {});
   explicit MaxPooling1D(MaxPooling1DOptions options) : MaxPooling1D(2, std::move(options)) {}
 };

@@ -10,18 +10,11 @@
 
 namespace keras::layers {
 
-struct MaxPooling2DOptions {
-  Size2 strides = 0;  // 0: the same as pool_size (Keras's None)
-  std::string padding = "valid";
-  std::string data_format = "channels_last";
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using MaxPooling2DOptions = PoolingOptions<2>;
 
 class MaxPooling2D : public Concrete<MaxPooling2D, BasePooling> {
  public:
+  static std::shared_ptr<Layer> from_config(const Config& config);
   explicit MaxPooling2D(Size2 pool_size = 2, MaxPooling2DOptions options = {});
   explicit MaxPooling2D(MaxPooling2DOptions options) : MaxPooling2D(2, std::move(options)) {}
 };

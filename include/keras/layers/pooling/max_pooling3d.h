@@ -10,18 +10,11 @@
 
 namespace keras::layers {
 
-struct MaxPooling3DOptions {
-  Size3 strides = 0;  // 0: the same as pool_size (Keras's None)
-  std::string padding = "valid";
-  std::string data_format = "channels_last";
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using MaxPooling3DOptions = PoolingOptions<3>;
 
 class MaxPooling3D : public Concrete<MaxPooling3D, BasePooling> {
  public:
+  static std::shared_ptr<Layer> from_config(const Config& config);
   explicit MaxPooling3D(Size3 pool_size = 2, MaxPooling3DOptions options = {});
   explicit MaxPooling3D(MaxPooling3DOptions options) : MaxPooling3D(2, std::move(options)) {}
 };

@@ -14,6 +14,10 @@ struct ActivityRegularizationOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    return std::tuple{field("l1", &ActivityRegularizationOptions::l1), field("l2", &ActivityRegularizationOptions::l2)};
+  }
 };
 
 class ActivityRegularization : public Concrete<ActivityRegularization> {
@@ -21,6 +25,8 @@ class ActivityRegularization : public Concrete<ActivityRegularization> {
   explicit ActivityRegularization(ActivityRegularizationOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override { return x; }
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   double l1() const { return o_.l1; }
   double l2() const { return o_.l2; }
 

@@ -17,6 +17,10 @@ struct DropoutOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    return std::tuple{field("seed", &DropoutOptions::seed), field("noise_shape", &DropoutOptions::noise_shape)};
+  }
 };
 
 class Dropout : public Concrete<Dropout> {
@@ -24,6 +28,8 @@ class Dropout : public Concrete<Dropout> {
   explicit Dropout(double rate, DropoutOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   double rate() const { return rate_; }
   const DropoutOptions& options() const { return options_; }
 

@@ -4,23 +4,21 @@
 #pragma once
 
 #include "keras/layers/layer.h"
+#include "keras/layers/regularization/gaussian_noise.h"
 #include "keras/random/random.h"
 
 namespace keras::layers {
 
-struct GaussianDropoutOptions {
-  std::optional<uint64_t> seed{};
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+/// The same arguments as GaussianNoise (a seed).
+using GaussianDropoutOptions = GaussianNoiseOptions;
 
 class GaussianDropout : public Concrete<GaussianDropout> {
  public:
   explicit GaussianDropout(double rate, GaussianDropoutOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   double rate() const { return rate_; }
   const GaussianDropoutOptions& options() const { return o_; }
 

@@ -13,6 +13,10 @@ struct GaussianNoiseOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() {
+    return std::tuple{field("seed", &GaussianNoiseOptions::seed)};
+  }
 };
 
 class GaussianNoise : public Concrete<GaussianNoise> {
@@ -20,6 +24,8 @@ class GaussianNoise : public Concrete<GaussianNoise> {
   explicit GaussianNoise(double stddev, GaussianNoiseOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   double stddev() const { return stddev_; }
   const GaussianNoiseOptions& options() const { return o_; }
 

@@ -11,6 +11,8 @@ struct FlattenOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() { return std::tuple{field("data_format", &FlattenOptions::data_format)}; }
 };
 
 class Flatten : public Concrete<Flatten> {
@@ -18,6 +20,11 @@ class Flatten : public Concrete<Flatten> {
   explicit Flatten(FlattenOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  using Options = FlattenOptions;
+  Config get_config() const override;
+
+ private:
+  FlattenOptions options_;
 };
 
 }  // namespace keras::layers

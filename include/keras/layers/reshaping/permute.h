@@ -6,18 +6,15 @@
 
 namespace keras::layers {
 
-struct PermuteOptions {
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using PermuteOptions = LayerArgs;
 
 class Permute : public Concrete<Permute> {
  public:
   explicit Permute(std::vector<int64_t> dims, PermuteOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   const std::vector<int64_t>& dims() const { return dims_; }
 
  private:

@@ -6,18 +6,15 @@
 
 namespace keras::layers {
 
-struct RepeatVectorOptions {
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using RepeatVectorOptions = LayerArgs;
 
 class RepeatVector : public Concrete<RepeatVector> {
  public:
   explicit RepeatVector(int64_t n, RepeatVectorOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   int64_t n() const { return n_; }
 
  private:

@@ -6,18 +6,15 @@
 
 namespace keras::layers {
 
-struct ReshapeOptions {
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using ReshapeOptions = LayerArgs;
 
 class Reshape : public Concrete<Reshape> {
  public:
   explicit Reshape(std::vector<int64_t> target_shape, ReshapeOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   const std::vector<int64_t>& target_shape() const { return target_; }
 
  private:

@@ -23,6 +23,9 @@ struct BidirectionalOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  // layer and backward_layer are nested layer entries (see Bidirectional::get_config)
+  static constexpr auto fields() { return std::tuple{field("merge_mode", &BidirectionalOptions::merge_mode)}; }
 };
 
 class Bidirectional : public Concrete<Bidirectional> {
@@ -33,6 +36,8 @@ class Bidirectional : public Concrete<Bidirectional> {
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) override;
   std::vector<std::pair<std::string, std::shared_ptr<Layer>>> named_sublayers() const override {
     return {{"forward_layer", forward_}, {"backward_layer", backward_}};

@@ -14,43 +14,7 @@
 
 namespace keras::layers {
 
-struct GRUCellOptions {
-  activations::Activation activation = "tanh";
-  activations::Activation recurrent_activation = "sigmoid";
-  bool use_bias = true;
-  initializers::Initializer kernel_initializer = "glorot_uniform";
-  initializers::Initializer recurrent_initializer = "orthogonal";
-  initializers::Initializer bias_initializer = "zeros";
-  regularizers::Regularizer kernel_regularizer{};
-  regularizers::Regularizer recurrent_regularizer{};
-  regularizers::Regularizer bias_regularizer{};
-  constraints::Constraint kernel_constraint{};
-  constraints::Constraint recurrent_constraint{};
-  constraints::Constraint bias_constraint{};
-  double dropout = 0.0;
-  double recurrent_dropout = 0.0;
-  bool reset_after = true;
-  std::optional<uint64_t> seed{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
-
-class GRUCell : public Concrete<GRUCell, RNNCell> {
- public:
-  explicit GRUCell(int64_t units, GRUCellOptions options = {});
-  void build(const Shape& input_shape) override;
-  Tensor project_inputs(const Tensor& x) const override;
-  TensorList step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const override;
-  FusedRecurrence fused() const override;
-  /// [b_z, b_r, b_h, b'_h] with the input and recurrent biases of z and r summed.
-  Tensor fused_bias() const override;
-  const GRUCellOptions& options() const { return options_; }
-
- private:
-  GRUCellOptions options_;
-};
-
+/// The arguments of GRU and GRUCell (one struct: the layer hands its cell the cell's part).
 struct GRUOptions {
   activations::Activation activation = "tanh";
   activations::Activation recurrent_activation = "sigmoid";
@@ -61,29 +25,74 @@ struct GRUOptions {
   regularizers::Regularizer kernel_regularizer{};
   regularizers::Regularizer recurrent_regularizer{};
   regularizers::Regularizer bias_regularizer{};
-  regularizers::Regularizer activity_regularizer{};
+  regularizers::Regularizer activity_regularizer{};  // the layer's, not the cell's
   constraints::Constraint kernel_constraint{};
   constraints::Constraint recurrent_constraint{};
   constraints::Constraint bias_constraint{};
   double dropout = 0.0;
   double recurrent_dropout = 0.0;
   std::optional<uint64_t> seed{};
+  // the layer's arguments (RNNOptions); a cell takes none of them
   bool return_sequences = false;
   bool return_state = false;
   bool go_backwards = false;
   bool stateful = false;
   bool unroll = false;
-  bool reset_after = true;
+  bool reset_after = true;  // a cell argument, in Keras's __init__ order
   bool zero_output_for_mask = false;
   std::optional<Shape> input_shape{};
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  /// The cell's keys, in Keras's get_config order.
+  static constexpr auto cell_fields() {
+    using O = GRUOptions;
+    return std::tuple{field("activation", &O::activation),
+                      field("recurrent_activation", &O::recurrent_activation),
+                      field("use_bias", &O::use_bias),
+                      field("kernel_initializer", &O::kernel_initializer),
+                      field("recurrent_initializer", &O::recurrent_initializer),
+                      field("bias_initializer", &O::bias_initializer),
+                      field("kernel_regularizer", &O::kernel_regularizer),
+                      field("recurrent_regularizer", &O::recurrent_regularizer),
+                      field("bias_regularizer", &O::bias_regularizer),
+                      field("activity_regularizer", &O::activity_regularizer),
+                      field("kernel_constraint", &O::kernel_constraint),
+                      field("recurrent_constraint", &O::recurrent_constraint),
+                      field("bias_constraint", &O::bias_constraint),
+                      field("dropout", &O::dropout),
+                      field("recurrent_dropout", &O::recurrent_dropout),
+                      field("reset_after", &O::reset_after),
+                      field("seed", &O::seed)};
+  }
+  /// Everything a config may set: the layer's keys and the cell's.
+  static constexpr auto fields() { return std::tuple_cat(rnn_layer_fields<GRUOptions>(), cell_fields()); }
+};
+using GRUCellOptions = GRUOptions;
+
+class GRUCell : public Concrete<GRUCell, RNNCell> {
+ public:
+  explicit GRUCell(int64_t units, GRUOptions options = {});
+  void build(const Shape& input_shape) override;
+  Tensor project_inputs(const Tensor& x) const override;
+  TensorList step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const override;
+  FusedRecurrence fused() const override;
+  /// [b_z, b_r, b_h, b'_h] with the input and recurrent biases of z and r summed.
+  Tensor fused_bias() const override;
+  const GRUOptions& options() const { return options_; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
+
+ private:
+  GRUOptions options_;
 };
 
 class GRU : public Concrete<GRU, RNN> {
  public:
   explicit GRU(int64_t units, GRUOptions options = {});
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   const GRUCell& gru_cell() const { return static_cast<const GRUCell&>(cell()); }
 };
 

@@ -31,7 +31,34 @@ struct RNNOptions {
   std::string name{};
   std::optional<DType> dtype{};
   bool trainable = true;
+
+  static constexpr auto fields() { return rnn_layer_fields<RNNOptions>(); }
 };
+
+/// The layer arguments (RNNOptions) within a recurrent layer's options.
+template <class O>
+RNNOptions rnn_options_of(const O& o) {
+  return RNNOptions{o.return_sequences, o.return_state, o.go_backwards, o.stateful, o.unroll,
+                    o.zero_output_for_mask, o.input_shape, o.name, o.dtype, o.trainable};
+}
+
+/// Whether options given to a cell set arguments only its layer takes.
+template <class O>
+bool sets_layer_arguments(const O& o) {
+  return o.return_sequences || o.return_state || o.go_backwards || o.stateful || o.unroll || o.zero_output_for_mask ||
+         o.input_shape.has_value() || static_cast<bool>(o.activity_regularizer);
+}
+
+/// What a recurrent layer hands its cell: its options without the layer's own
+/// arguments, and the cell's Keras name.
+template <class O>
+O cell_options_of(O o, const char* cell_name) {
+  o.return_sequences = o.return_state = o.go_backwards = o.stateful = o.unroll = o.zero_output_for_mask = false;
+  o.input_shape.reset();
+  o.activity_regularizer = {};
+  o.name = cell_name;
+  return o;
+}
 
 class RNN : public Concrete<RNN> {
  public:
@@ -45,6 +72,8 @@ class RNN : public Concrete<RNN> {
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   /// The sequence output keeps the input's mask; the last output and the states have none.
   TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) override;
   std::vector<std::pair<std::string, std::shared_ptr<Layer>>> named_sublayers() const override {

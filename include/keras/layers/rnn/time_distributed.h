@@ -11,12 +11,7 @@
 
 namespace keras::layers {
 
-struct TimeDistributedOptions {
-  std::optional<Shape> input_shape{};
-  std::string name{};
-  std::optional<DType> dtype{};
-  bool trainable = true;
-};
+using TimeDistributedOptions = LayerArgs;
 
 class TimeDistributed : public Concrete<TimeDistributed> {
  public:
@@ -26,6 +21,8 @@ class TimeDistributed : public Concrete<TimeDistributed> {
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;
   bool supports_masking() const override { return true; }
+  Config get_config() const override;
+  static std::shared_ptr<Layer> from_config(const Config& config);
   std::vector<std::pair<std::string, std::shared_ptr<Layer>>> named_sublayers() const override {
     return {{"layer", layer_}};
   }

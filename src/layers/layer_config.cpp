@@ -1,0 +1,191 @@
+// The serialized forms of option values (Keras 3's, and tf.keras 2's when reading),
+// ConfigReader, and Layer::get_config.
+#include "keras/layers/layer_config.h"
+
+#include "keras/saving/registered_functions.h"
+#include "saving/json_utils.h"
+
+namespace keras::layers {
+
+using keras::detail::cat;
+
+// ---- writing
+
+Config config_value(const Shape& s) { return saving::shape_json(s); }
+
+Config config_value(const std::vector<int64_t>& v) { return v.empty() ? Config(nullptr) : Config(v); }
+
+Config config_value(const activations::Activation& a) {
+  if (a.is_linear() || a.is_builtin(a.name())) return a.name();
+  // A custom function is saved by name, as Keras saves registered functions; loading
+  // finds it only if the program registered it (nothing in a file ever runs as code).
+  if (!saving::find_function(a.name()))
+    throw ValueError(cat("The custom activation \"", a.name(), "\" cannot be saved: register it first with "
+                         "saving::register_function(\"", a.name(), "\", fn)"));
+  return Config{{"module", "builtins"}, {"class_name", "function"}, {"config", a.name()}, {"registered_name", a.name()}};
+}
+
+namespace {
+/// Keras objects held as small values (Initializer, Regularizer, Constraint):
+/// {"module", "class_name", "config", "registered_name"}.
+template <class T>
+Config keras_object(const T& obj, const char* module) {
+  return Config{{"module", module},
+                {"class_name", obj.class_name()},
+                {"config", saving::config_map_json(obj.config())},
+                {"registered_name", nullptr}};
+}
+
+/// Read back from null (none), a name ("l2", "max_norm") or that object. ValueErrors from
+/// the object's own argument checks become IOErrors naming `what`.
+template <class T>
+void read_keras_object(const Config& v, const std::string& what, T& out) {
+  try {
+    if (v.is_string()) {
+      out = T(v.get<std::string>());
+      return;
+    }
+    const std::string cls = saving::to_string(saving::need(v, "class_name", what), what + " class_name");
+    const Config* cfg = saving::find(v, "config");
+    out = T::from_config(cls, cfg ? saving::to_config_map(*cfg, what) : ConfigMap{});
+  } catch (const ValueError& e) {
+    throw IOError(cat(what, ": ", e.what()));
+  }
+}
+}  // namespace
+
+Config config_value(const initializers::Initializer& i) { return keras_object(i, "keras.initializers"); }
+Config config_value(const regularizers::Regularizer& r) {
+  return r ? keras_object(r, "keras.regularizers") : Config(nullptr);
+}
+Config config_value(const constraints::Constraint& c) {
+  return c ? keras_object(c, "keras.constraints") : Config(nullptr);
+}
+
+// ---- reading
+
+void read_config_value(const Config& v, const std::string& what, bool& out) {
+  if (!v.is_null()) out = saving::to_bool(v, what);
+}
+void read_config_value(const Config& v, const std::string& what, int64_t& out) {
+  if (!v.is_null()) out = saving::to_int(v, what);
+}
+void read_config_value(const Config& v, const std::string& what, uint64_t& out) {
+  if (v.is_null()) return;
+  out = static_cast<uint64_t>(saving::to_int(v, what));  // seeds: any integer, as Python's
+}
+void read_config_value(const Config& v, const std::string& what, double& out) {
+  if (!v.is_null()) out = saving::to_number(v, what);
+}
+void read_config_value(const Config& v, const std::string& what, std::string& out) {
+  if (!v.is_null()) out = saving::to_string(v, what);
+}
+void read_config_value(const Config& v, const std::string& what, Shape& out) {
+  if (!v.is_null()) out = saving::to_shape(v, what);
+}
+void read_config_value(const Config& v, const std::string& what, std::vector<int64_t>& out) {
+  if (v.is_null()) out.clear();
+  else if (v.is_array()) out = saving::to_ints(v, what);
+  else out = {saving::to_int(v, what)};
+}
+
+void read_config_value(const Config& v, const std::string& what, activations::Activation& out) {
+  if (v.is_null()) {
+    out = {};  // Keras's activations.get(None): linear
+    return;
+  }
+  std::string name;
+  if (v.is_string()) name = v.get<std::string>();
+  else if (const Config* cfg = saving::find(v, "config"); cfg && cfg->is_string()) name = cfg->get<std::string>();
+  else throw IOError(cat(what, ": cannot read activation ", v.dump().substr(0, 80)));
+  if (auto fn = saving::find_function(name)) out = activations::Activation(name, fn);
+  else out = activations::Activation(name);
+}
+
+void read_config_value(const Config& v, const std::string& what, initializers::Initializer& out) {
+  if (!v.is_null()) read_keras_object(v, what, out);
+}
+void read_config_value(const Config& v, const std::string& what, regularizers::Regularizer& out) {
+  if (v.is_null()) out = {};
+  else read_keras_object(v, what, out);
+}
+void read_config_value(const Config& v, const std::string& what, constraints::Constraint& out) {
+  if (v.is_null()) out = {};
+  else read_keras_object(v, what, out);
+}
+
+std::vector<int64_t> read_int_tuple(const Config& v, size_t n, const std::string& what) {
+  return saving::to_int_tuple(v, n, what);
+}
+
+void SingleAxis::read(const Config& v, const std::string& what, int64_t& out) {
+  if (v.is_null()) return;
+  if (v.is_array()) {
+    if (v.size() != 1) throw IOError(cat(what, ": several axes are not supported, found ", v.dump().substr(0, 40)));
+    out = saving::to_int(v[0], what);
+  } else {
+    out = saving::to_int(v, what);
+  }
+}
+
+// ---- ConfigReader
+
+namespace {
+std::string context_of(const Config& config) {
+  if (const Config* n = saving::find(config, "name"); n && n->is_string()) return "layer \"" + n->get<std::string>() + "\"";
+  return "a layer";
+}
+}  // namespace
+
+ConfigReader::ConfigReader(const Config& config) : config_(config), context_(context_of(config)) {
+  if (!config.is_object()) throw IOError(cat(context_, ": the config is not an object"));
+}
+
+const Config* ConfigReader::find(const char* key) const {
+  auto it = config_.find(key);
+  return it == config_.end() ? nullptr : &*it;
+}
+
+const Config& ConfigReader::need(const char* key) const { return saving::need(config_, key, context_); }
+
+LayerArgs ConfigReader::layer_args() const {
+  LayerArgs a;
+  if (const Config* n = saving::find(config_, "name")) a.name = saving::to_string(*n, what("name"));
+  if (const Config* t = saving::find(config_, "trainable")) a.trainable = saving::to_bool(*t, what("trainable"));
+  if (const Config* d = saving::find(config_, "dtype")) {
+    std::string name = d->is_string()
+                           ? d->get<std::string>()
+                           : saving::to_string(saving::need(saving::need(*d, "config", what("dtype")), "name", what("dtype")),
+                                             what("dtype"));
+    if (name == "mixed_float16" || name == "mixed_bfloat16") name = "float32";  // compute in float32 on CPU
+    a.dtype = dtype_from_name(name);
+  }
+  // Keras 2 puts the model's input shape on the first layer.
+  if (const Config* b = saving::find(config_, "batch_input_shape"))
+    a.input_shape = saving::to_shape(*b, what("batch_input_shape")).slice(1);
+  return a;
+}
+
+void ConfigReader::reject(std::initializer_list<const char*> keys) const {
+  for (const char* k : keys)
+    if (saving::find(config_, k)) fail(cat("\"", k, "\" is set, which this library does not support yet"));
+}
+
+void ConfigReader::fail(const std::string& message) const { throw IOError(cat(context_, ": ", message)); }
+
+// ---- Layer::get_config
+
+Config Layer::get_config() const {
+  Config c{{"name", name()},
+           {"trainable", trainable()},
+           {"dtype",
+            {{"module", "keras"},
+             {"class_name", "DTypePolicy"},
+             {"config", {{"name", std::string(dtype_name(dtype()))}}},
+             {"registered_name", nullptr}}}};
+  // Keras's Layer.get_config writes the activity regularizer only when there is one.
+  if (activity_regularizer()) c["activity_regularizer"] = config_value(activity_regularizer());
+  return c;
+}
+
+}  // namespace keras::layers

@@ -1,0 +1,186 @@
+// The class registry, with one line per built-in layer, and the serialized layer entry
+// ({"module", "class_name", "config", "registered_name", "build_config"}) Keras writes.
+#include "keras/layers/registry.h"
+
+#include <map>
+#include <mutex>
+
+#include "keras/keras.h"
+#include "saving/json_utils.h"
+
+namespace keras::saving {
+// The model classes (Sequential, Functional) and the graph operations they record:
+// their configs live with the model files in src/saving/model_configs.cpp.
+void register_model_classes();
+}  // namespace keras::saving
+
+namespace keras::layers {
+
+using keras::detail::cat;
+
+namespace {
+
+/// Every built-in layer, by Keras class name. Keras writes no build_config for the layers
+/// whose class defines no build().
+void register_builtin_layers() {
+  const LayerClass no_build{.build_config = false};
+  register_class<Activation>("Activation", no_build);
+  register_class<ActivityRegularization>("ActivityRegularization", no_build);
+  register_class<Add>("Add");
+  register_class<Average>("Average");
+  register_class<AveragePooling1D>("AveragePooling1D", no_build);
+  register_class<AveragePooling2D>("AveragePooling2D", no_build);
+  register_class<AveragePooling3D>("AveragePooling3D", no_build);
+  register_class<BatchNormalization>("BatchNormalization");
+  register_class<Bidirectional>("Bidirectional");
+  register_class<Concatenate>("Concatenate");
+  register_class<Conv1D>("Conv1D");
+  register_class<Conv2D>("Conv2D");
+  register_class<Conv3D>("Conv3D");
+  register_class<Dense>("Dense");
+  register_class<DepthwiseConv2D>("DepthwiseConv2D");
+  register_class<Dropout>("Dropout", no_build);
+  register_class<Embedding>("Embedding");
+  register_class<Flatten>("Flatten");
+  register_class<GaussianDropout>("GaussianDropout", no_build);
+  register_class<GaussianNoise>("GaussianNoise", no_build);
+  register_class<GlobalAveragePooling1D>("GlobalAveragePooling1D", no_build);
+  register_class<GlobalAveragePooling2D>("GlobalAveragePooling2D", no_build);
+  register_class<GlobalAveragePooling3D>("GlobalAveragePooling3D", no_build);
+  register_class<GlobalMaxPooling1D>("GlobalMaxPooling1D", no_build);
+  register_class<GlobalMaxPooling2D>("GlobalMaxPooling2D", no_build);
+  register_class<GlobalMaxPooling3D>("GlobalMaxPooling3D", no_build);
+  register_class<GRU>("GRU");
+  register_class<GRUCell>("GRUCell");
+  register_class<Identity>("Identity", no_build);
+  register_class<InputLayer>("InputLayer", no_build);
+  register_class<Lambda>("Lambda", no_build);
+  register_class<LeakyReLU>("LeakyReLU", no_build);
+  register_class<LSTM>("LSTM");
+  register_class<LSTMCell>("LSTMCell");
+  register_class<Masking>("Masking", no_build);
+  register_class<Maximum>("Maximum");
+  register_class<MaxPooling1D>("MaxPooling1D", no_build);
+  register_class<MaxPooling2D>("MaxPooling2D", no_build);
+  register_class<MaxPooling3D>("MaxPooling3D", no_build);
+  register_class<Minimum>("Minimum");
+  register_class<Multiply>("Multiply");
+  // Operations Keras records in functional graphs (mask computations).
+  register_class<NotEqual>("NotEqual",
+                           {.module = "keras.src.ops.numpy", .registered_name = "NotEqual", .build_config = false});
+  register_class<Any>("Any", {.module = "keras.src.ops.numpy", .registered_name = "Any", .build_config = false});
+  register_class<Permute>("Permute");
+  register_class<PReLU>("PReLU");
+  register_class<ReLU>("ReLU", no_build);
+  register_class<RepeatVector>("RepeatVector");
+  register_class<Reshape>("Reshape", no_build);
+  register_class<RNN>("RNN");
+  register_class<SeparableConv2D>("SeparableConv2D");
+  register_class<SimpleRNN>("SimpleRNN");
+  register_class<SimpleRNNCell>("SimpleRNNCell");
+  register_class<Softmax>("Softmax", no_build);
+  register_class<Subtract>("Subtract");
+  register_class<TimeDistributed>("TimeDistributed");
+}
+
+std::mutex& registry_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+std::map<std::string, LayerClass>& classes() {
+  static std::map<std::string, LayerClass> m;
+  return m;
+}
+
+/// Fills the registry on first use (not from static initializers, which a static library
+/// would drop with the object files nobody references).
+void ensure_builtins() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    register_builtin_layers();
+    saving::register_model_classes();
+  });
+}
+
+/// A copy of the class's entry, or nullopt.
+std::optional<LayerClass> find_class(const std::string& class_name) {
+  ensure_builtins();
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  auto it = classes().find(class_name);
+  if (it == classes().end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+void register_class(const std::string& class_name, LayerClass info) {
+  if (class_name.empty() || !info.from_config) throw ValueError("register_class: a class name and a reader are required");
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  classes()[class_name] = std::move(info);
+}
+
+bool is_registered(const std::string& class_name) { return find_class(class_name).has_value(); }
+
+Config config_of(const Layer& layer) {
+  auto info = find_class(layer.class_name());
+  if (info && info->get_config) return info->get_config(layer);
+  return layer.get_config();
+}
+
+Config serialize(const Layer& layer) {
+  auto info = find_class(layer.class_name());
+  if (!info)
+    throw ValueError(cat("Layer \"", layer.name(), "\" of class ", layer.class_name(),
+                         " is not registered; register it with layers::register_class"));
+  Config e;
+  e["module"] = info->module;
+  e["class_name"] = layer.class_name();
+  e["config"] = info->get_config ? info->get_config(layer) : layer.get_config();
+  e["registered_name"] = info->registered_name.empty() ? Config(nullptr) : Config(info->registered_name);
+  const auto& shapes = layer.build_input_shapes();
+  if (layer.built() && !shapes.empty() && info->build_config) {
+    Config in = Config::array();
+    for (const auto& s : shapes) in.push_back(config_value(s));
+    e["build_config"] = {{"input_shape", shapes.size() == 1 ? in[0] : in}};
+  }
+  return e;
+}
+
+std::shared_ptr<Layer> deserialize(const Config& entry) {
+  const std::string cls = saving::to_string(saving::need(entry, "class_name", "layer entry"), "layer class_name");
+  const Config& config = saving::need(entry, "config", "layer entry for " + cls);
+  auto info = find_class(cls);
+  if (!info) {
+    std::string known;
+    {
+      std::lock_guard<std::mutex> lock(registry_mutex());
+      for (const auto& [k, v] : classes()) known += (known.empty() ? "" : ", ") + k;
+    }
+    throw ValueError(cat("Unknown layer class '", cls, "' (", ConfigReader(config).context(),
+                         "). This library knows: ", known));
+  }
+  std::shared_ptr<Layer> layer = info->from_config(config);
+  const ConfigReader reader(config);
+  // Every Keras layer takes activity_regularizer (ActivityRegularization makes its own).
+  if (const Config* ar = reader.find("activity_regularizer"); ar && !ar->is_null() && cls != "ActivityRegularization") {
+    regularizers::Regularizer r;
+    read_config_value(*ar, reader.what("activity_regularizer"), r);
+    layer->set_activity_regularizer(r);
+  }
+  if (const Config* build = saving::find(entry, "build_config")) {
+    if (const Config* in = saving::find(*build, "input_shape"); in && in->is_array() && !in->empty()) {
+      std::vector<Shape> shapes;
+      if ((*in)[0].is_array()) {
+        if (in->size() > 1024) reader.fail("too many build input shapes");
+        for (const auto& s : *in) shapes.push_back(saving::to_shape(s, reader.what("build_config")));
+      } else {
+        shapes.push_back(saving::to_shape(*in, reader.what("build_config")));
+      }
+      if (!layer->built()) layer->build_for(shapes);
+    }
+  }
+  return layer;
+}
+
+}  // namespace keras::layers
