@@ -98,7 +98,8 @@ Tensor Model::compute_loss(const TensorList& /*x*/, const TensorList& y, const T
   }
   total = add_layer_losses(total, layers::LossScope::current());
   if (!total.defined())
-    throw ValueError(cat("No loss to compute for the model \"", name(), "\". Provide a `loss` argument in `compile()`."));
+    throw ValueError(
+        cat("No loss to compute for the model \"", name(), "\". Provide a `loss` argument in `compile()`."));
   return total;
 }
 

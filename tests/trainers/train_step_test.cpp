@@ -43,7 +43,8 @@ std::pair<Tensor, Tensor> classification_data(int64_t n = 64) {
 void expect_same_weights(const layers::Layer& a, const layers::Layer& b, double atol) {
   const auto wa = a.get_weights(), wb = b.get_weights();
   ASSERT_EQ(wa.size(), wb.size());
-  for (size_t i = 0; i < wa.size(); ++i) testing::expect_allclose(wa[i], wb[i], atol, 0.0, "weight " + std::to_string(i));
+  for (size_t i = 0; i < wa.size(); ++i)
+    testing::expect_allclose(wa[i], wb[i], atol, 0.0, "weight " + std::to_string(i));
 }
 
 TensorList values_of(const std::vector<Variable>& vars) {
@@ -218,7 +219,8 @@ class FakeCluster {
       cv_.notify_all();
       return;
     }
-    if (!cv_.wait_for(lock, std::chrono::seconds(120), [&] { return generation_ != generation || broken_; })) broken_ = true;
+    const auto done = [&] { return generation_ != generation || broken_; };
+    if (!cv_.wait_for(lock, std::chrono::seconds(120), done)) broken_ = true;
     if (broken_) {
       cv_.notify_all();
       throw RuntimeError("FakeCluster: a replica failed or never arrived");
@@ -310,8 +312,9 @@ TEST(TrainStep, TwoReplicasTrainLikeOneProcess) {
   std::vector<callbacks::History> histories(2);
   std::vector<Logs> evaluated(2);
   run_replicas(cluster, [&](int r) {
-    histories[static_cast<size_t>(r)] = replicas[static_cast<size_t>(r)]->fit(x, y, fit_options);
-    evaluated[static_cast<size_t>(r)] = replicas[static_cast<size_t>(r)]->evaluate(x, y, {.batch_size = 16, .verbose = 0});
+    Model& m = *replicas[static_cast<size_t>(r)];
+    histories[static_cast<size_t>(r)] = m.fit(x, y, fit_options);
+    evaluated[static_cast<size_t>(r)] = m.evaluate(x, y, {.batch_size = 16, .verbose = 0});
   });
 
   // Mean loss of 16 rows = mean of the two halves' means, so the averaged gradients are
