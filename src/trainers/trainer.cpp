@@ -1,9 +1,12 @@
 // fit / evaluate / predict (keras/src/trainers/trainer.py and the TensorFlow trainer's
-// train_step): one GradientTape per batch, losses per output (weighted), the loss and
-// metrics tracked as running means, callbacks at epoch and batch boundaries.
+// train_step): the loops shard each batch through the distribution hook and call the
+// overridable train_step / test_step / predict_step on it; the default steps run one
+// GradientTape per batch, losses per output (weighted), the loss and metrics tracked as
+// running means; callbacks at epoch and batch boundaries.
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <optional>
 
 #include "keras/autograd/gradient_tape.h"
 #include "keras/callbacks/progbar_logger.h"
@@ -43,13 +46,25 @@ TensorList batch_of(const trainers::BatchIterator& it, const TensorList& ts, int
   return out;
 }
 
+/// This process's rows of a global batch (x, y), as the distribution hook shards it:
+/// one shard_batch call per batch.
+std::pair<TensorList, TensorList> shard(const distribution::Distribution& dist, TensorList x, TensorList y) {
+  const int64_t n = x.empty() ? 0 : x[0].dim(0);
+  const distribution::BatchShard s = dist.shard_batch(n);
+  if (s.begin == 0 && s.end == n) return {std::move(x), std::move(y)};
+  if (s.begin < 0 || s.end > n || s.begin >= s.end)
+    throw ValueError(cat("Distribution: shard_batch(", n, ") returned rows [", s.begin, ", ", s.end,
+                         "), which is not a non-empty part of the batch (rank ", dist.rank(), " of ",
+                         dist.num_replicas(), ")"));
+  for (auto& t : x) t = t.slice(s.begin, s.end);
+  for (auto& t : y) t = t.slice(s.begin, s.end);
+  return {std::move(x), std::move(y)};
+}
+
 }  // namespace
 
 void Model::require_compiled(const char* what) const {
   if (!compiled_) throw RuntimeError(cat("You must call `compile()` before ", what, " the model \"", name(), "\"."));
-  bool any = false;
-  for (const auto& l : output_losses_) any |= l.has_value();
-  if (!any) throw ValueError(cat("The model \"", name(), "\" was compiled without a loss; ", what, " needs one."));
 }
 
 void Model::check_targets(const TensorList& y) const {
@@ -58,22 +73,37 @@ void Model::check_targets(const TensorList& y) const {
                          " target array(s) were given"));
 }
 
-TensorList Model::forward(const TensorList& x, bool training) { return (*this)(x, training); }
+std::shared_ptr<distribution::Distribution> Model::distribution() const {
+  return distribution_ ? distribution_ : distribution::distribution();
+}
 
-Tensor Model::compute_loss(const TensorList& y, const TensorList& y_pred, std::vector<double>* per_output) {
+// ---- the step's pieces
+
+Tensor Model::compute_loss(const TensorList& /*x*/, const TensorList& y, const TensorList& y_pred, bool /*training*/) {
+  require_compiled("computing the loss of");
+  if (y_pred.size() != output_losses_.size() || y.size() != y_pred.size())
+    throw ValueError(cat("compute_loss: the model \"", name(), "\" has ", output_losses_.size(), " output(s) but got ",
+                         y_pred.size(), " prediction(s) and ", y.size(), " target(s)"));
   Tensor total;
   for (size_t i = 0; i < y_pred.size(); ++i) {
     if (!output_losses_[i]) continue;
     Tensor l = (*output_losses_[i])(y[i], y_pred[i]);
     if (l.size() != 1) l = ops::mean(l);
-    if (per_output) per_output->push_back(l.detach().item<double>());
+    if (i < output_loss_trackers_.size()) {
+      autograd::NoGradGuard no_grad;
+      output_loss_trackers_[i].update(l.detach().item<double>(), static_cast<double>(y_pred[i].dim(0)));
+    }
     if (loss_weights_[i] != 1.0) l = l * loss_weights_[i];
     total = total.defined() ? ops::add(total, l) : l;
   }
+  total = add_layer_losses(total, layers::LossScope::current());
+  if (!total.defined())
+    throw ValueError(
+        cat("No loss to compute for the model \"", name(), "\". Provide a `loss` argument in `compile()`."));
   return total;
 }
 
-Tensor Model::add_layer_losses(const Tensor& loss, const layers::LossScope& added) const {
+Tensor Model::add_layer_losses(const Tensor& loss, const layers::LossScope* added) const {
   // Keras's compute_loss: the compiled loss plus sum(model.losses), i.e. the weight
   // regularization penalties and what layers added (activity regularizers), in training
   // and in evaluation alike. The per-output losses in the logs leave them out.
@@ -88,63 +118,88 @@ Tensor Model::add_layer_losses(const Tensor& loss, const layers::LossScope& adde
     total = ops::add(total, ops::reshape(v, total.shape()));
   };
   for (const Tensor& l : regularization_losses()) accumulate(l);
-  for (const Tensor& l : added.losses()) accumulate(l);
+  if (added)
+    for (const Tensor& l : added->losses()) accumulate(l);
   return total;
 }
 
-Logs Model::metric_logs() const {
-  Logs logs;
-  logs[loss_tracker_.name()] = loss_tracker_.result();
-  for (const auto& t : output_loss_trackers_) logs[t.name()] = t.result();
-  for (const auto& m : metrics_) logs[m.name] = m.metric->result();
-  return logs;
+std::vector<metrics::Metric*> Model::metrics() {
+  std::vector<metrics::Metric*> out{&loss_tracker_};
+  for (auto& t : output_loss_trackers_) out.push_back(&t);
+  for (auto& m : metrics_) out.push_back(m.metric.get());
+  return out;
 }
 
 void Model::reset_metrics() {
-  loss_tracker_.reset_state();
-  for (auto& t : output_loss_trackers_) t.reset_state();
-  for (auto& m : metrics_) m.metric->reset_state();
+  for (metrics::Metric* m : metrics()) m->reset_state();
 }
 
-void Model::update_metrics(const TensorList& y, const TensorList& y_pred, const Tensor& loss,
-                           const std::vector<double>& per_output, int64_t batch) {
+Logs Model::compute_metrics(const TensorList& /*x*/, const TensorList& y, const TensorList& y_pred) {
   autograd::NoGradGuard no_grad;
-  loss_tracker_.update(loss.detach().item<double>(), static_cast<double>(batch));
-  for (size_t i = 0; i < output_loss_trackers_.size() && i < per_output.size(); ++i)
-    output_loss_trackers_[i].update(per_output[i], static_cast<double>(batch));
   for (auto& m : metrics_) m.metric->update_state(y[m.output], y_pred[m.output].detach());
+  return get_metrics_result();
 }
 
-void Model::train_step(const TensorList& x, const TensorList& y) {
-  const auto vars = trainable_weights();
+Logs Model::get_metrics_result() {
+  const std::vector<metrics::Metric*> ms = metrics();
+  // One call to the hook with every state laid end to end (one all-reduce, not one per
+  // metric); results are read from the sums, then the local states go back, so the next
+  // batch adds to this process's own totals and the next read sums again.
+  std::vector<double*> vars;
+  for (metrics::Metric* m : ms)
+    for (double* v : m->variables()) vars.push_back(v);
+  std::vector<double> local(vars.size());
+  for (size_t i = 0; i < vars.size(); ++i) local[i] = *vars[i];
+  std::vector<double> summed = local;
+  distribution()->reduce_metric_states(summed);
+  for (size_t i = 0; i < vars.size(); ++i) *vars[i] = summed[i];
+  Logs logs;
+  for (metrics::Metric* m : ms) {
+    std::string logged = m->name();  // compiled metrics are logged per output ("out_accuracy")
+    for (const auto& nm : metrics_)
+      if (nm.metric.get() == m) logged = nm.name;
+    logs[logged] = m->result();
+  }
+  for (size_t i = 0; i < vars.size(); ++i) *vars[i] = local[i];
+  return logs;
+}
+
+// ---- the steps
+
+Logs Model::train_step(const TensorList& x, const TensorList& y) {
+  const std::vector<Variable> vars = trainable_weights();
   TensorList sources;
   sources.reserve(vars.size());
   for (const auto& v : vars) sources.push_back(v.value());
 
   TensorList y_pred, grads;
   Tensor loss;
-  std::vector<double> per_output;
   {
     autograd::GradientTape tape;
-    layers::LossScope added;  // the losses layers add during this forward pass
-    y_pred = forward(x, /*training=*/true);
-    loss = compute_loss(y, y_pred, output_loss_trackers_.empty() ? nullptr : &per_output);
-    loss = add_layer_losses(loss, added);
-    grads = tape.gradient(loss, sources);
+    layers::LossScope added;                 // forward, collecting what layers add_loss
+    y_pred = (*this)(x, /*training=*/true);
+    loss = compute_loss(x, y, y_pred);       // loss, with the penalties
+    grads = tape.gradient(loss, sources);    // gradients
   }
-  optimizer_->apply_gradients(grads, vars);
-  update_metrics(y, y_pred, loss, per_output, x[0].dim(0));
+  distribution()->reduce_gradients(grads);   // the distribution hook (all-reduce)
+  if (grads.size() != vars.size())
+    throw RuntimeError(cat("Distribution: reduce_gradients left ", grads.size(), " gradients for ", vars.size(),
+                           " trainable weights of the model \"", name(), "\""));
+  optimizer_->apply_gradients(grads, vars);  // apply
+  loss_tracker_.update(loss.detach().item<double>(), static_cast<double>(x[0].dim(0)));
+  return compute_metrics(x, y, y_pred);
 }
 
-void Model::test_step(const TensorList& x, const TensorList& y) {
+Logs Model::test_step(const TensorList& x, const TensorList& y) {
   autograd::NoGradGuard no_grad;
   layers::LossScope added;
-  TensorList y_pred = forward(x, /*training=*/false);
-  std::vector<double> per_output;
-  Tensor loss = compute_loss(y, y_pred, output_loss_trackers_.empty() ? nullptr : &per_output);
-  loss = add_layer_losses(loss, added);
-  update_metrics(y, y_pred, loss, per_output, x[0].dim(0));
+  TensorList y_pred = (*this)(x, /*training=*/false);
+  Tensor loss = compute_loss(x, y, y_pred, /*training=*/false);
+  loss_tracker_.update(loss.item<double>(), static_cast<double>(x[0].dim(0)));
+  return compute_metrics(x, y, y_pred);
 }
+
+TensorList Model::predict_step(const TensorList& x) { return (*this)(x, /*training=*/false); }
 
 callbacks::History Model::fit(const Tensor& x, const Tensor& y, FitOptions o) {
   return fit(TensorList{x}, TensorList{y}, std::move(o));
@@ -182,14 +237,17 @@ callbacks::History Model::fit(const TensorList& x_in, const TensorList& y_in, Fi
     reset_metrics();
     for (auto& c : cbs) c->on_epoch_begin(epoch, {});
     trainers::BatchIterator it(n, o.batch_size, o.shuffle);
+    std::optional<Logs> logs;
     for (int64_t step = 0; step < steps; ++step) {
       for (auto& c : cbs) c->on_train_batch_begin(step, {});
-      train_step(batch_of(it, x, step), batch_of(it, y, step));
-      const Logs logs = metric_logs();
-      for (auto& c : cbs) c->on_train_batch_end(step, logs);
+      const auto [bx, by] = shard(*distribution(), batch_of(it, x, step), batch_of(it, y, step));
+      // A scope around the step too, so an overriding train_step still collects add_loss.
+      layers::LossScope added;
+      logs = train_step(bx, by);
+      for (auto& c : cbs) c->on_train_batch_end(step, *logs);
       if (stop_training) break;
     }
-    Logs epoch_logs = metric_logs();
+    Logs epoch_logs = logs ? *logs : get_metrics_result();
     if (val && (epoch + 1) % std::max(1, o.validation_freq) == 0) {
       Logs val_logs = run_evaluation(val->x, val->y, o.validation_batch_size.value_or(o.batch_size), 0, cbs,
                                      /*inside_fit=*/true);
@@ -197,8 +255,9 @@ callbacks::History Model::fit(const TensorList& x_in, const TensorList& y_in, Fi
     }
     for (auto& c : cbs) c->update_epoch_logs(epoch, epoch_logs);
     for (auto& c : cbs) c->on_epoch_end(epoch, epoch_logs);
-    if (!std::isfinite(epoch_logs["loss"]) && verbose)
-      std::cerr << "Warning: the loss is not finite (" << epoch_logs["loss"] << ") after epoch " << epoch + 1 << "\n";
+    const auto loss = epoch_logs.find("loss");
+    if (loss != epoch_logs.end() && !std::isfinite(loss->second) && verbose)
+      std::cerr << "Warning: the loss is not finite (" << loss->second << ") after epoch " << epoch + 1 << "\n";
   }
   for (auto& c : cbs) c->on_train_end({});
   return *history;
@@ -214,14 +273,17 @@ Logs Model::run_evaluation(const TensorList& x_in, const TensorList& y, int64_t 
   reset_metrics();
   trainers::BatchIterator it(x[0].dim(0), batch_size, false);
   for (auto& c : cbs) c->on_test_begin({});
+  std::optional<Logs> logs;
   for (int64_t step = 0; step < it.num_batches(); ++step) {
-    test_step(batch_of(it, x, step), batch_of(it, y, step));
+    const auto [bx, by] = shard(*distribution(), batch_of(it, x, step), batch_of(it, y, step));
+    layers::LossScope added;
+    logs = test_step(bx, by);
     if (!inside_fit || verbose)
-      for (auto& c : cbs) c->on_test_batch_end(step, metric_logs());
+      for (auto& c : cbs) c->on_test_batch_end(step, *logs);
   }
-  Logs logs = metric_logs();
-  for (auto& c : cbs) c->on_test_end(logs);
-  return logs;
+  if (!logs) logs = get_metrics_result();
+  for (auto& c : cbs) c->on_test_end(*logs);
+  return *logs;
 }
 
 Logs Model::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions o) {
@@ -255,7 +317,7 @@ TensorList Model::predict(const TensorList& x_in, PredictOptions o) {
   for (auto& c : cbs) c->on_predict_begin({});
   std::vector<TensorList> per_output;
   for (int64_t step = 0; step < it.num_batches(); ++step) {
-    TensorList out = forward(batch_of(it, x, step), false);
+    TensorList out = predict_step(batch_of(it, x, step));
     per_output.resize(out.size());
     for (size_t k = 0; k < out.size(); ++k) per_output[k].push_back(std::move(out[k]));
     for (auto& c : cbs) c->on_predict_batch_end(step, {});
@@ -280,8 +342,9 @@ Logs Model::train_on_batch(const TensorList& x_in, const TensorList& y) {
   TensorList x = standardize_inputs(x_in);
   check_targets(y);
   reset_metrics();
-  train_step(x, y);
-  return metric_logs();
+  const auto [bx, by] = shard(*distribution(), x, y);
+  layers::LossScope added;
+  return train_step(bx, by);
 }
 
 Logs Model::test_on_batch(const Tensor& x, const Tensor& y) { return test_on_batch(TensorList{x}, TensorList{y}); }
@@ -292,8 +355,9 @@ Logs Model::test_on_batch(const TensorList& x_in, const TensorList& y) {
   TensorList x = standardize_inputs(x_in);
   check_targets(y);
   reset_metrics();
-  test_step(x, y);
-  return metric_logs();
+  const auto [bx, by] = shard(*distribution(), x, y);
+  layers::LossScope added;
+  return test_step(bx, by);
 }
 
 Tensor Model::predict_on_batch(const Tensor& x) {
@@ -306,7 +370,7 @@ Tensor Model::predict_on_batch(const Tensor& x) {
 TensorList Model::predict_on_batch(const TensorList& x) {
   trainers::check_cardinality(x, {});
   autograd::NoGradGuard no_grad;
-  return forward(standardize_inputs(x), false);
+  return predict_step(standardize_inputs(x));
 }
 
 }  // namespace keras::models

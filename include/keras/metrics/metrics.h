@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "keras/tensor/tensor.h"
 
@@ -18,6 +19,11 @@ class Metric {
   virtual void update_state(const Tensor& y_true, const Tensor& y_pred) = 0;
   virtual double result() const = 0;
   virtual void reset_state() = 0;
+  /// The state result() is computed from, as numbers that add up across processes
+  /// (Keras's metric.variables, created with aggregation="sum"): a distributed trainer
+  /// sums them over the processes before reading result(). Empty for a metric with no
+  /// state yet.
+  virtual std::vector<double*> variables() { return {}; }
   const std::string& name() const { return name_; }
   /// Keras's class name ("SparseCategoricalAccuracy").
   const std::string& class_name() const { return class_name_; }
@@ -38,6 +44,7 @@ class Mean : public Metric {
   void update(double value, double count = 1.0);
   double result() const override { return count_ > 0 ? total_ / count_ : 0.0; }
   void reset_state() override { total_ = count_ = 0; }
+  std::vector<double*> variables() override { return {&total_, &count_}; }
 
  private:
   double total_ = 0, count_ = 0;
@@ -52,6 +59,7 @@ class MeanMetricWrapper : public Metric {
   void update_state(const Tensor& y_true, const Tensor& y_pred) override;
   double result() const override { return mean_.result(); }
   void reset_state() override { mean_.reset_state(); }
+  std::vector<double*> variables() override { return mean_.variables(); }
 
  private:
   Fn fn_;
@@ -83,6 +91,7 @@ class AutoAccuracy : public Metric {
   void update_state(const Tensor& y_true, const Tensor& y_pred) override;
   double result() const override { return impl_ ? impl_->result() : 0.0; }
   void reset_state() override { if (impl_) impl_->reset_state(); }
+  std::vector<double*> variables() override { return impl_ ? impl_->variables() : std::vector<double*>{}; }
 
  private:
   std::unique_ptr<Metric> impl_;

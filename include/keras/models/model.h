@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "keras/callbacks/callback.h"
+#include "keras/distribution/distribution.h"
 #include "keras/layers/layer.h"
 #include "keras/losses/losses.h"
 #include "keras/metrics/metrics.h"
@@ -112,6 +113,39 @@ class Model : public layers::Layer {
   Tensor predict_on_batch(const Tensor& x);
   TensorList predict_on_batch(const TensorList& x);
 
+  // ---- the training step (Keras's Trainer). fit / evaluate / predict call these once per
+  // batch, with this process's rows of it (see distribution()). Override them as Keras's
+  // guide "Customizing what happens in fit()" does, built from the helpers below; the
+  // default train_step is the pipeline forward -> compute_loss -> gradients ->
+  // distribution hook -> optimizer -> compute_metrics.
+  /// One gradient step on one batch; returns the batch's logs (name -> value), which fit
+  /// passes to the callbacks. The last step's logs are the epoch's.
+  virtual Logs train_step(const TensorList& x, const TensorList& y);
+  /// Loss and metrics of one batch without gradients (evaluate, fit's validation).
+  virtual Logs test_step(const TensorList& x, const TensorList& y);
+  /// The outputs for one batch (predict, predict_on_batch); called with recording off.
+  virtual TensorList predict_step(const TensorList& x);
+  /// The compiled losses (per output, weighted, summed) plus the regularization penalties
+  /// and what layers added with add_loss in the innermost open LossScope (fit and evaluate
+  /// open one around each step). Updates the per-output loss trackers of a model with
+  /// several outputs, as Keras's compiled loss does. ValueError when there is no loss at all.
+  Tensor compute_loss(const TensorList& x, const TensorList& y, const TensorList& y_pred, bool training = true);
+  /// Updates the compiled metrics with the batch and returns get_metrics_result().
+  Logs compute_metrics(const TensorList& x, const TensorList& y, const TensorList& y_pred);
+  /// The results of metrics() by logged name, from their states summed over all processes
+  /// by the distribution hook (the local states are left as they were).
+  Logs get_metrics_result();
+  /// The metrics fit resets at each epoch and get_metrics_result reads: the loss tracker
+  /// ("loss"), the per-output losses, the compiled metrics. A subclass with trackers of
+  /// its own returns them (Keras's `metrics` property, which the guide overrides).
+  virtual std::vector<metrics::Metric*> metrics();
+  void reset_metrics();
+  /// The distribution hook this model trains with: its own when set, else the one
+  /// keras::distribution::set_distribution set (SingleProcess by default).
+  std::shared_ptr<distribution::Distribution> distribution() const;
+  /// Gives this model its own distribution; null goes back to the global one.
+  void set_distribution(std::shared_ptr<distribution::Distribution> value) { distribution_ = std::move(value); }
+
   /// Set by a callback to end fit() after the current epoch.
   bool stop_training = false;
 
@@ -164,15 +198,7 @@ class Model : public layers::Layer {
   };
 
   TensorList run_graph(const TensorList& inputs, bool training);
-  TensorList forward(const TensorList& x, bool training);
-  Tensor compute_loss(const TensorList& y, const TensorList& y_pred, std::vector<double>* per_output);
-  Tensor add_layer_losses(const Tensor& loss, const layers::LossScope& added) const;
-  void train_step(const TensorList& x, const TensorList& y);
-  void test_step(const TensorList& x, const TensorList& y);
-  void update_metrics(const TensorList& y, const TensorList& y_pred, const Tensor& loss,
-                      const std::vector<double>& per_output, int64_t batch);
-  Logs metric_logs() const;
-  void reset_metrics();
+  Tensor add_layer_losses(const Tensor& loss, const layers::LossScope* added) const;
   void require_compiled(const char* what) const;
   void check_targets(const TensorList& y) const;
   Logs run_evaluation(const TensorList& x, const TensorList& y, int64_t batch_size, int verbose,
@@ -200,6 +226,7 @@ class Model : public layers::Layer {
   std::vector<NamedMetric> metrics_;
   metrics::Mean loss_tracker_{"loss"};
   std::vector<metrics::Mean> output_loss_trackers_;
+  std::shared_ptr<distribution::Distribution> distribution_;  // null: the global one
 };
 
 }  // namespace keras::models
