@@ -375,12 +375,15 @@ void case_matmul(Ctx& c) {
       {3, 4, 6, 5, true, false, false, false, 0.f},   {3, 4, 6, 5, false, true, true, false, 1.f},
       {2, 33, 17, 65, true, true, false, true, 1.f},  {1, 64, 70, 129, false, false, false, false, 0.5f},
       {2, 3, 4, 0, false, false, false, false, 0.5f}, {4, 1, 9, 31, false, true, false, false, 0.f},
+      {2, 3, 4, 0, false, false, false, false, 0.f},  // empty sum into NaN-filled memory: zeros
   };
   for (const auto& mm : cases) {
     const int64_t sa = mm.a_shared ? 0 : mm.m * mm.k, sb = mm.b_shared ? 0 : mm.k * mm.n;
     const Tensor a = values({mm.a_shared ? 1 : mm.batch, mm.ta ? mm.k : mm.m, mm.ta ? mm.m : mm.k}, c.dtype, 111);
     const Tensor b = values({mm.b_shared ? 1 : mm.batch, mm.tb ? mm.n : mm.k, mm.tb ? mm.k : mm.n}, c.dtype, 112);
-    const Tensor init = values({mm.batch, mm.m, mm.n}, c.dtype, 113);
+    // With beta = 0 the output's old contents must not matter: make them NaN.
+    const Tensor init = mm.beta == 0.f ? Tensor::full({mm.batch, mm.m, mm.n}, std::nan(""))
+                                       : values({mm.batch, mm.m, mm.n}, c.dtype, 113);
     Tensor y = c.dev(init), want = host_copy(init);
     c.be.matmul(c.dev(a), c.dev(b), y, mm.batch, mm.m, mm.n, mm.k, mm.ta, mm.tb, sa, sb, mm.beta);
     c.ref.matmul(a, b, want, mm.batch, mm.m, mm.n, mm.k, mm.ta, mm.tb, sa, sb, mm.beta);
