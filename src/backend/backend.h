@@ -194,8 +194,8 @@ class Backend {
 using BackendFactory = std::function<std::unique_ptr<Backend>()>;
 
 /// Registers the backend for every device of `type` (one instance serves all indices).
-/// The CPU backend registers itself on the registry's first use; a CUDA build registers
-/// CUDA; DeviceType::extension is free for a program or a test. Registering again
+/// The registry registers the CPU backend itself (on its first use) and, in a CUDA
+/// build, CUDA; DeviceType::extension is free for a program or a test. Registering again
 /// replaces the factory as long as no backend of that type has been made yet; after
 /// that it throws RuntimeError (tensors may still hold memory of the first one).
 void register_backend(DeviceType type, BackendFactory factory);
