@@ -85,6 +85,13 @@ void binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out)
   else binary_typed<T, T>(op, a, b, out);
 }
 
+/// Bool operands: the op on their bytes, and a result that stays a bool (nonzero = true).
+void binary_bool(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
+  binary_dispatch<uint8_t>(op, a, b, out);
+  auto* o = static_cast<uint8_t*>(out.raw_data());
+  for (int64_t i = 0; i < out.size(); ++i) o[i] = o[i] != 0 ? 1 : 0;
+}
+
 }  // namespace
 
 bool RefBackend::supports(Op op, DType dtype) const {
@@ -153,8 +160,8 @@ void RefBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& o
     case DType::float64: return binary_dispatch<double>(op, a, b, out);
     case DType::int32: return binary_dispatch<int32_t>(op, a, b, out);
     case DType::int64: return binary_dispatch<int64_t>(op, a, b, out);
-    case DType::uint8:
-    case DType::bool_: return binary_dispatch<uint8_t>(op, a, b, out);
+    case DType::uint8: return binary_dispatch<uint8_t>(op, a, b, out);
+    case DType::bool_: return binary_bool(op, a, b, out);
     default: throw TypeError(cat("binary: dtype ", dtype_name(a.dtype()), " is not supported"));
   }
 }

@@ -17,7 +17,9 @@ namespace keras::backend::ref {
 class RefBackend final : public Backend {
  public:
   /// `device` is what device() reports: cpu for the oracle, another type when a test
-  /// registers the reference as a stand-in backend. The memory is host memory either way.
+  /// registers the reference as a stand-in backend. The memory is host memory either way;
+  /// as a stand-in only the memory kernels (allocate, copy, fill, cast) serve, since the
+  /// others read through Tensor::data, which insists on CPU tensors.
   explicit RefBackend(Device device = Device::cpu()) : device_(device) {}
   Device device() const override { return device_; }
   /// The same (op, dtype) pairs as the CPU backend: the oracle must cover every pair a
