@@ -1,8 +1,53 @@
+// The backend registry, and what every backend shares.
+//
+// Why the CPU backend is registered here and not by a static initialiser in cpu/: the
+// library is a static archive, and the linker drops an object file that nothing
+// references, registration and all. Registering it from the registry itself (on first
+// use) keeps it in every program.
 #include "backend/backend.h"
+
+#include <atomic>
+#include <mutex>
 
 #include "backend/cpu/cpu_backend.h"
 
 namespace keras::backend {
+
+std::string_view op_name(Op op) {
+  switch (op) {
+    case Op::copy: return "copy";
+    case Op::fill: return "fill";
+    case Op::cast: return "cast";
+    case Op::unary: return "unary";
+    case Op::unary_backward: return "unary_backward";
+    case Op::binary: return "binary";
+    case Op::reduce: return "reduce";
+    case Op::argmax: return "argmax";
+    case Op::transpose: return "transpose";
+    case Op::take_rows: return "take_rows";
+    case Op::scatter_add_rows: return "scatter_add_rows";
+    case Op::copy_slab: return "copy_slab";
+    case Op::one_hot: return "one_hot";
+    case Op::matmul: return "matmul";
+    case Op::conv_forward: return "conv_forward";
+    case Op::conv_backward_data: return "conv_backward_data";
+    case Op::conv_backward_weights: return "conv_backward_weights";
+    case Op::pool_forward: return "pool_forward";
+    case Op::pool_backward: return "pool_backward";
+    case Op::softmax: return "softmax";
+    case Op::softmax_backward: return "softmax_backward";
+    case Op::recurrence_forward: return "recurrence_forward";
+    case Op::recurrence_backward: return "recurrence_backward";
+    case Op::random_uniform: return "random_uniform";
+    case Op::random_normal: return "random_normal";
+    case Op::random_truncated_normal: return "random_truncated_normal";
+    case Op::dropout_mask: return "dropout_mask";
+    case Op::sgd_update: return "sgd_update";
+    case Op::adam_update: return "adam_update";
+    case Op::rmsprop_update: return "rmsprop_update";
+  }
+  return "unknown";
+}
 
 bool unary_grad_uses_output(UnaryOp op) {
   switch (op) {
@@ -20,8 +65,8 @@ bool unary_grad_uses_output(UnaryOp op) {
 
 int RecurrenceGeometry::gates() const {
   switch (kind) {
-    case ops::RecurrenceKind::lstm: return 4;
-    case ops::RecurrenceKind::gru: return 3;
+    case RecurrenceKind::lstm: return 4;
+    case RecurrenceKind::gru: return 3;
     default: return 1;
   }
 }
@@ -29,18 +74,99 @@ int RecurrenceGeometry::gates() const {
 std::shared_ptr<Workspace> Backend::recurrence_forward(const RecurrenceGeometry&, const Tensor&, const Tensor&,
                                                        const Tensor&, const Tensor&, const Tensor&, const Tensor&,
                                                        Tensor&, Tensor&, Tensor&, bool) {
-  throw RuntimeError(detail::cat("The ", device().to_string(), " backend has no fused recurrent kernels"));
+  throw RuntimeError(detail::cat("recurrence_forward: the ", device().to_string(),
+                                 " backend has no fused recurrent kernels"));
 }
 
 void Backend::recurrence_backward(const RecurrenceGeometry&, const Workspace&, const Tensor&, const Tensor&,
                                   const Tensor&, Tensor&, Tensor&, Tensor&, Tensor&, Tensor&, Tensor&) {
-  throw RuntimeError(detail::cat("The ", device().to_string(), " backend has no fused recurrent kernels"));
+  throw RuntimeError(detail::cat("recurrence_backward: the ", device().to_string(),
+                                 " backend has no fused recurrent kernels"));
+}
+
+#ifdef KERAS_HAS_CUDA
+namespace cuda {
+/// Defined in src/backend/cuda/ (compiled only when CMake found a CUDA toolkit).
+std::unique_ptr<Backend> make_cuda_backend();
+}  // namespace cuda
+#endif
+
+namespace {
+
+constexpr size_t kDeviceTypes = static_cast<size_t>(DeviceType::extension) + 1;
+
+/// DeviceType -> factory and, once made, the backend. backend_for runs on every tensor
+/// allocation and op, so a made backend is also published in an atomic slot that is
+/// read without the lock.
+class Registry {
+ public:
+  static Registry& instance() {
+    static auto* r = new Registry();  // never destroyed: tensors may outlive static destructors
+    return *r;
+  }
+
+  void add(DeviceType type, BackendFactory factory) {
+    if (!factory) throw ValueError(detail::cat("register_backend: the factory for ", name(type), " is empty"));
+    std::lock_guard<std::mutex> lock(mutex_);
+    const size_t i = static_cast<size_t>(type);
+    if (made_[i].load(std::memory_order_acquire))
+      throw RuntimeError(detail::cat("register_backend: a backend for ", name(type),
+                                     " is already in use; register before the first tensor on that device"));
+    factories_[i] = std::move(factory);
+  }
+
+  bool has(DeviceType type) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return static_cast<bool>(factories_[static_cast<size_t>(type)]);
+  }
+
+  Backend* get(DeviceType type) {
+    const size_t i = static_cast<size_t>(type);
+    if (Backend* b = made_[i].load(std::memory_order_acquire)) return b;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (Backend* b = made_[i].load(std::memory_order_relaxed)) return b;
+    if (!factories_[i]) return nullptr;
+    owned_[i] = factories_[i]();
+    if (!owned_[i]) throw RuntimeError(detail::cat("The backend factory for ", name(type), " returned no backend"));
+    made_[i].store(owned_[i].get(), std::memory_order_release);
+    return owned_[i].get();
+  }
+
+ private:
+  Registry() {
+    factories_[static_cast<size_t>(DeviceType::cpu)] = [] { return std::make_unique<cpu::CpuBackend>(); };
+#ifdef KERAS_HAS_CUDA
+    factories_[static_cast<size_t>(DeviceType::cuda)] = [] { return cuda::make_cuda_backend(); };
+#endif
+  }
+
+  static std::string name(DeviceType type) { return Device{type, 0}.to_string(); }
+
+  std::mutex mutex_;
+  std::array<BackendFactory, kDeviceTypes> factories_{};
+  std::array<std::unique_ptr<Backend>, kDeviceTypes> owned_{};
+  std::array<std::atomic<Backend*>, kDeviceTypes> made_{};
+};
+
+}  // namespace
+
+void register_backend(DeviceType type, BackendFactory factory) { Registry::instance().add(type, std::move(factory)); }
+
+bool has_backend(DeviceType type) { return Registry::instance().has(type); }
+
+std::vector<DeviceType> registered_device_types() {
+  std::vector<DeviceType> types;
+  for (size_t i = 0; i < kDeviceTypes; ++i)
+    if (has_backend(static_cast<DeviceType>(i))) types.push_back(static_cast<DeviceType>(i));
+  return types;
 }
 
 Backend& backend_for(Device device) {
-  if (device.is_cpu()) return cpu::CpuBackend::instance();
+  if (Backend* b = Registry::instance().get(device.type)) return *b;
+  if (device.type == DeviceType::cuda)
+    throw RuntimeError(detail::cat("No backend for device ", device.to_string(), ": this build has no CUDA support"));
   throw RuntimeError(detail::cat("No backend for device ", device.to_string(),
-                                 ": this build of the library has no CUDA support"));
+                                 ": none is registered for it (see register_backend)"));
 }
 
 }  // namespace keras::backend

@@ -1,17 +1,47 @@
 // The closed set of kernels every device backend implements. Ops (src/ops) do the shape
 // logic and autograd; a backend only computes, on tensors that are already allocated,
 // contiguous and on its device. CPU (oneDNN + plain loops) is always built; a CUDA
-// backend (cuBLAS/cuDNN) implements the same table.
+// backend (cuBLAS/cuDNN) implements the same table. Backends are registered per device
+// type (register_backend) and say which kernels and dtypes they run (supports); the
+// reference backend (ref/ref_backend.h) is the oracle tests/backend/backend_ops_test.cpp
+// compares every registered backend with. Nothing here includes keras/ops: the backend
+// sits below the ops.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string_view>
+#include <vector>
 
-#include "keras/ops/rnn.h"
+#include "keras/backend/recurrence_kind.h"
 #include "keras/tensor/tensor.h"
 
 namespace keras::backend {
+
+/// Every kernel of the Backend table, one entry per virtual kernel method (the memory
+/// primitives allocate/deallocate excepted), for Backend::supports. The dtype that
+/// supports() is asked about is that of the kernel's data operand: the source of
+/// copy/cast, the destination of fill and the random ops, `x` or `a` elsewhere, the
+/// indices of one_hot (take_rows: the rows, whatever the index type).
+enum class Op : uint8_t {
+  copy, fill, cast,
+  unary, unary_backward, binary,
+  reduce, argmax,
+  transpose, take_rows, scatter_add_rows, copy_slab, one_hot,
+  matmul,
+  conv_forward, conv_backward_data, conv_backward_weights,
+  pool_forward, pool_backward,
+  softmax, softmax_backward,
+  recurrence_forward, recurrence_backward,
+  random_uniform, random_normal, random_truncated_normal, dropout_mask,
+  sgd_update, adam_update, rmsprop_update,
+};
+/// Number of Op values (they run from 0 to kOpCount - 1).
+inline constexpr int kOpCount = static_cast<int>(Op::rmsprop_update) + 1;
+/// The kernel's name as in the Backend table: "matmul", "conv_forward", ...
+std::string_view op_name(Op op);
 
 enum class UnaryOp {
   neg, abs, square, sqrt, rsqrt, exp, log, reciprocal, sign,
@@ -48,11 +78,11 @@ enum class PoolKind { max, average };
 /// A whole-sequence recurrence (keras/ops/rnn.h): x (batch, steps, features) through a
 /// cell of `units`, Keras's weight layouts, processed from the last step when `reverse`.
 struct RecurrenceGeometry {
-  ops::RecurrenceKind kind = ops::RecurrenceKind::none;
+  RecurrenceKind kind = RecurrenceKind::none;
   int64_t batch = 0, steps = 0, features = 0, units = 0;
   bool reverse = false;
   int gates() const;
-  bool has_cell_state() const { return kind == ops::RecurrenceKind::lstm; }
+  bool has_cell_state() const { return kind == RecurrenceKind::lstm; }
 };
 
 /// Opaque per-call state a kernel hands from forward to backward (e.g. max-pool argmax).
@@ -64,6 +94,10 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual Device device() const = 0;
+  /// Whether this backend runs kernel `op` on data of `dtype`. Callers with a fallback
+  /// (the recurrent layers' per-step path) ask before calling; the others let the kernel
+  /// throw. BackendOps checks every (op, dtype) a backend claims against the reference.
+  virtual bool supports(Op op, DType dtype) const = 0;
 
   // ---- memory
   virtual void* allocate(size_t nbytes) = 0;
@@ -123,9 +157,9 @@ class Backend {
   virtual void softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t axis, int64_t inner,
                                 bool log, Tensor& dx) = 0;
 
-  // ---- fused recurrences (keras/ops/rnn.h). Backends without them say so in
-  // has_recurrence() and the layers run step by step instead.
-  virtual bool has_recurrence() const { return false; }
+  // ---- fused recurrences (keras/ops/rnn.h). Backends without them answer false to
+  // supports(Op::recurrence_forward, float32) and the layers run step by step instead;
+  // these defaults throw.
   /// y (batch, steps, units) in processing order, h_t and (LSTM) c_t the final states.
   /// c0 / c_t are undefined for cells without a cell state. `training` keeps what
   /// recurrence_backward needs in the returned workspace.
@@ -156,7 +190,22 @@ class Backend {
                               bool centered) = 0;
 };
 
-/// The backend that owns `device`'s memory; throws for devices this build lacks.
+/// Makes the backend of a device type; called once, on first use of that type.
+using BackendFactory = std::function<std::unique_ptr<Backend>()>;
+
+/// Registers the backend for every device of `type` (one instance serves all indices).
+/// The registry registers the CPU backend itself (on its first use) and, in a CUDA
+/// build, CUDA; DeviceType::extension is free for a program or a test. Registering again
+/// replaces the factory as long as no backend of that type has been made yet; after
+/// that it throws RuntimeError (tensors may still hold memory of the first one).
+void register_backend(DeviceType type, BackendFactory factory);
+/// Whether a backend is registered for `type` (made or not yet).
+bool has_backend(DeviceType type);
+/// The device types with a registered backend, cpu first.
+std::vector<DeviceType> registered_device_types();
+
+/// The backend that owns `device`'s memory, made on first use; throws RuntimeError
+/// naming the device when none is registered for its type.
 Backend& backend_for(Device device);
 inline Backend& backend_for(const Tensor& t) { return backend_for(t.device()); }
 

@@ -8,7 +8,9 @@ using autograd::record;
 using autograd::should_record;
 using keras::detail::cat;
 
-bool has_fused_recurrence(Device device) { return backend::backend_for(device).has_recurrence(); }
+bool has_fused_recurrence(Device device) {
+  return backend::backend_for(device).supports(backend::Op::recurrence_forward, DType::float32);
+}
 
 TensorList fused_recurrence(RecurrenceKind kind, const Tensor& x, const TensorList& states, const Tensor& kernel,
                             const Tensor& recurrent_kernel, const Tensor& bias, bool reverse) {

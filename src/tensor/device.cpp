@@ -3,7 +3,12 @@
 namespace keras {
 
 std::string Device::to_string() const {
-  return type == DeviceType::cpu ? std::string("cpu") : "cuda:" + std::to_string(index);
+  switch (type) {
+    case DeviceType::cpu: return "cpu";
+    case DeviceType::cuda: return "cuda:" + std::to_string(index);
+    case DeviceType::extension: return "extension:" + std::to_string(index);
+  }
+  return "unknown:" + std::to_string(index);
 }
 
 }  // namespace keras

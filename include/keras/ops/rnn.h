@@ -3,18 +3,14 @@
 // ops computes the same numbers and is the reference.
 #pragma once
 
+#include "keras/backend/recurrence_kind.h"
 #include "keras/tensor/tensor.h"
 
 namespace keras::ops {
 
-/// The recurrences the fused kernels run.
-enum class RecurrenceKind {
-  none,
-  simple_tanh,  // SimpleRNN, tanh
-  simple_relu,  // SimpleRNN, relu
-  lstm,         // tanh / sigmoid
-  gru,          // reset_after=True, tanh / sigmoid: oneDNN's linear-before-reset GRU
-};
+/// The recurrences the fused kernels run (declared beside the backend table; kept here
+/// under its old name so every `ops::RecurrenceKind` still compiles).
+using keras::RecurrenceKind;
 
 /// Runs x (batch, time, features) through a recurrent cell of the given kind.
 ///   states            {h0} or, for LSTM, {h0, c0}: (batch, units) each;

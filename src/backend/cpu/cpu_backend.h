@@ -11,8 +11,8 @@ inline constexpr int64_t kParallelThreshold = 1 << 15;
 
 class CpuBackend final : public Backend {
  public:
-  static CpuBackend& instance();
   Device device() const override { return Device::cpu(); }
+  bool supports(Op op, DType dtype) const override;
 
   void* allocate(size_t nbytes) override;
   void deallocate(void* ptr, size_t nbytes) override;
@@ -52,7 +52,6 @@ class CpuBackend final : public Backend {
   void softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t axis, int64_t inner, bool log,
                         Tensor& dx) override;
 
-  bool has_recurrence() const override { return true; }
   std::shared_ptr<Workspace> recurrence_forward(const RecurrenceGeometry& g, const Tensor& x, const Tensor& h0,
                                                 const Tensor& c0, const Tensor& kernel, const Tensor& recurrent_kernel,
                                                 const Tensor& bias, Tensor& y, Tensor& h_t, Tensor& c_t,

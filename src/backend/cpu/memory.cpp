@@ -120,11 +120,6 @@ bool cast_from(const Tensor& src, Tensor& dst) {
 
 }  // namespace
 
-CpuBackend& CpuBackend::instance() {
-  static CpuBackend backend;
-  return backend;
-}
-
 void* CpuBackend::allocate(size_t nbytes) { return allocator().allocate(nbytes); }
 void CpuBackend::deallocate(void* ptr, size_t nbytes) { allocator().deallocate(ptr, nbytes); }
 

@@ -13,7 +13,9 @@ void CpuBackend::matmul(const Tensor& a, const Tensor& b, Tensor& out, int64_t b
   const int64_t lda = trans_a ? m : k, ldb = trans_b ? k : n;
   for (int64_t i = 0; i < batch; ++i) {
     if (k == 0) {
-      for (int64_t j = 0; j < m * n; ++j) pc[i * m * n + j] *= beta;
+      // An empty sum: out = beta * out, and with beta = 0 out = 0 whatever it held (as
+      // BLAS reads no C then; ops pass uninitialised memory, where 0 * NaN would be NaN).
+      for (int64_t j = 0; j < m * n; ++j) pc[i * m * n + j] = beta == 0.f ? 0.f : beta * pc[i * m * n + j];
       continue;
     }
     const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, 1.0f,

@@ -13,7 +13,7 @@
 namespace keras::backend::cpu {
 
 using namespace onednn;
-using Kind = ops::RecurrenceKind;
+using Kind = RecurrenceKind;
 
 namespace {
 

@@ -151,8 +151,15 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& o
     case DType::float64: return dispatch<double>(op, a, b, out);
     case DType::int32: return dispatch<int32_t>(op, a, b, out);
     case DType::int64: return dispatch<int64_t>(op, a, b, out);
-    case DType::uint8:
-    case DType::bool_: return dispatch<uint8_t>(op, a, b, out);
+    case DType::uint8: return dispatch<uint8_t>(op, a, b, out);
+    case DType::bool_: {
+      // Computed on the bytes, then kept a bool (0 or 1): true + true is true, not a
+      // byte 2 that equal() would then find unequal to true.
+      dispatch<uint8_t>(op, a, b, out);
+      uint8_t* o = static_cast<uint8_t*>(out.raw_data());
+      for (int64_t i = 0; i < out.size(); ++i) o[i] = o[i] != 0;
+      return;
+    }
     default:
       throw TypeError(keras::detail::cat("Binary ops do not support dtype ", dtype_name(a.dtype()), " yet"));
   }

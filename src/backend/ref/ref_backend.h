@@ -1,0 +1,91 @@
+// The reference backend: every kernel of the table as the plainest loops that are
+// obviously right (one output element at a time, double accumulators, no threads, no
+// blocking), in host memory. It is not registered for any device; it is the oracle that
+// tests/backend/backend_ops_test.cpp compares each registered backend with (ggml's
+// test-backend-ops, benchdnn's ref_conv). Speed is no concern here, clarity is.
+//
+// Where CpuBackend itself runs a plain loop that is already the clearest statement of
+// the op, the reference calls a separately written naive version unless a comment at
+// the kernel says it shares the CPU's loop (the unary activations: their formulas are
+// the reference; what the test then checks is oneDNN's eltwise against them).
+#pragma once
+
+#include "backend/backend.h"
+
+namespace keras::backend::ref {
+
+class RefBackend final : public Backend {
+ public:
+  /// `device` is what device() reports: cpu for the oracle, another type when a test
+  /// registers the reference as a stand-in backend. The memory is host memory either way;
+  /// as a stand-in only the memory kernels (allocate, copy, fill, cast) serve, since the
+  /// others read through Tensor::data, which insists on CPU tensors.
+  explicit RefBackend(Device device = Device::cpu()) : device_(device) {}
+  Device device() const override { return device_; }
+  /// The same (op, dtype) pairs as the CPU backend: the oracle must cover every pair a
+  /// real backend may claim.
+  bool supports(Op op, DType dtype) const override;
+
+  void* allocate(size_t nbytes) override;
+  void deallocate(void* ptr, size_t nbytes) override;
+  void copy(const Tensor& src, Tensor& dst) override;
+  void fill(Tensor& dst, double value) override;
+  void cast(const Tensor& src, Tensor& dst) override;
+
+  void unary(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& y) override;
+  void unary_backward(UnaryOp op, const UnaryParams& p, const Tensor& x, const Tensor& y, const Tensor& dy,
+                      Tensor& dx) override;
+  void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) override;
+
+  void reduce(ReduceOp op, const Tensor& x, int64_t outer, int64_t reduced, int64_t inner, Tensor& out) override;
+  void argmax(const Tensor& x, int64_t outer, int64_t reduced, int64_t inner, Tensor& out) override;
+
+  void transpose(const Tensor& x, const std::vector<int64_t>& perm, Tensor& out) override;
+  void take_rows(const Tensor& x, const Tensor& index, Tensor& out) override;
+  void scatter_add_rows(const Tensor& src, const Tensor& index, Tensor& out) override;
+  void copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) override;
+  void one_hot(const Tensor& indices, int64_t depth, Tensor& out) override;
+
+  void matmul(const Tensor& a, const Tensor& b, Tensor& out, int64_t batch, int64_t m, int64_t n, int64_t k,
+              bool trans_a, bool trans_b, int64_t a_batch_stride, int64_t b_batch_stride, float beta) override;
+
+  void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y,
+                    bool fuse_relu) override;
+  void conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) override;
+  void conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
+                             Tensor& dbias) override;
+
+  std::shared_ptr<Workspace> pool_forward(PoolKind kind, const WindowGeometry& g, const Tensor& x, Tensor& y,
+                                          bool training) override;
+  void pool_backward(PoolKind kind, const WindowGeometry& g, const Tensor& dy, const Workspace* ws,
+                     Tensor& dx) override;
+
+  void softmax(const Tensor& x, int64_t outer, int64_t axis, int64_t inner, bool log, Tensor& y) override;
+  void softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t axis, int64_t inner, bool log,
+                        Tensor& dx) override;
+
+  std::shared_ptr<Workspace> recurrence_forward(const RecurrenceGeometry& g, const Tensor& x, const Tensor& h0,
+                                                const Tensor& c0, const Tensor& kernel, const Tensor& recurrent_kernel,
+                                                const Tensor& bias, Tensor& y, Tensor& h_t, Tensor& c_t,
+                                                bool training) override;
+  void recurrence_backward(const RecurrenceGeometry& g, const Workspace& ws, const Tensor& dy, const Tensor& dh_t,
+                           const Tensor& dc_t, Tensor& dx, Tensor& dh0, Tensor& dc0, Tensor& dkernel,
+                           Tensor& drecurrent_kernel, Tensor& dbias) override;
+
+  void random_uniform(Tensor& out, double low, double high, uint64_t seed) override;
+  void random_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;
+  void random_truncated_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;
+  void dropout_mask(Tensor& out, double rate, uint64_t seed) override;
+
+  void sgd_update(Tensor& var, const Tensor& grad, Tensor& momentum, float lr, float momentum_coef,
+                  bool nesterov) override;
+  void adam_update(Tensor& var, const Tensor& grad, Tensor& m, Tensor& v, Tensor& v_hat, float alpha, float beta_1,
+                   float beta_2, float epsilon, bool amsgrad) override;
+  void rmsprop_update(Tensor& var, const Tensor& grad, Tensor& velocity, Tensor& momentum, Tensor& average_grad,
+                      float lr, float rho, float momentum_coef, float epsilon, bool centered) override;
+
+ private:
+  Device device_;
+};
+
+}  // namespace keras::backend::ref
