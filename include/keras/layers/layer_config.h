@@ -145,6 +145,22 @@ Config config_with_fields(const Layer& layer, const O& o) {
   return c;
 }
 
+/// The config of a layer with one positional argument (Dropout's rate, Permute's dims)
+/// and, optionally, an options struct.
+template <class T>
+Config config_with(const Layer& layer, const char* key, const T& value) {
+  Config c = layer.Layer::get_config();
+  if constexpr (std::is_constructible_v<Config, const T&>) c[key] = value;
+  else c[key] = config_value(value);
+  return c;
+}
+template <class T, class O>
+Config config_with(const Layer& layer, const char* key, const T& value, const O& o) {
+  Config c = config_with(layer, key, value);
+  write_fields(c, o, &layer);
+  return c;
+}
+
 // ---- reading a layer's config
 
 /// Reads one layer's config dict; errors name the layer ("layer \"dense_1\" units: ...").
@@ -214,6 +230,18 @@ class ConfigReader {
     o.trainable = a.trainable;
     if constexpr (requires { o.activity_regularizer; })
       if (const Config* v = find("activity_regularizer")) read_config_value(*v, what("activity_regularizer"), o.activity_regularizer);
+  }
+
+  /// L(required<T>(key), L::Options read from the config): the from_config of a layer
+  /// with one required argument.
+  template <class L, class T>
+  std::shared_ptr<Layer> make(const char* key) const {
+    return std::make_shared<L>(required<T>(key), options<typename L::Options>());
+  }
+  /// The same with an optional first argument.
+  template <class L, class T>
+  std::shared_ptr<Layer> make(const char* key, T fallback) const {
+    return std::make_shared<L>(get<T>(key, std::move(fallback)), options<typename L::Options>());
   }
 
   /// IOError when any of `keys` is set (Keras features this library does not have yet).

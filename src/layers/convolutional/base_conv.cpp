@@ -1,5 +1,9 @@
 #include "keras/layers/convolutional/base_conv.h"
 
+#include "keras/layers/convolutional/conv1d.h"
+#include "keras/layers/convolutional/conv2d.h"
+#include "keras/layers/convolutional/conv3d.h"
+#include "keras/layers/layer_config.h"
 #include "keras/ops/core.h"
 
 #include "keras/ops/nn.h"
@@ -131,5 +135,32 @@ Shape BaseConv::compute_output_shape(const Shape& s) {
                tuple(config_.dilation_rate), " and padding=\"", config_.padding, "\""));
   return out;
 }
+
+namespace {
+/// The config of Conv1D/2D/3D: filters, kernel_size, then the ConvOptions<N> table.
+template <size_t N>
+Config standard_conv_get_config(const BaseConv& layer, const ConvOptions<N>& options) {
+  Config c = layer.Layer::get_config();
+  c["filters"] = layer.config().filters;
+  c["kernel_size"] = layer.config().kernel_size;
+  write_fields(c, options, &layer);
+  return c;
+}
+}  // namespace
+
+Config Conv1D::get_config() const { return standard_conv_get_config(*this, options_); }
+Config Conv2D::get_config() const { return standard_conv_get_config(*this, options_); }
+Config Conv3D::get_config() const { return standard_conv_get_config(*this, options_); }
+
+template <class Leaf, size_t N>
+std::shared_ptr<Layer> standard_conv_from_config(const Config& config) {
+  const ConfigReader r(config);
+  return std::make_shared<Leaf>(r.required<int64_t>("filters"), r.required<SizeN<N>>("kernel_size"),
+                                r.options<ConvOptions<N>>());
+}
+
+template std::shared_ptr<Layer> standard_conv_from_config<Conv1D, 1>(const Config&);
+template std::shared_ptr<Layer> standard_conv_from_config<Conv2D, 2>(const Config&);
+template std::shared_ptr<Layer> standard_conv_from_config<Conv3D, 3>(const Config&);
 
 }  // namespace keras::layers

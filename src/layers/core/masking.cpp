@@ -21,15 +21,11 @@ Tensor Masking::call(const Tensor& x, const CallContext&) {
 
 TensorList Masking::compute_mask(const TensorList& inputs, const TensorList&, size_t) { return {step_mask(inputs[0])}; }
 
-Config Masking::get_config() const {
-  Config c = Layer::get_config();
-  c["mask_value"] = mask_value_;
-  return c;
-}
+Config Masking::get_config() const { return config_with(*this, "mask_value", mask_value_); }
 
 std::shared_ptr<Layer> Masking::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<Masking>(r.get<double>("mask_value", 0.0), r.options<MaskingOptions>());
+  const ConfigReader r(config);
+  return r.make<Masking, double>("mask_value", 0.0);
 }
 
 }  // namespace keras::layers

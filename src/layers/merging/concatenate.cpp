@@ -67,15 +67,11 @@ TensorList Concatenate::call(const TensorList& inputs, const CallContext&) {
   return {ops::concatenate(inputs, axis_)};
 }
 
-Config Concatenate::get_config() const {
-  Config c = Layer::get_config();
-  c["axis"] = axis_;
-  return c;
-}
+Config Concatenate::get_config() const { return config_with(*this, "axis", axis_); }
 
 std::shared_ptr<Layer> Concatenate::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<Concatenate>(r.get<int64_t>("axis", -1), r.options<MergeOptions>());
+  const ConfigReader r(config);
+  return r.make<Concatenate, int64_t>("axis", -1);
 }
 
 }  // namespace keras::layers

@@ -1,6 +1,12 @@
 #include "keras/layers/pooling/base_pooling.h"
 #include "keras/layers/layer_config.h"
 
+#include "keras/layers/pooling/average_pooling1d.h"
+#include "keras/layers/pooling/average_pooling2d.h"
+#include "keras/layers/pooling/average_pooling3d.h"
+#include "keras/layers/pooling/max_pooling1d.h"
+#include "keras/layers/pooling/max_pooling2d.h"
+#include "keras/layers/pooling/max_pooling3d.h"
 #include "keras/ops/nn.h"
 
 namespace keras::layers {
@@ -48,5 +54,17 @@ Config BasePooling::get_config() const {
   c["data_format"] = config_.data_format;
   return c;
 }
+
+template <class Leaf, size_t N>
+std::shared_ptr<Layer> pooling_from_config(const Config& config) {
+  const ConfigReader r(config);
+  return std::make_shared<Leaf>(r.get<SizeN<N>>("pool_size", 2), r.options<PoolingOptions<N>>());
+}
+template std::shared_ptr<Layer> pooling_from_config<MaxPooling1D, 1>(const Config&);
+template std::shared_ptr<Layer> pooling_from_config<MaxPooling2D, 2>(const Config&);
+template std::shared_ptr<Layer> pooling_from_config<MaxPooling3D, 3>(const Config&);
+template std::shared_ptr<Layer> pooling_from_config<AveragePooling1D, 1>(const Config&);
+template std::shared_ptr<Layer> pooling_from_config<AveragePooling2D, 2>(const Config&);
+template std::shared_ptr<Layer> pooling_from_config<AveragePooling3D, 3>(const Config&);
 
 }  // namespace keras::layers

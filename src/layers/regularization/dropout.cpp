@@ -30,16 +30,11 @@ Tensor Dropout::call(const Tensor& x, const CallContext& ctx) {
   return ops::dropout(x, rate_, noise, seeds_.next());
 }
 
-Config Dropout::get_config() const {
-  Config c = Layer::get_config();
-  c["rate"] = rate_;
-  write_fields(c, options_, this);
-  return c;
-}
+Config Dropout::get_config() const { return config_with(*this, "rate", rate_, options_); }
 
 std::shared_ptr<Layer> Dropout::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<Dropout>(r.required<double>("rate"), r.options<DropoutOptions>());
+  const ConfigReader r(config);
+  return r.make<Dropout, double>("rate");
 }
 
 }  // namespace keras::layers

@@ -23,16 +23,11 @@ Tensor GaussianDropout::call(const Tensor& x, const CallContext& ctx) {
   return ops::multiply(x, random::normal(x.shape(), 1.0, stddev, seeds_.next()));
 }
 
-Config GaussianDropout::get_config() const {
-  Config c = Layer::get_config();
-  c["rate"] = rate_;
-  write_fields(c, o_, this);
-  return c;
-}
+Config GaussianDropout::get_config() const { return config_with(*this, "rate", rate_, o_); }
 
 std::shared_ptr<Layer> GaussianDropout::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<GaussianDropout>(r.required<double>("rate"), r.options<GaussianDropoutOptions>());
+  const ConfigReader r(config);
+  return r.make<GaussianDropout, double>("rate");
 }
 
 }  // namespace keras::layers

@@ -19,16 +19,11 @@ Tensor GaussianNoise::call(const Tensor& x, const CallContext& ctx) {
   return ops::add(x, random::normal(x.shape(), 0.0, stddev_, seeds_.next()));
 }
 
-Config GaussianNoise::get_config() const {
-  Config c = Layer::get_config();
-  c["stddev"] = stddev_;
-  write_fields(c, o_, this);
-  return c;
-}
+Config GaussianNoise::get_config() const { return config_with(*this, "stddev", stddev_, o_); }
 
 std::shared_ptr<Layer> GaussianNoise::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<GaussianNoise>(r.required<double>("stddev"), r.options<GaussianNoiseOptions>());
+  const ConfigReader r(config);
+  return r.make<GaussianNoise, double>("stddev");
 }
 
 }  // namespace keras::layers

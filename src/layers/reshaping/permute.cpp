@@ -32,15 +32,11 @@ Tensor Permute::call(const Tensor& x, const CallContext&) {
   return ops::transpose(x, perm);
 }
 
-Config Permute::get_config() const {
-  Config c = Layer::get_config();
-  c["dims"] = dims_;
-  return c;
-}
+Config Permute::get_config() const { return config_with(*this, "dims", dims_); }
 
 std::shared_ptr<Layer> Permute::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<Permute>(r.required<std::vector<int64_t>>("dims"), r.options<PermuteOptions>());
+  const ConfigReader r(config);
+  return r.make<Permute, std::vector<int64_t>>("dims");
 }
 
 }  // namespace keras::layers

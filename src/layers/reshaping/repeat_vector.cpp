@@ -17,15 +17,11 @@ Tensor RepeatVector::call(const Tensor& x, const CallContext&) {
   return ops::broadcast_to(ops::expand_dims(x, 1), Shape{x.dim(0), n_, x.dim(1)});
 }
 
-Config RepeatVector::get_config() const {
-  Config c = Layer::get_config();
-  c["n"] = n_;
-  return c;
-}
+Config RepeatVector::get_config() const { return config_with(*this, "n", n_); }
 
 std::shared_ptr<Layer> RepeatVector::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<RepeatVector>(r.required<int64_t>("n"), r.options<RepeatVectorOptions>());
+  const ConfigReader r(config);
+  return r.make<RepeatVector, int64_t>("n");
 }
 
 }  // namespace keras::layers

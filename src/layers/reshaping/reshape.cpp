@@ -60,15 +60,11 @@ Tensor Reshape::call(const Tensor& x, const CallContext&) {
   return ops::reshape(x, s);
 }
 
-Config Reshape::get_config() const {
-  Config c = Layer::get_config();
-  c["target_shape"] = target_;
-  return c;
-}
+Config Reshape::get_config() const { return config_with(*this, "target_shape", target_); }
 
 std::shared_ptr<Layer> Reshape::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<Reshape>(r.required<std::vector<int64_t>>("target_shape"), r.options<ReshapeOptions>());
+  const ConfigReader r(config);
+  return r.make<Reshape, std::vector<int64_t>>("target_shape");
 }
 
 }  // namespace keras::layers

@@ -78,18 +78,10 @@ GRU::GRU(int64_t units, GRUOptions o)
   set_activity_regularizer(o.activity_regularizer);
 }
 
+// Keras writes one flat dict for the layer and the cell (src/layers/rnn/rnn_config.h).
 Config GRUCell::get_config() const { return cell_config(*this, options_); }
-
-std::shared_ptr<Layer> GRUCell::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<GRUCell>(r.required<int64_t>("units"), r.options<GRUOptions>());
-}
-
+std::shared_ptr<Layer> GRUCell::from_config(const Config& c) { return ConfigReader(c).make<GRUCell, int64_t>("units"); }
 Config GRU::get_config() const { return recurrent_layer_config(*this, gru_cell().options()); }
-
-std::shared_ptr<Layer> GRU::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<GRU>(r.required<int64_t>("units"), read_rnn_options<GRUOptions>(r));
-}
+std::shared_ptr<Layer> GRU::from_config(const Config& c) { return recurrent_layer_from_config<GRU>(c); }
 
 }  // namespace keras::layers

@@ -68,18 +68,10 @@ LSTM::LSTM(int64_t units, LSTMOptions o)
   set_activity_regularizer(o.activity_regularizer);
 }
 
+// Keras writes one flat dict for the layer and the cell (src/layers/rnn/rnn_config.h).
 Config LSTMCell::get_config() const { return cell_config(*this, options_); }
-
-std::shared_ptr<Layer> LSTMCell::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<LSTMCell>(r.required<int64_t>("units"), r.options<LSTMOptions>());
-}
-
+std::shared_ptr<Layer> LSTMCell::from_config(const Config& c) { return ConfigReader(c).make<LSTMCell, int64_t>("units"); }
 Config LSTM::get_config() const { return recurrent_layer_config(*this, lstm_cell().options()); }
-
-std::shared_ptr<Layer> LSTM::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<LSTM>(r.required<int64_t>("units"), read_rnn_options<LSTMOptions>(r));
-}
+std::shared_ptr<Layer> LSTM::from_config(const Config& c) { return recurrent_layer_from_config<LSTM>(c); }
 
 }  // namespace keras::layers

@@ -14,6 +14,13 @@ O read_rnn_options(const ConfigReader& r) {
   return r.options<O>();
 }
 
+/// SimpleRNN, LSTM, GRU: units, then their options.
+template <class L>
+std::shared_ptr<Layer> recurrent_layer_from_config(const Config& config) {
+  const ConfigReader r(config);
+  return std::make_shared<L>(r.required<int64_t>("units"), read_rnn_options<typename L::Options>(r));
+}
+
 /// A recurrent layer's config; `cell_options` is its cell's options (with their table
 /// O::cell_fields()).
 template <class O>

@@ -46,18 +46,10 @@ SimpleRNN::SimpleRNN(int64_t units, SimpleRNNOptions o)
   set_activity_regularizer(o.activity_regularizer);
 }
 
+// Keras writes one flat dict for the layer and the cell (src/layers/rnn/rnn_config.h).
 Config SimpleRNNCell::get_config() const { return cell_config(*this, options_); }
-
-std::shared_ptr<Layer> SimpleRNNCell::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<SimpleRNNCell>(r.required<int64_t>("units"), r.options<SimpleRNNOptions>());
-}
-
+std::shared_ptr<Layer> SimpleRNNCell::from_config(const Config& c) { return ConfigReader(c).make<SimpleRNNCell, int64_t>("units"); }
 Config SimpleRNN::get_config() const { return recurrent_layer_config(*this, simple_cell().options()); }
-
-std::shared_ptr<Layer> SimpleRNN::from_config(const Config& config) {
-  ConfigReader r(config);
-  return std::make_shared<SimpleRNN>(r.required<int64_t>("units"), read_rnn_options<SimpleRNNOptions>(r));
-}
+std::shared_ptr<Layer> SimpleRNN::from_config(const Config& c) { return recurrent_layer_from_config<SimpleRNN>(c); }
 
 }  // namespace keras::layers

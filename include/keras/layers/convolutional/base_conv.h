@@ -100,6 +100,10 @@ ConvConfig standard_conv_config(int64_t filters, const SizeN<N>& kernel_size, co
                     .bias_constraint = o.bias_constraint};
 }
 
+/// The from_config of Conv1D/2D/3D.
+template <class Leaf, size_t N>
+std::shared_ptr<Layer> standard_conv_from_config(const Config& config);
+
 class BaseConv : public Layer {
  public:
   void build(const Shape& input_shape) override;

@@ -18,10 +18,12 @@ using Conv1DOptions = ConvOptions<1>;
 class Conv1D : public Concrete<Conv1D, BaseConv> {
  public:
   using Options = Conv1DOptions;
-  Conv1D(int64_t filters, Size1 kernel_size, Conv1DOptions options = {});
+  Conv1D(int64_t filters, Size1 kernel_size, Conv1DOptions options = {})
+      : Concrete("Conv1D", standard_conv_config(filters, kernel_size, options), layer_args_of(options)),
+        options_(std::move(options)) {}
   const Conv1DOptions& options() const { return options_; }
-  Config get_config() const override;
-  static std::shared_ptr<Layer> from_config(const Config& config);
+  Config get_config() const override;  // in base_conv.cpp, with the family
+  static std::shared_ptr<Layer> from_config(const Config& c) { return standard_conv_from_config<Conv1D, 1>(c); }
 
  private:
   Conv1DOptions options_;

@@ -18,10 +18,12 @@ using Conv2DOptions = ConvOptions<2>;
 class Conv2D : public Concrete<Conv2D, BaseConv> {
  public:
   using Options = Conv2DOptions;
-  Conv2D(int64_t filters, Size2 kernel_size, Conv2DOptions options = {});
+  Conv2D(int64_t filters, Size2 kernel_size, Conv2DOptions options = {})
+      : Concrete("Conv2D", standard_conv_config(filters, kernel_size, options), layer_args_of(options)),
+        options_(std::move(options)) {}
   const Conv2DOptions& options() const { return options_; }
-  Config get_config() const override;
-  static std::shared_ptr<Layer> from_config(const Config& config);
+  Config get_config() const override;  // in base_conv.cpp, with the family
+  static std::shared_ptr<Layer> from_config(const Config& c) { return standard_conv_from_config<Conv2D, 2>(c); }
 
  private:
   Conv2DOptions options_;

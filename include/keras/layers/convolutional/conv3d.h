@@ -18,10 +18,12 @@ using Conv3DOptions = ConvOptions<3>;
 class Conv3D : public Concrete<Conv3D, BaseConv> {
  public:
   using Options = Conv3DOptions;
-  Conv3D(int64_t filters, Size3 kernel_size, Conv3DOptions options = {});
+  Conv3D(int64_t filters, Size3 kernel_size, Conv3DOptions options = {})
+      : Concrete("Conv3D", standard_conv_config(filters, kernel_size, options), layer_args_of(options)),
+        options_(std::move(options)) {}
   const Conv3DOptions& options() const { return options_; }
-  Config get_config() const override;
-  static std::shared_ptr<Layer> from_config(const Config& config);
+  Config get_config() const override;  // in base_conv.cpp, with the family
+  static std::shared_ptr<Layer> from_config(const Config& c) { return standard_conv_from_config<Conv3D, 3>(c); }
 
  private:
   Conv3DOptions options_;

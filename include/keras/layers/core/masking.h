@@ -13,6 +13,7 @@ using MaskingOptions = LayerArgs;
 
 class Masking : public Concrete<Masking> {
  public:
+  using Options = MaskingOptions;
   explicit Masking(double mask_value = 0.0, MaskingOptions options = {});
 
   Tensor call(const Tensor& x, const CallContext& ctx) override;

@@ -9,6 +9,7 @@ namespace keras::layers {
 
 class Concatenate : public Concrete<Concatenate, Layer> {
  public:
+  using Options = MergeOptions;
   explicit Concatenate(int64_t axis = -1, MergeOptions options = {});
   explicit Concatenate(MergeOptions options) : Concatenate(-1, std::move(options)) {}
 

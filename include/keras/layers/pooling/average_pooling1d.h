@@ -15,9 +15,10 @@ using AveragePooling1DOptions = PoolingOptions<1>;
 
 class AveragePooling1D : public Concrete<AveragePooling1D, BasePooling> {
  public:
-  static std::shared_ptr<Layer> from_config(const Config& config);
-  explicit AveragePooling1D(Size1 pool_size = 2, AveragePooling1DOptions options = {});
+  explicit AveragePooling1D(Size1 pool_size = 2, AveragePooling1DOptions options = {})
+      : Concrete("AveragePooling1D", pooling_config(false, pool_size, options), layer_args_of(options)) {}
   explicit AveragePooling1D(AveragePooling1DOptions options) : AveragePooling1D(2, std::move(options)) {}
+  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<AveragePooling1D, 1>(c); }
 };
 
 }  // namespace keras::layers

@@ -15,9 +15,10 @@ using AveragePooling3DOptions = PoolingOptions<3>;
 
 class AveragePooling3D : public Concrete<AveragePooling3D, BasePooling> {
  public:
-  static std::shared_ptr<Layer> from_config(const Config& config);
-  explicit AveragePooling3D(Size3 pool_size = 2, AveragePooling3DOptions options = {});
+  explicit AveragePooling3D(Size3 pool_size = 2, AveragePooling3DOptions options = {})
+      : Concrete("AveragePooling3D", pooling_config(false, pool_size, options), layer_args_of(options)) {}
   explicit AveragePooling3D(AveragePooling3DOptions options) : AveragePooling3D(2, std::move(options)) {}
+  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<AveragePooling3D, 3>(c); }
 };
 
 }  // namespace keras::layers

@@ -42,6 +42,10 @@ PoolingConfig pooling_config(bool max, const SizeN<N>& pool_size, const PoolingO
                        .data_format = o.data_format};
 }
 
+/// The from_config of the pooling leaves: pool_size (default 2), then PoolingOptions<N>.
+template <class Leaf, size_t N>
+std::shared_ptr<Layer> pooling_from_config(const Config& config);
+
 class BasePooling : public Layer {
  public:
   Tensor call(const Tensor& x, const CallContext& ctx) override;

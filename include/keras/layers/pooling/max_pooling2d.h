@@ -14,9 +14,10 @@ using MaxPooling2DOptions = PoolingOptions<2>;
 
 class MaxPooling2D : public Concrete<MaxPooling2D, BasePooling> {
  public:
-  static std::shared_ptr<Layer> from_config(const Config& config);
-  explicit MaxPooling2D(Size2 pool_size = 2, MaxPooling2DOptions options = {});
+  explicit MaxPooling2D(Size2 pool_size = 2, MaxPooling2DOptions options = {})
+      : Concrete("MaxPooling2D", pooling_config(true, pool_size, options), layer_args_of(options)) {}
   explicit MaxPooling2D(MaxPooling2DOptions options) : MaxPooling2D(2, std::move(options)) {}
+  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<MaxPooling2D, 2>(c); }
 };
 
 }  // namespace keras::layers

@@ -25,6 +25,7 @@ struct DropoutOptions {
 
 class Dropout : public Concrete<Dropout> {
  public:
+  using Options = DropoutOptions;
   explicit Dropout(double rate, DropoutOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }

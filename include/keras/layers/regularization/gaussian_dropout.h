@@ -14,6 +14,7 @@ using GaussianDropoutOptions = GaussianNoiseOptions;
 
 class GaussianDropout : public Concrete<GaussianDropout> {
  public:
+  using Options = GaussianDropoutOptions;
   explicit GaussianDropout(double rate, GaussianDropoutOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }

@@ -21,6 +21,7 @@ struct GaussianNoiseOptions {
 
 class GaussianNoise : public Concrete<GaussianNoise> {
  public:
+  using Options = GaussianNoiseOptions;
   explicit GaussianNoise(double stddev, GaussianNoiseOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   bool supports_masking() const override { return true; }

@@ -10,6 +10,7 @@ using PermuteOptions = LayerArgs;
 
 class Permute : public Concrete<Permute> {
  public:
+  using Options = PermuteOptions;
   explicit Permute(std::vector<int64_t> dims, PermuteOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;

@@ -10,6 +10,7 @@ using RepeatVectorOptions = LayerArgs;
 
 class RepeatVector : public Concrete<RepeatVector> {
  public:
+  using Options = RepeatVectorOptions;
   explicit RepeatVector(int64_t n, RepeatVectorOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;

@@ -10,6 +10,7 @@ using ReshapeOptions = LayerArgs;
 
 class Reshape : public Concrete<Reshape> {
  public:
+  using Options = ReshapeOptions;
   explicit Reshape(std::vector<int64_t> target_shape, ReshapeOptions options = {});
   Tensor call(const Tensor& x, const CallContext& ctx) override;
   Shape compute_output_shape(const Shape& input_shape) override;

@@ -73,6 +73,7 @@ using GRUCellOptions = GRUOptions;
 
 class GRUCell : public Concrete<GRUCell, RNNCell> {
  public:
+  using Options = GRUOptions;
   explicit GRUCell(int64_t units, GRUOptions options = {});
   void build(const Shape& input_shape) override;
   Tensor project_inputs(const Tensor& x) const override;
@@ -90,6 +91,7 @@ class GRUCell : public Concrete<GRUCell, RNNCell> {
 
 class GRU : public Concrete<GRU, RNN> {
  public:
+  using Options = GRUOptions;
   explicit GRU(int64_t units, GRUOptions options = {});
   Config get_config() const override;
   static std::shared_ptr<Layer> from_config(const Config& config);

@@ -73,6 +73,7 @@ using LSTMCellOptions = LSTMOptions;
 
 class LSTMCell : public Concrete<LSTMCell, RNNCell> {
  public:
+  using Options = LSTMOptions;
   explicit LSTMCell(int64_t units, LSTMOptions options = {});
   int num_states() const override { return 2; }
   void build(const Shape& input_shape) override;
@@ -89,6 +90,7 @@ class LSTMCell : public Concrete<LSTMCell, RNNCell> {
 
 class LSTM : public Concrete<LSTM, RNN> {
  public:
+  using Options = LSTMOptions;
   explicit LSTM(int64_t units, LSTMOptions options = {});
   Config get_config() const override;
   static std::shared_ptr<Layer> from_config(const Config& config);

@@ -63,6 +63,7 @@ using SimpleRNNCellOptions = SimpleRNNOptions;
 
 class SimpleRNNCell : public Concrete<SimpleRNNCell, RNNCell> {
  public:
+  using Options = SimpleRNNOptions;
   explicit SimpleRNNCell(int64_t units, SimpleRNNOptions options = {});
   void build(const Shape& input_shape) override;
   Tensor project_inputs(const Tensor& x) const override;
@@ -78,6 +79,7 @@ class SimpleRNNCell : public Concrete<SimpleRNNCell, RNNCell> {
 
 class SimpleRNN : public Concrete<SimpleRNN, RNN> {
  public:
+  using Options = SimpleRNNOptions;
   explicit SimpleRNN(int64_t units, SimpleRNNOptions options = {});
   Config get_config() const override;
   static std::shared_ptr<Layer> from_config(const Config& config);
