@@ -13,12 +13,10 @@ namespace keras::layers {
 
 using AveragePooling1DOptions = PoolingOptions<1>;
 
-class AveragePooling1D : public Concrete<AveragePooling1D, BasePooling> {
+class AveragePooling1D : public PoolingLayer<AveragePooling1D, 1, false> {
  public:
-  explicit AveragePooling1D(Size1 pool_size = 2, AveragePooling1DOptions options = {})
-      : Concrete("AveragePooling1D", pooling_config(false, pool_size, options), layer_args_of(options)) {}
-  explicit AveragePooling1D(AveragePooling1DOptions options) : AveragePooling1D(2, std::move(options)) {}
-  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<AveragePooling1D, 1>(c); }
+  static constexpr const char* kClassName = "AveragePooling1D";
+  using PoolingLayer::PoolingLayer;
 };
 
 }  // namespace keras::layers

@@ -13,12 +13,10 @@ namespace keras::layers {
 
 using AveragePooling2DOptions = PoolingOptions<2>;
 
-class AveragePooling2D : public Concrete<AveragePooling2D, BasePooling> {
+class AveragePooling2D : public PoolingLayer<AveragePooling2D, 2, false> {
  public:
-  explicit AveragePooling2D(Size2 pool_size = 2, AveragePooling2DOptions options = {})
-      : Concrete("AveragePooling2D", pooling_config(false, pool_size, options), layer_args_of(options)) {}
-  explicit AveragePooling2D(AveragePooling2DOptions options) : AveragePooling2D(2, std::move(options)) {}
-  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<AveragePooling2D, 2>(c); }
+  static constexpr const char* kClassName = "AveragePooling2D";
+  using PoolingLayer::PoolingLayer;
 };
 
 }  // namespace keras::layers

@@ -13,12 +13,10 @@ namespace keras::layers {
 
 using AveragePooling3DOptions = PoolingOptions<3>;
 
-class AveragePooling3D : public Concrete<AveragePooling3D, BasePooling> {
+class AveragePooling3D : public PoolingLayer<AveragePooling3D, 3, false> {
  public:
-  explicit AveragePooling3D(Size3 pool_size = 2, AveragePooling3DOptions options = {})
-      : Concrete("AveragePooling3D", pooling_config(false, pool_size, options), layer_args_of(options)) {}
-  explicit AveragePooling3D(AveragePooling3DOptions options) : AveragePooling3D(2, std::move(options)) {}
-  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<AveragePooling3D, 3>(c); }
+  static constexpr const char* kClassName = "AveragePooling3D";
+  using PoolingLayer::PoolingLayer;
 };
 
 }  // namespace keras::layers

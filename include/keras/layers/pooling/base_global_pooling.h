@@ -43,4 +43,12 @@ class BaseGlobalPooling : public Layer {
   GlobalPoolingOptions options_;
 };
 
+/// The leaves: class GlobalMaxPooling2D : public GlobalPoolingLayer<GlobalMaxPooling2D, 2, true>.
+template <class Derived, int kRank, bool kMax>
+class GlobalPoolingLayer : public Concrete<Derived, BaseGlobalPooling> {
+ public:
+  explicit GlobalPoolingLayer(GlobalPoolingOptions options = {})
+      : Concrete<Derived, BaseGlobalPooling>(Derived::kClassName, kRank, kMax, options) {}
+};
+
 }  // namespace keras::layers

@@ -61,4 +61,16 @@ class BasePooling : public Layer {
   PoolingConfig config_;
 };
 
+/// The leaves: class MaxPooling2D : public PoolingLayer<MaxPooling2D, 2, true>.
+template <class Derived, size_t N, bool kMax>
+class PoolingLayer : public Concrete<Derived, BasePooling> {
+ public:
+  using Options = PoolingOptions<N>;
+  explicit PoolingLayer(SizeN<N> pool_size = 2, Options options = {})
+      : Concrete<Derived, BasePooling>(Derived::kClassName, pooling_config(kMax, pool_size, options),
+                                       layer_args_of(options)) {}
+  explicit PoolingLayer(Options options) : PoolingLayer(2, std::move(options)) {}
+  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<Derived, N>(c); }
+};
+
 }  // namespace keras::layers

@@ -6,9 +6,10 @@
 
 namespace keras::layers {
 
-class GlobalAveragePooling1D : public Concrete<GlobalAveragePooling1D, BaseGlobalPooling> {
+class GlobalAveragePooling1D : public GlobalPoolingLayer<GlobalAveragePooling1D, 1, false> {
  public:
-  explicit GlobalAveragePooling1D(GlobalPoolingOptions options = {}) : Concrete("GlobalAveragePooling1D", 1, false, options) {}
+  static constexpr const char* kClassName = "GlobalAveragePooling1D";
+  using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
 }  // namespace keras::layers

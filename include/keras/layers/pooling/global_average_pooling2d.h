@@ -6,9 +6,10 @@
 
 namespace keras::layers {
 
-class GlobalAveragePooling2D : public Concrete<GlobalAveragePooling2D, BaseGlobalPooling> {
+class GlobalAveragePooling2D : public GlobalPoolingLayer<GlobalAveragePooling2D, 2, false> {
  public:
-  explicit GlobalAveragePooling2D(GlobalPoolingOptions options = {}) : Concrete("GlobalAveragePooling2D", 2, false, options) {}
+  static constexpr const char* kClassName = "GlobalAveragePooling2D";
+  using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
 }  // namespace keras::layers

@@ -6,9 +6,10 @@
 
 namespace keras::layers {
 
-class GlobalAveragePooling3D : public Concrete<GlobalAveragePooling3D, BaseGlobalPooling> {
+class GlobalAveragePooling3D : public GlobalPoolingLayer<GlobalAveragePooling3D, 3, false> {
  public:
-  explicit GlobalAveragePooling3D(GlobalPoolingOptions options = {}) : Concrete("GlobalAveragePooling3D", 3, false, options) {}
+  static constexpr const char* kClassName = "GlobalAveragePooling3D";
+  using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
 }  // namespace keras::layers

@@ -6,9 +6,10 @@
 
 namespace keras::layers {
 
-class GlobalMaxPooling1D : public Concrete<GlobalMaxPooling1D, BaseGlobalPooling> {
+class GlobalMaxPooling1D : public GlobalPoolingLayer<GlobalMaxPooling1D, 1, true> {
  public:
-  explicit GlobalMaxPooling1D(GlobalPoolingOptions options = {}) : Concrete("GlobalMaxPooling1D", 1, true, options) {}
+  static constexpr const char* kClassName = "GlobalMaxPooling1D";
+  using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
 }  // namespace keras::layers

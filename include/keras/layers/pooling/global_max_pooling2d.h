@@ -6,9 +6,10 @@
 
 namespace keras::layers {
 
-class GlobalMaxPooling2D : public Concrete<GlobalMaxPooling2D, BaseGlobalPooling> {
+class GlobalMaxPooling2D : public GlobalPoolingLayer<GlobalMaxPooling2D, 2, true> {
  public:
-  explicit GlobalMaxPooling2D(GlobalPoolingOptions options = {}) : Concrete("GlobalMaxPooling2D", 2, true, options) {}
+  static constexpr const char* kClassName = "GlobalMaxPooling2D";
+  using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
 }  // namespace keras::layers

@@ -6,9 +6,10 @@
 
 namespace keras::layers {
 
-class GlobalMaxPooling3D : public Concrete<GlobalMaxPooling3D, BaseGlobalPooling> {
+class GlobalMaxPooling3D : public GlobalPoolingLayer<GlobalMaxPooling3D, 3, true> {
  public:
-  explicit GlobalMaxPooling3D(GlobalPoolingOptions options = {}) : Concrete("GlobalMaxPooling3D", 3, true, options) {}
+  static constexpr const char* kClassName = "GlobalMaxPooling3D";
+  using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
 }  // namespace keras::layers

@@ -12,12 +12,10 @@ namespace keras::layers {
 
 using MaxPooling1DOptions = PoolingOptions<1>;
 
-class MaxPooling1D : public Concrete<MaxPooling1D, BasePooling> {
+class MaxPooling1D : public PoolingLayer<MaxPooling1D, 1, true> {
  public:
-  explicit MaxPooling1D(Size1 pool_size = 2, MaxPooling1DOptions options = {})
-      : Concrete("MaxPooling1D", pooling_config(true, pool_size, options), layer_args_of(options)) {}
-  explicit MaxPooling1D(MaxPooling1DOptions options) : MaxPooling1D(2, std::move(options)) {}
-  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<MaxPooling1D, 1>(c); }
+  static constexpr const char* kClassName = "MaxPooling1D";
+  using PoolingLayer::PoolingLayer;
 };
 
 }  // namespace keras::layers

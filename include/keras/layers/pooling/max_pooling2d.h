@@ -12,12 +12,10 @@ namespace keras::layers {
 
 using MaxPooling2DOptions = PoolingOptions<2>;
 
-class MaxPooling2D : public Concrete<MaxPooling2D, BasePooling> {
+class MaxPooling2D : public PoolingLayer<MaxPooling2D, 2, true> {
  public:
-  explicit MaxPooling2D(Size2 pool_size = 2, MaxPooling2DOptions options = {})
-      : Concrete("MaxPooling2D", pooling_config(true, pool_size, options), layer_args_of(options)) {}
-  explicit MaxPooling2D(MaxPooling2DOptions options) : MaxPooling2D(2, std::move(options)) {}
-  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<MaxPooling2D, 2>(c); }
+  static constexpr const char* kClassName = "MaxPooling2D";
+  using PoolingLayer::PoolingLayer;
 };
 
 }  // namespace keras::layers

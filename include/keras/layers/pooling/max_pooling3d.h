@@ -12,12 +12,10 @@ namespace keras::layers {
 
 using MaxPooling3DOptions = PoolingOptions<3>;
 
-class MaxPooling3D : public Concrete<MaxPooling3D, BasePooling> {
+class MaxPooling3D : public PoolingLayer<MaxPooling3D, 3, true> {
  public:
-  explicit MaxPooling3D(Size3 pool_size = 2, MaxPooling3DOptions options = {})
-      : Concrete("MaxPooling3D", pooling_config(true, pool_size, options), layer_args_of(options)) {}
-  explicit MaxPooling3D(MaxPooling3DOptions options) : MaxPooling3D(2, std::move(options)) {}
-  static std::shared_ptr<Layer> from_config(const Config& c) { return pooling_from_config<MaxPooling3D, 3>(c); }
+  static constexpr const char* kClassName = "MaxPooling3D";
+  using PoolingLayer::PoolingLayer;
 };
 
 }  // namespace keras::layers
