@@ -29,6 +29,11 @@ Tensor Optimizer::slot(const Variable& variable, const std::string& name) {
   return list.back().second;
 }
 
+void Optimizer::to(Device device) {
+  for (auto& [id, list] : slots_)
+    for (auto& [name, t] : list) t = t.to(device);
+}
+
 void Optimizer::set_learning_rate(const LearningRate& lr) {
   if (common_.learning_rate.is_schedule() && !lr.is_schedule())
     throw ValueError(cat("Optimizer ", common_.name, " was created with a LearningRateSchedule as its learning_rate, "
