@@ -45,8 +45,9 @@ void Optimizer::set_learning_rate(const LearningRate& lr) {
 
 TensorList Optimizer::state_values(const std::vector<Variable>& trainable) {
   // Keras tracks a learning_rate variable only for a fixed rate.
-  TensorList out{Tensor::scalar(static_cast<double>(iterations_), DType::int64)};
-  if (!common_.learning_rate.is_schedule()) out.push_back(Tensor::scalar(common_.learning_rate.value(), DType::float32));
+  TensorList out{Tensor::scalar(static_cast<double>(iterations_), DType::int64, Device::cpu())};
+  if (!common_.learning_rate.is_schedule())
+    out.push_back(Tensor::scalar(common_.learning_rate.value(), DType::float32, Device::cpu()));
   if (iterations_ == 0 && slots_.empty()) return out;  // not built yet
   for (const auto& group : slot_layout())
     for (const Variable& v : trainable)

@@ -333,6 +333,12 @@ TEST(Devices, OpsKeepTheirInputsDevice) {
                           ops::softmax(x, -1), ops::concatenate({x, x}, 0), ops::zeros_like(x)})
     EXPECT_EQ(y.device(), kFake);
   EXPECT_EQ((x * 2.0).to_vector<float>(), (std::vector<float>{2, -4, 6, -8}));
+  // Layers without weights draw their noise where their input is.
+  layers::GaussianNoise noise(0.1);
+  layers::GaussianDropout gdrop(0.2);
+  layers::Dropout drop(0.5);
+  for (layers::Layer* l : std::initializer_list<layers::Layer*>{&noise, &gdrop, &drop})
+    EXPECT_EQ((*l)(x, /*training=*/true).device(), kFake) << l->name();
 }
 
 TEST(Devices, MixedDeviceOpsNameTheOpAndBothDevices) {
