@@ -32,16 +32,19 @@ uint64_t next_seed() {
   return splitmix(s);
 }
 
-Tensor uniform(const Shape& shape, double minval, double maxval, std::optional<uint64_t> seed, std::optional<Device> device) {
+Tensor uniform(const Shape& shape, double minval, double maxval, std::optional<uint64_t> seed,
+               std::optional<Device> device) {
   if (!(minval <= maxval)) throw ValueError(detail::cat("random.uniform: minval=", minval, " > maxval=", maxval));
   return draw(shape, seed, device, &backend::Backend::random_uniform, minval, maxval);
 }
 
-Tensor normal(const Shape& shape, double mean, double stddev, std::optional<uint64_t> seed, std::optional<Device> device) {
+Tensor normal(const Shape& shape, double mean, double stddev, std::optional<uint64_t> seed,
+              std::optional<Device> device) {
   return draw(shape, seed, device, &backend::Backend::random_normal, mean, stddev);
 }
 
-Tensor truncated_normal(const Shape& shape, double mean, double stddev, std::optional<uint64_t> seed, std::optional<Device> device) {
+Tensor truncated_normal(const Shape& shape, double mean, double stddev, std::optional<uint64_t> seed,
+                        std::optional<Device> device) {
   return draw(shape, seed, device, &backend::Backend::random_truncated_normal, mean, stddev);
 }
 

@@ -124,8 +124,8 @@ TensorList RNN::call(const TensorList& inputs, const CallContext& ctx) {
   if (ctx.training && cell_->dropout() > 0)  // one input mask for every step
     seq = ops::dropout(x, cell_->dropout(), Shape{batch, 1, x.dim(2)}, cell_->next_seed());
   if (ctx.training && cell_->recurrent_dropout() > 0)
-    recurrent_mask = ops::dropout(Tensor::ones(Shape{batch, cell_->units()}, dtype(), x.device()), cell_->recurrent_dropout(), {},
-                                  cell_->next_seed());
+    recurrent_mask = ops::dropout(Tensor::ones(Shape{batch, cell_->units()}, dtype(), x.device()),
+                                  cell_->recurrent_dropout(), {}, cell_->next_seed());
 
   Tensor sequence, last;
   TensorList final_states;
