@@ -161,6 +161,16 @@ std::vector<DeviceType> registered_device_types() {
   return types;
 }
 
+namespace {
+std::atomic<AllocationObserver> g_allocation_observer{nullptr};
+}  // namespace
+
+void set_allocation_observer(AllocationObserver observer) { g_allocation_observer.store(observer); }
+
+void notify_allocation(Device device, size_t nbytes) {
+  if (AllocationObserver o = g_allocation_observer.load(std::memory_order_relaxed)) o(device, nbytes);
+}
+
 Backend& backend_for(Device device) {
   if (Backend* b = Registry::instance().get(device.type)) return *b;
   if (device.type == DeviceType::cuda)

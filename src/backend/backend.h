@@ -204,6 +204,15 @@ bool has_backend(DeviceType type);
 /// The device types with a registered backend, cpu first.
 std::vector<DeviceType> registered_device_types();
 
+/// Called on every tensor allocation (each new Storage; views and borrowed memory are not
+/// allocations) with its device and size, from the allocating thread. For tests that check
+/// that a step on one device makes no memory anywhere else; nullptr (the default) turns it
+/// off. Not for production use: it costs an atomic load per allocation.
+using AllocationObserver = void (*)(Device device, size_t nbytes);
+void set_allocation_observer(AllocationObserver observer);
+/// Storage calls it after each allocation (internal).
+void notify_allocation(Device device, size_t nbytes);
+
 /// The backend that owns `device`'s memory, made on first use; throws RuntimeError
 /// naming the device when none is registered for its type.
 Backend& backend_for(Device device);

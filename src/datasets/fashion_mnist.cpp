@@ -59,7 +59,7 @@ Tensor read_idx(const std::string& path, int expected_rank) {
     if (d == 0 || d > 1'000'000) throw IOError(cat(path, ": implausible dimension ", d));
     shape.push_back(d);
   }
-  Tensor t = Tensor::empty(shape, DType::uint8);
+  Tensor t = Tensor::empty(shape, DType::uint8, Device::cpu());  // read into host memory
   f.read(t.raw_data(), t.nbytes());
   return t;
 }

@@ -103,6 +103,9 @@ void Layer::check_inputs(const std::vector<Shape>& shapes) const {
 void Layer::build_for(const std::vector<Shape>& input_shapes) {
   check_inputs(input_shapes);
   if (!built_) {
+    if (!device_) device_ = default_device();
+    // Tensors a build makes besides its weights (constants, states) follow the layer too.
+    DeviceScope scope(*device_);
     build(input_shapes);
     built_ = true;
     build_shapes_ = input_shapes;
@@ -266,7 +269,15 @@ Shape Layer::compute_output_shape(const Shape& input_shape) { return input_shape
 Variable Layer::add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
                            bool trainable, const regularizers::Regularizer& regularizer,
                            const constraints::Constraint& constraint) {
-  Variable v(initializer(shape, dtype_), name, trainable && trainable_);
+  // Initializers make their tensors on the default device: make it this layer's (and
+  // move what an initializer put elsewhere), so weights live where the layer computes.
+  Tensor initial;
+  {
+    DeviceScope scope(device());
+    initial = initializer(shape, dtype_);
+  }
+  if (initial.device() != device()) initial = initial.to(device());
+  Variable v(initial, name, trainable && trainable_);
   v.set_path(name_ + "/" + name);
   v.set_regularizer(regularizer);
   v.set_constraint(constraint);
@@ -305,6 +316,12 @@ TensorList Layer::regularization_losses() const {
 }
 
 void Layer::track_layer(std::shared_ptr<Layer> layer) { sublayers_.push_back(std::move(layer)); }
+
+void Layer::to(Device device) {
+  device_ = device;
+  for (auto& w : weights_) w.to(device);
+  for (const auto& l : sublayers_) l->to(device);
+}
 
 std::vector<Variable> Layer::weights() const {
   std::vector<Variable> out = weights_;

@@ -59,7 +59,7 @@ Tensor sparse_categorical_crossentropy(const Tensor& y_true_in, const Tensor& y_
         throw ValueError(cat("Received a label value of ", host[i], " which is outside the valid range of [0, ",
                              classes, ")."));
     }
-    if (ignore_class) valid = Tensor::from_vector(mask, labels.shape());
+    if (ignore_class) valid = Tensor::from_vector(mask, labels.shape(), labels.device());
   }
   Tensor log_prob;
   if (from_logits) {
@@ -232,7 +232,7 @@ Tensor Loss::operator()(const Tensor& y_true, const Tensor& y_pred) const {
     const Tensor m = mask_weights(mask, per_sample);
     const Tensor total = ops::sum(ops::multiply(per_sample, m));
     if (reduction_ == "sum") return total;
-    return ops::divide(total, ops::add(ops::sum(m), Tensor::scalar(1e-7, m.dtype())));
+    return ops::divide(total, ops::add(ops::sum(m), Tensor::scalar(1e-7, m.dtype(), m.device())));
   }
   if (reduction_ == "sum") return ops::sum(per_sample);
   return ops::mean(per_sample);

@@ -180,6 +180,10 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
   untrack_layers();
   for (const auto& op : operations_) track_layer(op);
   set_built();
+  // The model computes where its layers' weights are (they were built just now, on the
+  // default device, unless they were built before): fit and predict move batches there.
+  const auto ws = weights();
+  Layer::to(ws.empty() ? default_device() : ws.front().device());
 }
 
 std::vector<std::shared_ptr<Layer>> Model::layers() const {
@@ -229,6 +233,11 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
   TensorList result;
   for (int s : output_slots_) result.push_back(slots[static_cast<size_t>(s)]);
   return result;
+}
+
+void Model::to(Device device) {
+  Layer::to(device);
+  if (optimizer_) optimizer_->to(device);
 }
 
 TensorList Model::standardize_inputs(const TensorList& x_in) {

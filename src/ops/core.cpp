@@ -15,6 +15,23 @@ using keras::detail::cat;
 
 namespace detail {
 
+void check_same_device(const char* op, std::initializer_list<const Tensor*> xs) {
+  const Tensor* first = nullptr;
+  for (const Tensor* t : xs) {
+    if (!t->defined()) continue;
+    if (!first) {
+      first = t;
+    } else if (t->device() != first->device()) {
+      throw ValueError(cat(op, ": inputs are on ", first->device().to_string(), " and ", t->device().to_string(),
+                           "; move them with .to(device) first"));
+    }
+  }
+}
+
+void check_same_device(const char* op, const TensorList& xs) {
+  for (size_t i = 1; i < xs.size(); ++i) check_same_device(op, {&xs[0], &xs[i]});
+}
+
 Tensor sum_to_shape(const Tensor& grad, const Shape& shape) {
   if (grad.shape() == shape) return grad;
   const int64_t lead = grad.rank() - shape.rank();
@@ -164,6 +181,7 @@ Tensor take_rows(const Tensor& x, const Tensor& index) {
   if (index.dtype() != DType::int32 && index.dtype() != DType::int64)
     throw TypeError(cat("take_rows: index must be int32 or int64, got ", dtype_name(index.dtype())));
   if (x.rank() == 0) throw ValueError("take_rows: cannot index a scalar");
+  detail::check_same_device("take_rows", {&x, &index});
   Shape s = index.shape();
   for (int64_t i = 1; i < x.rank(); ++i) s.push_back(x.shape()[static_cast<size_t>(i)]);
   Tensor out = detail::empty_like(x, s, x.dtype());
@@ -180,6 +198,7 @@ Tensor take_rows(const Tensor& x, const Tensor& index) {
 Tensor concatenate(const TensorList& xs, int64_t axis) {
   if (xs.empty()) throw ValueError("concatenate: needs at least one tensor");
   const Tensor& first = xs[0];
+  detail::check_same_device("concatenate", xs);
   axis = normalize_axis(axis, first.rank(), "concatenate axis");
   Shape out_shape = first.shape();
   out_shape[static_cast<size_t>(axis)] = 0;

@@ -21,9 +21,7 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const char* nam
   if (a.dtype() != b.dtype())
     throw TypeError(cat(name, ": operands have different dtypes (", dtype_name(a.dtype()), " and ",
                         dtype_name(b.dtype()), "); cast one with astype"));
-  if (a.device() != b.device())
-    throw ValueError(cat(name, ": operands are on different devices (", a.device().to_string(), " and ",
-                         b.device().to_string(), ")"));
+  detail::check_same_device(name, {&a, &b});
   const Shape s = broadcast_shapes(a.shape(), b.shape());
   const bool compare = op >= BinaryOp::eq;
   Tensor out = detail::empty_like(a, s, compare ? DType::bool_ : a.dtype());
@@ -254,14 +252,16 @@ Tensor min(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
 
 Tensor any(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
   autograd::NoGradGuard no_grad;
-  const Tensor nonzero = as_float(not_equal(x.dtype() == DType::float32 ? x : as_float(x), Tensor::scalar(0.0)));
-  return not_equal(max(nonzero, std::move(axes), keepdims), Tensor::scalar(0.0));
+  const Tensor zero = Tensor::scalar(0.0, DType::float32, x.device());
+  const Tensor nonzero = as_float(not_equal(x.dtype() == DType::float32 ? x : as_float(x), zero));
+  return not_equal(max(nonzero, std::move(axes), keepdims), zero);
 }
 
 Tensor all(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
   autograd::NoGradGuard no_grad;
-  const Tensor nonzero = as_float(not_equal(x.dtype() == DType::float32 ? x : as_float(x), Tensor::scalar(0.0)));
-  return not_equal(min(nonzero, std::move(axes), keepdims), Tensor::scalar(0.0));
+  const Tensor zero = Tensor::scalar(0.0, DType::float32, x.device());
+  const Tensor nonzero = as_float(not_equal(x.dtype() == DType::float32 ? x : as_float(x), zero));
+  return not_equal(min(nonzero, std::move(axes), keepdims), zero);
 }
 
 Tensor argmax(const Tensor& x, int64_t axis, bool keepdims) {
@@ -307,6 +307,7 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   detail::require_float32(a_in, "matmul");
   detail::require_float32(b_in, "matmul");
   if (a_in.rank() == 0 || b_in.rank() == 0) throw ValueError("matmul: operands must not be scalars");
+  detail::check_same_device("matmul", {&a_in, &b_in});
   // NumPy promotion of 1-D operands.
   const bool a_vec = a_in.rank() == 1, b_vec = b_in.rank() == 1;
   Tensor a = a_vec ? reshape(a_in, {1, a_in.dim(0)}) : a_in;

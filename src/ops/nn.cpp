@@ -152,6 +152,7 @@ Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
                  const std::string& padding, const std::vector<int64_t>& dilation_rate, bool relu) {
   detail::require_float32(x, "conv");
   detail::require_float32(kernel, "conv");
+  detail::check_same_device("conv", {&x, &kernel, &bias});
   if (kernel.rank() != x.rank())
     throw ValueError(cat("conv: kernel of shape ", kernel.shape().to_string(), " does not fit input of shape ",
                          x.shape().to_string(), " (kernel rank must equal input rank)"));

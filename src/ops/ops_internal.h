@@ -1,6 +1,8 @@
 // Helpers shared by the op implementations (not part of the public API).
 #pragma once
 
+#include <initializer_list>
+
 #include "backend/backend.h"
 #include "keras/autograd/gradient_tape.h"
 #include "keras/autograd/node.h"
@@ -13,6 +15,12 @@ inline Tensor empty_like(const Tensor& x, const Shape& shape, DType dtype) {
   return Tensor::empty(shape, dtype, x.device());
 }
 inline Tensor empty_like(const Tensor& x) { return Tensor::empty(x.shape(), x.dtype(), x.device()); }
+
+/// Throws ValueError unless every defined tensor of `xs` is on one device, naming the op
+/// and both devices: an op never moves data on its own (Keras ops on two devices would
+/// either copy silently or fail deep in a kernel).
+void check_same_device(const char* op, std::initializer_list<const Tensor*> xs);
+void check_same_device(const char* op, const TensorList& xs);
 
 /// Sums `grad` down to `shape` (undoing NumPy broadcasting).
 Tensor sum_to_shape(const Tensor& grad, const Shape& shape);

@@ -17,6 +17,8 @@ TensorList fused_recurrence(RecurrenceKind kind, const Tensor& x, const TensorLi
   if (kind == RecurrenceKind::none) throw ValueError("fused_recurrence: no fused kernel for this cell");
   const bool lstm = kind == RecurrenceKind::lstm;
   for (const Tensor* t : {&x, &kernel, &recurrent_kernel, &bias}) detail::require_float32(*t, "fused_recurrence");
+  detail::check_same_device("fused_recurrence", {&x, &kernel, &recurrent_kernel, &bias});
+  for (const Tensor& s : states) detail::check_same_device("fused_recurrence", {&x, &s});
   if (x.rank() != 3) throw ValueError(cat("fused_recurrence: x must be (batch, time, features); got ", x.shape().to_string()));
   backend::RecurrenceGeometry g{kind, x.dim(0), x.dim(1), x.dim(2), recurrent_kernel.dim(0), reverse};
   const int64_t gates = g.gates(), u = g.units;
@@ -50,9 +52,12 @@ TensorList fused_recurrence(RecurrenceKind kind, const Tensor& x, const TensorLi
                                                                                  const std::vector<bool>&) {
       auto& b = backend::backend_for(go[0]);
       const Shape state{g.batch, g.units};
-      Tensor dx = Tensor::empty(Shape{g.batch, g.steps, g.features}), dh0 = Tensor::empty(state);
-      Tensor dc0 = lstm ? Tensor::empty(state) : Tensor();
-      Tensor dk = Tensor::empty(kshape), dr = Tensor::empty(rshape), db = Tensor::empty(bias_shape);
+      const Device d = go[0].device();
+      Tensor dx = Tensor::empty(Shape{g.batch, g.steps, g.features}, DType::float32, d);
+      Tensor dh0 = Tensor::empty(state, DType::float32, d);
+      Tensor dc0 = lstm ? Tensor::empty(state, DType::float32, d) : Tensor();
+      Tensor dk = Tensor::empty(kshape, DType::float32, d), dr = Tensor::empty(rshape, DType::float32, d);
+      Tensor db = Tensor::empty(bias_shape, DType::float32, d);
       b.recurrence_backward(g, *ws, go[0], go[1], lstm ? go[2] : Tensor(), dx, dh0, dc0, dk, dr, db);
       TensorList grads{dx, dh0};
       if (lstm) grads.push_back(dc0);

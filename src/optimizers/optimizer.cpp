@@ -29,6 +29,11 @@ Tensor Optimizer::slot(const Variable& variable, const std::string& name) {
   return list.back().second;
 }
 
+void Optimizer::to(Device device) {
+  for (auto& [id, list] : slots_)
+    for (auto& [name, t] : list) t = t.to(device);
+}
+
 void Optimizer::set_learning_rate(const LearningRate& lr) {
   if (common_.learning_rate.is_schedule() && !lr.is_schedule())
     throw ValueError(cat("Optimizer ", common_.name, " was created with a LearningRateSchedule as its learning_rate, "
@@ -40,8 +45,9 @@ void Optimizer::set_learning_rate(const LearningRate& lr) {
 
 TensorList Optimizer::state_values(const std::vector<Variable>& trainable) {
   // Keras tracks a learning_rate variable only for a fixed rate.
-  TensorList out{Tensor::scalar(static_cast<double>(iterations_), DType::int64)};
-  if (!common_.learning_rate.is_schedule()) out.push_back(Tensor::scalar(common_.learning_rate.value(), DType::float32));
+  TensorList out{Tensor::scalar(static_cast<double>(iterations_), DType::int64, Device::cpu())};
+  if (!common_.learning_rate.is_schedule())
+    out.push_back(Tensor::scalar(common_.learning_rate.value(), DType::float32, Device::cpu()));
   if (iterations_ == 0 && slots_.empty()) return out;  // not built yet
   for (const auto& group : slot_layout())
     for (const Variable& v : trainable)

@@ -17,9 +17,9 @@ uint64_t splitmix(uint64_t& s) {
   return z ^ (z >> 31);
 }
 
-Tensor draw(const Shape& shape, std::optional<uint64_t> seed,
+Tensor draw(const Shape& shape, std::optional<uint64_t> seed, std::optional<Device> device,
             void (backend::Backend::*fn)(Tensor&, double, double, uint64_t), double a, double b) {
-  Tensor t = Tensor::empty(shape, DType::float32);
+  Tensor t = Tensor::empty(shape, DType::float32, device);
   (backend::backend_for(t).*fn)(t, a, b, seed ? *seed : next_seed());
   return t;
 }
@@ -32,17 +32,20 @@ uint64_t next_seed() {
   return splitmix(s);
 }
 
-Tensor uniform(const Shape& shape, double minval, double maxval, std::optional<uint64_t> seed) {
+Tensor uniform(const Shape& shape, double minval, double maxval, std::optional<uint64_t> seed,
+               std::optional<Device> device) {
   if (!(minval <= maxval)) throw ValueError(detail::cat("random.uniform: minval=", minval, " > maxval=", maxval));
-  return draw(shape, seed, &backend::Backend::random_uniform, minval, maxval);
+  return draw(shape, seed, device, &backend::Backend::random_uniform, minval, maxval);
 }
 
-Tensor normal(const Shape& shape, double mean, double stddev, std::optional<uint64_t> seed) {
-  return draw(shape, seed, &backend::Backend::random_normal, mean, stddev);
+Tensor normal(const Shape& shape, double mean, double stddev, std::optional<uint64_t> seed,
+              std::optional<Device> device) {
+  return draw(shape, seed, device, &backend::Backend::random_normal, mean, stddev);
 }
 
-Tensor truncated_normal(const Shape& shape, double mean, double stddev, std::optional<uint64_t> seed) {
-  return draw(shape, seed, &backend::Backend::random_truncated_normal, mean, stddev);
+Tensor truncated_normal(const Shape& shape, double mean, double stddev, std::optional<uint64_t> seed,
+                        std::optional<Device> device) {
+  return draw(shape, seed, device, &backend::Backend::random_truncated_normal, mean, stddev);
 }
 
 SeedGenerator::SeedGenerator(std::optional<uint64_t> seed) : state_(seed) {}

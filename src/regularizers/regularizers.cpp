@@ -56,7 +56,7 @@ L1L2::L1L2(double l1, double l2)
     : Regularizer(
           "L1L2",
           [l1 = factor(l1, "l1"), l2 = factor(l2, "l2")](const Tensor& x) {
-            Tensor r = Tensor::scalar(0.0, x.dtype());
+            Tensor r = Tensor::scalar(0.0, x.dtype(), x.device());
             if (l1 != 0) r = r + ops::sum(ops::abs(x)) * l1;
             if (l2 != 0) r = r + ops::sum(ops::square(x)) * l2;
             return r;

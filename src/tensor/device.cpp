@@ -11,4 +11,14 @@ std::string Device::to_string() const {
   return "unknown:" + std::to_string(index);
 }
 
+namespace {
+/// Empty outside any scope, which means the CPU.
+thread_local std::optional<Device> current_default;
+}  // namespace
+
+Device default_device() { return current_default.value_or(Device::cpu()); }
+
+DeviceScope::DeviceScope(Device device) : previous_(current_default) { current_default = device; }
+DeviceScope::~DeviceScope() { current_default = previous_; }
+
 }  // namespace keras

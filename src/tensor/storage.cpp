@@ -6,8 +6,14 @@ namespace keras {
 
 Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device) {
   data_ = backend::backend_for(device).allocate(nbytes);
+  backend::notify_allocation(device, nbytes);
 }
 
-Storage::~Storage() { backend::backend_for(device_).deallocate(data_, nbytes_); }
+Storage::Storage(void* data, size_t nbytes, Device device, std::shared_ptr<const void> owner)
+    : data_(data), nbytes_(nbytes), device_(device), owner_(std::move(owner)) {}
+
+Storage::~Storage() {
+  if (!owner_) backend::backend_for(device_).deallocate(data_, nbytes_);
+}
 
 }  // namespace keras

@@ -102,7 +102,8 @@ const detail::TensorImpl& Tensor::checked() const {
   return *impl_;
 }
 
-Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
+Tensor Tensor::empty(const Shape& shape, DType dtype, std::optional<Device> device_in) {
+  const Device device = resolve_device(device_in);
   for (int64_t d : shape)
     if (d < 0) throw ValueError(detail::cat("Cannot create a tensor of shape ", shape.to_string()));
   int64_t elements = 1;
@@ -120,16 +121,22 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   return Tensor(std::move(impl));
 }
 
-Tensor Tensor::zeros(const Shape& shape, DType dtype, Device device) { return full(shape, 0.0, dtype, device); }
-Tensor Tensor::ones(const Shape& shape, DType dtype, Device device) { return full(shape, 1.0, dtype, device); }
+Tensor Tensor::zeros(const Shape& shape, DType dtype, std::optional<Device> device) {
+  return full(shape, 0.0, dtype, device);
+}
+Tensor Tensor::ones(const Shape& shape, DType dtype, std::optional<Device> device) {
+  return full(shape, 1.0, dtype, device);
+}
 
-Tensor Tensor::full(const Shape& shape, double value, DType dtype, Device device) {
+Tensor Tensor::full(const Shape& shape, double value, DType dtype, std::optional<Device> device) {
   Tensor t = empty(shape, dtype, device);
-  backend::backend_for(device).fill(t, value);
+  backend::backend_for(t).fill(t, value);
   return t;
 }
 
-Tensor Tensor::scalar(double value, DType dtype) { return full(Shape{}, value, dtype); }
+Tensor Tensor::scalar(double value, DType dtype, std::optional<Device> device) {
+  return full(Shape{}, value, dtype, device);
+}
 
 void* Tensor::raw_data() const {
   const auto& i = checked();

@@ -68,7 +68,7 @@ BatchIterator::BatchIterator(int64_t n, int64_t batch_size, bool shuffle)
 Tensor BatchIterator::batch(const Tensor& t, int64_t i) const {
   const int64_t begin = i * batch_size_, end = std::min(n_, begin + batch_size_);
   if (!order_.defined()) return t.slice(begin, end);
-  return ops::take_rows(t, order_.slice(begin, end));
+  return ops::take_rows(t, order_.slice(begin, end).to(t.device()));
 }
 
 }  // namespace keras::trainers

@@ -39,11 +39,20 @@ CallbackList make_callbacks(const CallbackList& user, int verbose, std::shared_p
   return all;
 }
 
-TensorList batch_of(const trainers::BatchIterator& it, const TensorList& ts, int64_t step) {
+/// The tensors on `device` (a copy where one is elsewhere, the same tensor otherwise).
+TensorList on_device(TensorList ts, Device device) {
+  for (auto& t : ts)
+    if (t.defined() && t.device() != device) t = t.to(device);
+  return ts;
+}
+
+/// Batch `step` of each tensor, moved to the model's device: the data stays where the
+/// caller put it (usually the CPU) and only one batch at a time goes to the device.
+TensorList batch_of(const trainers::BatchIterator& it, const TensorList& ts, int64_t step, Device device) {
   TensorList out;
   out.reserve(ts.size());
   for (const auto& t : ts) out.push_back(it.batch(t, step));
-  return out;
+  return on_device(std::move(out), device);
 }
 
 /// This process's rows of a global batch (x, y), as the distribution hook shards it:
@@ -240,7 +249,8 @@ callbacks::History Model::fit(const TensorList& x_in, const TensorList& y_in, Fi
     std::optional<Logs> logs;
     for (int64_t step = 0; step < steps; ++step) {
       for (auto& c : cbs) c->on_train_batch_begin(step, {});
-      const auto [bx, by] = shard(*distribution(), batch_of(it, x, step), batch_of(it, y, step));
+      const auto [bx, by] =
+          shard(*distribution(), batch_of(it, x, step, device()), batch_of(it, y, step, device()));
       // A scope around the step too, so an overriding train_step still collects add_loss.
       layers::LossScope added;
       logs = train_step(bx, by);
@@ -275,7 +285,8 @@ Logs Model::run_evaluation(const TensorList& x_in, const TensorList& y, int64_t 
   for (auto& c : cbs) c->on_test_begin({});
   std::optional<Logs> logs;
   for (int64_t step = 0; step < it.num_batches(); ++step) {
-    const auto [bx, by] = shard(*distribution(), batch_of(it, x, step), batch_of(it, y, step));
+    const auto [bx, by] =
+        shard(*distribution(), batch_of(it, x, step, device()), batch_of(it, y, step, device()));
     layers::LossScope added;
     logs = test_step(bx, by);
     if (!inside_fit || verbose)
@@ -317,7 +328,7 @@ TensorList Model::predict(const TensorList& x_in, PredictOptions o) {
   for (auto& c : cbs) c->on_predict_begin({});
   std::vector<TensorList> per_output;
   for (int64_t step = 0; step < it.num_batches(); ++step) {
-    TensorList out = predict_step(batch_of(it, x, step));
+    TensorList out = on_device(predict_step(batch_of(it, x, step, device())), Device::cpu());
     per_output.resize(out.size());
     for (size_t k = 0; k < out.size(); ++k) per_output[k].push_back(std::move(out[k]));
     for (auto& c : cbs) c->on_predict_batch_end(step, {});
@@ -327,7 +338,8 @@ TensorList Model::predict(const TensorList& x_in, PredictOptions o) {
   if (per_output.empty()) {  // no samples: empty outputs of the right shapes
     std::vector<Shape> in_shapes;
     for (const auto& t : x) in_shapes.push_back(t.shape());
-    for (const auto& s : compute_output_shape(in_shapes)) result.push_back(Tensor::zeros(s));
+    for (const auto& s : compute_output_shape(in_shapes))
+      result.push_back(Tensor::zeros(s, DType::float32, Device::cpu()));
     return result;
   }
   for (auto& parts : per_output) result.push_back(parts.size() == 1 ? parts[0] : ops::concatenate(parts, 0));
@@ -342,7 +354,7 @@ Logs Model::train_on_batch(const TensorList& x_in, const TensorList& y) {
   TensorList x = standardize_inputs(x_in);
   check_targets(y);
   reset_metrics();
-  const auto [bx, by] = shard(*distribution(), x, y);
+  const auto [bx, by] = shard(*distribution(), on_device(x, device()), on_device(y, device()));
   layers::LossScope added;
   return train_step(bx, by);
 }
@@ -355,7 +367,7 @@ Logs Model::test_on_batch(const TensorList& x_in, const TensorList& y) {
   TensorList x = standardize_inputs(x_in);
   check_targets(y);
   reset_metrics();
-  const auto [bx, by] = shard(*distribution(), x, y);
+  const auto [bx, by] = shard(*distribution(), on_device(x, device()), on_device(y, device()));
   layers::LossScope added;
   return test_step(bx, by);
 }
@@ -370,7 +382,7 @@ Tensor Model::predict_on_batch(const Tensor& x) {
 TensorList Model::predict_on_batch(const TensorList& x) {
   trainers::check_cardinality(x, {});
   autograd::NoGradGuard no_grad;
-  return predict_step(standardize_inputs(x));
+  return on_device(predict_step(on_device(standardize_inputs(x), device())), Device::cpu());
 }
 
 }  // namespace keras::models

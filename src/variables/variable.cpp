@@ -29,6 +29,14 @@ void Variable::assign(const Tensor& v) {
   backend::backend_for(cur).copy(src, cur);
 }
 
+void Variable::to(Device device) {
+  Tensor& cur = state_->value;
+  if (cur.device() == device) return;
+  Tensor moved = cur.detach().to(device);
+  if (cur.requires_grad()) moved.set_requires_grad(true);
+  cur = std::move(moved);
+}
+
 const std::string& Variable::name() const { return state_->name; }
 const std::string& Variable::path() const { return state_->path; }
 void Variable::set_path(std::string path) { state_->path = std::move(path); }

@@ -90,6 +90,14 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// Keras's class name: "Dense", "Conv2D", ...
   const std::string& class_name() const { return class_name_; }
   bool built() const { return built_; }
+  /// Where this layer's weights live and its inputs are expected: fixed when the layer is
+  /// built (the default device then, see keras::DeviceScope) or by to(); before either,
+  /// the current default device.
+  Device device() const { return device_.value_or(default_device()); }
+  /// Moves this layer's weights and those of the layers it tracks to `device` (the
+  /// Variable objects stay the same, their storage moves) and makes it build there.
+  /// Models override it to move their optimizer state as well.
+  virtual void to(Device device);
   bool trainable() const { return trainable_; }
   void set_trainable(bool trainable);
   /// The dtype of the layer's weights and computations.
@@ -213,6 +221,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   DType dtype_ = DType::float32;
   bool trainable_ = true;
   bool built_ = false;
+  std::optional<Device> device_;
   std::optional<Shape> declared_input_shape_;
   std::vector<Variable> weights_;
   std::vector<std::shared_ptr<Layer>> sublayers_;

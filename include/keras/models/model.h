@@ -80,6 +80,11 @@ class Model : public layers::Layer {
   /// A functional model from keras::Input tensors to the tensors computed from them.
   Model(const layers::KerasTensors& inputs, const layers::KerasTensors& outputs, std::string name = "");
   std::shared_ptr<layers::Layer> move_to_shared() && override;
+  /// Moves the model's weights and its optimizer's state to `device` and makes it compute
+  /// there: fit/evaluate/predict then move each batch to it (predict's outputs still come
+  /// back on the CPU). The Variable objects stay the same; their storage moves.
+  ///   model.to(Device::cuda(0));
+  void to(Device device) override;
 
   // ---- training configuration
   void compile(optimizers::OptimizerRef optimizer, losses::Loss loss, std::vector<metrics::MetricRef> metrics = {});

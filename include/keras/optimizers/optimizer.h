@@ -48,6 +48,10 @@ class Optimizer {
   /// Keras's summary counts "Optimizer params".
   int64_t count_params() const;
   bool built() const { return !slots_.empty(); }
+  /// Moves the slot variables to `device` (Model::to calls it with the weights). The
+  /// iteration count and learning rate are host numbers here, not tensors: they need no
+  /// move, and state_values() hands them out as CPU scalars for saving.
+  void to(Device device);
   /// Keras's class name ("Adam") and get_config() (name, learning_rate, ... in Keras's order).
   virtual std::string class_name() const = 0;
   virtual ConfigMap get_config() const;

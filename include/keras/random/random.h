@@ -16,11 +16,15 @@ void set_global_seed(uint64_t seed);
 /// Next seed of the global sequence.
 uint64_t next_seed();
 
-Tensor uniform(const Shape& shape, double minval = 0.0, double maxval = 1.0, std::optional<uint64_t> seed = {});
-Tensor normal(const Shape& shape, double mean = 0.0, double stddev = 1.0, std::optional<uint64_t> seed = {});
+// `device`: where the draw is made (the backend of that device draws it; the numbers are
+// the same on every device); left out, the current default device (keras::DeviceScope).
+Tensor uniform(const Shape& shape, double minval = 0.0, double maxval = 1.0, std::optional<uint64_t> seed = {},
+               std::optional<Device> device = {});
+Tensor normal(const Shape& shape, double mean = 0.0, double stddev = 1.0, std::optional<uint64_t> seed = {},
+              std::optional<Device> device = {});
 /// Normal draws, redrawn beyond two standard deviations.
 Tensor truncated_normal(const Shape& shape, double mean = 0.0, double stddev = 1.0,
-                        std::optional<uint64_t> seed = {});
+                        std::optional<uint64_t> seed = {}, std::optional<Device> device = {});
 
 /// A stream of seeds (keras.random.SeedGenerator): a layer with `seed` set draws a new,
 /// reproducible seed on every call; without one it follows the global sequence.

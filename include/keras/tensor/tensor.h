@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,16 +48,19 @@ class Tensor {
   explicit Tensor(std::shared_ptr<detail::TensorImpl> impl) : impl_(std::move(impl)) {}
 
   // ---- creation
-  static Tensor empty(const Shape& shape, DType dtype = DType::float32, Device device = Device::cpu());
-  static Tensor zeros(const Shape& shape, DType dtype = DType::float32, Device device = Device::cpu());
-  static Tensor ones(const Shape& shape, DType dtype = DType::float32, Device device = Device::cpu());
+  // `device`: where the tensor lives; left out (std::nullopt), the current default device
+  // (keras::default_device(): the innermost DeviceScope, else the CPU). Code below the
+  // public API that makes a tensor for another tensor passes that tensor's device.
+  static Tensor empty(const Shape& shape, DType dtype = DType::float32, std::optional<Device> device = {});
+  static Tensor zeros(const Shape& shape, DType dtype = DType::float32, std::optional<Device> device = {});
+  static Tensor ones(const Shape& shape, DType dtype = DType::float32, std::optional<Device> device = {});
   static Tensor full(const Shape& shape, double value, DType dtype = DType::float32,
-                     Device device = Device::cpu());
+                     std::optional<Device> device = {});
   /// A rank-0 tensor.
-  static Tensor scalar(double value, DType dtype = DType::float32);
-  /// Copies `values` (C order) into a new CPU tensor of `shape`.
+  static Tensor scalar(double value, DType dtype = DType::float32, std::optional<Device> device = {});
+  /// Copies `values` (C order) into a new tensor of `shape` (through host memory).
   template <class T>
-  static Tensor from_vector(const std::vector<T>& values, const Shape& shape);
+  static Tensor from_vector(const std::vector<T>& values, const Shape& shape, std::optional<Device> device = {});
   template <class T>
   static Tensor from_vector(const std::vector<T>& values) {
     return from_vector(values, Shape{static_cast<int64_t>(values.size())});
@@ -158,14 +162,15 @@ T* Tensor::data() const {
 }
 
 template <class T>
-Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape) {
+Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape, std::optional<Device> device) {
   if (static_cast<int64_t>(values.size()) != shape.num_elements())
     throw ValueError(detail::cat("Tensor::from_vector: ", values.size(), " values do not fill shape ",
                                  shape.to_string()));
-  Tensor t = empty(shape, dtype_of<T>());
+  const Device target = resolve_device(device);
+  Tensor t = empty(shape, dtype_of<T>(), Device::cpu());
   T* p = t.data<T>();
   for (size_t i = 0; i < values.size(); ++i) p[i] = values[i];
-  return t;
+  return t.to(target);
 }
 
 template <class T>

@@ -22,8 +22,13 @@ class Variable {
   const Tensor& value() const;
   operator const Tensor&() const { return value(); }  // NOLINT: use a variable wherever a tensor goes
 
-  /// Copies `v` into the variable (shapes must match; dtype is converted).
+  /// Copies `v` into the variable (shapes must match; dtype is converted; a value on
+  /// another device is copied to the variable's).
   void assign(const Tensor& v);
+  /// Moves the value to `device`. The Variable keeps its identity (optimizer slots and
+  /// models find it by id()); tensors taken from value() before stay where they were.
+  void to(Device device);
+  Device device() const { return value().device(); }
 
   const std::string& name() const;
   /// "layer_name/weight_name" once a layer owns it.

@@ -45,7 +45,8 @@ Shape Embedding::compute_output_shape(const Shape& input_shape) {
 
 TensorList Embedding::compute_mask(const TensorList& inputs, const TensorList&, size_t) {
   if (!options_.mask_zero) return {};
-  return {ops::not_equal(ops::cast(inputs[0], DType::float32), Tensor::scalar(0.0))};
+  const Tensor zero = Tensor::scalar(0.0, DType::float32, inputs[0].device());
+  return {ops::not_equal(ops::cast(inputs[0], DType::float32), zero)};
 }
 
 Config Embedding::get_config() const {

@@ -12,7 +12,7 @@ Masking::Masking(double mask_value, MaskingOptions o)
 }
 
 Tensor Masking::step_mask(const Tensor& x) const {
-  return ops::any(ops::not_equal(x, Tensor::scalar(mask_value_, x.dtype())), {-1});
+  return ops::any(ops::not_equal(x, Tensor::scalar(mask_value_, x.dtype(), x.device())), {-1});
 }
 
 Tensor Masking::call(const Tensor& x, const CallContext&) {

@@ -9,7 +9,8 @@ namespace keras::layers {
 NotEqual::NotEqual(double value, OpLayerOptions o) : Concrete("NotEqual", LayerArgs{{}, o.name, {}, true}), value_(value) {}
 
 Tensor NotEqual::call(const Tensor& x, const CallContext&) {
-  return ops::not_equal(x.dtype() == DType::float32 ? x : ops::cast(x, DType::float32), Tensor::scalar(value_));
+  return ops::not_equal(x.dtype() == DType::float32 ? x : ops::cast(x, DType::float32),
+                         Tensor::scalar(value_, DType::float32, x.device()));
 }
 
 Any::Any(int64_t axis, bool keepdims, OpLayerOptions o)

@@ -53,7 +53,7 @@ TensorList Concatenate::compute_mask(const TensorList& inputs, const TensorList&
   TensorList full;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Tensor m = i < masks.size() ? masks[i] : Tensor();
-    if (!m.defined()) full.push_back(Tensor::ones(inputs[i].shape(), DType::bool_));
+    if (!m.defined()) full.push_back(Tensor::ones(inputs[i].shape(), DType::bool_, inputs[i].device()));
     else if (m.rank() < inputs[i].rank()) full.push_back(ops::broadcast_to(ops::expand_dims(m, -1), inputs[i].shape()));
     else full.push_back(m);
   }

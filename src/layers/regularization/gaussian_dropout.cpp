@@ -20,7 +20,7 @@ GaussianDropout::GaussianDropout(double rate, GaussianDropoutOptions o)
 Tensor GaussianDropout::call(const Tensor& x, const CallContext& ctx) {
   if (!ctx.training || rate_ == 0) return x;
   const double stddev = std::sqrt(rate_ / (1.0 - rate_));
-  return ops::multiply(x, random::normal(x.shape(), 1.0, stddev, seeds_.next()));
+  return ops::multiply(x, random::normal(x.shape(), 1.0, stddev, seeds_.next(), x.device()));
 }
 
 Config GaussianDropout::get_config() const { return config_with(*this, "rate", rate_, o_); }

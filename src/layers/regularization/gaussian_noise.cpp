@@ -16,7 +16,7 @@ GaussianNoise::GaussianNoise(double stddev, GaussianNoiseOptions o)
 
 Tensor GaussianNoise::call(const Tensor& x, const CallContext& ctx) {
   if (!ctx.training || stddev_ == 0) return x;
-  return ops::add(x, random::normal(x.shape(), 0.0, stddev_, seeds_.next()));
+  return ops::add(x, random::normal(x.shape(), 0.0, stddev_, seeds_.next(), x.device()));
 }
 
 Config GaussianNoise::get_config() const { return config_with(*this, "stddev", stddev_, o_); }

@@ -63,9 +63,11 @@ TensorList RNN::initial_states(const TensorList& given, int64_t batch) const {
     if (states_[0].shape() != want)
       fail(cat("A stateful layer carries states for batches of ", states_[0].dim(0), " but got a batch of ", batch,
                "; call reset_states() first or keep the batch size fixed"));
-    return states_;
+    TensorList out;  // carried over from before a Model::to: they follow the layer
+    for (const Tensor& s : states_) out.push_back(s.device() == device() ? s : s.to(device()));
+    return out;
   }
-  return TensorList(static_cast<size_t>(n), Tensor::zeros(want, dtype()));
+  return TensorList(static_cast<size_t>(n), Tensor::zeros(want, dtype(), device()));
 }
 
 TensorList RNN::run_steps(const Tensor& x, TensorList states, const Tensor& mask, const Tensor& recurrent_mask) const {
@@ -87,7 +89,7 @@ TensorList RNN::run_steps(const Tensor& x, TensorList states, const Tensor& mask
       // As Keras's backends: a masked step keeps the states and emits the carried output
       // (or zeros with zero_output_for_mask).
       const Tensor& m = step_masks[t];
-      const Tensor keep = ops::subtract(Tensor::scalar(1.0, dtype()), m);
+      const Tensor keep = ops::subtract(Tensor::scalar(1.0, dtype(), m.device()), m);
       output = rnn_options_.zero_output_for_mask ? ops::multiply(output, m)
                                                  : ops::add(ops::multiply(output, m), ops::multiply(states[0], keep));
       for (size_t i = 0; i < next.size(); ++i)
@@ -122,8 +124,8 @@ TensorList RNN::call(const TensorList& inputs, const CallContext& ctx) {
   if (ctx.training && cell_->dropout() > 0)  // one input mask for every step
     seq = ops::dropout(x, cell_->dropout(), Shape{batch, 1, x.dim(2)}, cell_->next_seed());
   if (ctx.training && cell_->recurrent_dropout() > 0)
-    recurrent_mask = ops::dropout(Tensor::ones(Shape{batch, cell_->units()}, dtype()), cell_->recurrent_dropout(), {},
-                                  cell_->next_seed());
+    recurrent_mask = ops::dropout(Tensor::ones(Shape{batch, cell_->units()}, dtype(), x.device()),
+                                  cell_->recurrent_dropout(), {}, cell_->next_seed());
 
   Tensor sequence, last;
   TensorList final_states;

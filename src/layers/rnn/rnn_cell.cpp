@@ -24,7 +24,7 @@ void RNNCell::check_units_and_rates() const {
 }
 
 Tensor RNNCell::fused_bias() const {
-  return bias_.defined() ? bias_.value() : Tensor::zeros(Shape{kernel_.shape().dim(-1)}, dtype());
+  return bias_.defined() ? bias_.value() : Tensor::zeros(Shape{kernel_.shape().dim(-1)}, dtype(), kernel_.device());
 }
 
 void RNNCell::build(const std::vector<Shape>& input_shapes) {
@@ -48,7 +48,8 @@ TensorList RNNCell::call(const TensorList& inputs, const CallContext& ctx) {
   Tensor xin = x, rec_mask;
   if (ctx.training && dropout() > 0) xin = ops::dropout(x, dropout(), {}, next_seed());
   if (ctx.training && recurrent_dropout() > 0)
-    rec_mask = ops::dropout(Tensor::ones(Shape{x.dim(0), units()}, dtype()), recurrent_dropout(), {}, next_seed());
+    rec_mask = ops::dropout(Tensor::ones(Shape{x.dim(0), units()}, dtype(), x.device()), recurrent_dropout(), {},
+                             next_seed());
   TensorList next = step(project_inputs(xin), states, rec_mask);
   TensorList out{next[0]};
   out.insert(out.end(), next.begin(), next.end());

@@ -641,13 +641,13 @@ Tensor Object::read() const {
     // Never written: the fill value, zero. Keras always writes its weights, so only a
     // small unwritten dataset is believable.
     if (need > (uint64_t{16} << 20)) f.fail(cat("dataset '", path_, "' claims ", need, " bytes but stores none"));
-    return Tensor::zeros(p.shape, dt);
+    return Tensor::zeros(p.shape, dt, Device::cpu());
   }
   if (p.data_size != kUndefined && p.data_size < need)
     f.fail(cat("dataset '", path_, "' holds ", p.data_size, " bytes, its shape needs ", need));
   if (p.data_pos > f.bytes.size() || need > f.bytes.size() - p.data_pos)
     f.fail(cat("dataset '", path_, "' data runs past the end of the file"));
-  Tensor out = Tensor::empty(p.shape, dt);
+  Tensor out = Tensor::empty(p.shape, dt, Device::cpu());  // written through raw_data below
   const uint8_t* src = f.bytes.data() + p.data_pos;
   const bool direct = (dt == DType::float32 && p.type.size == 4) || (dt == DType::float64 && p.type.size == 8) ||
                       (dt == DType::int64 && p.type.size == 8 && p.type.is_signed) ||
