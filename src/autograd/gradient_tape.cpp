@@ -32,10 +32,8 @@ SourceIndex index_sources(const TensorList& sources) {
   for (size_t i = 0; i < sources.size(); ++i) {
     const Tensor& s = sources[i];
     if (!s.defined()) continue;
-    if (s.impl()->grad_fn)
-      index.nodes[s.impl()->grad_fn.get()].push_back({s.impl()->output_nr, i});
-    else
-      index.leaves[s.impl()].push_back(i);
+    if (s.impl()->grad_fn) index.nodes[s.impl()->grad_fn.get()].push_back({s.impl()->output_nr, i});
+    else index.leaves[s.impl()].push_back(i);
   }
   return index;
 }

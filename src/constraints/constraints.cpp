@@ -69,8 +69,8 @@ Tensor Constraint::operator()(const Tensor& w) const {
   if (!fn()) throw ValueError("A constraint that is None was called");
   Tensor out = fn()(w);
   if (out.shape() != w.shape())
-    throw ValueError(cat("Constraint ", class_name(), " returned shape ", out.shape().to_string(), " for a weight of shape ",
-                         w.shape().to_string()));
+    throw ValueError(cat("Constraint ", class_name(), " returned shape ", out.shape().to_string(),
+                         " for a weight of shape ", w.shape().to_string()));
   return out;
 }
 

@@ -53,12 +53,13 @@ void check_endpoints(const std::string& model, const KerasTensors& inputs, const
                            t.layer ? "layer \"" + t.layer->name() + "\"" : std::string("nothing")));
   }
   for (const auto& t : outputs)
-    if (!t.layer) throw ValueError(cat("Model \"", model, "\": an output has no history (use keras::Input and layers)"));
+    if (!t.layer)
+      throw ValueError(cat("Model \"", model, "\": an output has no history (use keras::Input and layers)"));
 }
 
 /// The graph between the inputs and the outputs, as the depth-first walk found it.
 struct GraphMap {
-  std::vector<NodeRef> ordered;         // nodes from inputs to outputs
+  std::vector<NodeRef> ordered;          // nodes from inputs to outputs
   std::map<const Layer*, int> op_index;  // each layer's first-visit index
 };
 
@@ -69,7 +70,8 @@ GraphMap discover_graph(const std::string& model, const KerasTensors& inputs, co
   std::function<void(const KerasTensor&)> visit = [&](const KerasTensor& t) {
     const NodeRef r = ref_of(t);
     if (finished.count(r)) return;
-    if (in_progress.count(r)) throw ValueError(cat("Model \"", model, "\": layer \"", t.layer->name(), "\" is part of a cycle"));
+    if (in_progress.count(r))
+      throw ValueError(cat("Model \"", model, "\": layer \"", t.layer->name(), "\" is part of a cycle"));
     map.op_index.emplace(t.layer.get(), static_cast<int>(map.op_index.size()));
     in_progress.insert(r);
     bool is_model_input = false;
@@ -189,8 +191,10 @@ std::vector<Step> plan_steps(const GraphMap& map, const KerasTensors& inputs, co
 Model::Model(std::string class_name, const layers::LayerArgs& args) : Layer(std::move(class_name), args) {}
 
 Model::Model(const KerasTensors& inputs, const KerasTensors& outputs, std::string name)
-    : Layer("Functional", layers::LayerArgs{.input_shape = {}, .name = name.empty() ? layers::unique_name("functional") : name,
-                                            .dtype = {}, .trainable = true}) {
+    : Layer("Functional", layers::LayerArgs{.input_shape = {},
+                                            .name = name.empty() ? layers::unique_name("functional") : name,
+                                            .dtype = {},
+                                            .trainable = true}) {
   init_graph(inputs, outputs);
 }
 
