@@ -9,14 +9,20 @@
 #
 # Usage: scripts/check_style.sh [BASE]          keras.h + clang-format on files changed since BASE
 #        scripts/check_style.sh --all           keras.h + clang-format on every file
+#        scripts/check_style.sh --lines [BASE]  keras.h + clang-format on the changed lines only
 #        scripts/check_style.sh --tidy FILE...  keras.h + clang-tidy on FILE...
 # Install the tools with scripts/install_deps.sh --lint (Debian clang-format/clang-tidy 14).
 #
 # The tree as it is today (the style files were added after the code, and the tree was
-# not reformatted): keras.h is complete; clang-format --all finds 168 of 298 files that
-# it would lay out differently (mostly lines it would wrap or join at 120 columns);
-# the full clang-tidy count over src/ is recorded here once measured. New and changed
-# files are expected to pass parts 1 and 2.
+# not reformatted): keras.h is complete; clang-format --all finds 179 of 319 files that
+# it would lay out differently (mostly lines it would wrap or join at 120 columns), so use
+# --lines for old files; clang-tidy over every src/*.cpp (CUDA excluded; ~25 min on 2
+# cores) gives 103 distinct warnings: 54 performance-unnecessary-value-param, 28
+# readability-identifier-naming (e.g. keras::Input, x_/y_ parameters, kSig locals),
+# 7 bugprone-branch-clone, 4 performance-unnecessary-copy-initialization, 4
+# performance-inefficient-string-concatenation, 3 performance-no-automatic-move,
+# 2 performance-inefficient-vector-operation, 1 bugprone-forwarding-reference-overload.
+# New and changed files are expected to pass parts 1 and 2.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -89,6 +95,27 @@ check_format() {
   [[ $bad -eq 0 ]] || status=1
 }
 
+# ---- 2b. clang-format on the changed lines only (clang-format-diff), for files written
+# before .clang-format existed: prints the diff that would fix them.
+check_format_lines() {
+  local tool
+  tool=$(command -v clang-format-diff || command -v clang-format-diff-14 || true)
+  [[ -n "$tool" ]] || { echo "clang-format-diff not found: scripts/install_deps.sh --lint" >&2; status=1; return; }
+  git rev-parse --verify -q "$1^{commit}" >/dev/null || { echo "unknown base revision: $1" >&2; status=1; return; }
+  local files out
+  files=$(git diff --name-only --diff-filter=ACMR "$1" | cxx_files)
+  [[ -n "$files" ]] || { echo "clang-format: no C++ files changed since $1"; return; }
+  # shellcheck disable=SC2086
+  out=$(git diff -U0 --no-color "$1" -- $files | "$tool" -p1)
+  if [[ -n "$out" ]]; then
+    echo "$out"
+    echo "clang-format: changed lines need formatting (apply with: git diff -U0 $1 | $tool -p1 -i)"
+    status=1
+  else
+    echo "clang-format: the lines changed since $1 are formatted"
+  fi
+}
+
 # ---- 3. clang-tidy
 check_tidy() {
   command -v clang-tidy >/dev/null || { echo "clang-tidy not found: scripts/install_deps.sh --lint" >&2; status=1; return; }
@@ -107,7 +134,8 @@ check_umbrella
 case "${1:-}" in
   --tidy) shift; check_tidy "$@" ;;
   --all) check_format --all ;;
-  -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+  --lines) check_format_lines "${2:-HEAD~1}" ;;
+  -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
   *) check_format "${1:-HEAD~1}" ;;
 esac
 exit $status
