@@ -107,6 +107,7 @@
 #include "keras/utils/config.h"
 #include "keras/utils/config_map.h"
 #include "keras/utils/file_utils.h"
+#include "keras/utils/keras_object.h"
 #include "keras/utils/progbar.h"
 #include "keras/utils/utils.h"
 #include "keras/variables/variable.h"

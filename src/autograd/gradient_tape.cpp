@@ -2,14 +2,10 @@
 // gradient of every tensor that flows into a recorded op.
 #include "keras/autograd/gradient_tape.h"
 
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <map>
-#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "autograd/backward_profiler.h"
 #include "keras/autograd/node.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -19,36 +15,64 @@ namespace keras::autograd {
 namespace {
 thread_local int g_recording = 0;  // > 0 while a GradientTape is alive and not paused
 
-/// KERAS_PROFILE_BACKWARD=1 prints, at exit, the time spent in each op's backward.
-class BackwardProfile {
- public:
-  static BackwardProfile* get() {
-    static BackwardProfile* p = std::getenv("KERAS_PROFILE_BACKWARD") ? new BackwardProfile() : nullptr;
-    return p;
-  }
-  void add(const std::string& name, double seconds) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto& e = totals_[name];
-    e.first += seconds;
-    ++e.second;
-  }
-  ~BackwardProfile() = default;
-
- private:
-  BackwardProfile() {
-    std::atexit([] {
-      for (const auto& [name, e] : get()->totals_)
-        std::fprintf(stderr, "backward %-16s %10.3f ms total %8ld calls %8.4f ms/call\n", name.c_str(), e.first * 1e3,
-                     e.second, e.first * 1e3 / static_cast<double>(e.second));
-    });
-  }
-  std::mutex mutex_;
-  std::map<std::string, std::pair<double, long>> totals_;
-};
-
 void accumulate(Tensor& slot, const Tensor& grad) {
   if (!grad.defined()) return;
   slot = slot.defined() ? ops::add(slot, grad) : grad;
+}
+
+/// Where each requested source's gradient is reported: leaves by impl, non-leaves by
+/// (node, output number); the values are indices into `sources`.
+struct SourceIndex {
+  std::unordered_map<const detail::TensorImpl*, std::vector<size_t>> leaves;
+  std::unordered_map<const Node*, std::vector<std::pair<uint32_t, size_t>>> nodes;
+};
+
+SourceIndex index_sources(const TensorList& sources) {
+  SourceIndex index;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const Tensor& s = sources[i];
+    if (!s.defined()) continue;
+    if (s.impl()->grad_fn) index.nodes[s.impl()->grad_fn.get()].push_back({s.impl()->output_nr, i});
+    else index.leaves[s.impl()].push_back(i);
+  }
+  return index;
+}
+
+/// For each node reachable from root, how many recorded uses feed gradients into it.
+std::unordered_map<Node*, int> count_pending(Node* root) {
+  std::unordered_map<Node*, int> pending;
+  std::vector<Node*> stack{root};
+  std::unordered_set<Node*> seen{root};
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (auto& in : n->inputs) {
+      if (!in.node) continue;
+      ++pending[in.node.get()];
+      if (seen.insert(in.node.get()).second) stack.push_back(in.node.get());
+    }
+  }
+  return pending;
+}
+
+/// The gradients of n's outputs, with zeros for the outputs nothing used.
+TensorList output_gradients(const Node* n, TensorList g) {
+  g.resize(n->outputs.size());
+  for (size_t k = 0; k < g.size(); ++k)
+    if (!g[k].defined()) g[k] = Tensor::zeros(n->outputs[k].shape, n->outputs[k].dtype, n->outputs[k].device);
+  return g;
+}
+
+/// Runs one node's backward (timed when KERAS_PROFILE_BACKWARD is set) and checks it
+/// returns one gradient per input.
+TensorList node_backward(Node* n, const TensorList& g) {
+  std::vector<bool> needs(n->inputs.size());
+  for (size_t k = 0; k < needs.size(); ++k) needs[k] = n->inputs[k].needs_grad;
+  TensorList in_grads = BackwardProfiler::run(n->name, [&] { return n->backward(g, needs); });
+  if (in_grads.size() != n->inputs.size())
+    throw RuntimeError(detail::cat("internal: backward of '", n->name, "' returned ", in_grads.size(),
+                                   " gradients for ", n->inputs.size(), " inputs"));
+  return in_grads;
 }
 }  // namespace
 
@@ -116,43 +140,19 @@ TensorList GradientTape::gradient(const Tensor& target, const TensorList& source
                                  " differs from target shape ", target.shape().to_string()));
   }
 
-  // Which sources to report: leaves by impl, non-leaves by (node, output).
-  std::unordered_map<const detail::TensorImpl*, std::vector<size_t>> leaf_sources;
-  std::unordered_map<const Node*, std::vector<std::pair<uint32_t, size_t>>> node_sources;
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const Tensor& s = sources[i];
-    if (!s.defined()) continue;
-    if (s.impl()->grad_fn)
-      node_sources[s.impl()->grad_fn.get()].push_back({s.impl()->output_nr, i});
-    else
-      leaf_sources[s.impl()].push_back(i);
-  }
-
+  const SourceIndex index = index_sources(sources);
   const detail::TensorImpl* target_impl = target.impl();
   if (!target_impl->grad_fn) {  // the target is a leaf itself
-    auto it = leaf_sources.find(target_impl);
-    if (it != leaf_sources.end())
+    auto it = index.leaves.find(target_impl);
+    if (it != index.leaves.end())
       for (size_t i : it->second) result[i] = seed;
     return result;
   }
 
-  // Count, for each node, how many recorded uses feed gradients into it.
   Node* root = target_impl->grad_fn.get();
-  std::unordered_map<Node*, int> pending;
-  {
-    std::vector<Node*> stack{root};
-    std::unordered_set<Node*> seen{root};
-    while (!stack.empty()) {
-      Node* n = stack.back();
-      stack.pop_back();
-      for (auto& in : n->inputs) {
-        if (!in.node) continue;
-        ++pending[in.node.get()];
-        if (seen.insert(in.node.get()).second) stack.push_back(in.node.get());
-      }
-    }
-  }
+  std::unordered_map<Node*, int> pending = count_pending(root);
 
+  // Walk the graph in dependency order: a node runs once every use has sent its gradient.
   std::unordered_map<Node*, TensorList> grads;
   grads[root].resize(root->outputs.size());
   grads[root][target_impl->output_nr] = seed;
@@ -162,24 +162,11 @@ TensorList GradientTape::gradient(const Tensor& target, const TensorList& source
   while (!ready.empty()) {
     Node* n = ready.back();
     ready.pop_back();
-    TensorList g = std::move(grads[n]);
+    const TensorList g = output_gradients(n, std::move(grads[n]));
     grads.erase(n);
-    g.resize(n->outputs.size());
-    for (size_t k = 0; k < g.size(); ++k)
-      if (!g[k].defined()) g[k] = Tensor::zeros(n->outputs[k].shape, n->outputs[k].dtype, n->outputs[k].device);
-
-    if (auto it = node_sources.find(n); it != node_sources.end())
+    if (auto it = index.nodes.find(n); it != index.nodes.end())
       for (auto [out_nr, i] : it->second) result[i] = g[out_nr];
-
-    std::vector<bool> needs(n->inputs.size());
-    for (size_t k = 0; k < needs.size(); ++k) needs[k] = n->inputs[k].needs_grad;
-    auto* profile = BackwardProfile::get();
-    const auto t0 = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
-    TensorList in_grads = n->backward(g, needs);
-    if (profile) profile->add(n->name, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    if (in_grads.size() != n->inputs.size())
-      throw RuntimeError(detail::cat("internal: backward of '", n->name, "' returned ", in_grads.size(),
-                                     " gradients for ", n->inputs.size(), " inputs"));
+    const TensorList in_grads = node_backward(n, g);
 
     for (size_t k = 0; k < n->inputs.size(); ++k) {
       auto& in = n->inputs[k];
@@ -195,7 +182,7 @@ TensorList GradientTape::gradient(const Tensor& target, const TensorList& source
     }
   }
 
-  for (auto& [impl, indices] : leaf_sources) {
+  for (const auto& [impl, indices] : index.leaves) {
     auto it = leaf_grads.find(impl);
     if (it == leaf_grads.end()) continue;
     for (size_t i : indices) result[i] = it->second;

@@ -59,18 +59,18 @@ Constraint by_name(const std::string& name, const ConfigMap& c) {
 Constraint::Constraint(const char* name) : Constraint(std::string(name)) {}
 Constraint::Constraint(const std::string& name) : Constraint(by_name(name, {})) {}
 Constraint::Constraint(std::string class_name, Fn fn, ConfigMap config)
-    : class_name_(std::move(class_name)), fn_(std::move(fn)), config_(std::move(config)) {}
+    : KerasObject(std::move(class_name), std::move(fn), std::move(config)) {}
 
 Constraint Constraint::from_config(const std::string& class_name, const ConfigMap& config) {
   return by_name(class_name, config);
 }
 
 Tensor Constraint::operator()(const Tensor& w) const {
-  if (!fn_) throw ValueError("A constraint that is None was called");
-  Tensor out = fn_(w);
+  if (!fn()) throw ValueError("A constraint that is None was called");
+  Tensor out = fn()(w);
   if (out.shape() != w.shape())
-    throw ValueError(cat("Constraint ", class_name_, " returned shape ", out.shape().to_string(), " for a weight of shape ",
-                         w.shape().to_string()));
+    throw ValueError(cat("Constraint ", class_name(), " returned shape ", out.shape().to_string(),
+                         " for a weight of shape ", w.shape().to_string()));
   return out;
 }
 

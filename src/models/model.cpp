@@ -41,39 +41,38 @@ bool same_tensor(const KerasTensor& a, const KerasTensor& b) {
   return a.layer == b.layer && a.node_index == b.node_index && a.tensor_index == b.tensor_index;
 }
 
-}  // namespace
+using Owners = std::map<const Layer*, std::shared_ptr<Layer>>;
 
-Model::Model(std::string class_name, const layers::LayerArgs& args) : Layer(std::move(class_name), args) {}
-
-Model::Model(const KerasTensors& inputs, const KerasTensors& outputs, std::string name)
-    : Layer("Functional", layers::LayerArgs{.input_shape = {}, .name = name.empty() ? layers::unique_name("functional") : name,
-                                            .dtype = {}, .trainable = true}) {
-  init_graph(inputs, outputs);
-}
-
-std::shared_ptr<Layer> Model::move_to_shared() && { return std::make_shared<Model>(std::move(*this)); }
-
-void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) {
-  if (inputs.empty()) throw ValueError(cat("Model \"", name(), "\": needs at least one input"));
-  if (outputs.empty()) throw ValueError(cat("Model \"", name(), "\": needs at least one output"));
+/// Inputs must come from keras::Input() and outputs must have a history.
+void check_endpoints(const std::string& model, const KerasTensors& inputs, const KerasTensors& outputs) {
+  if (inputs.empty()) throw ValueError(cat("Model \"", model, "\": needs at least one input"));
+  if (outputs.empty()) throw ValueError(cat("Model \"", model, "\": needs at least one output"));
   for (const auto& t : inputs) {
     if (!t.layer || !dynamic_cast<layers::InputLayer*>(t.layer.get()))
-      throw ValueError(cat("Model \"", name(), "\": all inputs must come from keras::Input(); got a tensor made by ",
+      throw ValueError(cat("Model \"", model, "\": all inputs must come from keras::Input(); got a tensor made by ",
                            t.layer ? "layer \"" + t.layer->name() + "\"" : std::string("nothing")));
   }
   for (const auto& t : outputs)
-    if (!t.layer) throw ValueError(cat("Model \"", name(), "\": an output has no history (use keras::Input and layers)"));
+    if (!t.layer)
+      throw ValueError(cat("Model \"", model, "\": an output has no history (use keras::Input and layers)"));
+}
 
-  // Depth-first walk from the outputs (Keras's _build_map): nodes from inputs to outputs,
-  // and each layer's first-visit index.
-  std::vector<NodeRef> ordered;
-  std::map<const Layer*, int> op_index;
+/// The graph between the inputs and the outputs, as the depth-first walk found it.
+struct GraphMap {
+  std::vector<NodeRef> ordered;          // nodes from inputs to outputs
+  std::map<const Layer*, int> op_index;  // each layer's first-visit index
+};
+
+/// Depth-first walk from the outputs (Keras's _build_map), stopping at the model's inputs.
+GraphMap discover_graph(const std::string& model, const KerasTensors& inputs, const KerasTensors& outputs) {
+  GraphMap map;
   std::set<NodeRef> finished, in_progress;
   std::function<void(const KerasTensor&)> visit = [&](const KerasTensor& t) {
     const NodeRef r = ref_of(t);
     if (finished.count(r)) return;
-    if (in_progress.count(r)) throw ValueError(cat("Model \"", name(), "\": layer \"", t.layer->name(), "\" is part of a cycle"));
-    op_index.emplace(t.layer.get(), static_cast<int>(op_index.size()));
+    if (in_progress.count(r))
+      throw ValueError(cat("Model \"", model, "\": layer \"", t.layer->name(), "\" is part of a cycle"));
+    map.op_index.emplace(t.layer.get(), static_cast<int>(map.op_index.size()));
     in_progress.insert(r);
     bool is_model_input = false;
     for (const auto& in : inputs) is_model_input |= same_tensor(in, t);
@@ -81,14 +80,29 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
       for (const auto& parent : r.node().dependencies()) visit(parent);
     finished.insert(r);
     in_progress.erase(r);
-    ordered.push_back(r);
+    map.ordered.push_back(r);
   };
   for (const auto& t : outputs) visit(t);
+  return map;
+}
 
-  // Depths (outputs 0, growing towards the inputs) and Keras's layer order.
+/// The shared_ptr behind every layer the graph touches (NodeRef holds raw pointers).
+Owners layer_owners(const GraphMap& map, const KerasTensors& inputs, const KerasTensors& outputs) {
+  Owners owners;
+  for (const auto& r : map.ordered)
+    for (const auto& t : r.node().dependencies()) owners[t.layer.get()] = t.layer;
+  for (const auto& t : outputs) owners[t.layer.get()] = t.layer;
+  for (const auto& t : inputs) owners[t.layer.get()] = t.layer;
+  return owners;
+}
+
+/// Keras's model.layers order: by depth (outputs 0, growing towards the inputs, deepest
+/// first), then by first-visit index. Layer names must be unique.
+std::vector<std::shared_ptr<Layer>> order_operations(const std::string& model, const GraphMap& map,
+                                                     const KerasTensors& inputs, const Owners& owners) {
   std::map<NodeRef, int> node_depth;
   std::map<const Layer*, int> op_depth;
-  for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
+  for (auto it = map.ordered.rbegin(); it != map.ordered.rend(); ++it) {
     int depth = node_depth.emplace(*it, 0).first->second;
     depth = std::max(depth, op_depth[it->layer]);
     op_depth[it->layer] = depth;
@@ -98,12 +112,8 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
       d = std::max(d, depth + 1);
     }
   }
-  std::map<const Layer*, std::shared_ptr<Layer>> owners;
-  for (const auto& r : ordered)
-    for (const auto& t : r.node().dependencies()) owners[t.layer.get()] = t.layer;
-  for (const auto& t : outputs) owners[t.layer.get()] = t.layer;
+  std::map<const Layer*, int> op_index = map.op_index;
   for (const auto& t : inputs) {
-    owners[t.layer.get()] = t.layer;
     if (!op_depth.count(t.layer.get())) {  // an input no output depends on
       op_depth[t.layer.get()] = 0;
       op_index[t.layer.get()] = -1;
@@ -115,35 +125,41 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
     if (op_depth[a] != op_depth[b]) return op_depth[a] > op_depth[b];
     return op_index[a] < op_index[b];
   });
-  operations_.clear();
+  std::vector<std::shared_ptr<Layer>> operations;
   std::set<std::string> names;
   for (const Layer* op : ops) {
     if (!names.insert(op->name()).second)
-      throw ValueError(cat("The name \"", op->name(), "\" is used more than once in the model \"", name(),
+      throw ValueError(cat("The name \"", op->name(), "\" is used more than once in the model \"", model,
                            "\". All layer names should be unique."));
-    operations_.push_back(owners.at(op));
+    operations.push_back(owners.at(op));
   }
+  return operations;
+}
 
-  // Execution plan: one slot per symbolic tensor.
-  std::map<std::tuple<const Layer*, int, int>, int> slot_of;
-  auto slot = [&](const Layer* l, int node, int tensor) {
-    auto [it, fresh] = slot_of.emplace(std::tuple{l, node, tensor}, static_cast<int>(slot_of.size()));
+/// The execution plan's slots: one per symbolic tensor, numbered in first-use order, and
+/// the set of those the plan can compute so far.
+class SlotTable {
+ public:
+  int slot(const Layer* l, int node, int tensor) {
+    auto [it, fresh] = slot_of_.emplace(std::tuple{l, node, tensor}, static_cast<int>(slot_of_.size()));
     return it->second;
-  };
-  inputs_ = inputs;
-  outputs_ = outputs;
-  input_slots_.clear();
-  for (const auto& t : inputs) input_slots_.push_back(slot(t.layer.get(), t.node_index, t.tensor_index));
-  std::set<int> computable(input_slots_.begin(), input_slots_.end());
-  steps_.clear();
-  graph_nodes_.clear();
-  for (const auto& r : ordered) graph_nodes_.push_back({owners.at(r.layer), r.index});
-  for (const auto& t : inputs) {  // inputs no output depends on are still part of the model
-    bool listed = false;
-    for (const auto& [l, i] : graph_nodes_) listed |= l == t.layer;
-    if (!listed) graph_nodes_.insert(graph_nodes_.begin(), {t.layer, t.node_index});
   }
-  for (const auto& r : ordered) {
+  int slot(const KerasTensor& t) { return slot(t.layer.get(), t.node_index, t.tensor_index); }
+  int size() const { return static_cast<int>(slot_of_.size()); }
+  void mark_computable(int s) { computable_.insert(s); }
+  bool computable(int s) const { return computable_.count(s) > 0; }
+
+ private:
+  std::map<std::tuple<const Layer*, int, int>, int> slot_of_;
+  std::set<int> computable_;
+};
+
+/// One step per layer call in `ordered` (model inputs excluded), reading and writing slots.
+/// A template only because the step type is Model's private Step.
+template <class Step>
+std::vector<Step> plan_steps(const GraphMap& map, const KerasTensors& inputs, const Owners& owners, SlotTable& slots) {
+  std::vector<Step> steps;
+  for (const auto& r : map.ordered) {
     if (r.node().is_input()) continue;
     bool is_model_input = false;
     for (const auto& in : inputs) is_model_input |= (ref_of(in) == r);
@@ -151,8 +167,8 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
     Step step;
     step.layer = owners.at(r.layer);
     auto slot_of_input = [&](const KerasTensor& t) {
-      const int s = slot(t.layer.get(), t.node_index, t.tensor_index);
-      if (!computable.count(s))
+      const int s = slots.slot(t);
+      if (!slots.computable(s))
         throw ValueError(cat("Graph disconnected: cannot obtain the value of the input of layer \"", r.layer->name(),
                              "\" from the model's inputs. Is an input missing from Model(inputs, ...)?"));
       return s;
@@ -161,21 +177,59 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
     if (r.node().mask) step.mask_slot = slot_of_input(*r.node().mask);
     for (const auto& t : r.node().initial_state) step.state_slots.push_back(slot_of_input(t));
     for (size_t k = 0; k < r.node().output_shapes.size(); ++k) {
-      const int s = slot(r.layer, r.index, static_cast<int>(k));
+      const int s = slots.slot(r.layer, r.index, static_cast<int>(k));
       step.out_slots.push_back(s);
-      computable.insert(s);
+      slots.mark_computable(s);
     }
-    steps_.push_back(std::move(step));
+    steps.push_back(std::move(step));
   }
+  return steps;
+}
+
+}  // namespace
+
+Model::Model(std::string class_name, const layers::LayerArgs& args) : Layer(std::move(class_name), args) {}
+
+Model::Model(const KerasTensors& inputs, const KerasTensors& outputs, std::string name)
+    : Layer("Functional", layers::LayerArgs{.input_shape = {},
+                                            .name = name.empty() ? layers::unique_name("functional") : name,
+                                            .dtype = {},
+                                            .trainable = true}) {
+  init_graph(inputs, outputs);
+}
+
+std::shared_ptr<Layer> Model::move_to_shared() && { return std::make_shared<Model>(std::move(*this)); }
+
+void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) {
+  check_endpoints(name(), inputs, outputs);
+  const GraphMap map = discover_graph(name(), inputs, outputs);
+  const Owners owners = layer_owners(map, inputs, outputs);
+  operations_ = order_operations(name(), map, inputs, owners);
+
+  // Execution plan: one slot per symbolic tensor.
+  SlotTable slots;
+  inputs_ = inputs;
+  outputs_ = outputs;
+  input_slots_.clear();
+  for (const auto& t : inputs) input_slots_.push_back(slots.slot(t));
+  for (int s : input_slots_) slots.mark_computable(s);
+  graph_nodes_.clear();
+  for (const auto& r : map.ordered) graph_nodes_.push_back({owners.at(r.layer), r.index});
+  for (const auto& t : inputs) {  // inputs no output depends on are still part of the model
+    bool listed = false;
+    for (const auto& [l, i] : graph_nodes_) listed |= l == t.layer;
+    if (!listed) graph_nodes_.insert(graph_nodes_.begin(), {t.layer, t.node_index});
+  }
+  steps_ = plan_steps<Step>(map, inputs, owners, slots);
   output_slots_.clear();
   for (const auto& t : outputs) {
-    const int s = slot(t.layer.get(), t.node_index, t.tensor_index);
-    if (!computable.count(s))
+    const int s = slots.slot(t);
+    if (!slots.computable(s))
       throw ValueError(cat("Graph disconnected: output from layer \"", t.layer->name(),
                            "\" cannot be computed from the model's inputs"));
     output_slots_.push_back(s);
   }
-  num_slots_ = static_cast<int>(slot_of.size());
+  num_slots_ = slots.size();
 
   untrack_layers();
   for (const auto& op : operations_) track_layer(op);

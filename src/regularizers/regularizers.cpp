@@ -35,15 +35,15 @@ Regularizer by_name(const std::string& name, const ConfigMap& c) {
 Regularizer::Regularizer(const char* name) : Regularizer(std::string(name)) {}
 Regularizer::Regularizer(const std::string& name) : Regularizer(by_name(name, {})) {}
 Regularizer::Regularizer(std::string class_name, Fn fn, ConfigMap config)
-    : class_name_(std::move(class_name)), fn_(std::move(fn)), config_(std::move(config)) {}
+    : KerasObject(std::move(class_name), std::move(fn), std::move(config)) {}
 
 Regularizer Regularizer::from_config(const std::string& class_name, const ConfigMap& config) {
   return by_name(class_name, config);
 }
 
 Tensor Regularizer::operator()(const Tensor& x) const {
-  if (!fn_) throw ValueError("A regularizer that is None was called");
-  return fn_(x);
+  if (!fn()) throw ValueError("A regularizer that is None was called");
+  return fn()(x);
 }
 
 L1::L1(double l1)

@@ -16,12 +16,13 @@
 
 #include "keras/tensor/tensor.h"
 #include "keras/utils/config_map.h"
+#include "keras/utils/keras_object.h"
 
 namespace keras::constraints {
 
-class Constraint {
+class Constraint : public utils::KerasObject<std::function<Tensor(const Tensor& w)>> {
  public:
-  using Fn = std::function<Tensor(const Tensor& w)>;
+  using Fn = FnType;
 
   Constraint() = default;                 // none
   Constraint(std::nullptr_t) {}           // NOLINT: none, as Keras's None
@@ -31,16 +32,9 @@ class Constraint {
   Constraint(std::string class_name, Fn fn, ConfigMap config = {});
   static Constraint from_config(const std::string& class_name, const ConfigMap& config);
 
-  explicit operator bool() const { return static_cast<bool>(fn_); }
   /// The projected weight.
   Tensor operator()(const Tensor& w) const;
-  const std::string& class_name() const { return class_name_; }
-  const ConfigMap& config() const { return config_; }
-
- private:
-  std::string class_name_;
-  Fn fn_;
-  ConfigMap config_;
+  // explicit operator bool, class_name() and config() come from KerasObject.
 };
 
 /// Rescales each slice whose L2 norm over `axis` exceeds max_value down to max_value.

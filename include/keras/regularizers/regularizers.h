@@ -15,12 +15,13 @@
 
 #include "keras/tensor/tensor.h"
 #include "keras/utils/config_map.h"
+#include "keras/utils/keras_object.h"
 
 namespace keras::regularizers {
 
-class Regularizer {
+class Regularizer : public utils::KerasObject<std::function<Tensor(const Tensor& x)>> {
  public:
-  using Fn = std::function<Tensor(const Tensor& x)>;
+  using Fn = FnType;
 
   Regularizer() = default;                 // none
   Regularizer(std::nullptr_t) {}           // NOLINT: none, as Keras's None
@@ -31,16 +32,9 @@ class Regularizer {
   /// Rebuilds a regularizer from Keras's class name and config (ValueError if unknown).
   static Regularizer from_config(const std::string& class_name, const ConfigMap& config);
 
-  explicit operator bool() const { return static_cast<bool>(fn_); }
   /// The penalty (a scalar of x's dtype), differentiable in x.
   Tensor operator()(const Tensor& x) const;
-  const std::string& class_name() const { return class_name_; }
-  const ConfigMap& config() const { return config_; }
-
- private:
-  std::string class_name_;
-  Fn fn_;
-  ConfigMap config_;
+  // explicit operator bool, class_name() and config() come from KerasObject.
 };
 
 /// l1 * sum(|x|).

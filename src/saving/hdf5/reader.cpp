@@ -262,6 +262,13 @@ DType dtype_for(const Datatype& t) {
   return DType::uint8;  // strings are not tensors; callers check
 }
 
+/// Where a dataset's bytes are (from its data layout message).
+struct Layout {
+  int layout_class = -1;  // 0 compact, 1 contiguous
+  uint64_t data_pos = 0, data_size = 0;
+  bool data_allocated = true;
+};
+
 }  // namespace
 
 // ---- Object
@@ -273,9 +280,7 @@ struct Object::Parsed {
   std::map<std::string, Message> attributes;
   Shape shape;
   Datatype type;
-  int layout_class = -1;  // 0 compact, 1 contiguous
-  uint64_t data_pos = 0, data_size = 0;
-  bool data_allocated = true;
+  Layout layout;
 };
 
 const std::string& AttributeValue::as_string(const std::string& what) const {
@@ -413,6 +418,82 @@ void read_btree_group(const FileData& f, uint64_t address, uint64_t heap, int de
   }
 }
 
+/// Data layout message (0x0008), versions 1 to 4; compact and contiguous layouts only.
+void parse_layout(const FileData& f, Cursor c, Layout& l) {
+  const uint8_t version = c.u8("layout");
+  if (version == 3 || version == 4) {
+    l.layout_class = c.u8("layout");
+    if (l.layout_class == 0) {
+      l.data_size = c.u16("compact layout");
+      c.need(l.data_size, "compact data");
+      l.data_pos = c.pos();
+    } else if (l.layout_class == 1) {
+      const uint64_t addr = c.offset("contiguous layout");
+      l.data_size = c.length("contiguous layout");
+      if (addr == kUndefined) l.data_allocated = false;
+      else l.data_pos = f.at(addr, l.data_size, "dataset data");
+    } else {
+      f.fail(cat("dataset layout class ", l.layout_class, " (chunked or virtual datasets are not supported)"));
+    }
+  } else if (version == 1 || version == 2) {
+    const uint8_t rank = c.u8("layout");
+    l.layout_class = c.u8("layout");
+    c.skip(5, "layout");
+    uint64_t addr = kUndefined;
+    if (l.layout_class != 0) addr = c.offset("layout");
+    if (rank > kMaxRank + 1) f.fail("layout rank");
+    c.skip(4u * rank, "layout dimensions");
+    if (l.layout_class == 0) {
+      l.data_size = c.u32("compact layout");
+      c.need(l.data_size, "compact data");
+      l.data_pos = c.pos();
+    } else if (l.layout_class == 1) {
+      if (addr == kUndefined) l.data_allocated = false;
+      else l.data_pos = f.at(addr, 0, "dataset data");
+      l.data_size = kUndefined;  // from the dataspace
+    } else {
+      f.fail("chunked datasets are not supported");
+    }
+  } else {
+    f.fail(cat("layout message version ", static_cast<int>(version)));
+  }
+}
+
+/// Attribute message (0x000C): only the name now; the value is read when asked for.
+std::string parse_attribute_name(const FileData& f, Cursor c) {
+  const uint8_t version = c.u8("attribute");
+  c.skip(1, "attribute");
+  const uint16_t name_size = c.u16("attribute");
+  c.skip(4, "attribute");
+  if (version == 3) c.skip(1, "attribute");
+  if (version < 1 || version > 3) f.fail("attribute message version");
+  c.need(name_size, "attribute name");
+  return clean_string(c.data(), name_size, 0);
+}
+
+/// Link message (0x0006) of a compact new-style group: adds a hard link to `links`
+/// (soft and external links are skipped).
+void parse_link(const FileData& f, Cursor c, std::map<std::string, uint64_t>& links) {
+  if (c.u8("link") != 1) f.fail("link message version");
+  const uint8_t flags = c.u8("link");
+  uint8_t type = 0;
+  if (flags & 0x08) type = c.u8("link");
+  if (flags & 0x04) c.skip(8, "link");
+  if (flags & 0x10) c.skip(1, "link");
+  const uint64_t name_len = c.uint(1 << (flags & 3), "link name length");
+  c.need(name_len, "link name");
+  std::string name(reinterpret_cast<const char*>(c.data()), name_len);
+  c.skip(name_len, "link name");
+  if (type == 0) links[name] = c.offset("hard link");
+}
+
+/// Link info (0x0002) and attribute info (0x0015) messages: dense storage (a fractal heap
+/// address that is defined) is not supported.
+void require_compact_storage(const FileData& f, Cursor c, const Message& m, const char* what, const char* unsupported) {
+  c.skip(2, what);
+  if (m.size >= 2 + static_cast<uint64_t>(f.offset_size) && c.offset(what) != kUndefined) f.fail(unsupported);
+}
+
 }  // namespace
 
 void Object::parse() const {
@@ -436,57 +517,13 @@ void Object::parse() const {
         has_type = true;
         break;
       case 0x0008: {
-        const uint8_t version = c.u8("layout");
-        if (version == 3 || version == 4) {
-          p->layout_class = c.u8("layout");
-          if (p->layout_class == 0) {
-            p->data_size = c.u16("compact layout");
-            c.need(p->data_size, "compact data");
-            p->data_pos = c.pos();
-          } else if (p->layout_class == 1) {
-            const uint64_t addr = c.offset("contiguous layout");
-            p->data_size = c.length("contiguous layout");
-            if (addr == kUndefined) p->data_allocated = false;
-            else p->data_pos = f.at(addr, p->data_size, "dataset data");
-          } else {
-            f.fail(cat("dataset layout class ", p->layout_class, " (chunked or virtual datasets are not supported)"));
-          }
-        } else if (version == 1 || version == 2) {
-          const uint8_t rank = c.u8("layout");
-          p->layout_class = c.u8("layout");
-          c.skip(5, "layout");
-          uint64_t addr = kUndefined;
-          if (p->layout_class != 0) addr = c.offset("layout");
-          if (rank > kMaxRank + 1) f.fail("layout rank");
-          c.skip(4u * rank, "layout dimensions");
-          if (p->layout_class == 0) {
-            p->data_size = c.u32("compact layout");
-            c.need(p->data_size, "compact data");
-            p->data_pos = c.pos();
-          } else if (p->layout_class == 1) {
-            if (addr == kUndefined) p->data_allocated = false;
-            else p->data_pos = f.at(addr, 0, "dataset data");
-            p->data_size = kUndefined;  // from the dataspace
-          } else {
-            f.fail("chunked datasets are not supported");
-          }
-        } else {
-          f.fail(cat("layout message version ", static_cast<int>(version)));
-        }
+        parse_layout(f, c, p->layout);
         has_layout = true;
         break;
       }
-      case 0x000C: {  // attribute: only the name now, the value when asked for
-        const uint8_t version = c.u8("attribute");
-        c.skip(1, "attribute");
-        const uint16_t name_size = c.u16("attribute");
-        c.skip(4, "attribute");
-        if (version == 3) c.skip(1, "attribute");
-        if (version < 1 || version > 3) f.fail("attribute message version");
-        c.need(name_size, "attribute name");
-        p->attributes[clean_string(c.data(), name_size, 0)] = m;
+      case 0x000C:  // attribute
+        p->attributes[parse_attribute_name(f, c)] = m;
         break;
-      }
       case 0x0011: {  // symbol table: an old-style group
         const uint64_t btree = c.offset("symbol table");
         const uint64_t heap = c.offset("symbol table");
@@ -495,32 +532,16 @@ void Object::parse() const {
         p->group = true;
         break;
       }
-      case 0x0006: {  // link message: a compact new-style group
-        if (c.u8("link") != 1) f.fail("link message version");
-        const uint8_t flags = c.u8("link");
-        uint8_t type = 0;
-        if (flags & 0x08) type = c.u8("link");
-        if (flags & 0x04) c.skip(8, "link");
-        if (flags & 0x10) c.skip(1, "link");
-        const uint64_t name_len = c.uint(1 << (flags & 3), "link name length");
-        c.need(name_len, "link name");
-        std::string name(reinterpret_cast<const char*>(c.data()), name_len);
-        c.skip(name_len, "link name");
-        if (type == 0) p->links[name] = c.offset("hard link");  // soft and external links are skipped
+      case 0x0006:  // link message: a compact new-style group
+        parse_link(f, c, p->links);
         p->group = true;
         break;
-      }
-      case 0x0002: {  // link info: dense storage is not supported
-        c.skip(2, "link info");
-        if (m.size >= 2 + static_cast<uint64_t>(f.offset_size) && c.offset("link info") != kUndefined)
-          f.fail("groups with dense link storage");
+      case 0x0002:  // link info
+        require_compact_storage(f, c, m, "link info", "groups with dense link storage");
         p->group = true;
         break;
-      }
       case 0x0015:  // attribute info
-        c.skip(2, "attribute info");
-        if (m.size >= 2 + static_cast<uint64_t>(f.offset_size) && c.offset("attribute info") != kUndefined)
-          f.fail("dense attribute storage");
+        require_compact_storage(f, c, m, "attribute info", "dense attribute storage");
         break;
       default:
         break;
@@ -637,18 +658,18 @@ Tensor Object::read() const {
   const uint64_t count = static_cast<uint64_t>(p.shape.num_elements());
   const uint64_t need = count * p.type.size;
   // Every check comes before the allocation: a forged shape must not take memory.
-  if (!p.data_allocated || count == 0) {
+  if (!p.layout.data_allocated || count == 0) {
     // Never written: the fill value, zero. Keras always writes its weights, so only a
     // small unwritten dataset is believable.
     if (need > (uint64_t{16} << 20)) f.fail(cat("dataset '", path_, "' claims ", need, " bytes but stores none"));
     return Tensor::zeros(p.shape, dt, Device::cpu());
   }
-  if (p.data_size != kUndefined && p.data_size < need)
-    f.fail(cat("dataset '", path_, "' holds ", p.data_size, " bytes, its shape needs ", need));
-  if (p.data_pos > f.bytes.size() || need > f.bytes.size() - p.data_pos)
+  if (p.layout.data_size != kUndefined && p.layout.data_size < need)
+    f.fail(cat("dataset '", path_, "' holds ", p.layout.data_size, " bytes, its shape needs ", need));
+  if (p.layout.data_pos > f.bytes.size() || need > f.bytes.size() - p.layout.data_pos)
     f.fail(cat("dataset '", path_, "' data runs past the end of the file"));
   Tensor out = Tensor::empty(p.shape, dt, Device::cpu());  // written through raw_data below
-  const uint8_t* src = f.bytes.data() + p.data_pos;
+  const uint8_t* src = f.bytes.data() + p.layout.data_pos;
   const bool direct = (dt == DType::float32 && p.type.size == 4) || (dt == DType::float64 && p.type.size == 8) ||
                       (dt == DType::int64 && p.type.size == 8 && p.type.is_signed) ||
                       (dt == DType::uint8 && p.type.size == 1);
