@@ -92,7 +92,9 @@ void Layer::fail(const std::string& message) const {
 
 void Layer::set_trainable(bool trainable) {
   trainable_ = trainable;
-  for (auto& w : weights_) w.set_trainable(trainable);
+  // A weight created non-trainable (BatchNormalization's moving statistics) stays so, as
+  // in Keras, where the layer's flag filters its weights' own flags.
+  for (size_t i = 0; i < weights_.size(); ++i) weights_[i].set_trainable(trainable && created_trainable_[i]);
   for (auto& l : sublayers_) l->set_trainable(trainable);
 }
 
@@ -292,6 +294,7 @@ Variable Layer::add_weight(const std::string& name, const Shape& shape, const in
     }
   }
   weights_.push_back(v);
+  created_trainable_.push_back(trainable);
   return v;
 }
 

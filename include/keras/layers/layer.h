@@ -224,6 +224,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::optional<Device> device_;
   std::optional<Shape> declared_input_shape_;
   std::vector<Variable> weights_;
+  std::vector<bool> created_trainable_;  // add_weight's `trainable`, per weight
   std::vector<std::shared_ptr<Layer>> sublayers_;
   std::vector<std::weak_ptr<Node>> inbound_nodes_;  // owned by the output tensors (keras_tensor.h)
   std::vector<Shape> build_shapes_;

@@ -68,3 +68,23 @@ TEST(BatchNormalization, WeightsAndFrozenLayer) {
 
 }  // namespace
 }  // namespace keras::layers
+
+namespace keras::layers {
+namespace {
+
+TEST(BatchNormalization, MovingStatisticsStayNonTrainableThroughAConfigAndTrainableFlips) {
+  // from_config sets the layer's trainable flag; that must not make moving_mean and
+  // moving_variance trainable (a reloaded model would then skip its optimizer state).
+  BatchNormalization bn;
+  bn.build_for({Shape{kNone, 3}});
+  auto copy = saving::deserialize_layer(saving::serialize_layer(bn));
+  EXPECT_EQ(copy->trainable_weights().size(), 2u);
+  EXPECT_EQ(copy->non_trainable_weights().size(), 2u);
+  copy->set_trainable(false);
+  EXPECT_EQ(copy->trainable_weights().size(), 0u);
+  copy->set_trainable(true);
+  EXPECT_EQ(copy->trainable_weights().size(), 2u);
+}
+
+}  // namespace
+}  // namespace keras::layers
