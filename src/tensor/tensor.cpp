@@ -5,8 +5,6 @@
 #include <ostream>
 
 #include "backend/backend.h"
-#include "keras/ops/core.h"
-#include "keras/ops/math.h"
 #include "tensor/allocation_budget.h"
 
 namespace keras {
@@ -143,8 +141,6 @@ void* Tensor::raw_data() const {
   return static_cast<char*>(i.storage->data()) + i.byte_offset;
 }
 
-Tensor Tensor::reshape(const Shape& shape) const { return ops::reshape(*this, shape); }
-Tensor Tensor::slice(int64_t begin, int64_t end) const { return ops::slice_rows(*this, begin, end); }
 
 Tensor Tensor::detach() const {
   const auto& i = checked();
@@ -162,7 +158,6 @@ Tensor Tensor::clone() const {
   return out;
 }
 
-Tensor Tensor::astype(DType dtype) const { return ops::cast(*this, dtype); }
 
 Tensor Tensor::to(Device device) const {
   if (device == this->device()) return *this;
@@ -203,23 +198,5 @@ std::string Tensor::to_string() const {
 }
 
 std::ostream& operator<<(std::ostream& out, const Tensor& t) { return out << t.to_string(); }
-
-namespace {
-Tensor scalar_like(const Tensor& t, double v) { return Tensor::full(Shape{}, v, t.dtype(), t.device()); }
-}  // namespace
-
-Tensor operator+(const Tensor& a, const Tensor& b) { return ops::add(a, b); }
-Tensor operator-(const Tensor& a, const Tensor& b) { return ops::subtract(a, b); }
-Tensor operator*(const Tensor& a, const Tensor& b) { return ops::multiply(a, b); }
-Tensor operator/(const Tensor& a, const Tensor& b) { return ops::divide(a, b); }
-Tensor operator+(const Tensor& a, double b) { return ops::add(a, scalar_like(a, b)); }
-Tensor operator-(const Tensor& a, double b) { return ops::subtract(a, scalar_like(a, b)); }
-Tensor operator*(const Tensor& a, double b) { return ops::multiply(a, scalar_like(a, b)); }
-Tensor operator/(const Tensor& a, double b) { return ops::divide(a, scalar_like(a, b)); }
-Tensor operator+(double a, const Tensor& b) { return ops::add(scalar_like(b, a), b); }
-Tensor operator-(double a, const Tensor& b) { return ops::subtract(scalar_like(b, a), b); }
-Tensor operator*(double a, const Tensor& b) { return ops::multiply(scalar_like(b, a), b); }
-Tensor operator/(double a, const Tensor& b) { return ops::divide(scalar_like(b, a), b); }
-Tensor operator-(const Tensor& a) { return ops::negative(a); }
 
 }  // namespace keras
