@@ -292,7 +292,10 @@ void compile_sgd(Model& m) {
 }
 
 TEST(TrainStep, TwoReplicasTrainLikeOneProcess) {
-  auto [x, y] = classification_data();
+  // Named tensors, not a structured binding: the replica lambdas capture them (clang 14
+  // cannot capture structured bindings).
+  const auto data = classification_data();
+  const Tensor x = data.first, y = data.second;
   Model single = make_classifier(7);
   compile_sgd(single);
   // Shuffling draws from the global seed sequence, which two threads would share; the
