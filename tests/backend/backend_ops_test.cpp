@@ -28,6 +28,10 @@ ref::RefBackend& host_ref() {
 /// Random values in [low, high) as `dtype` on the host; integers are floored, and with
 /// `step` floats are floored to multiples of it (so that comparisons meet ties).
 Tensor values(const Shape& shape, DType dtype, uint64_t seed, double low = -1, double high = 1, double step = 0) {
+  if (dtype == DType::uint8 && low < 0) {  // no negative values to cast into an unsigned type (UB)
+    high -= low;
+    low = 0;
+  }
   Tensor f = testing::random_tensor(shape, seed, low, high);
   if (step > 0 || !is_floating(dtype)) {
     const double s = step > 0 ? step : 1.0;
