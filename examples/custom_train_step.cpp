@@ -29,6 +29,7 @@
 #include <iostream>
 #include <string>
 
+#include "example_utils.h"
 #include "keras/keras.h"
 
 using namespace keras;
@@ -74,20 +75,6 @@ class CustomModel : public Model {
   metrics::SparseCategoricalAccuracy acc_metric_{"accuracy"};
 };
 
-int64_t int_flag(int argc, char** argv, const std::string& flag, int64_t fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (argv[i] == flag) {
-      char* end = nullptr;
-      const long long v = std::strtoll(argv[i + 1], &end, 10);
-      if (!end || *end || v <= 0) {
-        std::cerr << "custom_train_step: " << flag << " needs a positive integer, got '" << argv[i + 1] << "'\n";
-        std::exit(2);
-      }
-      return v;
-    }
-  return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -103,26 +90,22 @@ int main(int argc, char** argv) try {
     }
     ++i;
   }
-  const int64_t samples = int_flag(argc, argv, "--samples", 12000);
-  const int epochs = static_cast<int>(int_flag(argc, argv, "--epochs", 2));
+  const int64_t samples = examples::int_flag(argc, argv, "--samples", 12000);
+  const int epochs = static_cast<int>(examples::int_flag(argc, argv, "--epochs", 2));
   utils::set_random_seed(42);
 
-  auto [train, test] = datasets::fashion_mnist::load_data();
   // A slice of the training images keeps the run short; the whole test set measures it.
-  const int64_t n_train = std::min(samples, train.first.dim(0));
-  Tensor x_train = train.first.slice(0, n_train).astype(DType::float32) / 255.0;
-  Tensor x_test = test.first.astype(DType::float32) / 255.0;
-  Tensor y_train = train.second.slice(0, n_train), y_test = test.second;
+  const examples::FashionMnist data = examples::load_fashion_mnist(samples);
 
-  auto inputs = Input({28, 28});
+  auto inputs = Input({28, 28, 1});
   auto h = layers::Flatten()(inputs);
   h = layers::Dense(128, "relu")(h);
   auto outputs = layers::Dense(10, "softmax")(h);
   CustomModel model(inputs, outputs, "custom_model");
   model.compile(models::CompileOptions{.optimizer = "adam"});  // no loss or metrics: train_step has its own
 
-  model.fit(x_train, y_train, {.batch_size = 32, .epochs = epochs});
-  const models::Logs result = model.evaluate(x_test, y_test, {.batch_size = 32, .verbose = 0});
+  model.fit(data.x_train, data.y_train, {.batch_size = 32, .epochs = epochs});
+  const models::Logs result = model.evaluate(data.x_test, data.y_test, {.batch_size = 32, .verbose = 0});
   std::printf("test_loss: %.4f\n", result.at("loss"));
   std::printf("test_accuracy: %.4f\n", result.at("accuracy"));
   return 0;
