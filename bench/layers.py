@@ -61,6 +61,16 @@ def torch_bench(threads, channels_last):
         conv3(x3).sum().backward()
 
     out["conv3d_fwd_bwd"] = median_ms(conv3_step, 2, 5)
+
+    stack = nn.Sequential(*[m for _ in range(3) for m in (nn.Conv2d(256, 256, 3, padding=1), nn.ReLU())])
+    stack = stack.to(memory_format=fmt4).eval()
+    xs = torch.randn(1, 256, 14, 14).contiguous(memory_format=fmt4)
+
+    def stack_predict():
+        with torch.no_grad():
+            stack(xs)
+
+    out["conv_stack_predict_b1"] = median_ms(stack_predict, 3, 30)
     return out
 
 
@@ -68,7 +78,7 @@ def ours(threads):
     return run_ours("layers_bench", threads)
 
 
-KEYS = ("depthwise_block_train_step", "conv1d_fwd_bwd", "conv3d_fwd_bwd")
+KEYS = ("depthwise_block_train_step", "conv1d_fwd_bwd", "conv3d_fwd_bwd", "conv_stack_predict_b1")
 
 
 def main():

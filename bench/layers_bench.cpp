@@ -5,6 +5,9 @@
 //                               Conv2D, 64x64x32 input, batch 32: forward, backward, SGD
 //   conv1d_fwd_bwd              Conv1D(64, 5, same) on (32, 1000, 64)
 //   conv3d_fwd_bwd              Conv3D(32, 3, same) on (8, 16, 32, 32, 16)
+//   conv_stack_predict_b1       3 x Conv2D(256, 3, same, relu) on 14x14x256, predict_on_batch
+//                               of one image: weights (7 MB) outweigh the data, so reordering
+//                               the kernels on each call would show
 #include <cstdio>
 
 #include "bench_utils.h"
@@ -48,5 +51,12 @@ int main(int argc, char** argv) {
               fwd_bwd_ms(layers::Conv1D(64, 5, {.padding = "same"}), random::normal({32, 1000, 64}), 10));
   std::printf("conv3d_fwd_bwd %.3f\n",
               fwd_bwd_ms(layers::Conv3D(32, 3, {.padding = "same"}), random::normal({8, 16, 32, 32, 16}), 5));
+  {
+    Sequential stack({Input({14, 14, 256}), layers::Conv2D(256, 3, {.padding = "same", .activation = "relu"}),
+                      layers::Conv2D(256, 3, {.padding = "same", .activation = "relu"}),
+                      layers::Conv2D(256, 3, {.padding = "same", .activation = "relu"})});
+    Tensor x = random::normal({1, 14, 14, 256});
+    std::printf("conv_stack_predict_b1 %.3f\n", median_ms([&] { stack.predict_on_batch(x); }, 3, 30));
+  }
   return 0;
 }

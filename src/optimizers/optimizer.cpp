@@ -149,6 +149,7 @@ void Optimizer::apply_gradients(const TensorList& grads_in, const std::vector<Va
       var.assign(decayed);
     }
     update_step(grads[i], var, lr);
+    var.note_written();  // update_step wrote the value in place
   }
   // Keras projects the constrained variables it updated (base_optimizer.apply).
   for (size_t i = 0; i < variables.size(); ++i) {

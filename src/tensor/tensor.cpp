@@ -167,6 +167,11 @@ Tensor Tensor::to(Device device) const {
   return out;
 }
 
+void Tensor::note_written() const {
+  Storage& s = *checked().storage;
+  if (s.version() != 0) s.note_written();
+}
+
 bool Tensor::shares_storage_with(const Tensor& other) const {
   return defined() && other.defined() && impl_->storage == other.impl_->storage;
 }

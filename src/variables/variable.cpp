@@ -11,6 +11,7 @@ Variable::Variable(const Tensor& initial_value, std::string name, bool trainable
   state_->name = std::move(name);
   state_->path = state_->name;
   state_->trainable = trainable;
+  state_->value.impl()->storage->track_writes();
   if (trainable && is_floating(state_->value.dtype())) state_->value.set_requires_grad(true);
 }
 
@@ -27,13 +28,17 @@ void Variable::assign(const Tensor& v) {
   Tensor src = v.dtype() == cur.dtype() ? v : v.detach().astype(cur.dtype());
   if (src.device() != cur.device()) src = src.to(cur.device());
   backend::backend_for(cur).copy(src, cur);
+  note_written();
 }
+
+void Variable::note_written() { value().note_written(); }
 
 void Variable::to(Device device) {
   Tensor& cur = state_->value;
   if (cur.device() == device) return;
   Tensor moved = cur.detach().to(device);
   if (cur.requires_grad()) moved.set_requires_grad(true);
+  moved.impl()->storage->track_writes();
   cur = std::move(moved);
 }
 

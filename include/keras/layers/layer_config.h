@@ -205,6 +205,7 @@ class ConfigReader {
             if (!v && field.alias) v = find(field.alias);
             if (v) read_field_value(field, *v, what(field.key), o);
           };
+          (void)one;  // unused when the table is empty
           (one(f), ...);
         },
         fields);

@@ -25,6 +25,11 @@ class Variable {
   /// Copies `v` into the variable (shapes must match; dtype is converted; a value on
   /// another device is copied to the variable's).
   void assign(const Tensor& v);
+  /// Declares that the value's memory was written in place, by a kernel given value()
+  /// (optimizer updates; Optimizer::apply_gradients calls it). Data a backend derived from
+  /// the old contents (a convolution kernel kept in oneDNN's layout) is then rebuilt.
+  /// Writing a variable any other way than assign() or an optimizer must call it.
+  void note_written();
   /// Moves the value to `device`. The Variable keeps its identity (optimizer slots and
   /// models find it by id()); tensors taken from value() before stay where they were.
   void to(Device device);

@@ -1,15 +1,27 @@
 // Convolution forward and both backwards on oneDNN, channels-last data. The kernel
 // stays in Keras's layout in the tensors; oneDNN picks its preferred weights layout
-// (format_tag::any) and we reorder into and out of it, which is cheap next to the
-// convolution itself and keeps the rest of the library layout-free.
+// (format_tag::any) and we reorder into it. A kernel that is a Variable's value is
+// reordered once per change, not once per call: its storage tracks writes (see
+// Storage::version), and the reordered copy is kept with the version it was made from.
+// That makes inference with fixed weights cheap; in training the optimizer changes the
+// kernel every step, so there it only saves the second reorder when the forward and the
+// backward-data primitives want the same layout.
+#include <atomic>
+#include <memory>
+#include <vector>
+
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/onednn/common.h"
+#include "backend/cpu/onednn/onednn.h"
+#include "keras/tensor/storage.h"
 
 namespace keras::backend::cpu {
 
 using namespace onednn;
 
 namespace {
+
+std::atomic<uint64_t> kernel_reorders{0};
 
 /// Keras kernel (*k, in/groups, out) as oneDNN weights (plain or grouped).
 dnnl::memory::desc keras_weights_md(const WindowGeometry& g) {
@@ -120,18 +132,80 @@ std::shared_ptr<ConvEntry> entry_for(const WindowGeometry& g, bool has_bias, boo
                      [&] { return std::make_shared<ConvEntry>(g, has_bias, relu); });
 }
 
-/// The Keras-layout kernel as a oneDNN memory in the layout `want` (reordered into a
-/// scratch tensor when the layouts differ). `scratch` keeps that buffer alive.
-dnnl::memory weights_in(const ConvEntry& e, const Tensor& kernel, const dnnl::memory::desc& want, Tensor& scratch) {
-  dnnl::memory user(e.user_w_md, engine(), kernel.raw_data());
-  if (want == e.user_w_md) return user;
-  scratch = Tensor::empty(Shape{static_cast<int64_t>(want.get_size())}, DType::uint8);
-  dnnl::memory m(want, engine(), scratch.raw_data());
+/// `kernel` (Keras layout) reordered into `want`, in a new tensor.
+Tensor reorder(const Tensor& kernel, const dnnl::memory::desc& user_md, const dnnl::memory::desc& want) {
+  Tensor out = Tensor::empty(Shape{static_cast<int64_t>(want.get_size())}, DType::uint8);
+  dnnl::memory user(user_md, engine(), kernel.raw_data());
+  dnnl::memory m(want, engine(), out.raw_data());
   dnnl::reorder(user, m).execute(stream(), user, m);
-  return m;
+  kernel_reorders.fetch_add(1, std::memory_order_relaxed);
+  return out;
+}
+
+/// Kernels reordered into a primitive's layout, kept while their source is unchanged:
+/// one copy per (kernel, layout), shared by every primitive that wants that layout.
+class PackedKernels {
+ public:
+  /// `kernel` (Keras layout `user_md`) in the layout `want`. Only for a kernel whose
+  /// storage tracks writes (version() != 0).
+  Tensor get(const Tensor& kernel, const dnnl::memory::desc& user_md, const dnnl::memory::desc& want) {
+    const std::shared_ptr<Storage>& storage = kernel.impl()->storage;
+    const uint64_t version = storage->version();
+    const size_t offset = kernel.impl()->byte_offset;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& list = by_storage_[storage.get()];
+    for (Entry& e : list) {
+      if (e.source.lock() != storage || e.byte_offset != offset || e.md != want) continue;
+      // A new buffer on change, never written in place: a primitive still running on the
+      // old copy in another thread keeps its own reference.
+      if (e.version != version) e = Entry{storage, offset, version, want, reorder(kernel, user_md, want)};
+      return e.packed;
+    }
+    forget_dead();
+    Entry e{storage, offset, version, want, reorder(kernel, user_md, want)};
+    by_storage_[storage.get()].push_back(e);
+    return e.packed;
+  }
+
+ private:
+  struct Entry {
+    std::weak_ptr<Storage> source;
+    size_t byte_offset = 0;
+    uint64_t version = 0;
+    dnnl::memory::desc md;
+    Tensor packed;
+  };
+
+  // Drops the copies of kernels that no longer exist (a freed model's).
+  void forget_dead() {
+    for (auto it = by_storage_.begin(); it != by_storage_.end();) {
+      std::erase_if(it->second, [](const Entry& e) { return e.source.expired(); });
+      it = it->second.empty() ? by_storage_.erase(it) : std::next(it);
+    }
+  }
+
+  std::mutex mutex_;
+  std::unordered_map<const Storage*, std::vector<Entry>> by_storage_;
+};
+
+PackedKernels& packed_kernels() {
+  static PackedKernels p;
+  return p;
+}
+
+/// The Keras-layout kernel as a oneDNN memory in the layout `want`: the kernel itself
+/// when the layouts agree, else a reordered copy (kept across calls for a Variable's
+/// kernel, see PackedKernels). `holder` keeps the copy alive while the primitive runs.
+dnnl::memory weights_in(const ConvEntry& e, const Tensor& kernel, const dnnl::memory::desc& want, Tensor& holder) {
+  if (want == e.user_w_md) return dnnl::memory(e.user_w_md, engine(), kernel.raw_data());
+  holder = kernel.impl()->storage->version() != 0 ? packed_kernels().get(kernel, e.user_w_md, want)
+                                                  : reorder(kernel, e.user_w_md, want);
+  return dnnl::memory(want, engine(), holder.raw_data());
 }
 
 }  // namespace
+
+uint64_t onednn::kernel_reorder_count() { return kernel_reorders.load(std::memory_order_relaxed); }
 
 void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
                               Tensor& y, bool fuse_relu) {

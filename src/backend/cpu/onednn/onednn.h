@@ -2,6 +2,8 @@
 // algorithm for the request, so the caller falls back to the reference loop.
 #pragma once
 
+#include <cstdint>
+
 #include "backend/backend.h"
 
 namespace keras::backend::cpu::onednn {
@@ -11,5 +13,9 @@ bool eltwise_backward(UnaryOp op, const UnaryParams& p, const Tensor& x, const T
 bool softmax_forward(const Tensor& x, int64_t outer, int64_t axis, int64_t inner, bool log, Tensor& y);
 bool softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t axis, int64_t inner, bool log,
                       Tensor& dx);
+
+/// How many times a convolution kernel has been reordered into oneDNN's layout so far
+/// (for tests: a Variable's kernel is reordered once per change, not once per call).
+uint64_t kernel_reorder_count();
 
 }  // namespace keras::backend::cpu::onednn
