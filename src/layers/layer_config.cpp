@@ -118,6 +118,47 @@ std::vector<int64_t> read_int_tuple(const Config& v, size_t n, const std::string
   return saving::to_int_tuple(v, n, what);
 }
 
+Config config_value(const FloatOrList& v) { return v.is_list ? Config(v.values) : Config(v.values.at(0)); }
+
+void read_config_value(const Config& v, const std::string& what, FloatOrList& out) {
+  if (v.is_null()) return;
+  if (!v.is_array()) {
+    double d = 0;
+    read_config_value(v, what, d);
+    out = FloatOrList(d);
+    return;
+  }
+  if (v.empty() || v.size() > 65536) throw IOError(cat(what, ": expected a number or a list of numbers"));
+  std::vector<double> list;
+  for (const Config& e : v) {
+    double d = 0;
+    read_config_value(e, what, d);
+    list.push_back(d);
+  }
+  out = FloatOrList(std::move(list));
+}
+
+std::vector<std::array<int64_t, 2>> read_sides(const Config& v, size_t n, const std::string& what) {
+  auto side = [&](const Config& x) {
+    const int64_t s = saving::to_int(x, what);
+    if (s < 0) throw IOError(cat(what, ": sides must be >= 0, found ", s));
+    return s;
+  };
+  if (!v.is_array()) return std::vector<std::array<int64_t, 2>>(n, {side(v), side(v)});
+  if (n == 1 && v.size() == 2 && !v[0].is_array()) return {{side(v[0]), side(v[1])}};  // the one axis's two sides
+  if (v.size() != n) throw IOError(cat(what, ": expected an int or ", n, " entries, found ", v.dump().substr(0, 80)));
+  std::vector<std::array<int64_t, 2>> out;
+  for (size_t i = 0; i < n; ++i) {
+    if (!v[i].is_array()) {
+      out.push_back({side(v[i]), side(v[i])});
+    } else {
+      if (v[i].size() != 2) throw IOError(cat(what, ": expected (before, after) pairs, found ", v.dump().substr(0, 80)));
+      out.push_back({side(v[i][0]), side(v[i][1])});
+    }
+  }
+  return out;
+}
+
 void SingleAxis::read(const Config& v, const std::string& what, int64_t& out) {
   if (v.is_null()) return;
   if (v.is_array()) {

@@ -37,6 +37,9 @@ void register_builtin_layers() {
   register_class<Conv1D>("Conv1D");
   register_class<Conv2D>("Conv2D");
   register_class<Conv3D>("Conv3D");
+  register_class<Cropping1D>("Cropping1D");
+  register_class<Cropping2D>("Cropping2D");
+  register_class<Cropping3D>("Cropping3D");
   register_class<Dense>("Dense");
   register_class<DepthwiseConv2D>("DepthwiseConv2D");
   register_class<Dropout>("Dropout", no_build);
@@ -73,6 +76,7 @@ void register_builtin_layers() {
   register_class<PReLU>("PReLU");
   register_class<ReLU>("ReLU", no_build);
   register_class<RepeatVector>("RepeatVector");
+  register_class<Rescaling>("Rescaling");
   register_class<Reshape>("Reshape", no_build);
   register_class<RNN>("RNN");
   register_class<SeparableConv2D>("SeparableConv2D");
@@ -81,6 +85,9 @@ void register_builtin_layers() {
   register_class<Softmax>("Softmax", no_build);
   register_class<Subtract>("Subtract");
   register_class<TimeDistributed>("TimeDistributed");
+  register_class<ZeroPadding1D>("ZeroPadding1D");
+  register_class<ZeroPadding2D>("ZeroPadding2D");
+  register_class<ZeroPadding3D>("ZeroPadding3D");
 }
 
 std::mutex& registry_mutex() {
@@ -160,6 +167,14 @@ std::shared_ptr<Layer> deserialize(const Config& entry) {
     throw ValueError(cat("Unknown layer class '", cls, "' (", ConfigReader(config).context(),
                          "). This library knows: ", known));
   }
+  // Graph operations (keras.src.ops.*) share class names with layers (ops.numpy's Add is
+  // `x + y` with constants allowed, not keras.layers.Add): never take one for the other.
+  const Config* module = saving::find(entry, "module");
+  const bool is_operation = module && module->is_string() && module->get<std::string>().rfind("keras.src.ops", 0) == 0;
+  if (is_operation && info->module != module->get<std::string>())
+    throw ValueError(cat("Unknown operation '", cls, "' of module ", module->get<std::string>(), " (",
+                         ConfigReader(config).context(), "): graph operations this library rebuilds are ",
+                         "NotEqual and Any"));
   std::shared_ptr<Layer> layer = info->from_config(config);
   const ConfigReader reader(config);
   // Every Keras layer takes activity_regularizer (ActivityRegularization makes its own).

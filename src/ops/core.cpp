@@ -301,6 +301,31 @@ Tensor flip(const Tensor& x, int64_t axis) {
   return concatenate(parts, axis);
 }
 
+Tensor pad(const Tensor& x, const std::vector<std::array<int64_t, 2>>& pad_width, double constant_value) {
+  if (static_cast<int64_t>(pad_width.size()) != x.rank())
+    throw ValueError(cat("pad: pad_width needs one (before, after) pair per axis of shape ", x.shape().to_string(),
+                         "; got ", pad_width.size()));
+  Tensor out = x;
+  for (int64_t a = 0; a < x.rank(); ++a) {
+    const auto [before, after] = pad_width[static_cast<size_t>(a)];
+    if (before < 0 || after < 0)
+      throw ValueError(cat("pad: pad_width must be >= 0; got (", before, ", ", after, ") for axis ", a));
+    if (before == 0 && after == 0) continue;
+    // One concatenation per padded axis: its backward pass is the matching split.
+    TensorList parts;
+    auto edge = [&](int64_t n) {
+      Shape s = out.shape();
+      s[static_cast<size_t>(a)] = n;
+      return Tensor::full(s, constant_value, out.dtype(), out.device());
+    };
+    if (before > 0) parts.push_back(edge(before));
+    parts.push_back(out);
+    if (after > 0) parts.push_back(edge(after));
+    out = concatenate(parts, a);
+  }
+  return out;
+}
+
 Tensor stack(const TensorList& xs, int64_t axis) {
   if (xs.empty()) throw ValueError("stack: needs at least one tensor");
   const int64_t r = xs[0].rank() + 1;

@@ -298,6 +298,9 @@ std::shared_ptr<Layer> functional_from(const json& c) {
         if (!ready) break;
         if (auto ne = std::dynamic_pointer_cast<layers::NotEqual>(created[i]); ne && !spec.constants.empty())
           ne->set_value(spec.constants[0]);
+        else if (!spec.constants.empty())  // a number this layer would silently ignore
+          throw IOError(cat(ctx, ": layer \"", created[i]->name(), "\" (", created[i]->class_name(),
+                            ") is called with a number as a positional argument, which it does not take"));
         KerasTensors out = Layer::call_symbolic(created[i], inputs, call_args);
         tensors[{created[i]->name(), static_cast<int>(done[i])}] = out;
         ++done[i];

@@ -17,6 +17,7 @@
 // IOError that names the layer and the key.
 #pragma once
 
+#include <array>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -50,6 +51,7 @@ template <size_t N>
 Config config_value(const SizeN<N>& v) {
   return Config(v.vec());
 }
+Config config_value(const FloatOrList& v);
 template <class T>
 Config config_value(const std::optional<T>& v) {
   return v ? config_value(*v) : Config(nullptr);
@@ -70,6 +72,7 @@ void read_config_value(const Config& v, const std::string& what, double& out);
 void read_config_value(const Config& v, const std::string& what, std::string& out);
 void read_config_value(const Config& v, const std::string& what, Shape& out);
 void read_config_value(const Config& v, const std::string& what, std::vector<int64_t>& out);  // int or list
+void read_config_value(const Config& v, const std::string& what, FloatOrList& out);
 void read_config_value(const Config& v, const std::string& what, activations::Activation& out);
 void read_config_value(const Config& v, const std::string& what, initializers::Initializer& out);
 void read_config_value(const Config& v, const std::string& what, regularizers::Regularizer& out);
@@ -81,6 +84,14 @@ void read_config_value(const Config& v, const std::string& what, SizeN<N>& out) 
   if (v.is_null()) return;
   const auto t = read_int_tuple(v, N, what);
   std::copy(t.begin(), t.end(), out.values.begin());
+}
+/// Any of the spellings SidesN takes; sides must be >= 0.
+std::vector<std::array<int64_t, 2>> read_sides(const Config& v, size_t n, const std::string& what);
+template <size_t N>
+void read_config_value(const Config& v, const std::string& what, SidesN<N>& out) {
+  if (v.is_null()) return;
+  const auto sides = read_sides(v, N, what);
+  std::copy(sides.begin(), sides.end(), out.values.begin());
 }
 template <class T>
 void read_config_value(const Config& v, const std::string& what, std::optional<T>& out) {

@@ -28,6 +28,52 @@ struct SizeN {
   std::vector<int64_t> vec() const { return {values.begin(), values.end()}; }
 };
 
+/// N (before, after) pairs, one per spatial axis, in Keras's three spellings:
+///   one int for every side:                          SidesN<2>{1}
+///   one int per axis, both sides (N >= 2), or the
+///   two sides of the one axis (N == 1):               SidesN<2>{1, 2};  SidesN<1>{1, 2}
+///   a pair per axis:                                  SidesN<2>{{1, 2}, {0, 3}}
+/// (ZeroPadding and Cropping take these.)
+template <size_t N>
+struct SidesN {
+  std::array<std::array<int64_t, 2>, N> values{};
+
+  SidesN() = default;
+  SidesN(int64_t v) {  // NOLINT: implicit, like Keras's int-or-tuple
+    for (auto& p : values) p = {v, v};
+  }
+  SidesN(std::initializer_list<int64_t> list) {
+    if constexpr (N == 1) {
+      if (list.size() != 2)
+        throw ValueError(detail::cat("Expected one int or a (before, after) pair, got a list of ", list.size()));
+      values[0] = {*list.begin(), *(list.begin() + 1)};
+    } else {
+      if (list.size() != N) throw ValueError(detail::cat("Expected ", N, " values (or one), got a list of ", list.size()));
+      size_t i = 0;
+      for (int64_t v : list) values[i++] = {v, v};
+    }
+  }
+  SidesN(std::initializer_list<std::array<int64_t, 2>> pairs) {
+    if (pairs.size() != N) throw ValueError(detail::cat("Expected ", N, " (before, after) pairs, got ", pairs.size()));
+    std::copy(pairs.begin(), pairs.end(), values.begin());
+  }
+  int64_t before(size_t axis) const { return values[axis][0]; }
+  int64_t after(size_t axis) const { return values[axis][1]; }
+};
+
+/// One number, or a list of them (Keras's "float or list of floats", e.g. Rescaling's
+/// scale: a list applies per channel, along the last axis).
+struct FloatOrList {
+  std::vector<double> values{0.0};
+  bool is_list = false;
+
+  FloatOrList() = default;
+  FloatOrList(double v) : values{v} {}  // NOLINT: implicit, like Keras's float-or-list
+  FloatOrList(std::initializer_list<double> list) : values(list), is_list(true) {}
+  FloatOrList(std::vector<double> list) : values(std::move(list)), is_list(true) {}
+  bool operator==(const FloatOrList&) const = default;
+};
+
 using Size1 = SizeN<1>;
 using Size2 = SizeN<2>;
 using Size3 = SizeN<3>;

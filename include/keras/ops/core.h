@@ -2,6 +2,8 @@
 // Every op here is differentiable and recorded on an active GradientTape.
 #pragma once
 
+#include <array>
+
 #include <vector>
 
 #include "keras/tensor/tensor.h"
@@ -29,6 +31,9 @@ TensorList split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axi
 TensorList unstack(const Tensor& x, int64_t axis = 0);
 /// x with the order of `axis` reversed (keras.ops.flip).
 Tensor flip(const Tensor& x, int64_t axis);
+/// x with `pad_width[i]` = {before, after} constant cells added around axis i
+/// (keras.ops.pad, mode "constant"): one (before, after) pair per axis, each >= 0.
+Tensor pad(const Tensor& x, const std::vector<std::array<int64_t, 2>>& pad_width, double constant_value = 0.0);
 /// Joins same-shaped tensors along a new axis (keras.ops.stack).
 Tensor stack(const TensorList& xs, int64_t axis = 0);
 Tensor broadcast_to(const Tensor& x, const Shape& shape);

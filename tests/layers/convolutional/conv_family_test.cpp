@@ -41,7 +41,7 @@ TEST(DepthwiseConv2D, Modes) {
                  {1, 6, 6, 2});
   DepthwiseConv2D d(3, {.depth_multiplier = 2});
   d(Tensor::ones({1, 5, 5, 3}));
-  EXPECT_EQ(d.weights()[0].name(), "depthwise_kernel");
+  EXPECT_EQ(d.weights()[0].name(), "kernel");  // as Keras 3 names it (depthwise_basic/weights.json)
   EXPECT_EQ(d.weights()[0].shape(), Shape({3, 3, 3, 2}));
   EXPECT_EQ(d.weights()[1].shape(), Shape({6}));
 }
