@@ -72,6 +72,15 @@ void register_builtin_layers() {
   register_class<NotEqual>("NotEqual",
                            {.module = "keras.src.ops.numpy", .registered_name = "NotEqual", .build_config = false});
   register_class<Any>("Any", {.module = "keras.src.ops.numpy", .registered_name = "Any", .build_config = false});
+  using Op = BinaryOperation::Kind;
+  const auto numpy_op = [](const char* name, FromConfig from_config) {
+    register_class(name, LayerClass{.from_config = std::move(from_config), .module = "keras.src.ops.numpy",
+                                    .registered_name = name, .build_config = false});
+  };
+  numpy_op("Add", BinaryOperation::from_config<Op::add>);
+  numpy_op("Subtract", BinaryOperation::from_config<Op::subtract>);
+  numpy_op("Multiply", BinaryOperation::from_config<Op::multiply>);
+  numpy_op("Divide", BinaryOperation::from_config<Op::divide>);
   register_class<Permute>("Permute");
   register_class<PReLU>("PReLU");
   register_class<ReLU>("ReLU", no_build);
@@ -110,11 +119,19 @@ void ensure_builtins() {
   });
 }
 
+bool is_operation_module(const std::string& module) { return module.rfind("keras.src.ops", 0) == 0; }
+
+/// Graph operations (keras.src.ops.*) share class names with layers (ops.numpy's Add is
+/// `x + y` with constants allowed, not keras.layers.Add): they live under their own keys.
+std::string registry_key(const std::string& class_name, bool operation) {
+  return operation ? "ops:" + class_name : class_name;
+}
+
 /// A copy of the class's entry, or nullopt.
-std::optional<LayerClass> find_class(const std::string& class_name) {
+std::optional<LayerClass> find_class(const std::string& class_name, bool operation = false) {
   ensure_builtins();
   std::lock_guard<std::mutex> lock(registry_mutex());
-  auto it = classes().find(class_name);
+  auto it = classes().find(registry_key(class_name, operation));
   if (it == classes().end()) return std::nullopt;
   return it->second;
 }
@@ -124,19 +141,20 @@ std::optional<LayerClass> find_class(const std::string& class_name) {
 void register_class(const std::string& class_name, LayerClass info) {
   if (class_name.empty() || !info.from_config) throw ValueError("register_class: a class name and a reader are required");
   std::lock_guard<std::mutex> lock(registry_mutex());
-  classes()[class_name] = std::move(info);
+  const std::string key = registry_key(class_name, is_operation_module(info.module));
+  classes()[key] = std::move(info);
 }
 
 bool is_registered(const std::string& class_name) { return find_class(class_name).has_value(); }
 
 Config config_of(const Layer& layer) {
-  auto info = find_class(layer.class_name());
+  auto info = find_class(layer.class_name(), layer.is_operation());
   if (info && info->get_config) return info->get_config(layer);
   return layer.get_config();
 }
 
 Config serialize(const Layer& layer) {
-  auto info = find_class(layer.class_name());
+  auto info = find_class(layer.class_name(), layer.is_operation());
   if (!info)
     throw ValueError(cat("Layer \"", layer.name(), "\" of class ", layer.class_name(),
                          " is not registered; register it with layers::register_class"));
@@ -157,24 +175,21 @@ Config serialize(const Layer& layer) {
 std::shared_ptr<Layer> deserialize(const Config& entry) {
   const std::string cls = saving::to_string(saving::need(entry, "class_name", "layer entry"), "layer class_name");
   const Config& config = saving::need(entry, "config", "layer entry for " + cls);
-  auto info = find_class(cls);
+  const Config* module = saving::find(entry, "module");
+  const bool operation = module && module->is_string() && is_operation_module(module->get<std::string>());
+  auto info = find_class(cls, operation);
+  if (!info && !module) info = find_class(cls, true);  // entries without a module (legacy .h5 configs)
   if (!info) {
     std::string known;
     {
       std::lock_guard<std::mutex> lock(registry_mutex());
-      for (const auto& [k, v] : classes()) known += (known.empty() ? "" : ", ") + k;
+      for (const auto& [k, v] : classes())
+        if ((k.rfind("ops:", 0) == 0) == operation) known += (known.empty() ? "" : ", ") + k.substr(operation ? 4 : 0);
     }
-    throw ValueError(cat("Unknown layer class '", cls, "' (", ConfigReader(config).context(),
-                         "). This library knows: ", known));
+    throw ValueError(cat(operation ? "Unknown operation '" : "Unknown layer class '", cls, "'",
+                         operation ? " of module " + module->get<std::string>() : std::string(), " (",
+                         ConfigReader(config).context(), "). This library knows: ", known));
   }
-  // Graph operations (keras.src.ops.*) share class names with layers (ops.numpy's Add is
-  // `x + y` with constants allowed, not keras.layers.Add): never take one for the other.
-  const Config* module = saving::find(entry, "module");
-  const bool is_operation = module && module->is_string() && module->get<std::string>().rfind("keras.src.ops", 0) == 0;
-  if (is_operation && info->module != module->get<std::string>())
-    throw ValueError(cat("Unknown operation '", cls, "' of module ", module->get<std::string>(), " (",
-                         ConfigReader(config).context(), "): graph operations this library rebuilds are ",
-                         "NotEqual and Any"));
   std::shared_ptr<Layer> layer = info->from_config(config);
   const ConfigReader reader(config);
   // Every Keras layer takes activity_regularizer (ActivityRegularization makes its own).

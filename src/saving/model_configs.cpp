@@ -105,8 +105,11 @@ json functional_config(const models::Model& m) {
           json group = json::array();
           for (const auto& t : node.inputs) group.push_back(keras_tensor_json(t, node_ids));
           args.push_back(group);
+        } else if (const auto* op = dynamic_cast<const layers::BinaryOperation*>(layer.get()); op && op->constant()) {
+          const json t = keras_tensor_json(node.inputs.at(0), node_ids);
+          args = op->constant_first() ? json::array({*op->constant(), t}) : json::array({t, *op->constant()});
         } else {
-          args.push_back(keras_tensor_json(node.inputs.at(0), node_ids));
+          for (const auto& t : node.inputs) args.push_back(keras_tensor_json(t, node_ids));  // x, or x and y
         }
         if (const auto* ne = dynamic_cast<const layers::NotEqual*>(layer.get())) args.push_back(ne->value());
         // Keras records the `training` and `mask` arguments of the layers whose call takes them.
@@ -165,7 +168,8 @@ struct NodeSpec {
   bool as_list = false;
   std::optional<TensorRef> mask;        // the `mask` keyword argument
   std::vector<TensorRef> initial_state;  // recurrent layers' `initial_state`
-  std::vector<double> constants;         // numbers among the positional arguments (NotEqual's value)
+  std::vector<double> constants;         // numbers among the positional arguments (NotEqual's value, x + 3.0)
+  bool constant_first = false;           // the number came before the tensor (3.0 - x)
 };
 
 /// A node of a layer entry, in Keras 3 form {"args": [...], "kwargs": {...}} or Keras 2
@@ -198,12 +202,16 @@ NodeSpec node_spec(const json& node, const std::string& ctx) {
         if (!is_tensor(t)) throw IOError(cat(ctx, ": a node argument is not a tensor"));
         tensor_ref(t);
       }
+    } else if (args[0].is_number() && args.size() == 2 && is_tensor(args[1])) {  // an operation: 3.0 - x
+      spec.constants.push_back(to_number(args[0], ctx));
+      spec.constant_first = true;
     } else {
       if (!is_tensor(args[0])) throw IOError(cat(ctx, ": a node argument is not a tensor"));
       tensor_ref(args[0]);
     }
     for (size_t i = 1; i < args.size(); ++i) {
-      if (args[i].is_number()) spec.constants.push_back(to_number(args[i], ctx));
+      if (args[i].is_number() && !spec.constant_first) spec.constants.push_back(to_number(args[i], ctx));
+      else if (is_tensor(args[i]) && i == 1 && !spec.as_list) tensor_ref(args[i]);  // an operation: x + y
       else throw IOError(cat(ctx, ": positional argument ", i, " of a call is not supported"));
     }
     if (const json* kw = find(node, "kwargs"))
@@ -296,8 +304,13 @@ std::shared_ptr<Layer> functional_from(const json& c) {
           else call_args.initial_state.push_back(*t);
         }
         if (!ready) break;
+        auto binary = std::dynamic_pointer_cast<layers::BinaryOperation>(created[i]);
+        if (binary && spec.constants.size() > 1)
+          throw IOError(cat(ctx, ": operation \"", created[i]->name(), "\" has more than one number operand"));
         if (auto ne = std::dynamic_pointer_cast<layers::NotEqual>(created[i]); ne && !spec.constants.empty())
           ne->set_value(spec.constants[0]);
+        else if (binary && !spec.constants.empty())
+          binary->set_constant(spec.constants[0], spec.constant_first);
         else if (!spec.constants.empty())  // a number this layer would silently ignore
           throw IOError(cat(ctx, ": layer \"", created[i]->name(), "\" (", created[i]->class_name(),
                             ") is called with a number as a positional argument, which it does not take"));

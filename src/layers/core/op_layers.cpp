@@ -45,4 +45,77 @@ std::shared_ptr<Layer> Any::from_config(const Config& config) {
   return std::make_shared<Any>(axis, r.get<bool>("keepdims", false), OpLayerOptions{r.get<std::string>("name", "")});
 }
 
+namespace {
+const char* binary_class_name(BinaryOperation::Kind k) {
+  switch (k) {
+    case BinaryOperation::Kind::add: return "Add";
+    case BinaryOperation::Kind::subtract: return "Subtract";
+    case BinaryOperation::Kind::multiply: return "Multiply";
+    case BinaryOperation::Kind::divide: return "Divide";
+  }
+  return "Add";
+}
+}  // namespace
+
+BinaryOperation::BinaryOperation(Kind kind, OpLayerOptions o)
+    : Concrete(binary_class_name(kind), LayerArgs{{}, o.name, {}, true}), kind_(kind) {}
+
+void BinaryOperation::set_constant(double constant, bool constant_first) {
+  constant_ = constant;
+  constant_first_ = constant_first;
+}
+
+Tensor BinaryOperation::apply(const Tensor& a, const Tensor& b) const {
+  switch (kind_) {
+    case Kind::add: return ops::add(a, b);
+    case Kind::subtract: return ops::subtract(a, b);
+    case Kind::multiply: return ops::multiply(a, b);
+    case Kind::divide: return ops::divide(a, b);
+  }
+  return a;
+}
+
+TensorList BinaryOperation::call(const TensorList& inputs, const CallContext&) {
+  if (inputs.size() != operands())
+    fail(detail::cat("expected ", operands(), " tensor operand(s), got ", inputs.size()));
+  if (!constant_) return {apply(inputs[0], inputs[1])};
+  const Tensor c = Tensor::scalar(*constant_, inputs[0].dtype(), inputs[0].device());
+  return {constant_first_ ? apply(c, inputs[0]) : apply(inputs[0], c)};
+}
+
+std::vector<Shape> BinaryOperation::compute_output_shape(const std::vector<Shape>& s) {
+  if (s.size() != operands()) fail(detail::cat("expected ", operands(), " tensor operand(s), got ", s.size()));
+  if (s.size() == 1) return {s[0]};
+  // NumPy broadcasting; an unknown dimension stays unknown unless the other one is > 1.
+  const Shape& a = s[0];
+  const Shape& b = s[1];
+  const int64_t r = std::max(a.rank(), b.rank());
+  Shape out;
+  for (int64_t i = 0; i < r; ++i) {
+    const int64_t da = i < r - a.rank() ? 1 : a[static_cast<size_t>(i - (r - a.rank()))];
+    const int64_t db = i < r - b.rank() ? 1 : b[static_cast<size_t>(i - (r - b.rank()))];
+    if (da == 1) out.push_back(db);
+    else if (db == 1 || da == db) out.push_back(da);
+    else if (da == kNone) out.push_back(db);
+    else if (db == kNone) out.push_back(da);
+    else fail("operands of shapes " + a.to_string() + " and " + b.to_string() + " do not broadcast");
+  }
+  return {out};
+}
+
+std::vector<DType> BinaryOperation::compute_output_dtypes(const std::vector<DType>& in, size_t n) {
+  return std::vector<DType>(n, in.empty() ? dtype() : in[0]);
+}
+
+Config BinaryOperation::get_config() const { return Config{{"name", name()}}; }
+
+template <BinaryOperation::Kind K>
+std::shared_ptr<Layer> BinaryOperation::from_config(const Config& config) {
+  return std::make_shared<BinaryOperation>(K, OpLayerOptions{ConfigReader(config).get<std::string>("name", "")});
+}
+template std::shared_ptr<Layer> BinaryOperation::from_config<BinaryOperation::Kind::add>(const Config&);
+template std::shared_ptr<Layer> BinaryOperation::from_config<BinaryOperation::Kind::subtract>(const Config&);
+template std::shared_ptr<Layer> BinaryOperation::from_config<BinaryOperation::Kind::multiply>(const Config&);
+template std::shared_ptr<Layer> BinaryOperation::from_config<BinaryOperation::Kind::divide>(const Config&);
+
 }  // namespace keras::layers
