@@ -89,6 +89,7 @@
 #include "keras/models/model.h"
 #include "keras/models/sequential.h"
 #include "keras/ops/core.h"
+#include "keras/ops/image.h"
 #include "keras/ops/math.h"
 #include "keras/ops/nn.h"
 #include "keras/ops/rnn.h"
