@@ -81,6 +81,9 @@ void register_builtin_layers() {
   register_class<Softmax>("Softmax", no_build);
   register_class<Subtract>("Subtract");
   register_class<TimeDistributed>("TimeDistributed");
+  register_class<UpSampling1D>("UpSampling1D");
+  register_class<UpSampling2D>("UpSampling2D");
+  register_class<UpSampling3D>("UpSampling3D");
 }
 
 std::mutex& registry_mutex() {
