@@ -93,6 +93,10 @@ TEST(Resize, ValuesAndShapes) {
             (std::vector<float>{10, 10, 20, 20, 20, 30, 30}));
   // Same size: unchanged.
   EXPECT_EQ(ops::image::resize(big, {6, 5}, "lanczos5").to_vector<float>(), big.to_vector<float>());
+  // Empty batches and channels give empty results.
+  EXPECT_EQ(ops::image::resize(Tensor::zeros({0, 3, 4, 2}), {6, 8}, "bicubic").shape(), Shape({0, 6, 8, 2}));
+  EXPECT_EQ(ops::image::resize(Tensor::zeros({2, 3, 4, 0}), {5, 3}, "bilinear").shape(), Shape({2, 5, 3, 0}));
+  EXPECT_EQ(ops::image::resize(Tensor::zeros({0, 3, 4, 2}), {6, 8}, "nearest").shape(), Shape({0, 6, 8, 2}));
   // float64 images come back as float64.
   EXPECT_EQ(ops::image::resize(ops::cast(x, DType::float64), {3, 3}).dtype(), DType::float64);
 }

@@ -32,7 +32,10 @@ Shape UpSampling2D::compute_output_shape(const Shape& s) {
 }
 
 Tensor UpSampling2D::call(const Tensor& x, const CallContext&) {
-  if (options_.interpolation == "nearest") return ops::repeat(ops::repeat(x, size_[0], 1), size_[1], 2);
+  // An empty input has no values to interpolate: only the shape changes (as in Keras,
+  // whose resize leaves an axis of length 0 alone).
+  if (options_.interpolation == "nearest" || x.size() == 0)
+    return ops::repeat(ops::repeat(x, size_[0], 1), size_[1], 2);
   return ops::image::resize(x, {x.dim(1) * size_[0], x.dim(2) * size_[1]}, options_.interpolation);
 }
 

@@ -211,5 +211,19 @@ TEST(UpSampling, ReadsKerasConfigs) {
   expect_error<IOError>([&] { saving::deserialize_layer(bad); }, {"\"d\"", "size"});
 }
 
+TEST(UpSampling, EmptyBatchesAndChannels) {
+  // Zero-sized axes give zero-sized outputs, for every interpolation (as in Keras).
+  const Tensor x = Tensor::zeros({0, 3, 4, 2});
+  for (const char* m : {"nearest", "bilinear", "bicubic", "area"}) {
+    const Tensor y = UpSampling2D(2, {.interpolation = m})(x);
+    EXPECT_EQ(y.shape(), Shape({0, 6, 8, 2})) << m;
+  }
+  EXPECT_EQ(UpSampling1D(2)(Tensor::zeros({0, 3, 2})).shape(), Shape({0, 6, 2}));
+  EXPECT_EQ(UpSampling1D(2)(Tensor::zeros({2, 3, 0})).shape(), Shape({2, 6, 0}));
+  EXPECT_EQ(UpSampling2D(2, {.interpolation = "bilinear"})(Tensor::zeros({2, 3, 4, 0})).shape(), Shape({2, 6, 8, 0}));
+  EXPECT_EQ(UpSampling3D(2)(Tensor::zeros({1, 0, 1, 1, 1})).shape(), Shape({1, 0, 2, 2, 1}));
+  EXPECT_EQ(UpSampling2D(2, {.interpolation = "bicubic"})(Tensor::zeros({2, 0, 4, 1})).shape(), Shape({2, 0, 8, 1}));
+}
+
 }  // namespace
 }  // namespace keras::layers
