@@ -94,6 +94,9 @@ void register_builtin_layers() {
   register_class<Softmax>("Softmax", no_build);
   register_class<Subtract>("Subtract");
   register_class<TimeDistributed>("TimeDistributed");
+  register_class<UpSampling1D>("UpSampling1D");
+  register_class<UpSampling2D>("UpSampling2D");
+  register_class<UpSampling3D>("UpSampling3D");
   register_class<ZeroPadding1D>("ZeroPadding1D");
   register_class<ZeroPadding2D>("ZeroPadding2D");
   register_class<ZeroPadding3D>("ZeroPadding3D");

@@ -368,6 +368,19 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   return out;
 }
 
+Tensor repeat(const Tensor& x, int64_t repeats, int64_t axis) {
+  axis = normalize_axis(axis, x.rank(), "repeat axis");
+  if (repeats < 0)
+    throw ValueError(cat("repeat: `repeats` must be >= 0, got ", repeats, " (x of shape ", x.shape().to_string(), ")"));
+  if (repeats == 1) return x;
+  const auto a = static_cast<size_t>(axis);
+  Shape wide = x.shape();
+  wide.insert(a + 1, repeats);  // (..., n, repeats, ...)
+  Shape out = x.shape();
+  out[a] *= repeats;  // (..., n * repeats, ...)
+  return reshape(broadcast_to(expand_dims(x, axis + 1), wide), out);
+}
+
 Tensor cast(const Tensor& x, DType dtype) {
   if (x.dtype() == dtype) return x;
   Tensor out = detail::empty_like(x, x.shape(), dtype);

@@ -386,6 +386,7 @@ void case_matmul(Ctx& c) {
       {2, 33, 17, 65, true, true, false, true, 1.f},  {1, 64, 70, 129, false, false, false, false, 0.5f},
       {2, 3, 4, 0, false, false, false, false, 0.5f}, {4, 1, 9, 31, false, true, false, false, 0.f},
       {2, 3, 4, 0, false, false, false, false, 0.f},  // empty sum into NaN-filled memory: zeros
+      {2, 0, 4, 3, false, false, false, false, 0.f},  {2, 3, 0, 4, true, true, false, false, 0.f},  // empty outputs
   };
   for (const auto& mm : cases) {
     const int64_t sa = mm.a_shared ? 0 : mm.m * mm.k, sb = mm.b_shared ? 0 : mm.k * mm.n;

@@ -341,6 +341,27 @@ TEST(Devices, OpsKeepTheirInputsDevice) {
     EXPECT_EQ((*l)(x, /*training=*/true).device(), kFake) << l->name();
 }
 
+TEST(Devices, UpSamplingAndResizeStayOnTheirInputsDevice) {
+  // The resize weights are built on the host and sent to the images' device; the fake
+  // device's kernels refuse any CPU tensor, so a weight left on the CPU fails here.
+  const Tensor cpu = testing::random_tensor({2, 3, 4, 2}, 5);
+  Tensor x = cpu.to(kFake);
+  x.set_requires_grad(true);
+  for (const char* interpolation : {"nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"}) {
+    layers::UpSampling2D up({2, 3}, {.interpolation = interpolation});
+    autograd::GradientTape tape;
+    const Tensor y = up(x);
+    EXPECT_EQ(y.device(), kFake) << interpolation;
+    const Tensor g = tape.gradient(ops::sum(y), {x})[0];
+    EXPECT_EQ(g.device(), kFake) << interpolation;
+    testing::expect_allclose(y.to(Device::cpu()), up(cpu), 0, 0, interpolation);
+    EXPECT_EQ(ops::image::resize(x, {2, 7}, interpolation, true).device(), kFake) << interpolation;
+  }
+  const Tensor x3 = Tensor::ones({1, 2, 2, 2, 1}, DType::float32, kFake);
+  EXPECT_EQ(layers::UpSampling3D()(x3).device(), kFake);
+  EXPECT_EQ(layers::UpSampling1D(3)(ops::reshape(x3, {1, 8, 1})).device(), kFake);
+}
+
 TEST(Devices, MixedDeviceOpsNameTheOpAndBothDevices) {
   const Tensor a = Tensor::ones({2}), b = Tensor::ones({2}, DType::float32, kFake);
   testing::expect_error<ValueError>([&] { (void)ops::add(a, b); },

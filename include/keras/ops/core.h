@@ -37,6 +37,11 @@ Tensor pad(const Tensor& x, const std::vector<std::array<int64_t, 2>>& pad_width
 /// Joins same-shaped tensors along a new axis (keras.ops.stack).
 Tensor stack(const TensorList& xs, int64_t axis = 0);
 Tensor broadcast_to(const Tensor& x, const Shape& shape);
+/// Each element of x `repeats` times along `axis`, one after the other (keras.ops.repeat
+/// with an integer `repeats` and an axis): repeat([a, b], 2, 0) = [a, a, b, b]. An
+/// expand_dims, broadcast_to and reshape, so the gradient sums the copies back. repeats
+/// must be >= 0 (0 gives an empty axis).
+Tensor repeat(const Tensor& x, int64_t repeats, int64_t axis);
 Tensor cast(const Tensor& x, DType dtype);
 /// Identity whose gradient is zero.
 Tensor stop_gradient(const Tensor& x);

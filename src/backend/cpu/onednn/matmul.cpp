@@ -10,6 +10,7 @@ void CpuBackend::matmul(const Tensor& a, const Tensor& b, Tensor& out, int64_t b
   const float* pa = a.data<float>();
   const float* pb = b.data<float>();
   float* pc = out.data<float>();
+  if (m == 0 || n == 0) return;  // an empty output (sgemm refuses a leading dimension of 0)
   const int64_t lda = trans_a ? m : k, ldb = trans_b ? k : n;
   for (int64_t i = 0; i < batch; ++i) {
     if (k == 0) {
