@@ -152,7 +152,8 @@ std::vector<std::array<int64_t, 2>> read_sides(const Config& v, size_t n, const 
     if (!v[i].is_array()) {
       out.push_back({side(v[i]), side(v[i])});
     } else {
-      if (v[i].size() != 2) throw IOError(cat(what, ": expected (before, after) pairs, found ", v.dump().substr(0, 80)));
+      if (v[i].size() != 2)
+        throw IOError(cat(what, ": expected (before, after) pairs, found ", v.dump().substr(0, 80)));
       out.push_back({side(v[i][0]), side(v[i][1])});
     }
   }

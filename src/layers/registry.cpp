@@ -74,8 +74,10 @@ void register_builtin_layers() {
   register_class<Any>("Any", {.module = "keras.src.ops.numpy", .registered_name = "Any", .build_config = false});
   using Op = BinaryOperation::Kind;
   const auto numpy_op = [](const char* name, FromConfig from_config) {
-    register_class(name, LayerClass{.from_config = std::move(from_config), .module = "keras.src.ops.numpy",
-                                    .registered_name = name, .build_config = false});
+    register_class(name, LayerClass{.from_config = std::move(from_config),
+                                    .module = "keras.src.ops.numpy",
+                                    .registered_name = name,
+                                    .build_config = false});
   };
   numpy_op("Add", BinaryOperation::from_config<Op::add>);
   numpy_op("Subtract", BinaryOperation::from_config<Op::subtract>);

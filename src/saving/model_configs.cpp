@@ -309,8 +309,7 @@ std::shared_ptr<Layer> functional_from(const json& c) {
           throw IOError(cat(ctx, ": operation \"", created[i]->name(), "\" has more than one number operand"));
         if (auto ne = std::dynamic_pointer_cast<layers::NotEqual>(created[i]); ne && !spec.constants.empty())
           ne->set_value(spec.constants[0]);
-        else if (binary && !spec.constants.empty())
-          binary->set_constant(spec.constants[0], spec.constant_first);
+        else if (binary && !spec.constants.empty()) binary->set_constant(spec.constants[0], spec.constant_first);
         else if (!spec.constants.empty())  // a number this layer would silently ignore
           throw IOError(cat(ctx, ": layer \"", created[i]->name(), "\" (", created[i]->class_name(),
                             ") is called with a number as a positional argument, which it does not take"));

@@ -19,12 +19,11 @@
 
 #include <array>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "keras/activations/activations.h"
 #include "keras/constraints/constraints.h"

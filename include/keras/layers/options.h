@@ -48,7 +48,8 @@ struct SidesN {
         throw ValueError(detail::cat("Expected one int or a (before, after) pair, got a list of ", list.size()));
       values[0] = {*list.begin(), *(list.begin() + 1)};
     } else {
-      if (list.size() != N) throw ValueError(detail::cat("Expected ", N, " values (or one), got a list of ", list.size()));
+      if (list.size() != N)
+        throw ValueError(detail::cat("Expected ", N, " values (or one), got a list of ", list.size()));
       size_t i = 0;
       for (int64_t v : list) values[i++] = {v, v};
     }

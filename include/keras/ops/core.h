@@ -3,7 +3,6 @@
 #pragma once
 
 #include <array>
-
 #include <vector>
 
 #include "keras/tensor/tensor.h"

@@ -73,8 +73,9 @@ void BaseConv::build(const Shape& input_shape) {
     dshape.push_back(channels);
     dshape.push_back(config_.depth_multiplier);
     // Keras 3 names DepthwiseConv's weight "kernel" and SeparableConv's "depthwise_kernel".
-    depthwise_kernel_ = add_weight(config_.kind == ConvKind::separable ? "depthwise_kernel" : "kernel", dshape, config_.depthwise_initializer, true,
-                                   config_.depthwise_regularizer, config_.depthwise_constraint);
+    depthwise_kernel_ =
+        add_weight(config_.kind == ConvKind::separable ? "depthwise_kernel" : "kernel", dshape,
+                   config_.depthwise_initializer, true, config_.depthwise_regularizer, config_.depthwise_constraint);
     if (config_.kind == ConvKind::separable) {
       Shape pshape(std::vector<int64_t>(static_cast<size_t>(config_.rank), 1));
       pshape.push_back(channels * config_.depth_multiplier);

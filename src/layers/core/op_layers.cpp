@@ -48,10 +48,14 @@ std::shared_ptr<Layer> Any::from_config(const Config& config) {
 namespace {
 const char* binary_class_name(BinaryOperation::Kind k) {
   switch (k) {
-    case BinaryOperation::Kind::add: return "Add";
-    case BinaryOperation::Kind::subtract: return "Subtract";
-    case BinaryOperation::Kind::multiply: return "Multiply";
-    case BinaryOperation::Kind::divide: return "Divide";
+    case BinaryOperation::Kind::add:
+      return "Add";
+    case BinaryOperation::Kind::subtract:
+      return "Subtract";
+    case BinaryOperation::Kind::multiply:
+      return "Multiply";
+    case BinaryOperation::Kind::divide:
+      return "Divide";
   }
   return "Add";
 }
@@ -67,10 +71,14 @@ void BinaryOperation::set_constant(double constant, bool constant_first) {
 
 Tensor BinaryOperation::apply(const Tensor& a, const Tensor& b) const {
   switch (kind_) {
-    case Kind::add: return ops::add(a, b);
-    case Kind::subtract: return ops::subtract(a, b);
-    case Kind::multiply: return ops::multiply(a, b);
-    case Kind::divide: return ops::divide(a, b);
+    case Kind::add:
+      return ops::add(a, b);
+    case Kind::subtract:
+      return ops::subtract(a, b);
+    case Kind::multiply:
+      return ops::multiply(a, b);
+    case Kind::divide:
+      return ops::divide(a, b);
   }
   return a;
 }

@@ -16,8 +16,7 @@ BaseSpatialEdges::BaseSpatialEdges(std::string class_name, bool pad, Sides sides
     : Layer(std::move(class_name), args), pad_(pad), sides_(std::move(sides)), data_format_(std::move(data_format)) {
   const char* key = pad_ ? "padding" : "cropping";
   for (const auto& s : sides_)
-    if (s[0] < 0 || s[1] < 0)
-      fail(detail::cat("`", key, "` must be >= 0 on every side; got (", s[0], ", ", s[1], ")"));
+    if (s[0] < 0 || s[1] < 0) fail(detail::cat("`", key, "` must be >= 0 on every side; got (", s[0], ", ", s[1], ")"));
   if (!data_format_.empty() && data_format_ != "channels_last" && data_format_ != "channels_first")
     fail("`data_format` must be \"channels_last\" or \"channels_first\"; got \"" + data_format_ + "\"");
   input_spec_.ndim = static_cast<int64_t>(sides_.size()) + 2;

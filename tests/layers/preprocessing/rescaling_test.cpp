@@ -6,8 +6,11 @@ namespace {
 
 TEST(Rescaling, ScalesAndOffsetsPerChannel) {
   testing::run_layer_test([] { return LayerHandle(Rescaling(0.5, {.offset = -1.0})); }, {2, 3, 3}, {2, 3, 3});
-  testing::run_layer_test([] { return LayerHandle(Rescaling(FloatOrList{1.0, 2.0, 3.0}, {.offset = {0.5, 0.0, -1.0}})); },
-                          {2, 4, 3}, {2, 4, 3});
+  testing::run_layer_test(
+      [] {
+        return LayerHandle(Rescaling(FloatOrList{1.0, 2.0, 3.0}, {.offset = {0.5, 0.0, -1.0}}));
+      },
+      {2, 4, 3}, {2, 4, 3});
   const Tensor x = Tensor::from_vector<float>({255, 0, 10, 20}, {2, 2});
   EXPECT_EQ(Rescaling(1.0 / 255)(x).to_vector<float>(), (std::vector<float>{1, 0, 10 / 255.f, 20 / 255.f}));
   EXPECT_EQ(Rescaling(FloatOrList{1.0, 2.0}, {.offset = FloatOrList{0.0, 1.0}})(x).to_vector<float>(),
@@ -34,8 +37,11 @@ TEST(Rescaling, ConfigsAsKerasWritesThem) {
 }
 
 TEST(Rescaling, ErrorsNameTheArgumentAndTheShape) {
-  testing::expect_error<ValueError>([] { Rescaling(FloatOrList{1.0, 2.0})(Tensor::ones({2, 3})); },
-                                    {"rescaling", "`scale`", "(2, 3)"});
+  testing::expect_error<ValueError>(
+      [] {
+        Rescaling(FloatOrList{1.0, 2.0})(Tensor::ones({2, 3}));
+      },
+      {"rescaling", "`scale`", "(2, 3)"});
   Config c = Rescaling(1.0).get_config();
   c["scale"] = "big";
   testing::expect_error<IOError>([&] { Rescaling::from_config(c); }, {"scale"});

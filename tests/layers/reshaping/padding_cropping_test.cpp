@@ -13,8 +13,7 @@ TEST(ZeroPadding, ShapesGradientsAndConfigsInEveryForm) {
   run_layer_test([] { return LayerHandle(ZeroPadding2D({1, 2})); }, {2, 3, 3, 2}, {2, 5, 7, 2});
   run_layer_test([] { return LayerHandle(ZeroPadding2D(1, {.data_format = "channels_first"})); }, {2, 2, 3, 3},
                  {2, 2, 5, 5});
-  run_layer_test([] { return LayerHandle(ZeroPadding3D({{1, 0}, {0, 2}, {1, 1}})); }, {2, 2, 2, 2, 2},
-                 {2, 3, 4, 4, 2});
+  run_layer_test([] { return LayerHandle(ZeroPadding3D({{1, 0}, {0, 2}, {1, 1}})); }, {2, 2, 2, 2, 2}, {2, 3, 4, 4, 2});
 }
 
 TEST(ZeroPadding, AddsZerosAroundTheValues) {
@@ -59,8 +58,11 @@ TEST(PaddingCropping, ConfigsAsKerasWritesThem) {
 
 TEST(PaddingCropping, ErrorsNameTheLayerTheArgumentAndTheShapes) {
   testing::expect_error<ValueError>([] { ZeroPadding2D(-1); }, {"zero_padding2d", "`padding`", ">= 0"});
-  testing::expect_error<ValueError>([] { Cropping2D(2)(Tensor::ones({1, 4, 5, 1})); },
-                                    {"cropping2d", "`cropping`", "(1, 4, 5, 1)"});
+  testing::expect_error<ValueError>(
+      [] {
+        Cropping2D(2)(Tensor::ones({1, 4, 5, 1}));
+      },
+      {"cropping2d", "`cropping`", "(1, 4, 5, 1)"});
   testing::expect_error<ValueError>([] { ZeroPadding2D(1)(Tensor::ones({4, 5, 1})); }, {"zero_padding2d", "ndim"});
   testing::expect_error<ValueError>([] { ZeroPadding2D(1, {.data_format = "nhwc"}); }, {"`data_format`"});
   testing::expect_error<ValueError>([] { SidesN<2>({1, 2, 3}); }, {"Expected 2"});
