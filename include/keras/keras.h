@@ -6,6 +6,7 @@
 #pragma once
 
 #include "keras/activations/activations.h"
+#include "keras/applications/application_layers.h"
 #include "keras/autograd/gradient_tape.h"
 #include "keras/autograd/node.h"
 #include "keras/backend/recurrence_kind.h"

@@ -38,6 +38,9 @@ void register_builtin_layers() {
   register_class<Conv2D>("Conv2D");
   register_class<Conv3D>("Conv3D");
   register_class<Cropping1D>("Cropping1D");
+  register_class<applications::CustomScaleLayer>(
+      "CustomScaleLayer",
+      {.module = "keras.src.applications.inception_resnet_v2", .registered_name = "CustomScaleLayer"});
   register_class<Cropping2D>("Cropping2D");
   register_class<Cropping3D>("Cropping3D");
   register_class<Dense>("Dense");
@@ -58,6 +61,8 @@ void register_builtin_layers() {
   register_class<Identity>("Identity", no_build);
   register_class<InputLayer>("InputLayer", no_build);
   register_class<Lambda>("Lambda", no_build);
+  register_class<applications::LayerScale>(
+      "LayerScale", {.module = "keras.src.applications.convnext", .registered_name = "LayerScale"});
   register_class<LeakyReLU>("LeakyReLU", no_build);
   register_class<LSTM>("LSTM");
   register_class<LSTMCell>("LSTMCell");

@@ -101,11 +101,12 @@ json functional_config(const models::Model& m) {
       for (int index : it->second) {
         const auto& node = *layer_nodes.at(static_cast<size_t>(index));
         json args = json::array();
-        if (node.inputs_as_list) {
+        const auto* op = dynamic_cast<const layers::BinaryOperation*>(layer.get());
+        if (node.inputs_as_list && !op) {  // an operation's two operands are two arguments: add(x, y)
           json group = json::array();
           for (const auto& t : node.inputs) group.push_back(keras_tensor_json(t, node_ids));
           args.push_back(group);
-        } else if (const auto* op = dynamic_cast<const layers::BinaryOperation*>(layer.get()); op && op->constant()) {
+        } else if (op && op->constant()) {
           const json t = keras_tensor_json(node.inputs.at(0), node_ids);
           args = op->constant_first() ? json::array({*op->constant(), t}) : json::array({t, *op->constant()});
         } else {

@@ -71,6 +71,7 @@ class BinaryOperation : public Concrete<BinaryOperation> {
   bool constant_first() const { return constant_first_; }
   Kind kind() const { return kind_; }
 
+  void build(const std::vector<Shape>&) override {}  // one or two operands, no weights
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   std::vector<DType> compute_output_dtypes(const std::vector<DType>& input_dtypes, size_t n) override;
