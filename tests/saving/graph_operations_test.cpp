@@ -86,7 +86,7 @@ TEST(GraphOperations, BadNodesAreRefusedByName) {
   config["config"]["layers"][4]["inbound_nodes"][0]["args"] = {keras_tensor("x"), keras_tensor("x"), keras_tensor("x")};
   testing::expect_error<IOError>([&] { deserialize_layer(config); }, {"positional argument 2"});
   config = graph();
-  config["config"]["layers"][4]["inbound_nodes"][0]["args"] = {keras_tensor("x")};  // x + nothing
+  config["config"]["layers"][4]["inbound_nodes"][0]["args"] = Json::array({keras_tensor("x")});  // x + nothing
   testing::expect_error<ValueError>([&] { deserialize_layer(config); }, {"add_1", "2 tensor operand(s), got 1"});
 }
 
