@@ -153,15 +153,15 @@ class PackedKernels {
     const uint64_t version = storage->version();
     const size_t offset = kernel.impl()->byte_offset;
     std::lock_guard<std::mutex> lock(mutex_);
-    auto& list = by_storage_[storage.get()];
-    for (Entry& e : list) {
-      if (e.source.lock() != storage || e.byte_offset != offset || e.md != want) continue;
-      // A new buffer on change, never written in place: a primitive still running on the
-      // old copy in another thread keeps its own reference.
-      if (e.version != version) e = Entry{storage, offset, version, want, reorder(kernel, user_md, want)};
-      return e.packed;
-    }
-    forget_dead();
+    if (auto it = by_storage_.find(storage.get()); it != by_storage_.end())
+      for (Entry& e : it->second) {
+        if (e.source.lock() != storage || e.byte_offset != offset || e.md != want) continue;
+        // A new buffer on change, never written in place: a primitive still running on the
+        // old copy in another thread keeps its own reference.
+        if (e.version != version) e = Entry{storage, offset, version, want, reorder(kernel, user_md, want)};
+        return e.packed;
+      }
+    forget_dead();  // before inserting: may drop this address's entries if their kernel died
     Entry e{storage, offset, version, want, reorder(kernel, user_md, want)};
     by_storage_[storage.get()].push_back(e);
     return e.packed;
