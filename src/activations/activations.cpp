@@ -50,7 +50,8 @@ Activation::Activation(const std::string& name) {
     for (const auto& [k, v] : t) known += ", " + k;
     throw ValueError(detail::cat("Could not interpret activation function identifier: '", name, "'. Known: ", known));
   }
-  name_ = name;
+  // Keras's aliases are the same function, which serializes under its own name.
+  name_ = name == "swish" ? "silu" : name == "hard_swish" ? "hard_silu" : name;
   fn_ = it->second;
 }
 

@@ -2,6 +2,8 @@
 // ConfigReader, and Layer::get_config.
 #include "keras/layers/layer_config.h"
 
+#include <cmath>
+
 #include "keras/saving/registered_functions.h"
 #include "saving/json_utils.h"
 
@@ -118,7 +120,10 @@ std::vector<int64_t> read_int_tuple(const Config& v, size_t n, const std::string
   return saving::to_int_tuple(v, n, what);
 }
 
-Config config_value(const FloatOrList& v) { return v.is_list ? Config(v.values) : Config(v.values.at(0)); }
+Config config_value(const FloatOrList& v) {
+  if (v.is_list) return Config(v.values);
+  return v.is_integer ? Config(static_cast<int64_t>(v.values.at(0))) : Config(v.values.at(0));
+}
 
 void read_config_value(const Config& v, const std::string& what, FloatOrList& out) {
   if (v.is_null()) return;
@@ -126,6 +131,7 @@ void read_config_value(const Config& v, const std::string& what, FloatOrList& ou
     double d = 0;
     read_config_value(v, what, d);
     out = FloatOrList(d);
+    out.is_integer = v.is_number_integer() && d == std::trunc(d) && std::abs(d) < 9e15;
     return;
   }
   if (v.empty() || v.size() > 65536) throw IOError(cat(what, ": expected a number or a list of numbers"));

@@ -2,12 +2,13 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
+#include "keras/layers/layer_config.h"
 #include "keras/models/sequential.h"
+#include "keras/saving/saving.h"
 #include "keras/utils/file_utils.h"
 #include "saving/hdf5/writer.h"
-#include "keras/layers/layer_config.h"
-#include "keras/saving/saving.h"
 #include "saving/json_utils.h"
 #include "tensor/allocation_budget.h"
 
@@ -159,6 +160,45 @@ void load_legacy_weights(models::Model& model, const hdf5::File& file, const std
                              " but the file holds shape ", ds.shape().to_string(), " (", group_name, "/", weight_names[k], ")"));
       Variable(ws[k]).assign(ds.read());
     }
+  }
+}
+
+void load_legacy_weights_by_name(models::Model& model, const hdf5::File& file, const std::string& path,
+                                 bool skip_mismatch) {
+  const hdf5::Object root = file.root();
+  const hdf5::Object mw = root.has("model_weights") ? root.get("model_weights") : root;
+  const auto names = string_list(mw, "layer_names");
+  const std::set<std::string> in_file(names.begin(), names.end());
+  for (const auto& layer : model.layers()) {
+    const auto ws = layer->weights();
+    if (ws.empty()) continue;
+    if (!in_file.count(layer->name())) {
+      if (skip_mismatch) continue;
+      throw ValueError(cat(path, ": layer \"", layer->name(), "\" has ", ws.size(),
+                           " weights but the file has no layer of that name"));
+    }
+    const hdf5::Object g = mw.get(layer->name());
+    const auto weight_names = string_list(g, "weight_names");
+    if (weight_names.size() != ws.size()) {
+      if (skip_mismatch) continue;
+      throw ValueError(cat(path, ": layer \"", layer->name(), "\" expects ", ws.size(),
+                           " weights, but the file's layer of that name has ", weight_names.size()));
+    }
+    std::vector<hdf5::Object> datasets;
+    bool shapes_match = true;
+    for (size_t k = 0; k < ws.size(); ++k) {
+      datasets.push_back(g.get(weight_names[k]));
+      if (!datasets.back().is_dataset())
+        throw IOError(cat(path, ": ", layer->name(), "/", weight_names[k], " is not a dataset"));
+      if (datasets.back().shape() == ws[k].shape()) continue;
+      shapes_match = false;
+      if (!skip_mismatch)
+        throw ValueError(cat("Layer \"", layer->name(), "\" weight \"", ws[k].name(), "\" has shape ",
+                             ws[k].shape().to_string(), " but the file holds shape ",
+                             datasets.back().shape().to_string(), " (", layer->name(), "/", weight_names[k], ")"));
+    }
+    if (!shapes_match) continue;
+    for (size_t k = 0; k < ws.size(); ++k) Variable(ws[k]).assign(datasets[k].read());
   }
 }
 

@@ -15,6 +15,10 @@ void save_legacy_h5(const models::Model& model, const std::string& path);
 std::shared_ptr<models::Model> load_legacy_h5(const std::string& path, const LoadOptions& options);
 /// model.load_weights() on a legacy .h5 file.
 void load_legacy_weights(models::Model& model, const hdf5::File& file, const std::string& path);
+/// load_weights(by_name=True): each model layer with weights from the file's group of
+/// the same name (Keras's ImageNet files are read this way).
+void load_legacy_weights_by_name(models::Model& model, const hdf5::File& file, const std::string& path,
+                                 bool skip_mismatch);
 /// compile() from a Keras compile_config dict (shared with the .keras reader).
 void apply_compile_config(models::Model& model, const json& config);
 

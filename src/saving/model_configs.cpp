@@ -72,6 +72,24 @@ json keras_tensor_json(const KerasTensor& t, const std::map<std::pair<const Laye
                 {"keras_history", json::array({t.layer->name(), node_index, t.tensor_index})}}}};
 }
 
+// Keras's Layer.__call__ writes into a node's kwargs a `mask` (None when the input has
+// none) for every layer whose call() takes one, and `training` when call()'s default for
+// it is False (Dropout's `training=False`, not BatchNormalization's `training=None`).
+// Which layers those are is read off their Keras call() signatures.
+bool call_takes_mask(const Layer& l) {
+  static const std::set<std::string> kMaskInCall = {
+      "BatchNormalization", "Bidirectional", "TimeDistributed", "GlobalAveragePooling1D", "Softmax", "Lambda",
+      "Sequential",         "Functional"};
+  return dynamic_cast<const layers::RNN*>(&l) || kMaskInCall.count(l.class_name()) > 0;
+}
+
+bool call_training_defaults_false(const Layer& l) {
+  static const std::set<std::string> kTrainingFalse = {"Dropout",          "AlphaDropout",         "GaussianDropout",
+                                                       "GaussianNoise",    "SpatialDropout1D",     "SpatialDropout2D",
+                                                       "SpatialDropout3D", "SpectralNormalization"};
+  return dynamic_cast<const layers::RNN*>(&l) || kTrainingFalse.count(l.class_name()) > 0;
+}
+
 }  // namespace
 
 json functional_config(const models::Model& m) {
@@ -114,13 +132,10 @@ json functional_config(const models::Model& m) {
         }
         if (const auto* ne = dynamic_cast<const layers::NotEqual*>(layer.get())) args.push_back(ne->value());
         // Keras records the `training` and `mask` arguments of the layers whose call takes them.
-        const Layer* l = layer.get();
-        const bool takes_mask = dynamic_cast<const layers::RNN*>(l) || dynamic_cast<const layers::Bidirectional*>(l) ||
-                                dynamic_cast<const layers::TimeDistributed*>(l) ||
-                                dynamic_cast<const layers::GlobalAveragePooling1D*>(l);
         json kwargs = json::object();
-        if (takes_mask && !dynamic_cast<const layers::GlobalAveragePooling1D*>(l)) kwargs["training"] = false;
-        if (takes_mask || node.mask) kwargs["mask"] = node.mask ? keras_tensor_json(*node.mask, node_ids) : json(nullptr);
+        if (call_training_defaults_false(*layer)) kwargs["training"] = false;
+        if (call_takes_mask(*layer) || node.mask)
+          kwargs["mask"] = node.mask ? keras_tensor_json(*node.mask, node_ids) : json(nullptr);
         if (!node.initial_state.empty()) {
           json states = json::array();
           for (const auto& t : node.initial_state) states.push_back(keras_tensor_json(t, node_ids));

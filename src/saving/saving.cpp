@@ -190,7 +190,7 @@ json metric_json(const metrics::MetricRef& m) {
 }
 
 json compile_config(const models::Model& model) {
-  if (!model.compiled()) return nullptr;
+  if (!model.compiled()) return json::object();  // Keras writes {} for a model never compiled
   const auto& o = model.compile_options();
   json c;
   c["optimizer"] = optimizer_json(*o.optimizer.ptr());
@@ -304,8 +304,30 @@ void apply_compile_config(models::Model& model, const json& c) {
 
 namespace {
 
-json model_config_json(const models::Model& model) {
+// Keras serializes the one global dtype policy object every default layer holds once per
+// layer, marking each repeat, and (through a copy) not the first, with a
+// "shared_object_id". Policies of one name stand for one object here; ids count from 1.
+void mark_shared_dtype_policies(json& j, std::map<std::string, int>& seen) {
+  if (j.is_object()) {
+    if (j.value("class_name", "") == "DTypePolicy" && j.value("module", "") == "keras") {
+      const auto c = j.find("config");
+      const std::string policy = c != j.end() && c->is_object() ? c->value("name", "") : "";
+      auto [it, first] = seen.emplace(policy, static_cast<int>(seen.size()) + 1);
+      if (!first) j["shared_object_id"] = it->second;
+      return;
+    }
+    for (auto& [key, value] : j.items()) mark_shared_dtype_policies(value, seen);
+  } else if (j.is_array()) {
+    for (auto& value : j) mark_shared_dtype_policies(value, seen);
+  }
+}
+
+}  // namespace
+
+json model_config(const models::Model& model) {
   json top = serialize_layer(model);
+  std::map<std::string, int> policies;
+  mark_shared_dtype_policies(top, policies);
   top.erase("build_config");
   if (const auto* seq = dynamic_cast<const models::Sequential*>(&model)) {
     auto s = seq->input_shape();
@@ -317,8 +339,10 @@ json model_config_json(const models::Model& model) {
   return top;
 }
 
+namespace {
+
 void save_keras(const models::Model& model, const std::string& path) {
-  const json config = model_config_json(model);
+  const json config = model_config(model);
   const json metadata = {{"keras_version", kKerasVersion}, {"date_saved", now_stamp()}};
   const auto weights = weights_file_bytes(model, "model.weights.h5");
   const auto zip = make_zip({{"metadata.json", bytes_of(metadata.dump())},
@@ -396,9 +420,19 @@ void save_weights(const models::Model& model, const std::string& path) {
   });
 }
 
-void load_weights(models::Model& model, const std::string& path) {
+void load_weights(models::Model& model, const std::string& path, LoadWeightsOptions options) {
   const hdf5::File f = hdf5::File::open(path);
-  if (f.root().attribute("model_config") || f.root().has("model_weights")) return load_legacy_weights(model, f, path);
+  // Legacy files: a whole model (model_config, model_weights) or Keras 2's save_weights
+  // (layer_names on the root), as Keras's ImageNet files are.
+  const bool legacy =
+      f.root().attribute("model_config") || f.root().has("model_weights") || f.root().attribute("layer_names");
+  if (legacy)
+    return options.by_name ? load_legacy_weights_by_name(model, f, path, options.skip_mismatch)
+                           : load_legacy_weights(model, f, path);
+  if (options.by_name)
+    throw ValueError(cat(path,
+                         ": by_name loading is for legacy .h5 weights files; this is a Keras 3 weights file, "
+                         "which loads by the model's structure"));
   read_object(f.root(), model, "");
   load_optimizer_state(f.root(), model, path);
 }

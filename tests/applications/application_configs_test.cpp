@@ -42,6 +42,28 @@ void collect_classes(const Json& entry, std::set<std::string>& out) {
       for (const auto& l : *layers) collect_classes(l, out);
 }
 
+/// "" when equal (object keys in order), else the path of the first difference and both values.
+std::string first_difference(const Json& a, const Json& b, const std::string& path = "") {
+  if (a.type() != b.type() && !(a.is_number() && b.is_number() && a.is_number_integer() == b.is_number_integer()))
+    return path + ": " + a.dump().substr(0, 120) + " vs " + b.dump().substr(0, 120);
+  if (a.is_object()) {
+    auto ia = a.begin(), ib = b.begin();
+    for (; ia != a.end() && ib != b.end(); ++ia, ++ib) {
+      if (ia.key() != ib.key()) return path + ": key " + ia.key() + " vs " + ib.key();
+      if (auto d = first_difference(ia.value(), ib.value(), path + "/" + ia.key()); !d.empty()) return d;
+    }
+    if (ia != a.end() || ib != b.end()) return path + ": different key counts";
+    return "";
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return path + ": sizes " + std::to_string(a.size()) + " vs " + std::to_string(b.size());
+    for (size_t i = 0; i < a.size(); ++i)
+      if (auto d = first_difference(a[i], b[i], path + "[" + std::to_string(i) + "]"); !d.empty()) return d;
+    return "";
+  }
+  return a == b ? "" : path + ": " + a.dump().substr(0, 120) + " vs " + b.dump().substr(0, 120);
+}
+
 class KerasApplications : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(KerasApplications, ConfigBuildsKerasWeights) {
@@ -80,6 +102,11 @@ TEST_P(KerasApplications, ConfigBuildsKerasWeights) {
   const Json index = read_json(apps_dir() + "/index.json").at("models").at(name);
   EXPECT_EQ(model->count_params(), index.at("params").get<int64_t>());
   EXPECT_EQ(model->name(), index.at("model_name").get<std::string>());
+
+  // Written back, the config is Keras's config.json (NASNet's name scopes aside, the
+  // file is what save_model writes for it, key for key and in Keras's order).
+  const Json ours = model_config(*model);
+  EXPECT_EQ(first_difference(ours, config), "") << name;
 }
 
 // MobileNetV3 records `x + 3.0` as a keras.src.ops.numpy Add node: an operation, never to

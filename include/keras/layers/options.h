@@ -67,9 +67,11 @@ struct SidesN {
 struct FloatOrList {
   std::vector<double> values{0.0};
   bool is_list = false;
+  bool is_integer = false;  // given as an integer (`offset=-1`): written back as one, as Keras does
 
   FloatOrList() = default;
   FloatOrList(double v) : values{v} {}  // NOLINT: implicit, like Keras's float-or-list
+  FloatOrList(int v) : values{static_cast<double>(v)}, is_integer(true) {}  // NOLINT: implicit
   FloatOrList(std::initializer_list<double> list) : values(list), is_list(true) {}
   FloatOrList(std::vector<double> list) : values(std::move(list)), is_list(true) {}
   bool operator==(const FloatOrList&) const = default;

@@ -33,11 +33,22 @@ std::shared_ptr<models::Model> load_model(const std::string& path, LoadOptions o
 /// Saves `model` as a .keras archive or, for a path ending in ".h5", a legacy .h5 file.
 void save_model(const models::Model& model, const std::string& path);
 void save_weights(const models::Model& model, const std::string& path);
-void load_weights(models::Model& model, const std::string& path);
+struct LoadWeightsOptions {
+  /// Legacy .h5 weights files (Keras 2's save_weights, Keras's ImageNet files): match the
+  /// file's layer groups to the model's layers by name rather than by position. Layers
+  /// the model lacks are ignored; a model layer with weights the file lacks is an error.
+  bool by_name = false;
+  /// With by_name: skip layers whose weight count or shapes differ instead of failing.
+  bool skip_mismatch = false;
+};
+void load_weights(models::Model& model, const std::string& path, LoadWeightsOptions options = {});
 
 // ---- configs (Keras's get_config / from_config)
 /// {"module", "class_name", "config", "registered_name", "build_config"} for a layer.
 nlohmann::ordered_json serialize_layer(const layers::Layer& layer);
+/// The config.json save_model writes for a model: serialize_layer's entry with the
+/// model's build_config and compile_config, and Keras's shared_object_id marks.
+nlohmann::ordered_json model_config(const models::Model& model);
 /// The layer a serialized entry describes (built when it carries a build_config).
 std::shared_ptr<layers::Layer> deserialize_layer(const nlohmann::ordered_json& entry);
 /// Just the "config" dict.

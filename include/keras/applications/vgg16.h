@@ -1,0 +1,19 @@
+// keras.applications.VGG16 (keras/src/applications/vgg16.py): Keras's model layer for layer,
+// so Keras's ImageNet files load into it; vgg16::preprocess_input is Keras's ("caffe" mode).
+//
+//   auto model = applications::VGG16({.include_top = false, .input_shape = Shape({64, 64, 3}), .pooling = "max"});
+#pragma once
+
+#include "keras/applications/imagenet_utils.h"
+#include "keras/models/model.h"
+
+namespace keras::applications {
+
+std::shared_ptr<models::Model> VGG16(ApplicationOptions options = {});
+
+namespace vgg16 {
+/// RGB images in 0..255 -> BGR, each channel minus its ImageNet mean.
+Tensor preprocess_input(const Tensor& x, const std::string& data_format = "channels_last");
+}  // namespace vgg16
+
+}  // namespace keras::applications
