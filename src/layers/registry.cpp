@@ -26,6 +26,12 @@ void register_builtin_layers() {
   const LayerClass no_build{.build_config = false};
   register_class<Activation>("Activation", no_build);
   register_class<ActivityRegularization>("ActivityRegularization", no_build);
+  register_class<AdaptiveAveragePooling1D>("AdaptiveAveragePooling1D");
+  register_class<AdaptiveAveragePooling2D>("AdaptiveAveragePooling2D");
+  register_class<AdaptiveAveragePooling3D>("AdaptiveAveragePooling3D");
+  register_class<AdaptiveMaxPooling1D>("AdaptiveMaxPooling1D");
+  register_class<AdaptiveMaxPooling2D>("AdaptiveMaxPooling2D");
+  register_class<AdaptiveMaxPooling3D>("AdaptiveMaxPooling3D");
   register_class<Add>("Add");
   register_class<Average>("Average");
   register_class<AveragePooling1D>("AveragePooling1D", no_build);
