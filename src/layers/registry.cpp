@@ -33,6 +33,7 @@ void register_builtin_layers() {
   register_class<AdaptiveMaxPooling2D>("AdaptiveMaxPooling2D");
   register_class<AdaptiveMaxPooling3D>("AdaptiveMaxPooling3D");
   register_class<Add>("Add");
+  register_class<AlphaDropout>("AlphaDropout", no_build);
   register_class<Average>("Average");
   register_class<AveragePooling1D>("AveragePooling1D", no_build);
   register_class<AveragePooling2D>("AveragePooling2D", no_build);
@@ -105,6 +106,9 @@ void register_builtin_layers() {
   register_class<SimpleRNN>("SimpleRNN");
   register_class<SimpleRNNCell>("SimpleRNNCell");
   register_class<Softmax>("Softmax", no_build);
+  register_class<SpatialDropout1D>("SpatialDropout1D", no_build);
+  register_class<SpatialDropout2D>("SpatialDropout2D", no_build);
+  register_class<SpatialDropout3D>("SpatialDropout3D", no_build);
   register_class<Subtract>("Subtract");
   register_class<TimeDistributed>("TimeDistributed");
   register_class<UpSampling1D>("UpSampling1D");
