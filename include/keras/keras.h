@@ -23,6 +23,7 @@
 #include "keras/errors.h"
 #include "keras/initializers/initializers.h"
 #include "keras/layers/activations/activation.h"
+#include "keras/layers/activations/elu.h"
 #include "keras/layers/activations/leaky_relu.h"
 #include "keras/layers/activations/prelu.h"
 #include "keras/layers/activations/relu.h"

@@ -53,6 +53,7 @@ void register_builtin_layers() {
   register_class<Dense>("Dense");
   register_class<DepthwiseConv2D>("DepthwiseConv2D");
   register_class<Dropout>("Dropout", no_build);
+  register_class<ELU>("ELU", no_build);
   register_class<Embedding>("Embedding");
   register_class<Flatten>("Flatten");
   register_class<GaussianDropout>("GaussianDropout", no_build);
