@@ -50,6 +50,7 @@
 #include "keras/layers/merging/average.h"
 #include "keras/layers/merging/base_merge.h"
 #include "keras/layers/merging/concatenate.h"
+#include "keras/layers/merging/dot.h"
 #include "keras/layers/merging/maximum.h"
 #include "keras/layers/merging/minimum.h"
 #include "keras/layers/merging/multiply.h"

@@ -52,6 +52,7 @@ void register_builtin_layers() {
   register_class<Cropping3D>("Cropping3D");
   register_class<Dense>("Dense");
   register_class<DepthwiseConv2D>("DepthwiseConv2D");
+  register_class<Dot>("Dot");
   register_class<Dropout>("Dropout", no_build);
   register_class<ELU>("ELU", no_build);
   register_class<Embedding>("Embedding");
