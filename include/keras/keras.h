@@ -78,6 +78,8 @@
 #include "keras/layers/pooling/max_pooling1d.h"
 #include "keras/layers/pooling/max_pooling2d.h"
 #include "keras/layers/pooling/max_pooling3d.h"
+#include "keras/layers/preprocessing/image_preprocessing/center_crop.h"
+#include "keras/layers/preprocessing/image_preprocessing/resizing.h"
 #include "keras/layers/preprocessing/rescaling.h"
 #include "keras/layers/registry.h"
 #include "keras/layers/regularization/activity_regularization.h"

@@ -40,6 +40,7 @@ void register_builtin_layers() {
   register_class<AveragePooling3D>("AveragePooling3D", no_build);
   register_class<BatchNormalization>("BatchNormalization");
   register_class<Bidirectional>("Bidirectional");
+  register_class<CenterCrop>("CenterCrop");
   register_class<Concatenate>("Concatenate");
   register_class<Conv1D>("Conv1D");
   register_class<Conv2D>("Conv2D");
@@ -103,6 +104,7 @@ void register_builtin_layers() {
   register_class<RepeatVector>("RepeatVector");
   register_class<Rescaling>("Rescaling");
   register_class<Reshape>("Reshape", no_build);
+  register_class<Resizing>("Resizing");
   register_class<RNN>("RNN");
   register_class<SeparableConv2D>("SeparableConv2D");
   register_class<SimpleRNN>("SimpleRNN");
