@@ -362,6 +362,36 @@ TEST(Devices, UpSamplingAndResizeStayOnTheirInputsDevice) {
   EXPECT_EQ(layers::UpSampling1D(3)(ops::reshape(x3, {1, 8, 1})).device(), kFake);
 }
 
+TEST(Devices, AdaptivePoolingDropoutsDotAndImageLayersStayOnTheirInputsDevice) {
+  // Index tensors, scalars and random masks these layers make must follow the input.
+  const Tensor cpu = testing::random_tensor({2, 5, 6, 3}, 6);
+  Tensor x = cpu.to(kFake);
+  x.set_requires_grad(true);
+  std::vector<std::pair<layers::LayerHandle, bool>> cases{
+      {layers::AdaptiveAveragePooling2D({3, 4}), false},
+      {layers::AdaptiveMaxPooling2D({2, 5}, {.data_format = "channels_first"}), false},
+      {layers::SpatialDropout2D(0.5), true},
+      {layers::AlphaDropout(0.3), true},
+      {layers::ELU({.alpha = 0.5}), false},
+      {layers::Resizing(4, 4, {.crop_to_aspect_ratio = true}), false},
+      {layers::Resizing(3, 3, {.pad_to_aspect_ratio = true, .fill_value = 2.0}), false},
+      {layers::CenterCrop(3, 3), false},
+      {layers::CenterCrop(7, 8), false}};
+  for (auto& [layer, training] : cases) {
+    autograd::GradientTape tape;
+    const Tensor y = layer(x, training);
+    EXPECT_EQ(y.device(), kFake) << layer->name();
+    EXPECT_EQ(tape.gradient(ops::sum(y), {x})[0].device(), kFake) << layer->name();
+    if (!training) testing::expect_allclose(y.to(Device::cpu()), layer(cpu), 0, 0, layer->name());
+  }
+  layers::Dot dot(-1, {.normalize = true});
+  Tensor b = testing::random_tensor({2, 5, 6, 3}, 7).to(kFake);
+  autograd::GradientTape tape;
+  const Tensor d = dot({x, b})[0];
+  EXPECT_EQ(d.device(), kFake);
+  EXPECT_EQ(tape.gradient(ops::sum(d), {x})[0].device(), kFake);
+}
+
 TEST(Devices, MixedDeviceOpsNameTheOpAndBothDevices) {
   const Tensor a = Tensor::ones({2}), b = Tensor::ones({2}, DType::float32, kFake);
   testing::expect_error<ValueError>([&] { (void)ops::add(a, b); },

@@ -1,0 +1,22 @@
+// keras.layers.AdaptiveMaxPooling2D (keras/src/layers/pooling/adaptive_max_pooling2d.py):
+// the maximum over adaptive windows, so the 2-D output has the size asked for whatever the
+// input's size (windows as in base_adaptive_pooling.h).
+//
+// Args: output_size (an int, or 2 ints); data_format ("channels_last" | "channels_first").
+//
+//   layers::AdaptiveMaxPooling2D({7, 5});  // (batch, 32, 24, 3) -> (batch, 7, 5, 3)
+#pragma once
+
+#include "keras/layers/pooling/base_adaptive_pooling.h"
+
+namespace keras::layers {
+
+using AdaptiveMaxPooling2DOptions = AdaptivePoolingOptions;
+
+class AdaptiveMaxPooling2D : public AdaptivePoolingLayer<AdaptiveMaxPooling2D, 2, true> {
+ public:
+  static constexpr const char* kClassName = "AdaptiveMaxPooling2D";
+  using AdaptivePoolingLayer::AdaptivePoolingLayer;
+};
+
+}  // namespace keras::layers
