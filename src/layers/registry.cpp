@@ -44,6 +44,7 @@ void register_builtin_layers() {
   register_class<Cropping2D>("Cropping2D");
   register_class<Cropping3D>("Cropping3D");
   register_class<Dense>("Dense");
+  register_class<DepthwiseConv1D>("DepthwiseConv1D");
   register_class<DepthwiseConv2D>("DepthwiseConv2D");
   register_class<Dropout>("Dropout", no_build);
   register_class<Embedding>("Embedding");
@@ -95,6 +96,7 @@ void register_builtin_layers() {
   register_class<Rescaling>("Rescaling");
   register_class<Reshape>("Reshape", no_build);
   register_class<RNN>("RNN");
+  register_class<SeparableConv1D>("SeparableConv1D");
   register_class<SeparableConv2D>("SeparableConv2D");
   register_class<SimpleRNN>("SimpleRNN");
   register_class<SimpleRNNCell>("SimpleRNNCell");
