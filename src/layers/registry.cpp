@@ -37,6 +37,9 @@ void register_builtin_layers() {
   register_class<Conv1D>("Conv1D");
   register_class<Conv2D>("Conv2D");
   register_class<Conv3D>("Conv3D");
+  register_class<Conv1DTranspose>("Conv1DTranspose");
+  register_class<Conv2DTranspose>("Conv2DTranspose");
+  register_class<Conv3DTranspose>("Conv3DTranspose");
   register_class<Cropping1D>("Cropping1D");
   register_class<applications::CustomScaleLayer>(
       "CustomScaleLayer",
