@@ -1,6 +1,8 @@
 // Conv1DTranspose, Conv2DTranspose, Conv3DTranspose: shapes, gradients (inputs and
 // weights) in every mode, values against Keras's definition, configs as Keras writes
 // them, errors.
+#include <type_traits>
+
 #include "test_utils.h"
 
 namespace keras::layers {
@@ -164,6 +166,29 @@ TEST(ConvTranspose, ConfigAsKeras) {
   k["output_padding"] = 2;
   auto read = Conv1DTranspose::from_config(k);
   EXPECT_EQ(read->compute_output_shape(std::vector<Shape>{Shape{kNone, 4, 1}}).at(0), Shape({kNone, 14, 2}));
+}
+
+TEST(ConvTranspose, Aliases) {
+  static_assert(std::is_same_v<Convolution1DTranspose, Conv1DTranspose>);
+  static_assert(std::is_same_v<Convolution2DTranspose, Conv2DTranspose>);
+  static_assert(std::is_same_v<Convolution3DTranspose, Conv3DTranspose>);
+  static_assert(std::is_same_v<Convolution2D, Conv2D>);
+  static_assert(std::is_same_v<MaxPool2D, MaxPooling2D>);
+  static_assert(std::is_same_v<AvgPool1D, AveragePooling1D>);
+  static_assert(std::is_same_v<GlobalAvgPool3D, GlobalAveragePooling3D>);
+  static_assert(std::is_same_v<SeparableConvolution1D, SeparableConv1D>);
+  for (const char* alias : {"Convolution1D", "Convolution2D", "Convolution3D", "Convolution1DTranspose",
+                            "Convolution2DTranspose", "Convolution3DTranspose", "SeparableConvolution1D",
+                            "SeparableConvolution2D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D",
+                            "AvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalAvgPool1D",
+                            "GlobalAvgPool2D", "GlobalAvgPool3D"})
+    EXPECT_TRUE(is_registered(alias)) << alias;
+  // A file naming the class Convolution2DTranspose loads as Conv2DTranspose (Keras's class name).
+  Config entry = serialize(*Conv2DTranspose(3, 2, {.strides = 2}).move_to_shared());
+  entry["class_name"] = "Convolution2DTranspose";
+  auto layer = deserialize(entry);
+  EXPECT_EQ(layer->class_name(), "Conv2DTranspose");
+  EXPECT_EQ(serialize(*layer)["class_name"], "Conv2DTranspose");
 }
 
 TEST(ConvTranspose, Errors) {
