@@ -233,7 +233,8 @@ int64_t conv_transpose_output_length(int64_t input, int64_t kernel, int64_t stri
   const int64_t effective = (kernel - 1) * dilation + 1;
   if (padding == "valid")
     return (input - 1) * stride + effective + output_padding.value_or(std::max(effective, stride) - effective);
-  if (padding == "same") return output_padding ? (input - 1) * stride + effective % 2 + *output_padding : input * stride;
+  if (padding == "same")
+    return output_padding ? (input - 1) * stride + effective % 2 + *output_padding : input * stride;
   throw ValueError(cat("Invalid padding: '", padding, "'. Expected one of \"valid\", \"same\""));
 }
 
@@ -271,8 +272,8 @@ Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<i
                          x.shape().to_string()));
   if (kernel.rank() != x.rank() || kernel.dim(-1) != x.dim(-1))
     throw ValueError(cat("conv_transpose: kernel of shape ", kernel.shape().to_string(),
-                         " does not fit input of shape ", x.shape().to_string(),
-                         " (expected (*kernel_size, filters, ", x.dim(-1), "))"));
+                         " does not fit input of shape ", x.shape().to_string(), " (expected (*kernel_size, filters, ",
+                         x.dim(-1), "))"));
   if (padding != "valid" && padding != "same")
     throw ValueError(cat("conv_transpose: padding must be \"valid\" or \"same\", got \"", padding, "\""));
   auto check = [&](const std::vector<int64_t>& v, const char* what, int64_t min) {
@@ -280,7 +281,8 @@ Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<i
       throw ValueError(cat("conv_transpose: ", what, " has ", v.size(), " values for ", spatial,
                            " spatial dimensions (input shape ", x.shape().to_string(), ")"));
     for (int64_t e : v)
-      if (e < min) throw ValueError(cat("conv_transpose: ", what, " values must be >= ", min, ", got ", Shape(v).to_string()));
+      if (e < min)
+        throw ValueError(cat("conv_transpose: ", what, " values must be >= ", min, ", got ", Shape(v).to_string()));
   };
   check(strides, "strides", 1);
   check(dilation_rate, "dilation_rate", 1);
@@ -305,8 +307,9 @@ Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<i
     g.dilation[u] = dilation_rate[u];
     g.in[u] = conv_transpose_output_length(g.out[u], g.kernel[u], strides[u], dilation_rate[u], padding, op);
     if (g.out[u] <= 0 || g.in[u] <= 0)
-      throw ValueError(cat("conv_transpose: input shape ", x.shape().to_string(), " gives an empty output along spatial axis ",
-                           i, " (kernel size ", g.kernel[u], ", strides ", strides[u], ", padding \"", padding, "\")"));
+      throw ValueError(cat("conv_transpose: input shape ", x.shape().to_string(),
+                           " gives an empty output along spatial axis ", i, " (kernel size ", g.kernel[u], ", strides ",
+                           strides[u], ", padding \"", padding, "\")"));
     std::tie(g.pad_before[u], g.pad_after[u]) =
         conv_transpose_pads(g.kernel[u], strides[u], dilation_rate[u], padding, op);
     y_shape.push_back(g.in[u]);

@@ -25,8 +25,10 @@ BaseConv::BaseConv(std::string class_name, ConvConfig c, const LayerArgs& args)
   if (k.kind != ConvKind::depthwise && k.filters <= 0)
     fail(cat("Invalid value for argument `filters`. Expected a strictly positive value. Received filters=", k.filters));
   if (k.depth_multiplier <= 0)
-    fail(cat("Invalid value for argument `depth_multiplier`. Expected a strictly positive value. Received "
-             "depth_multiplier=", k.depth_multiplier));
+    fail(
+        cat("Invalid value for argument `depth_multiplier`. Expected a strictly positive value. Received "
+            "depth_multiplier=",
+            k.depth_multiplier));
   if (k.groups <= 0) fail(cat("Invalid value for argument `groups`. Expected a positive value. Received groups=", k.groups));
   if (k.kind == ConvKind::standard && k.filters % k.groups != 0)
     fail(cat("The number of filters must be evenly divisible by the number of groups. Received: groups=", k.groups,

@@ -57,8 +57,8 @@ void BaseConvTranspose::build(const Shape& input_shape) {
 
 Tensor BaseConvTranspose::call(const Tensor& x, const CallContext&) {
   const Tensor in = channels_first() ? conv_detail::to_channels_last(x) : x;
-  Tensor y = ops::conv_transpose(in, kernel_, config_.strides, config_.padding, config_.output_padding,
-                                 config_.dilation_rate);
+  Tensor y =
+      ops::conv_transpose(in, kernel_, config_.strides, config_.padding, config_.output_padding, config_.dilation_rate);
   if (config_.use_bias) y = ops::add(y, bias_);  // broadcast along the channels (last) axis
   y = config_.activation(y);
   return channels_first() ? conv_detail::to_channels_first(y) : y;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "keras/errors.h"
 #include "keras/ops/core.h"
 #include "keras/tensor/tensor.h"
-#include "keras/errors.h"
 
 namespace keras::layers::conv_detail {
 
@@ -25,7 +25,8 @@ inline std::string window_args_error(int rank, const std::vector<int64_t>& kerne
   for (const auto& [name, values] : {std::pair{"kernel_size", &kernel_size}, std::pair{"strides", &strides},
                                      std::pair{"dilation_rate", &dilation_rate}})
     for (int64_t v : *values)
-      if (v <= 0) return cat("The `", name, "` argument must be positive integers. Received ", name, "=", tuple(*values));
+      if (v <= 0)
+        return cat("The `", name, "` argument must be positive integers. Received ", name, "=", tuple(*values));
   bool strided = false, dilated = false;
   for (int64_t v : strides) strided |= v > 1;
   for (int64_t v : dilation_rate) dilated |= v > 1;

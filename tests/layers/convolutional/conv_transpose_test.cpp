@@ -17,42 +17,49 @@ TEST(Conv1DTranspose, Modes) {
                  {2, 10, 3});
   run_layer_test([] { return LayerHandle(Conv1DTranspose(3, 4, {.strides = 3, .output_padding = 1})); }, {2, 4, 2},
                  {2, 14, 3});
-  run_layer_test([] { return LayerHandle(Conv1DTranspose(2, 3, {.strides = 2, .padding = "same", .output_padding = 0})); },
-                 {2, 4, 2}, {2, 7, 2});
+  run_layer_test(
+      [] { return LayerHandle(Conv1DTranspose(2, 3, {.strides = 2, .padding = "same", .output_padding = 0})); },
+      {2, 4, 2}, {2, 7, 2});
   run_layer_test([] { return LayerHandle(Conv1DTranspose(2, 2, {.strides = 3})); }, {2, 4, 2}, {2, 12, 2});  // k < s
-  run_layer_test([] {
-    return LayerHandle(Conv1DTranspose(3, 3, {.dilation_rate = 2, .activation = "tanh", .use_bias = false}));
-  }, {2, 5, 2}, {2, 9, 3});
-  run_layer_test([] {
-    return LayerHandle(Conv1DTranspose(3, 3, {.strides = 2, .data_format = "channels_first"}));
-  }, {2, 2, 5}, {2, 3, 11});
+  run_layer_test(
+      [] { return LayerHandle(Conv1DTranspose(3, 3, {.dilation_rate = 2, .activation = "tanh", .use_bias = false})); },
+      {2, 5, 2}, {2, 9, 3});
+  run_layer_test([] { return LayerHandle(Conv1DTranspose(3, 3, {.strides = 2, .data_format = "channels_first"})); },
+                 {2, 2, 5}, {2, 3, 11});
 }
 
 TEST(Conv2DTranspose, Modes) {
   run_layer_test([] { return LayerHandle(Conv2DTranspose(3, 3, {.strides = 2})); }, {2, 3, 4, 2}, {2, 7, 9, 3});
   run_layer_test([] { return LayerHandle(Conv2DTranspose(4, 3, {.strides = 2, .padding = "same"})); }, {2, 4, 4, 3},
                  {2, 8, 8, 4});
-  run_layer_test([] {
-    return LayerHandle(Conv2DTranspose(
-        2, {3, 4}, {.strides = {2, 3}, .padding = "same", .output_padding = Size2{1, 2}, .use_bias = false}));
-  }, {1, 3, 3, 2}, {1, 6, 8, 2});
-  run_layer_test([] {
-    return LayerHandle(Conv2DTranspose(3, 3, {.padding = "same", .dilation_rate = {2, 1}, .activation = "relu"}));
-  }, {2, 4, 5, 2}, {2, 4, 5, 3});
-  run_layer_test([] {
-    return LayerHandle(Conv2DTranspose(2, 2, {.strides = 2, .data_format = "channels_first"}));
-  }, {1, 3, 3, 4}, {1, 2, 6, 8});
+  run_layer_test(
+      [] {
+        return LayerHandle(Conv2DTranspose(
+            2, {3, 4}, {.strides = {2, 3}, .padding = "same", .output_padding = Size2{1, 2}, .use_bias = false}));
+      },
+      {1, 3, 3, 2}, {1, 6, 8, 2});
+  run_layer_test(
+      [] {
+        return LayerHandle(Conv2DTranspose(3, 3, {.padding = "same", .dilation_rate = {2, 1}, .activation = "relu"}));
+      },
+      {2, 4, 5, 2}, {2, 4, 5, 3});
+  run_layer_test([] { return LayerHandle(Conv2DTranspose(2, 2, {.strides = 2, .data_format = "channels_first"})); },
+                 {1, 3, 3, 4}, {1, 2, 6, 8});
 }
 
 TEST(Conv3DTranspose, Modes) {
   run_layer_test([] { return LayerHandle(Conv3DTranspose(2, 3, {.strides = 2, .padding = "same"})); }, {1, 2, 3, 3, 2},
                  {1, 4, 6, 6, 2});
-  run_layer_test([] {
-    return LayerHandle(Conv3DTranspose(3, {2, 3, 2}, {.strides = {1, 2, 2}, .output_padding = Size3{0, 1, 1}}));
-  }, {1, 2, 2, 3, 2}, {1, 3, 6, 7, 3});
-  run_layer_test([] {
-    return LayerHandle(Conv3DTranspose(2, 2, {.data_format = "channels_first", .dilation_rate = {1, 2, 1}}));
-  }, {1, 2, 2, 3, 2}, {1, 2, 3, 5, 3});
+  run_layer_test(
+      [] {
+        return LayerHandle(Conv3DTranspose(3, {2, 3, 2}, {.strides = {1, 2, 2}, .output_padding = Size3{0, 1, 1}}));
+      },
+      {1, 2, 2, 3, 2}, {1, 3, 6, 7, 3});
+  run_layer_test(
+      [] {
+        return LayerHandle(Conv3DTranspose(2, 2, {.data_format = "channels_first", .dilation_rate = {1, 2, 1}}));
+      },
+      {1, 2, 2, 3, 2}, {1, 2, 3, 5, 3});
 }
 
 TEST(Conv1DTranspose, ValuesByHand) {
@@ -72,9 +79,9 @@ TEST(Conv1DTranspose, ValuesByHand) {
 
 /// Keras's definition of a 1-D transposed convolution (jax.lax.conv_transpose with the
 /// padding of backend_utils.py), written out with plain loops.
-std::vector<float> keras_conv_transpose_1d(const std::vector<float>& x, int64_t n, int64_t c, const std::vector<float>& w,
-                                           int64_t k, int64_t filters, int64_t s, const std::string& padding,
-                                           std::optional<int64_t> op, int64_t dil) {
+std::vector<float> keras_conv_transpose_1d(const std::vector<float>& x, int64_t n, int64_t c,
+                                           const std::vector<float>& w, int64_t k, int64_t filters, int64_t s,
+                                           const std::string& padding, std::optional<int64_t> op, int64_t dil) {
   const int64_t d = (k - 1) * dil + 1;
   int64_t left = d - 1, right = d - 1 + op.value_or(std::max(d, s) - d);
   if (padding == "same") {
@@ -111,10 +118,10 @@ TEST(Conv1DTranspose, MatchesKerasDefinition) {
   for (const auto& c : cases) {
     SCOPED_TRACE(keras::detail::cat(c.n, " k", c.k, " s", c.s, " ", c.padding, " op", c.op ? *c.op : -1, " d", c.dil));
     const Tensor x = testing::random_tensor({1, c.n, 2}, seed++), w = testing::random_tensor({c.k, 3, 2}, seed++);
-    const Tensor got = ops::conv_transpose(x, w, {c.s}, c.padding, c.op ? std::vector<int64_t>{*c.op} : std::vector<int64_t>{},
-                                           {c.dil});
-    const auto want = keras_conv_transpose_1d(x.to_vector<float>(), c.n, 2, w.to_vector<float>(), c.k, 3, c.s, c.padding,
-                                              c.op, c.dil);
+    const Tensor got = ops::conv_transpose(x, w, {c.s}, c.padding,
+                                           c.op ? std::vector<int64_t>{*c.op} : std::vector<int64_t>{}, {c.dil});
+    const auto want = keras_conv_transpose_1d(x.to_vector<float>(), c.n, 2, w.to_vector<float>(), c.k, 3, c.s,
+                                              c.padding, c.op, c.dil);
     ASSERT_EQ(got.dim(1), static_cast<int64_t>(want.size()) / 3);
     EXPECT_EQ(got.dim(1), ops::conv_transpose_output_length(c.n, c.k, c.s, c.dil, c.padding, c.op));
     testing::expect_allclose(got, Tensor::from_vector<float>(want, got.shape()), 1e-5, 1e-5);
@@ -152,10 +159,24 @@ TEST(ConvTranspose, ConfigAsKeras) {
   const Config c = t.get_config();
   std::vector<std::string> keys;
   for (const auto& [k, v] : c.items()) keys.push_back(k);
-  const std::vector<std::string> want = {"name", "trainable", "dtype", "filters", "kernel_size", "strides", "padding",
-                                         "output_padding", "data_format", "dilation_rate", "activation", "use_bias",
-                                         "kernel_initializer", "bias_initializer", "kernel_regularizer",
-                                         "bias_regularizer", "activity_regularizer", "kernel_constraint",
+  const std::vector<std::string> want = {"name",
+                                         "trainable",
+                                         "dtype",
+                                         "filters",
+                                         "kernel_size",
+                                         "strides",
+                                         "padding",
+                                         "output_padding",
+                                         "data_format",
+                                         "dilation_rate",
+                                         "activation",
+                                         "use_bias",
+                                         "kernel_initializer",
+                                         "bias_initializer",
+                                         "kernel_regularizer",
+                                         "bias_regularizer",
+                                         "activity_regularizer",
+                                         "kernel_constraint",
                                          "bias_constraint"};
   EXPECT_EQ(keys, want);
   EXPECT_EQ(c["output_padding"], Config::parse("[1, 2]"));
@@ -177,11 +198,26 @@ TEST(ConvTranspose, Aliases) {
   static_assert(std::is_same_v<AvgPool1D, AveragePooling1D>);
   static_assert(std::is_same_v<GlobalAvgPool3D, GlobalAveragePooling3D>);
   static_assert(std::is_same_v<SeparableConvolution1D, SeparableConv1D>);
-  for (const char* alias : {"Convolution1D", "Convolution2D", "Convolution3D", "Convolution1DTranspose",
-                            "Convolution2DTranspose", "Convolution3DTranspose", "SeparableConvolution1D",
-                            "SeparableConvolution2D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D",
-                            "AvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalAvgPool1D",
-                            "GlobalAvgPool2D", "GlobalAvgPool3D"})
+  for (const char* alias : {"Convolution1D",
+                            "Convolution2D",
+                            "Convolution3D",
+                            "Convolution1DTranspose",
+                            "Convolution2DTranspose",
+                            "Convolution3DTranspose",
+                            "SeparableConvolution1D",
+                            "SeparableConvolution2D",
+                            "MaxPool1D",
+                            "MaxPool2D",
+                            "MaxPool3D",
+                            "AvgPool1D",
+                            "AvgPool2D",
+                            "AvgPool3D",
+                            "GlobalMaxPool1D",
+                            "GlobalMaxPool2D",
+                            "GlobalMaxPool3D",
+                            "GlobalAvgPool1D",
+                            "GlobalAvgPool2D",
+                            "GlobalAvgPool3D"})
     EXPECT_TRUE(is_registered(alias)) << alias;
   // A file naming the class Convolution2DTranspose loads as Conv2DTranspose (Keras's class name).
   Config entry = serialize(*Conv2DTranspose(3, 2, {.strides = 2}).move_to_shared());
@@ -192,10 +228,11 @@ TEST(ConvTranspose, Aliases) {
 }
 
 TEST(ConvTranspose, Errors) {
-  expect_error<ValueError>([] { Conv2DTranspose(4, 3, {.strides = 2, .output_padding = 2, .name = "up"}); },
-                           {"\"up\"", "`output_padding` must be strictly less than `strides`", "output_padding=(2, 2)",
-                            "strides=(2, 2)"});
-  expect_error<ValueError>([] { Conv1DTranspose(4, 3, {.output_padding = 1}); }, {"output_padding=(1,)", "strides=(1,)"});
+  expect_error<ValueError>(
+      [] { Conv2DTranspose(4, 3, {.strides = 2, .output_padding = 2, .name = "up"}); },
+      {"\"up\"", "`output_padding` must be strictly less than `strides`", "output_padding=(2, 2)", "strides=(2, 2)"});
+  expect_error<ValueError>([] { Conv1DTranspose(4, 3, {.output_padding = 1}); },
+                           {"output_padding=(1,)", "strides=(1,)"});
   expect_error<ValueError>([] { Conv1DTranspose(4, 3, {.strides = 2, .output_padding = -1}); },
                            {"output_padding", "non-negative"});
   expect_error<ValueError>([] { Conv2DTranspose(0, 3); }, {"filters", "Received filters=0"});
@@ -217,10 +254,16 @@ TEST(ConvTranspose, Errors) {
   Conv1DTranspose cf(2, 3, {.data_format = "channels_first", .name = "cf"});
   cf(Tensor::ones({1, 4, 6}));
   expect_error<ValueError>([&] { cf(Tensor::ones({1, 6, 4})); }, {"\"cf\"", "axis 1", "value 4"});
-  expect_error<ValueError>([] { ops::conv_transpose(Tensor::ones({1, 4, 2}), Tensor::ones({3, 2, 5}), {1}, "valid", {}, {1}); },
-                           {"conv_transpose", "(3, 2, 5)", "(1, 4, 2)"});
-  expect_error<ValueError>([] { ops::conv_transpose(Tensor::ones({1, 4, 2}), Tensor::ones({3, 2, 2}), {2}, "valid", {2}, {1}); },
-                           {"output_padding"});
+  expect_error<ValueError>(
+      [] {
+        ops::conv_transpose(Tensor::ones({1, 4, 2}), Tensor::ones({3, 2, 5}), {1}, "valid", {}, {1});
+      },
+      {"conv_transpose", "(3, 2, 5)", "(1, 4, 2)"});
+  expect_error<ValueError>(
+      [] {
+        ops::conv_transpose(Tensor::ones({1, 4, 2}), Tensor::ones({3, 2, 2}), {2}, "valid", {2}, {1});
+      },
+      {"output_padding"});
 }
 
 TEST(ConvTranspose, EmptyBatch) {

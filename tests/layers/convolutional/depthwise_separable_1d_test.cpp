@@ -17,14 +17,15 @@ std::vector<std::string> keys_of(const Config& c) {
 
 TEST(DepthwiseConv1D, Modes) {
   run_layer_test([] { return LayerHandle(DepthwiseConv1D(3)); }, {2, 8, 3}, {2, 6, 3});
-  run_layer_test([] { return LayerHandle(DepthwiseConv1D(3, {.strides = 2, .padding = "same", .depth_multiplier = 2})); },
-                 {2, 9, 2}, {2, 5, 4});
-  run_layer_test([] {
-    return LayerHandle(DepthwiseConv1D(2, {.dilation_rate = 3, .activation = "relu", .use_bias = false}));
-  }, {2, 9, 3}, {2, 6, 3});
-  run_layer_test([] {
-    return LayerHandle(DepthwiseConv1D(3, {.depth_multiplier = 3, .data_format = "channels_first"}));
-  }, {2, 2, 7}, {2, 6, 5});
+  run_layer_test(
+      [] { return LayerHandle(DepthwiseConv1D(3, {.strides = 2, .padding = "same", .depth_multiplier = 2})); },
+      {2, 9, 2}, {2, 5, 4});
+  run_layer_test(
+      [] { return LayerHandle(DepthwiseConv1D(2, {.dilation_rate = 3, .activation = "relu", .use_bias = false})); },
+      {2, 9, 3}, {2, 6, 3});
+  run_layer_test(
+      [] { return LayerHandle(DepthwiseConv1D(3, {.depth_multiplier = 3, .data_format = "channels_first"})); },
+      {2, 2, 7}, {2, 6, 5});
 }
 
 TEST(DepthwiseConv1D, WeightsAndConfigAsKeras) {
@@ -34,10 +35,23 @@ TEST(DepthwiseConv1D, WeightsAndConfigAsKeras) {
   EXPECT_EQ(d.weights()[0].name(), "kernel");  // Keras 3's name (dwconv1d_valid/weights.json)
   EXPECT_EQ(d.weights()[0].shape(), Shape({3, 3, 2}));
   EXPECT_EQ(d.weights()[1].shape(), Shape({6}));
-  const std::vector<std::string> want = {"name", "trainable", "dtype", "depth_multiplier", "kernel_size", "strides",
-                                         "padding", "data_format", "dilation_rate", "activation", "use_bias",
-                                         "depthwise_initializer", "bias_initializer", "depthwise_regularizer",
-                                         "bias_regularizer", "activity_regularizer", "depthwise_constraint",
+  const std::vector<std::string> want = {"name",
+                                         "trainable",
+                                         "dtype",
+                                         "depth_multiplier",
+                                         "kernel_size",
+                                         "strides",
+                                         "padding",
+                                         "data_format",
+                                         "dilation_rate",
+                                         "activation",
+                                         "use_bias",
+                                         "depthwise_initializer",
+                                         "bias_initializer",
+                                         "depthwise_regularizer",
+                                         "bias_regularizer",
+                                         "activity_regularizer",
+                                         "depthwise_constraint",
                                          "bias_constraint"};
   const Config c = d.get_config();
   EXPECT_EQ(keys_of(c), want);
@@ -57,14 +71,14 @@ TEST(DepthwiseConv1D, ValuesByHand) {
 
 TEST(SeparableConv1D, Modes) {
   run_layer_test([] { return LayerHandle(SeparableConv1D(4, 3, {.padding = "same"})); }, {2, 8, 3}, {2, 8, 4});
-  run_layer_test([] {
-    return LayerHandle(SeparableConv1D(5, 3, {.strides = 2, .depth_multiplier = 2, .activation = "relu"}));
-  }, {2, 11, 2}, {2, 5, 5});
+  run_layer_test(
+      [] { return LayerHandle(SeparableConv1D(5, 3, {.strides = 2, .depth_multiplier = 2, .activation = "relu"})); },
+      {2, 11, 2}, {2, 5, 5});
   run_layer_test([] { return LayerHandle(SeparableConv1D(3, 3, {.dilation_rate = 2, .use_bias = false})); }, {2, 9, 2},
                  {2, 5, 3});
-  run_layer_test([] {
-    return LayerHandle(SeparableConv1D(3, 2, {.data_format = "channels_first", .depth_multiplier = 2}));
-  }, {1, 2, 6}, {1, 3, 5});
+  run_layer_test(
+      [] { return LayerHandle(SeparableConv1D(3, 2, {.data_format = "channels_first", .depth_multiplier = 2})); },
+      {1, 2, 6}, {1, 3, 5});
 }
 
 TEST(SeparableConv1D, WeightsAndConfigAsKeras) {
@@ -76,11 +90,28 @@ TEST(SeparableConv1D, WeightsAndConfigAsKeras) {
   EXPECT_EQ(s.weights()[1].name(), "pointwise_kernel");
   EXPECT_EQ(s.weights()[1].shape(), Shape({1, 8, 8}));
   EXPECT_EQ(s.weights()[2].shape(), Shape({8}));
-  const std::vector<std::string> want = {
-      "name", "trainable", "dtype", "depth_multiplier", "filters", "kernel_size", "strides", "padding", "data_format",
-      "dilation_rate", "activation", "use_bias", "depthwise_initializer", "pointwise_initializer", "bias_initializer",
-      "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "activity_regularizer",
-      "depthwise_constraint", "pointwise_constraint", "bias_constraint"};
+  const std::vector<std::string> want = {"name",
+                                         "trainable",
+                                         "dtype",
+                                         "depth_multiplier",
+                                         "filters",
+                                         "kernel_size",
+                                         "strides",
+                                         "padding",
+                                         "data_format",
+                                         "dilation_rate",
+                                         "activation",
+                                         "use_bias",
+                                         "depthwise_initializer",
+                                         "pointwise_initializer",
+                                         "bias_initializer",
+                                         "depthwise_regularizer",
+                                         "pointwise_regularizer",
+                                         "bias_regularizer",
+                                         "activity_regularizer",
+                                         "depthwise_constraint",
+                                         "pointwise_constraint",
+                                         "bias_constraint"};
   EXPECT_EQ(keys_of(s.get_config()), want);
 }
 
@@ -103,17 +134,19 @@ TEST(ConvFamily, ChannelsFirst) {
   };
   const Tensor x1 = testing::random_tensor({2, 7, 3}, 1), x2 = testing::random_tensor({2, 6, 5, 3}, 2);
   const Tensor x3 = testing::random_tensor({1, 4, 5, 3, 2}, 3);
-  same_numbers(Conv1D(4, 3, {.padding = "causal"}), Conv1D(4, 3, {.padding = "causal", .data_format = "channels_first"}),
-               x1);
+  same_numbers(Conv1D(4, 3, {.padding = "causal"}),
+               Conv1D(4, 3, {.padding = "causal", .data_format = "channels_first"}), x1);
   same_numbers(Conv2D(4, 3, {.strides = 2, .activation = "relu"}),
                Conv2D(4, 3, {.strides = 2, .data_format = "channels_first", .activation = "relu"}), x2);
-  same_numbers(Conv3D(2, 2, {.padding = "same"}), Conv3D(2, 2, {.padding = "same", .data_format = "channels_first"}), x3);
+  same_numbers(Conv3D(2, 2, {.padding = "same"}), Conv3D(2, 2, {.padding = "same", .data_format = "channels_first"}),
+               x3);
   same_numbers(DepthwiseConv2D(3, {.depth_multiplier = 2}),
                DepthwiseConv2D(3, {.depth_multiplier = 2, .data_format = "channels_first"}), x2);
   same_numbers(SeparableConv2D(4, 2), SeparableConv2D(4, 2, {.data_format = "channels_first"}), x2);
   same_numbers(SeparableConv1D(4, 2, {.padding = "same"}),
                SeparableConv1D(4, 2, {.padding = "same", .data_format = "channels_first"}), x1);
-  run_layer_test([] { return LayerHandle(Conv2D(3, 2, {.data_format = "channels_first"})); }, {2, 2, 5, 4}, {2, 3, 4, 3});
+  run_layer_test([] { return LayerHandle(Conv2D(3, 2, {.data_format = "channels_first"})); }, {2, 2, 5, 4},
+                 {2, 3, 4, 3});
   Conv2D c(3, 2, {.data_format = "channels_first", .name = "cf"});
   c(Tensor::ones({1, 2, 5, 5}));
   EXPECT_EQ(c.weights()[0].shape(), Shape({2, 2, 2, 3}));
