@@ -40,7 +40,7 @@ TEST(Conv2DTranspose, Modes) {
       {1, 3, 3, 2}, {1, 6, 8, 2});
   run_layer_test(
       [] {
-        return LayerHandle(Conv2DTranspose(3, 3, {.padding = "same", .dilation_rate = {2, 1}, .activation = "relu"}));
+        return LayerHandle(Conv2DTranspose(3, 3, {.padding = "same", .dilation_rate = {2, 1}, .activation = "sigmoid"}));
       },
       {2, 4, 5, 2}, {2, 4, 5, 3});
   run_layer_test([] { return LayerHandle(Conv2DTranspose(2, 2, {.strides = 2, .data_format = "channels_first"})); },
