@@ -45,6 +45,9 @@ void register_builtin_layers() {
   register_class<Conv1D>("Conv1D");
   register_class<Conv2D>("Conv2D");
   register_class<Conv3D>("Conv3D");
+  register_class<Conv1DTranspose>("Conv1DTranspose");
+  register_class<Conv2DTranspose>("Conv2DTranspose");
+  register_class<Conv3DTranspose>("Conv3DTranspose");
   register_class<Cropping1D>("Cropping1D");
   register_class<applications::CustomScaleLayer>(
       "CustomScaleLayer",
@@ -52,6 +55,7 @@ void register_builtin_layers() {
   register_class<Cropping2D>("Cropping2D");
   register_class<Cropping3D>("Cropping3D");
   register_class<Dense>("Dense");
+  register_class<DepthwiseConv1D>("DepthwiseConv1D");
   register_class<DepthwiseConv2D>("DepthwiseConv2D");
   register_class<Dot>("Dot");
   register_class<Dropout>("Dropout", no_build);
@@ -106,6 +110,7 @@ void register_builtin_layers() {
   register_class<Reshape>("Reshape", no_build);
   register_class<Resizing>("Resizing");
   register_class<RNN>("RNN");
+  register_class<SeparableConv1D>("SeparableConv1D");
   register_class<SeparableConv2D>("SeparableConv2D");
   register_class<SimpleRNN>("SimpleRNN");
   register_class<SimpleRNNCell>("SimpleRNNCell");
@@ -121,6 +126,29 @@ void register_builtin_layers() {
   register_class<ZeroPadding1D>("ZeroPadding1D");
   register_class<ZeroPadding2D>("ZeroPadding2D");
   register_class<ZeroPadding3D>("ZeroPadding3D");
+
+  // Keras's other names of the same classes (keras.layers.Convolution2D is Conv2D, ...):
+  // files naming a class by them load; the layers made are the classes themselves.
+  register_class<Conv1D>("Convolution1D");
+  register_class<Conv2D>("Convolution2D");
+  register_class<Conv3D>("Convolution3D");
+  register_class<Conv1DTranspose>("Convolution1DTranspose");
+  register_class<Conv2DTranspose>("Convolution2DTranspose");
+  register_class<Conv3DTranspose>("Convolution3DTranspose");
+  register_class<SeparableConv1D>("SeparableConvolution1D");
+  register_class<SeparableConv2D>("SeparableConvolution2D");
+  register_class<MaxPooling1D>("MaxPool1D", no_build);
+  register_class<MaxPooling2D>("MaxPool2D", no_build);
+  register_class<MaxPooling3D>("MaxPool3D", no_build);
+  register_class<AveragePooling1D>("AvgPool1D", no_build);
+  register_class<AveragePooling2D>("AvgPool2D", no_build);
+  register_class<AveragePooling3D>("AvgPool3D", no_build);
+  register_class<GlobalMaxPooling1D>("GlobalMaxPool1D", no_build);
+  register_class<GlobalMaxPooling2D>("GlobalMaxPool2D", no_build);
+  register_class<GlobalMaxPooling3D>("GlobalMaxPool3D", no_build);
+  register_class<GlobalAveragePooling1D>("GlobalAvgPool1D", no_build);
+  register_class<GlobalAveragePooling2D>("GlobalAvgPool2D", no_build);
+  register_class<GlobalAveragePooling3D>("GlobalAvgPool3D", no_build);
 }
 
 std::mutex& registry_mutex() {

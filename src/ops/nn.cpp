@@ -1,7 +1,10 @@
 // Neural-network ops: activations, softmax, convolution, pooling, dropout.
 #include "keras/ops/nn.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <tuple>
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -218,6 +221,126 @@ Tensor conv_relu(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
   return conv_impl(x, kernel, bias, strides, padding, dilation_rate, true);
 }
 }  // namespace detail
+
+// ---- transposed convolution: the convolution read backwards. Its output is a
+// convolution's input, its input that convolution's output, and Keras's transposed
+// kernel (*k, filters, channels) is that convolution's kernel (*k, in, out) as it
+// stands. So forward is the backend's conv_backward_data; backward is conv_forward (for
+// x) and conv_backward_weights (for the kernel), with one geometry for all three.
+
+int64_t conv_transpose_output_length(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
+                                     const std::string& padding, std::optional<int64_t> output_padding) {
+  const int64_t effective = (kernel - 1) * dilation + 1;
+  if (padding == "valid")
+    return (input - 1) * stride + effective + output_padding.value_or(std::max(effective, stride) - effective);
+  if (padding == "same")
+    return output_padding ? (input - 1) * stride + effective % 2 + *output_padding : input * stride;
+  throw ValueError(cat("Invalid padding: '", padding, "'. Expected one of \"valid\", \"same\""));
+}
+
+namespace {
+
+/// Padding of the equivalent convolution along one axis (its input is the transposed
+/// output). Keras (backend_utils.py) pads the stride-dilated input by `left` and
+/// `right` cells and slides the flipped kernel over it; that is this convolution with
+/// pad_before = d - 1 - left and pad_after = d - 1 - right. pad_after is negative when
+/// the output is cut short of the last window (output_padding < stride: oneDNN accepts
+/// pad_after > -stride, and the reference backend never reads it).
+std::pair<int64_t, int64_t> conv_transpose_pads(int64_t kernel, int64_t stride, int64_t dilation,
+                                                const std::string& padding, std::optional<int64_t> output_padding) {
+  const int64_t d = (kernel - 1) * dilation + 1;
+  int64_t left = d - 1, right = d - 1 + output_padding.value_or(std::max(d, stride) - d);
+  if (padding == "same") {
+    const int64_t total = output_padding ? d + d % 2 - 2 + *output_padding : stride + d - 2;
+    left = std::min(total / 2 + total % 2, d - 1);
+    right = total - left;
+  }
+  return {d - 1 - left, d - 1 - right};
+}
+
+}  // namespace
+
+Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<int64_t>& strides,
+                      const std::string& padding, const std::vector<int64_t>& output_padding,
+                      const std::vector<int64_t>& dilation_rate) {
+  detail::require_float32(x, "conv_transpose");
+  detail::require_float32(kernel, "conv_transpose");
+  detail::check_same_device("conv_transpose", {&x, &kernel});
+  const int spatial = static_cast<int>(x.rank()) - 2;
+  if (spatial < 1 || spatial > 3)
+    throw ValueError(cat("conv_transpose: expected an input of rank 3 to 5 (batch, spatial..., channels), got shape ",
+                         x.shape().to_string()));
+  if (kernel.rank() != x.rank() || kernel.dim(-1) != x.dim(-1))
+    throw ValueError(cat("conv_transpose: kernel of shape ", kernel.shape().to_string(),
+                         " does not fit input of shape ", x.shape().to_string(), " (expected (*kernel_size, filters, ",
+                         x.dim(-1), "))"));
+  if (padding != "valid" && padding != "same")
+    throw ValueError(cat("conv_transpose: padding must be \"valid\" or \"same\", got \"", padding, "\""));
+  auto check = [&](const std::vector<int64_t>& v, const char* what, int64_t min) {
+    if (static_cast<int>(v.size()) != spatial)
+      throw ValueError(cat("conv_transpose: ", what, " has ", v.size(), " values for ", spatial,
+                           " spatial dimensions (input shape ", x.shape().to_string(), ")"));
+    for (int64_t e : v)
+      if (e < min)
+        throw ValueError(cat("conv_transpose: ", what, " values must be >= ", min, ", got ", Shape(v).to_string()));
+  };
+  check(strides, "strides", 1);
+  check(dilation_rate, "dilation_rate", 1);
+  if (!output_padding.empty()) check(output_padding, "output_padding", 0);
+  const int64_t filters = kernel.dim(-2);
+
+  backend::WindowGeometry g;  // of the convolution whose input is y
+  g.spatial = spatial;
+  g.batch = x.dim(0);
+  g.in_channels = filters;
+  g.out_channels = x.dim(-1);
+  Shape y_shape{g.batch};
+  for (int i = 0; i < spatial; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    const auto op = output_padding.empty() ? std::nullopt : std::optional<int64_t>(output_padding[u]);
+    if (op && *op >= strides[u])
+      throw ValueError(cat("conv_transpose: output_padding must be less than strides; got output_padding=",
+                           Shape(output_padding).to_string(), ", strides=", Shape(strides).to_string()));
+    g.out[u] = x.shape()[u + 1];
+    g.kernel[u] = kernel.shape()[u];
+    g.stride[u] = strides[u];
+    g.dilation[u] = dilation_rate[u];
+    g.in[u] = conv_transpose_output_length(g.out[u], g.kernel[u], strides[u], dilation_rate[u], padding, op);
+    if (g.out[u] <= 0 || g.in[u] <= 0)
+      throw ValueError(cat("conv_transpose: input shape ", x.shape().to_string(),
+                           " gives an empty output along spatial axis ", i, " (kernel size ", g.kernel[u], ", strides ",
+                           strides[u], ", padding \"", padding, "\")"));
+    std::tie(g.pad_before[u], g.pad_after[u]) =
+        conv_transpose_pads(g.kernel[u], strides[u], dilation_rate[u], padding, op);
+    y_shape.push_back(g.in[u]);
+  }
+  y_shape.push_back(filters);
+
+  auto& be = backend::backend_for(x);
+  Tensor y = detail::empty_like(x, y_shape, DType::float32);
+  const bool empty = x.size() == 0 || y.size() == 0;  // no kernel runs on empty tensors
+  if (empty) be.fill(y, 0.0);
+  else be.conv_backward_data(g, x, kernel, y);
+  if (should_record({&x, &kernel}))
+    record("conv_transpose", {x, kernel}, {&y},
+           [g, empty, x = x.detach(), kernel = kernel.detach()](const TensorList& grads, const std::vector<bool>& n) {
+             TensorList out(2);
+             auto& be = backend::backend_for(grads[0]);
+             if (n[0]) {
+               out[0] = detail::empty_like(x);
+               if (empty) be.fill(out[0], 0.0);
+               else be.conv_forward(g, grads[0], kernel, Tensor(), out[0], false);
+             }
+             if (n[1]) {
+               out[1] = detail::empty_like(kernel);
+               Tensor no_bias;
+               if (empty) be.fill(out[1], 0.0);
+               else be.conv_backward_weights(g, grads[0], x, out[1], no_bias);
+             }
+             return out;
+           });
+  return y;
+}
 
 namespace {
 Tensor pool(backend::PoolKind kind, const Tensor& x, const std::vector<int64_t>& pool_size,

@@ -453,6 +453,11 @@ const std::vector<WindowGeometry>& conv_geometries() {
       window(1, {5, 5}, 3, 6, 3, {3, 3}, {2, 2}, {1, 1}, {0, 0}, {1, 1}),  // depthwise, multiplier 2
       window(1, {4, 5, 6}, 2, 3, 1, {2, 2, 3}, {1, 2, 1}, {1, 1, 1}, {0, 1, 1}, {1, 0, 1}),
       window(2, {17, 19}, 8, 16, 1, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}),
+      // Those ops::conv_transpose runs: pad_after down to 1 - stride (output_padding).
+      window(2, {14}, 3, 2, 1, {4}, {3}, {1}, {0}, {-1}),
+      window(1, {6, 8}, 2, 3, 1, {3, 4}, {2, 3}, {1, 1}, {1, 1}, {0, -1}),
+      window(2, {4, 6, 7}, 3, 2, 1, {2, 3, 2}, {1, 2, 2}, {1, 1, 1}, {0, 0, 0}, {0, -1, -1}),
+      window(1, {12}, 2, 2, 1, {2}, {3}, {1}, {0}, {-2}),  // kernel < stride
   };
   return gs;
 }

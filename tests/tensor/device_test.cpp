@@ -392,6 +392,21 @@ TEST(Devices, AdaptivePoolingDropoutsDotAndImageLayersStayOnTheirInputsDevice) {
   EXPECT_EQ(tape.gradient(ops::sum(d), {x})[0].device(), kFake);
 }
 
+TEST(Devices, ConvTransposeStaysOnItsInputsDevice) {
+  const Tensor x_cpu = testing::random_tensor({2, 3, 4, 2}, 6), k_cpu = testing::random_tensor({3, 3, 4, 2}, 7);
+  Tensor x = x_cpu.to(kFake), k = k_cpu.to(kFake);
+  x.set_requires_grad(true);
+  k.set_requires_grad(true);
+  autograd::GradientTape tape;
+  const Tensor y = ops::conv_transpose(x, k, {2, 2}, "same", {1, 0}, {1, 1});
+  EXPECT_EQ(y.device(), kFake);
+  testing::expect_allclose(y.to(Device::cpu()), ops::conv_transpose(x_cpu, k_cpu, {2, 2}, "same", {1, 0}, {1, 1}), 0,
+                           0);
+  const TensorList g = tape.gradient(ops::sum(y), {x, k});
+  EXPECT_EQ(g[0].device(), kFake);
+  EXPECT_EQ(g[1].device(), kFake);
+}
+
 TEST(Devices, MixedDeviceOpsNameTheOpAndBothDevices) {
   const Tensor a = Tensor::ones({2}), b = Tensor::ones({2}, DType::float32, kFake);
   testing::expect_error<ValueError>([&] { (void)ops::add(a, b); },

@@ -2,6 +2,7 @@
 // Data is channels-last throughout, kernels in Keras's layout.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,23 @@ Tensor log_softmax(const Tensor& x, int64_t axis = -1);
 /// bias: (filters,) or undefined. padding: "valid", "same" or "causal" (1-D only).
 Tensor conv(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
             const std::string& padding, const std::vector<int64_t>& dilation_rate);
+
+/// Transposed convolution (keras.ops.conv_transpose): the gradient of `conv` with respect
+/// to its input, used as a learned upsampler. x: (batch, *spatial, channels); kernel:
+/// (*kernel_size, filters, channels), Keras's layout; output (batch, *new_spatial, filters)
+/// with the lengths of conv_transpose_output_length. padding: "valid" or "same";
+/// output_padding: empty (Keras's None: inferred) or one value per spatial dim, each in
+/// [0, stride). Differentiable in x and kernel (a convolution and its weight gradient).
+Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<int64_t>& strides,
+                      const std::string& padding, const std::vector<int64_t>& output_padding,
+                      const std::vector<int64_t>& dilation_rate);
+
+/// Output length of a transposed convolution along one axis (Keras's
+/// compute_conv_transpose_output_shape). With d = (kernel - 1) * dilation + 1:
+///   valid: (input - 1) * stride + d + output_padding  (None: max(d, stride) - d)
+///   same:  input * stride, or (input - 1) * stride + d % 2 + output_padding when given.
+int64_t conv_transpose_output_length(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
+                                     const std::string& padding, std::optional<int64_t> output_padding);
 
 /// Max / average pooling over the spatial dims of a channels-last tensor. "same"
 /// average pooling divides by the number of real (unpadded) cells, as Keras does.

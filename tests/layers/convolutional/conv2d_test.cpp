@@ -53,7 +53,8 @@ TEST(Conv2D, Errors) {
   expect_error<ValueError>([] { Conv2D(0, 3); }, {"filters", "Received filters=0"});
   expect_error<ValueError>([] { Conv2D(4, 3, {.strides = 2, .dilation_rate = 2}); }, {"strides > 1", "dilation_rate > 1"});
   expect_error<ValueError>([] { Conv2D(4, 3, {.padding = "causal"}); }, {"padding", "causal"});
-  expect_error<ValueError>([] { Conv2D(4, 3, {.data_format = "channels_first"}); }, {"channels_last"});
+  expect_error<ValueError>([] { Conv2D(4, 3, {.data_format = "channels_middle"}); },
+                           {"data_format", "channels_middle"});
   expect_error<ValueError>([] { Conv2D(5, 3, {.groups = 2}); }, {"divisible", "groups=2", "filters=5"});
   expect_error<ValueError>([] { Conv2D(4, {3, 0}); }, {"kernel_size"});
   Conv2D c(4, 3, {.name = "conv"});

@@ -2,9 +2,10 @@
 // base_depthwise_conv.py, base_separable_conv.py): argument checks, the weights,
 // output shapes, and the call through ops::conv. Three kinds:
 //   standard   kernel (*kernel_size, in / groups, filters), bias (filters)
-//   depthwise  depthwise_kernel (*kernel_size, in, depth_multiplier), bias (in * multiplier)
+//   depthwise  kernel (*kernel_size, in, depth_multiplier), bias (in * multiplier)
 //   separable  depthwise_kernel as above, then pointwise_kernel (1..., in * multiplier, filters), bias (filters)
-// The leaves (Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D) only translate options.
+// The leaves (Conv1D/2D/3D, DepthwiseConv1D/2D, SeparableConv1D/2D) only translate
+// options. data_format "channels_first" moves the channels last around the call.
 #pragma once
 
 #include "keras/activations/activations.h"
@@ -100,9 +101,152 @@ ConvConfig standard_conv_config(int64_t filters, const SizeN<N>& kernel_size, co
                     .bias_constraint = o.bias_constraint};
 }
 
+/// The keyword arguments of DepthwiseConv1D and DepthwiseConv2D (Keras's order).
+template <size_t N>
+struct DepthwiseConvOptions {
+  SizeN<N> strides = 1;
+  std::string padding = "valid";
+  int64_t depth_multiplier = 1;
+  std::string data_format = "channels_last";
+  SizeN<N> dilation_rate = 1;
+  activations::Activation activation{};
+  bool use_bias = true;
+  initializers::Initializer depthwise_initializer = "glorot_uniform";
+  initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer depthwise_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint depthwise_constraint{};
+  constraints::Constraint bias_constraint{};
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+
+  /// get_config writes depth_multiplier and kernel_size first, then the rest in this order.
+  static constexpr auto fields() {
+    using O = DepthwiseConvOptions;
+    return std::tuple{field("depth_multiplier", &O::depth_multiplier),
+                      field("strides", &O::strides),
+                      field("padding", &O::padding),
+                      field("data_format", &O::data_format),
+                      field("dilation_rate", &O::dilation_rate),
+                      field("activation", &O::activation),
+                      field("use_bias", &O::use_bias),
+                      field("depthwise_initializer", &O::depthwise_initializer),
+                      field("bias_initializer", &O::bias_initializer),
+                      field("depthwise_regularizer", &O::depthwise_regularizer),
+                      field("bias_regularizer", &O::bias_regularizer),
+                      field("activity_regularizer", &O::activity_regularizer),
+                      field("depthwise_constraint", &O::depthwise_constraint),
+                      field("bias_constraint", &O::bias_constraint)};
+  }
+};
+
+/// The keyword arguments of SeparableConv1D and SeparableConv2D (Keras's order).
+template <size_t N>
+struct SeparableConvOptions {
+  SizeN<N> strides = 1;
+  std::string padding = "valid";
+  std::string data_format = "channels_last";
+  SizeN<N> dilation_rate = 1;
+  int64_t depth_multiplier = 1;
+  activations::Activation activation{};
+  bool use_bias = true;
+  initializers::Initializer depthwise_initializer = "glorot_uniform";
+  initializers::Initializer pointwise_initializer = "glorot_uniform";
+  initializers::Initializer bias_initializer = "zeros";
+  regularizers::Regularizer depthwise_regularizer{};
+  regularizers::Regularizer pointwise_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint depthwise_constraint{};
+  constraints::Constraint pointwise_constraint{};
+  constraints::Constraint bias_constraint{};
+  std::optional<Shape> input_shape{};
+  std::string name{};
+  std::optional<DType> dtype{};
+  bool trainable = true;
+
+  /// get_config writes depth_multiplier, filters and kernel_size first, then the rest in this order.
+  static constexpr auto fields() {
+    using O = SeparableConvOptions;
+    return std::tuple{field("depth_multiplier", &O::depth_multiplier),
+                      field("strides", &O::strides),
+                      field("padding", &O::padding),
+                      field("data_format", &O::data_format),
+                      field("dilation_rate", &O::dilation_rate),
+                      field("activation", &O::activation),
+                      field("use_bias", &O::use_bias),
+                      field("depthwise_initializer", &O::depthwise_initializer),
+                      field("pointwise_initializer", &O::pointwise_initializer),
+                      field("bias_initializer", &O::bias_initializer),
+                      field("depthwise_regularizer", &O::depthwise_regularizer),
+                      field("pointwise_regularizer", &O::pointwise_regularizer),
+                      field("bias_regularizer", &O::bias_regularizer),
+                      field("activity_regularizer", &O::activity_regularizer),
+                      field("depthwise_constraint", &O::depthwise_constraint),
+                      field("pointwise_constraint", &O::pointwise_constraint),
+                      field("bias_constraint", &O::bias_constraint)};
+  }
+};
+
+/// The BaseConv config of a depthwise convolution of rank N.
+template <size_t N>
+ConvConfig depthwise_conv_config(const SizeN<N>& kernel_size, const DepthwiseConvOptions<N>& o) {
+  return ConvConfig{.rank = static_cast<int>(N),
+                    .kind = ConvKind::depthwise,
+                    .kernel_size = kernel_size.vec(),
+                    .strides = o.strides.vec(),
+                    .dilation_rate = o.dilation_rate.vec(),
+                    .padding = o.padding,
+                    .data_format = o.data_format,
+                    .depth_multiplier = o.depth_multiplier,
+                    .activation = o.activation,
+                    .use_bias = o.use_bias,
+                    .bias_initializer = o.bias_initializer,
+                    .depthwise_initializer = o.depthwise_initializer,
+                    .bias_regularizer = o.bias_regularizer,
+                    .depthwise_regularizer = o.depthwise_regularizer,
+                    .activity_regularizer = o.activity_regularizer,
+                    .bias_constraint = o.bias_constraint,
+                    .depthwise_constraint = o.depthwise_constraint};
+}
+
+/// The BaseConv config of a separable convolution of rank N.
+template <size_t N>
+ConvConfig separable_conv_config(int64_t filters, const SizeN<N>& kernel_size, const SeparableConvOptions<N>& o) {
+  return ConvConfig{.rank = static_cast<int>(N),
+                    .kind = ConvKind::separable,
+                    .filters = filters,
+                    .kernel_size = kernel_size.vec(),
+                    .strides = o.strides.vec(),
+                    .dilation_rate = o.dilation_rate.vec(),
+                    .padding = o.padding,
+                    .data_format = o.data_format,
+                    .depth_multiplier = o.depth_multiplier,
+                    .activation = o.activation,
+                    .use_bias = o.use_bias,
+                    .bias_initializer = o.bias_initializer,
+                    .depthwise_initializer = o.depthwise_initializer,
+                    .pointwise_initializer = o.pointwise_initializer,
+                    .bias_regularizer = o.bias_regularizer,
+                    .depthwise_regularizer = o.depthwise_regularizer,
+                    .pointwise_regularizer = o.pointwise_regularizer,
+                    .activity_regularizer = o.activity_regularizer,
+                    .bias_constraint = o.bias_constraint,
+                    .depthwise_constraint = o.depthwise_constraint,
+                    .pointwise_constraint = o.pointwise_constraint};
+}
+
 /// The from_config of Conv1D/2D/3D.
 template <class Leaf, size_t N>
 std::shared_ptr<Layer> standard_conv_from_config(const Config& config);
+/// The from_config of DepthwiseConv1D/2D and SeparableConv1D/2D.
+template <class Leaf, size_t N>
+std::shared_ptr<Layer> depthwise_conv_from_config(const Config& config);
+template <class Leaf, size_t N>
+std::shared_ptr<Layer> separable_conv_from_config(const Config& config);
 
 class BaseConv : public Layer {
  public:
@@ -118,6 +262,9 @@ class BaseConv : public Layer {
  private:
   /// The depthwise kernel as a grouped-convolution kernel (*k, 1, in * multiplier).
   Tensor grouped_depthwise_kernel() const;
+  bool channels_first() const { return config_.data_format == "channels_first"; }
+  /// The layer's computation on a channels-last input.
+  Tensor conv_channels_last(const Tensor& x) const;
 
   ConvConfig config_;
   Variable kernel_, depthwise_kernel_, pointwise_kernel_, bias_;

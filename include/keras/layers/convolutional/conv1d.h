@@ -1,7 +1,7 @@
 // keras.layers.Conv1D: 1-D convolution over (batch, steps, channels).
 //
 // Args: filters; kernel_size (int or one per spatial dim); strides (1); padding ("valid" | "same" | "causal");
-//   data_format ("channels_last" only); dilation_rate (1); groups (1); activation;
+//   data_format ("channels_last" | "channels_first"); dilation_rate (1); groups (1); activation;
 //   use_bias (true); kernel_initializer ("glorot_uniform"); bias_initializer ("zeros").
 // Output shape: like the input, spatial sizes by the window rule, channels = filters.
 //
@@ -28,5 +28,8 @@ class Conv1D : public Concrete<Conv1D, BaseConv> {
  private:
   Conv1DOptions options_;
 };
+
+/// Keras's other name for the class (keras.layers.Convolution1D).
+using Convolution1D = Conv1D;
 
 }  // namespace keras::layers

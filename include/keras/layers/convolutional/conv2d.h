@@ -1,7 +1,7 @@
 // keras.layers.Conv2D: 2-D convolution over (batch, height, width, channels).
 //
 // Args: filters; kernel_size (int or {h, w}); strides (1); padding ("valid" | "same");
-//   data_format ("channels_last" only); dilation_rate (1); groups (1); activation;
+//   data_format ("channels_last" | "channels_first"); dilation_rate (1); groups (1); activation;
 //   use_bias (true); kernel_initializer ("glorot_uniform"); bias_initializer ("zeros").
 // Output shape: (batch, new_height, new_width, filters).
 //
@@ -28,5 +28,8 @@ class Conv2D : public Concrete<Conv2D, BaseConv> {
  private:
   Conv2DOptions options_;
 };
+
+/// Keras's other name for the class (keras.layers.Convolution2D).
+using Convolution2D = Conv2D;
 
 }  // namespace keras::layers

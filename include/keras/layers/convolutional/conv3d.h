@@ -1,7 +1,7 @@
 // keras.layers.Conv3D: 3-D convolution over (batch, depth, height, width, channels).
 //
 // Args: filters; kernel_size (int or one per spatial dim); strides (1); padding ("valid" | "same");
-//   data_format ("channels_last" only); dilation_rate (1); groups (1); activation;
+//   data_format ("channels_last" | "channels_first"); dilation_rate (1); groups (1); activation;
 //   use_bias (true); kernel_initializer ("glorot_uniform"); bias_initializer ("zeros").
 // Output shape: like the input, spatial sizes by the window rule, channels = filters.
 //
@@ -28,5 +28,8 @@ class Conv3D : public Concrete<Conv3D, BaseConv> {
  private:
   Conv3DOptions options_;
 };
+
+/// Keras's other name for the class (keras.layers.Convolution3D).
+using Convolution3D = Conv3D;
 
 }  // namespace keras::layers

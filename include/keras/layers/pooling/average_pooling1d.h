@@ -19,4 +19,7 @@ class AveragePooling1D : public PoolingLayer<AveragePooling1D, 1, false> {
   using PoolingLayer::PoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.AvgPool1D).
+using AvgPool1D = AveragePooling1D;
+
 }  // namespace keras::layers

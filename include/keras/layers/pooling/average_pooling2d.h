@@ -19,4 +19,7 @@ class AveragePooling2D : public PoolingLayer<AveragePooling2D, 2, false> {
   using PoolingLayer::PoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.AvgPool2D).
+using AvgPool2D = AveragePooling2D;
+
 }  // namespace keras::layers

@@ -19,4 +19,7 @@ class AveragePooling3D : public PoolingLayer<AveragePooling3D, 3, false> {
   using PoolingLayer::PoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.AvgPool3D).
+using AvgPool3D = AveragePooling3D;
+
 }  // namespace keras::layers

@@ -12,4 +12,7 @@ class GlobalAveragePooling1D : public GlobalPoolingLayer<GlobalAveragePooling1D,
   using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.GlobalAvgPool1D).
+using GlobalAvgPool1D = GlobalAveragePooling1D;
+
 }  // namespace keras::layers

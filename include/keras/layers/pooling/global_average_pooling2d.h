@@ -12,4 +12,7 @@ class GlobalAveragePooling2D : public GlobalPoolingLayer<GlobalAveragePooling2D,
   using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.GlobalAvgPool2D).
+using GlobalAvgPool2D = GlobalAveragePooling2D;
+
 }  // namespace keras::layers

@@ -12,4 +12,7 @@ class GlobalAveragePooling3D : public GlobalPoolingLayer<GlobalAveragePooling3D,
   using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.GlobalAvgPool3D).
+using GlobalAvgPool3D = GlobalAveragePooling3D;
+
 }  // namespace keras::layers

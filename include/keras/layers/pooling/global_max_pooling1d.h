@@ -12,4 +12,7 @@ class GlobalMaxPooling1D : public GlobalPoolingLayer<GlobalMaxPooling1D, 1, true
   using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.GlobalMaxPool1D).
+using GlobalMaxPool1D = GlobalMaxPooling1D;
+
 }  // namespace keras::layers

@@ -12,4 +12,7 @@ class GlobalMaxPooling2D : public GlobalPoolingLayer<GlobalMaxPooling2D, 2, true
   using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.GlobalMaxPool2D).
+using GlobalMaxPool2D = GlobalMaxPooling2D;
+
 }  // namespace keras::layers

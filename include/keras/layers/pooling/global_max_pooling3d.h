@@ -12,4 +12,7 @@ class GlobalMaxPooling3D : public GlobalPoolingLayer<GlobalMaxPooling3D, 3, true
   using GlobalPoolingLayer::GlobalPoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.GlobalMaxPool3D).
+using GlobalMaxPool3D = GlobalMaxPooling3D;
+
 }  // namespace keras::layers

@@ -18,4 +18,7 @@ class MaxPooling1D : public PoolingLayer<MaxPooling1D, 1, true> {
   using PoolingLayer::PoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.MaxPool1D).
+using MaxPool1D = MaxPooling1D;
+
 }  // namespace keras::layers

@@ -18,4 +18,7 @@ class MaxPooling2D : public PoolingLayer<MaxPooling2D, 2, true> {
   using PoolingLayer::PoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.MaxPool2D).
+using MaxPool2D = MaxPooling2D;
+
 }  // namespace keras::layers

@@ -18,4 +18,7 @@ class MaxPooling3D : public PoolingLayer<MaxPooling3D, 3, true> {
   using PoolingLayer::PoolingLayer;
 };
 
+/// Keras's other name for the class (keras.layers.MaxPool3D).
+using MaxPool3D = MaxPooling3D;
+
 }  // namespace keras::layers
