@@ -56,6 +56,7 @@ void register_builtin_layers() {
   register_class<GlobalMaxPooling1D>("GlobalMaxPooling1D", no_build);
   register_class<GlobalMaxPooling2D>("GlobalMaxPooling2D", no_build);
   register_class<GlobalMaxPooling3D>("GlobalMaxPooling3D", no_build);
+  register_class<GroupNormalization>("GroupNormalization");
   register_class<GRU>("GRU");
   register_class<GRUCell>("GRUCell");
   register_class<Identity>("Identity", no_build);
@@ -63,6 +64,7 @@ void register_builtin_layers() {
   register_class<Lambda>("Lambda", no_build);
   register_class<applications::LayerScale>(
       "LayerScale", {.module = "keras.src.applications.convnext", .registered_name = "LayerScale"});
+  register_class<LayerNormalization>("LayerNormalization");
   register_class<LeakyReLU>("LeakyReLU", no_build);
   register_class<LSTM>("LSTM");
   register_class<LSTMCell>("LSTMCell");
@@ -94,13 +96,16 @@ void register_builtin_layers() {
   register_class<RepeatVector>("RepeatVector");
   register_class<Rescaling>("Rescaling");
   register_class<Reshape>("Reshape", no_build);
+  register_class<RMSNormalization>("RMSNormalization");
   register_class<RNN>("RNN");
   register_class<SeparableConv2D>("SeparableConv2D");
   register_class<SimpleRNN>("SimpleRNN");
   register_class<SimpleRNNCell>("SimpleRNNCell");
+  register_class<SpectralNormalization>("SpectralNormalization");
   register_class<Softmax>("Softmax", no_build);
   register_class<Subtract>("Subtract");
   register_class<TimeDistributed>("TimeDistributed");
+  register_class<UnitNormalization>("UnitNormalization", no_build);
   register_class<UpSampling1D>("UpSampling1D");
   register_class<UpSampling2D>("UpSampling2D");
   register_class<UpSampling3D>("UpSampling3D");
