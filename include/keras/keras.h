@@ -74,6 +74,7 @@
 #include "keras/layers/pooling/max_pooling1d.h"
 #include "keras/layers/pooling/max_pooling2d.h"
 #include "keras/layers/pooling/max_pooling3d.h"
+#include "keras/layers/preprocessing/normalization.h"
 #include "keras/layers/preprocessing/rescaling.h"
 #include "keras/layers/registry.h"
 #include "keras/layers/regularization/activity_regularization.h"

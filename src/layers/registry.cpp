@@ -76,6 +76,7 @@ void register_builtin_layers() {
   register_class<Minimum>("Minimum");
   register_class<Multiply>("Multiply");
   // Operations Keras records in functional graphs (mask computations).
+  register_class<Normalization>("Normalization");
   register_class<NotEqual>("NotEqual",
                            {.module = "keras.src.ops.numpy", .registered_name = "NotEqual", .build_config = false});
   register_class<Any>("Any", {.module = "keras.src.ops.numpy", .registered_name = "Any", .build_config = false});
