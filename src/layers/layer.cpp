@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <unordered_set>
 
 #include "keras/autograd/gradient_tape.h"
 #include "keras/ops/core.h"
@@ -270,13 +271,13 @@ Shape Layer::compute_output_shape(const Shape& input_shape) { return input_shape
 
 Variable Layer::add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
                            bool trainable, const regularizers::Regularizer& regularizer,
-                           const constraints::Constraint& constraint) {
+                           const constraints::Constraint& constraint, std::optional<DType> dtype) {
   // Initializers make their tensors on the default device: make it this layer's (and
   // move what an initializer put elsewhere), so weights live where the layer computes.
   Tensor initial;
   {
     DeviceScope scope(device());
-    initial = initializer(shape, dtype_);
+    initial = initializer(shape, dtype.value_or(dtype_));
   }
   if (initial.device() != device()) initial = initial.to(device());
   Variable v(initial, name, trainable && trainable_);
@@ -320,6 +321,12 @@ TensorList Layer::regularization_losses() const {
 
 void Layer::track_layer(std::shared_ptr<Layer> layer) { sublayers_.push_back(std::move(layer)); }
 
+void Layer::track_weight(const Variable& weight) {
+  if (!weight.defined()) throw ValueError(cat("Layer \"", name_, "\": cannot track an undefined weight"));
+  weights_.push_back(weight);
+  created_trainable_.push_back(weight.trainable());
+}
+
 void Layer::to(Device device) {
   device_ = device;
   for (auto& w : weights_) w.to(device);
@@ -328,8 +335,12 @@ void Layer::to(Device device) {
 
 std::vector<Variable> Layer::weights() const {
   std::vector<Variable> out = weights_;
+  if (sublayers_.empty()) return out;
+  std::unordered_set<const void*> seen;
+  for (const auto& w : out) seen.insert(w.id());
   for (const auto& l : sublayers_)
-    for (const auto& w : l->weights()) out.push_back(w);
+    for (const auto& w : l->weights())
+      if (seen.insert(w.id()).second) out.push_back(w);
   return out;
 }
 

@@ -144,6 +144,75 @@ void read_config_value(const Config& v, const std::string& what, FloatOrList& ou
   out = FloatOrList(std::move(list));
 }
 
+Config config_value(const Axes& v) { return v.is_list ? Config(v.values) : Config(v.values.at(0)); }
+
+void read_config_value(const Config& v, const std::string& what, Axes& out) {
+  if (v.is_null()) out = Axes(std::vector<int64_t>{});
+  else if (v.is_array()) out = Axes(saving::to_ints(v, what));
+  else out = Axes(saving::to_int(v, what));
+}
+
+FloatArray::FloatArray(std::vector<double> values_, std::vector<int64_t> shape_)
+    : values(std::move(values_)), shape(std::move(shape_)) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0) throw ValueError(cat("FloatArray: negative dimension in shape ", Shape(shape).to_string()));
+    n *= d;
+  }
+  if (n != static_cast<int64_t>(values.size()))
+    throw ValueError(cat("FloatArray: ", values.size(), " values do not fill shape ", Shape(shape).to_string()));
+}
+
+namespace {
+Config nested_list(const FloatArray& a, size_t dim, size_t& next) {
+  if (dim == a.shape.size()) return Config(a.values.at(next++));
+  Config list = Config::array();
+  for (int64_t i = 0; i < a.shape[dim]; ++i) list.push_back(nested_list(a, dim + 1, next));
+  return list;
+}
+
+/// Reads nested lists into `values`, fixing `shape` at the first element of each depth and
+/// requiring every later one to agree (NumPy's rectangular arrays).
+void read_nested(const Config& v, const std::string& what, size_t depth, std::vector<int64_t>& shape,
+                 std::vector<double>& values, bool& shape_fixed) {
+  constexpr size_t kMaxDepth = 32, kMaxValues = size_t{1} << 24;
+  if (depth > kMaxDepth || values.size() > kMaxValues) throw IOError(cat(what, ": array too deep or too large"));
+  if (!v.is_array()) {
+    if (!shape_fixed) shape_fixed = true;
+    else if (shape.size() != depth) throw IOError(cat(what, ": nested lists are not rectangular"));
+    values.push_back(saving::to_number(v, what));
+    return;
+  }
+  const auto n = static_cast<int64_t>(v.size());
+  if (!shape_fixed && shape.size() == depth) shape.push_back(n);
+  else if (depth >= shape.size() || shape[depth] != n) throw IOError(cat(what, ": nested lists are not rectangular"));
+  if (n == 0 && !shape_fixed) shape_fixed = true;
+  for (const Config& e : v) read_nested(e, what, depth + 1, shape, values, shape_fixed);
+}
+}  // namespace
+
+Config config_value(const FloatArray& v) {
+  if (v.is_none()) return Config(nullptr);
+  size_t next = 0;
+  return nested_list(v, 0, next);
+}
+
+void read_config_value(const Config& v, const std::string& what, FloatArray& out) {
+  if (v.is_null()) {
+    out = FloatArray();
+    return;
+  }
+  std::vector<int64_t> shape;
+  std::vector<double> values;
+  bool shape_fixed = false;
+  read_nested(v, what, 0, shape, values, shape_fixed);
+  try {
+    out = FloatArray(std::move(values), std::move(shape));
+  } catch (const ValueError& e) {
+    throw IOError(cat(what, ": ", e.what()));
+  }
+}
+
 std::vector<std::array<int64_t, 2>> read_sides(const Config& v, size_t n, const std::string& what) {
   auto side = [&](const Config& x) {
     const int64_t s = saving::to_int(x, what);

@@ -70,6 +70,7 @@ void register_builtin_layers() {
   register_class<GlobalMaxPooling1D>("GlobalMaxPooling1D", no_build);
   register_class<GlobalMaxPooling2D>("GlobalMaxPooling2D", no_build);
   register_class<GlobalMaxPooling3D>("GlobalMaxPooling3D", no_build);
+  register_class<GroupNormalization>("GroupNormalization");
   register_class<GRU>("GRU");
   register_class<GRUCell>("GRUCell");
   register_class<Identity>("Identity", no_build);
@@ -77,6 +78,7 @@ void register_builtin_layers() {
   register_class<Lambda>("Lambda", no_build);
   register_class<applications::LayerScale>(
       "LayerScale", {.module = "keras.src.applications.convnext", .registered_name = "LayerScale"});
+  register_class<LayerNormalization>("LayerNormalization");
   register_class<LeakyReLU>("LeakyReLU", no_build);
   register_class<LSTM>("LSTM");
   register_class<LSTMCell>("LSTMCell");
@@ -88,6 +90,7 @@ void register_builtin_layers() {
   register_class<Minimum>("Minimum");
   register_class<Multiply>("Multiply");
   // Operations Keras records in functional graphs (mask computations).
+  register_class<Normalization>("Normalization");
   register_class<NotEqual>("NotEqual",
                            {.module = "keras.src.ops.numpy", .registered_name = "NotEqual", .build_config = false});
   register_class<Any>("Any", {.module = "keras.src.ops.numpy", .registered_name = "Any", .build_config = false});
@@ -108,18 +111,21 @@ void register_builtin_layers() {
   register_class<RepeatVector>("RepeatVector");
   register_class<Rescaling>("Rescaling");
   register_class<Reshape>("Reshape", no_build);
+  register_class<RMSNormalization>("RMSNormalization");
   register_class<Resizing>("Resizing");
   register_class<RNN>("RNN");
   register_class<SeparableConv1D>("SeparableConv1D");
   register_class<SeparableConv2D>("SeparableConv2D");
   register_class<SimpleRNN>("SimpleRNN");
   register_class<SimpleRNNCell>("SimpleRNNCell");
+  register_class<SpectralNormalization>("SpectralNormalization");
   register_class<Softmax>("Softmax", no_build);
   register_class<SpatialDropout1D>("SpatialDropout1D", no_build);
   register_class<SpatialDropout2D>("SpatialDropout2D", no_build);
   register_class<SpatialDropout3D>("SpatialDropout3D", no_build);
   register_class<Subtract>("Subtract");
   register_class<TimeDistributed>("TimeDistributed");
+  register_class<UnitNormalization>("UnitNormalization", no_build);
   register_class<UpSampling1D>("UpSampling1D");
   register_class<UpSampling2D>("UpSampling2D");
   register_class<UpSampling3D>("UpSampling3D");

@@ -1,4 +1,4 @@
-// Neural-network ops: activations, softmax, convolution, pooling, dropout.
+// Neural-network ops: activations, softmax, convolution, pooling, dropout, normalization.
 #include "keras/ops/nn.h"
 
 #include <algorithm>
@@ -387,6 +387,68 @@ Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, uint64_t 
   Tensor mask = Tensor::empty(ns, x.dtype(), x.device());
   backend::backend_for(x).dropout_mask(mask, rate, seed);
   return multiply(x, mask);
+}
+
+// ---- normalization
+
+std::pair<Tensor, Tensor> moments(const Tensor& x, const std::vector<int64_t>& axes, bool keepdims) {
+  const auto norm = detail::normalize_axes(axes, x.rank(), "moments axis");
+  const Tensor mean_kept = mean(x, norm, /*keepdims=*/true);
+  Tensor variance = mean(square(subtract(x, mean_kept)), norm, keepdims);
+  return {keepdims ? mean_kept : reshape(mean_kept, variance.shape()), variance};
+}
+
+namespace {
+Tensor scalar_like(const Tensor& x, double v) { return Tensor::full(Shape{}, v, x.dtype(), x.device()); }
+
+/// gamma / beta / scale of the sizes of `axes` reshaped to broadcast against x (Keras's
+/// _broadcast: a tensor of x's rank is taken as it is).
+Tensor broadcast_weight(const Tensor& w, const Tensor& x, const std::vector<int64_t>& axes, const char* op) {
+  if (!w.defined() || w.rank() == x.rank()) return w;
+  if (w.rank() != static_cast<int64_t>(axes.size()))
+    throw ValueError(cat(op, ": a weight of shape ", w.shape().to_string(),
+                         " does not match axes of an input of shape ", x.shape().to_string()));
+  Shape b(std::vector<int64_t>(static_cast<size_t>(x.rank()), 1));
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const int64_t n = x.dim(axes[i]);
+    if (w.dim(static_cast<int64_t>(i)) != n)
+      throw ValueError(cat(op, ": a weight of shape ", w.shape().to_string(),
+                           " does not match axes of an input of shape ", x.shape().to_string()));
+    b[static_cast<size_t>(axes[i])] = n;
+  }
+  return reshape(w, b);
+}
+}  // namespace
+
+Tensor normalize(const Tensor& x, const std::vector<int64_t>& axes, double epsilon) {
+  const auto norm = detail::normalize_axes(axes, x.rank(), "normalize axis");
+  const Tensor square_sum = sum(square(x), norm, /*keepdims=*/true);
+  return multiply(x, rsqrt(maximum(square_sum, scalar_like(x, epsilon * epsilon))));
+}
+
+Tensor layer_normalization(const Tensor& x, const Tensor& gamma, const Tensor& beta, const std::vector<int64_t>& axes,
+                           double epsilon, bool rms_scaling) {
+  const auto norm = detail::normalize_axes(axes, x.rank(), "layer_normalization axis");
+  if (axes.empty() && x.rank() > 0) throw ValueError("layer_normalization: expected at least one axis");
+  const Tensor g = broadcast_weight(gamma, x, norm, "layer_normalization gamma");
+  const auto stats = moments(x, norm, /*keepdims=*/true);
+  Tensor inv = rsqrt(add(stats.second, scalar_like(x, epsilon)));
+  if (rms_scaling) {
+    Tensor out = multiply(x, inv);
+    return g.defined() ? multiply(out, g) : out;
+  }
+  if (g.defined()) inv = multiply(inv, g);
+  Tensor res = negative(multiply(stats.first, inv));
+  if (beta.defined()) res = add(res, broadcast_weight(beta, x, norm, "layer_normalization beta"));
+  return add(multiply(x, inv), res);
+}
+
+Tensor rms_normalization(const Tensor& x, const Tensor& scale, const std::vector<int64_t>& axes, double epsilon) {
+  const auto norm = detail::normalize_axes(axes, x.rank(), "rms_normalization axis");
+  if (axes.empty() && x.rank() > 0) throw ValueError("rms_normalization: expected at least one axis");
+  const Tensor rrms = rsqrt(add(mean(square(x), norm, /*keepdims=*/true), scalar_like(x, epsilon)));
+  const Tensor out = multiply(x, rrms);
+  return scale.defined() ? multiply(out, broadcast_weight(scale, x, norm, "rms_normalization scale")) : out;
 }
 
 }  // namespace keras::ops

@@ -32,10 +32,12 @@ void strip_entry(json& e) {
       for (auto& child : (*cfg)["layers"]) strip_entry(child);
 }
 
-/// The saved path of each weight of `layer` ("sequential/dense/kernel", "dense/kernel").
-void weight_paths(const Layer& layer, const std::string& prefix, std::vector<std::string>& out) {
-  for (const auto& w : layer.own_weights()) out.push_back(prefix + layer.name() + "/" + w.name());
+/// The saved path of each weight of `layer` ("sequential/dense/kernel", "dense/kernel"),
+/// by variable. A variable a wrapper tracks from the layer it wraps (SpectralNormalization's
+/// kernel) keeps the wrapped layer's path, as in Keras: sublayers are walked first.
+void weight_paths(const Layer& layer, const std::string& prefix, std::map<const void*, std::string>& out) {
   for (const auto& [name, sub] : layer.named_sublayers()) weight_paths(*sub, prefix + layer.name() + "/", out);
+  for (const auto& w : layer.own_weights()) out.emplace(w.id(), prefix + layer.name() + "/" + w.name());
   if (const auto* m = dynamic_cast<const models::Model*>(&layer)) {
     // Layers of a Sequential are created in its name scope, those of a functional model are not.
     const std::string p = dynamic_cast<const models::Sequential*>(m) ? prefix + layer.name() + "/" : prefix;
@@ -43,8 +45,13 @@ void weight_paths(const Layer& layer, const std::string& prefix, std::vector<std
   }
 }
 
-/// A model's weights in the order get_weights() gives them.
-std::vector<Variable> ordered_weights(const Layer& layer) { return layer.weights(); }
+/// A layer's weights in the order the legacy format stores them (Keras's _legacy_weights:
+/// the trainable ones, then the others).
+std::vector<Variable> ordered_weights(const Layer& layer) {
+  std::vector<Variable> out = layer.trainable_weights();
+  for (const auto& w : layer.non_trainable_weights()) out.push_back(w);
+  return out;
+}
 
 std::vector<std::string> string_list(const hdf5::Object& g, const std::string& name) {
   if (auto a = g.attribute(name)) {
@@ -98,11 +105,16 @@ void save_legacy_h5(const models::Model& model, const std::string& path) {
   const std::string prefix = dynamic_cast<const models::Sequential*>(&model) ? model.name() + "/" : "";
   for (const auto& l : model.layers()) {
     hdf5::WriteGroup g = mw.create_group(l->name());
-    std::vector<std::string> paths;
-    weight_paths(*l, prefix, paths);
+    std::map<const void*, std::string> path_of;
+    weight_paths(*l, prefix, path_of);
     const auto ws = ordered_weights(*l);
-    if (paths.size() != ws.size())
-      throw RuntimeError(cat("internal: layer \"", l->name(), "\" has ", ws.size(), " weights but ", paths.size(), " paths"));
+    std::vector<std::string> paths;
+    for (const auto& w : ws) {
+      const auto it = path_of.find(w.id());
+      if (it == path_of.end())
+        throw RuntimeError(cat("internal: layer \"", l->name(), "\" has a weight \"", w.name(), "\" without a path"));
+      paths.push_back(it->second);
+    }
     g.set_attribute("weight_names", paths);
     std::map<std::string, hdf5::WriteGroup> groups;
     for (size_t i = 0; i < ws.size(); ++i) {
@@ -146,7 +158,7 @@ void load_legacy_weights(models::Model& model, const hdf5::File& file, const std
                          " layers with weights, the file has ", saved.size()));
   for (size_t i = 0; i < saved.size(); ++i) {
     const auto& layer = with_weights[i];
-    const auto ws = layer->weights();
+    const auto ws = ordered_weights(*layer);
     const auto& [group_name, weight_names] = saved[i];
     if (weight_names.size() != ws.size())
       throw ValueError(cat(path, ": layer \"", layer->name(), "\" expects ", ws.size(), " weights, but the saved layer \"",

@@ -25,7 +25,8 @@ TEST(LayerScale, ScalesEachChannelByATrainableGamma) {
   const Tensor x = testing::random_tensor({2, 3}, 4);
   testing::expect_allclose(layer(x), x * 1e-6, 0, 0);
   ASSERT_EQ(layer.weights().size(), 1u);
-  EXPECT_EQ(layer.weights()[0].name(), "gamma");  // ConvNeXt's weight lists name it so
+  // Keras creates it without a name: ConvNeXt's weight lists call it "variable".
+  EXPECT_EQ(layer.weights()[0].name(), "variable");
   EXPECT_TRUE(layer.weights()[0].trainable());
   testing::expect_error<ValueError>([] { LayerScale(1e-6, 3)(Tensor::ones({2, 4})); }, {"`projection_dim`", "(2, 4)"});
   testing::expect_error<ValueError>([] { LayerScale(1e-6, 0); }, {"`projection_dim`"});

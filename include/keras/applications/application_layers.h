@@ -3,7 +3,8 @@
 //   CustomScaleLayer  (keras/src/applications/inception_resnet_v2.py): inputs[0] + inputs[1] * scale,
 //                     InceptionResNetV2's scaled residual.
 //   LayerScale        (keras/src/applications/convnext.py): x * gamma, a trainable per-channel
-//                     scale of shape (projection_dim,) starting at init_values (ConvNeXt).
+//                     scale of shape (projection_dim,) starting at init_values (ConvNeXt); its
+//                     weight, unnamed in Keras, is saved as "variable".
 //
 //   auto y = applications::CustomScaleLayer(0.17)({shortcut, branch});
 //   auto z = applications::LayerScale(1e-6, 96)(x);

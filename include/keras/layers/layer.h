@@ -159,7 +159,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// Builds the layer if needed and checks the input shapes, without running it.
   void build_for(const std::vector<Shape>& input_shapes);
 
-  // ---- weights, in Keras's order (creation order)
+  // ---- weights, in Keras's order (creation order; a variable tracked twice, by a
+  // wrapper and by the layer it wraps, is listed once, where it first appears)
   std::vector<Variable> weights() const;
   std::vector<Variable> trainable_weights() const;
   std::vector<Variable> non_trainable_weights() const;
@@ -198,9 +199,14 @@ class Layer : public std::enable_shared_from_this<Layer> {
   Layer(std::string class_name, const LayerArgs& args);
 
   /// Creates a weight named `name` (kernel, bias, ...) and tracks it.
+  /// `dtype` defaults to the layer's (Normalization's int `count` is the exception).
   Variable add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
                       bool trainable = true, const regularizers::Regularizer& regularizer = {},
-                      const constraints::Constraint& constraint = {});
+                      const constraints::Constraint& constraint = {}, std::optional<DType> dtype = {});
+  /// Makes a weight another layer created one of this layer's own, as Keras's attribute
+  /// tracking does (a wrapper's `self.kernel = self.layer.kernel`): it is saved with this
+  /// layer's variables too, and weights() lists it once.
+  void track_weight(const Variable& weight);
   /// Makes `layer`'s weights part of this layer's (wrappers, nested models).
   void track_layer(std::shared_ptr<Layer> layer);
   void untrack_layers() { sublayers_.clear(); }

@@ -51,6 +51,10 @@ Config config_value(const SizeN<N>& v) {
   return Config(v.vec());
 }
 Config config_value(const FloatOrList& v);
+/// An int, or a list (an empty list stays []).
+Config config_value(const Axes& v);
+/// A number or nested lists; null for None.
+Config config_value(const FloatArray& v);
 template <class T>
 Config config_value(const std::optional<T>& v) {
   return v ? config_value(*v) : Config(nullptr);
@@ -72,6 +76,10 @@ void read_config_value(const Config& v, const std::string& what, std::string& ou
 void read_config_value(const Config& v, const std::string& what, Shape& out);
 void read_config_value(const Config& v, const std::string& what, std::vector<int64_t>& out);  // int or list
 void read_config_value(const Config& v, const std::string& what, FloatOrList& out);
+/// An int or a list of ints; null is the empty list (Keras's None).
+void read_config_value(const Config& v, const std::string& what, Axes& out);
+/// A number or nested rectangular lists of numbers; null is None.
+void read_config_value(const Config& v, const std::string& what, FloatArray& out);
 void read_config_value(const Config& v, const std::string& what, activations::Activation& out);
 void read_config_value(const Config& v, const std::string& what, initializers::Initializer& out);
 void read_config_value(const Config& v, const std::string& what, regularizers::Regularizer& out);

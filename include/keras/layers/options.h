@@ -77,6 +77,39 @@ struct FloatOrList {
   bool operator==(const FloatOrList&) const = default;
 };
 
+/// One axis or a list of them (Keras's "int or list of ints" `axis` arguments). It
+/// remembers which it was given, because Keras writes the argument back that way:
+/// Axes{-1} is the int -1, Axes{1, 2} and Axes(std::vector<int64_t>{-1}) are lists. An
+/// empty list is Keras's None where a layer accepts it (Normalization: no kept axis).
+struct Axes {
+  std::vector<int64_t> values{-1};
+  bool is_list = false;
+
+  Axes() = default;
+  Axes(int64_t axis) : values{axis} {}  // NOLINT: implicit, like Keras's int-or-list
+  Axes(int axis) : values{axis} {}      // NOLINT: so a plain literal is not ambiguous
+  Axes(std::initializer_list<int64_t> list) : values(list), is_list(true) {}
+  Axes(std::vector<int64_t> list) : values(std::move(list)), is_list(true) {}
+  bool operator==(const Axes&) const = default;
+};
+
+/// A number or a (nested, rectangular) list of numbers, as NumPy reads them: the values in
+/// row-major order and their shape (empty for a number). Default-constructed it is None
+/// (no values at all, which no array has). Normalization's mean and variance.
+struct FloatArray {
+  std::vector<double> values{};
+  std::vector<int64_t> shape{};
+
+  FloatArray() = default;
+  FloatArray(double v) : values{v} {}  // NOLINT: implicit, like Keras's float-or-array
+  FloatArray(std::initializer_list<double> list) : values(list), shape{static_cast<int64_t>(list.size())} {}
+  FloatArray(std::vector<double> list) : values(std::move(list)), shape{static_cast<int64_t>(values.size())} {}
+  /// `values` in row-major order for an array of `shape`.
+  FloatArray(std::vector<double> values_, std::vector<int64_t> shape_);
+  bool is_none() const { return values.empty() && shape.empty(); }
+  bool operator==(const FloatArray&) const = default;
+};
+
 using Size1 = SizeN<1>;
 using Size2 = SizeN<2>;
 using Size3 = SizeN<3>;

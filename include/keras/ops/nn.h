@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "keras/tensor/tensor.h"
@@ -63,6 +64,30 @@ Tensor average_pool(const Tensor& x, const std::vector<int64_t>& pool_size, cons
 /// Inverted dropout: zeroes each element with probability `rate` and scales the rest by
 /// 1 / (1 - rate). `noise_shape` (empty: x's shape) broadcasts the mask.
 Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, uint64_t seed);
+
+// ---- normalization (compositions of differentiable ops; the tape differentiates them)
+
+/// Mean and (biased) variance of x over `axes` (keras.ops.moments; empty = all axes),
+/// the reduced axes kept as size 1 when `keepdims`. The variance is mean((x - mean)^2),
+/// the two-pass form: Keras's E[x^2] - E[x]^2 gives the same numbers up to rounding.
+std::pair<Tensor, Tensor> moments(const Tensor& x, const std::vector<int64_t>& axes, bool keepdims = false);
+
+/// x / max(||x||_2, epsilon) over `axes` (keras.ops.normalize with order 2; empty = all
+/// axes), computed as x * rsqrt(max(sum(x^2), epsilon^2)): finite gradient at zero.
+Tensor normalize(const Tensor& x, const std::vector<int64_t>& axes = {-1}, double epsilon = 1e-7);
+
+/// keras.ops.layer_normalization: (x - mean) * rsqrt(variance + epsilon) * gamma + beta,
+/// statistics over `axes`, in Keras's order of operations (inv = rsqrt(var + eps) * gamma;
+/// x * inv + (beta - mean * inv)). gamma/beta (undefined for none) have the sizes of
+/// `axes`, or x's rank already (then they broadcast as they are). With `rms_scaling`
+/// (deprecated in Keras 3.15): x * rsqrt(variance + epsilon) * gamma; no mean subtracted, no beta.
+Tensor layer_normalization(const Tensor& x, const Tensor& gamma, const Tensor& beta, const std::vector<int64_t>& axes,
+                           double epsilon = 1e-3, bool rms_scaling = false);
+
+/// keras.ops.rms_normalization: x * rsqrt(mean(x^2 over axes) + epsilon) * scale (scale
+/// undefined for none; shaped like layer_normalization's gamma).
+Tensor rms_normalization(const Tensor& x, const Tensor& scale, const std::vector<int64_t>& axes = {-1},
+                         double epsilon = 1e-7);
 
 /// Output length of a window op along one axis (Keras's conv_output_length).
 int64_t window_output_length(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
