@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libdnnl-dev ocl-icd-opencl-dev zlib1g-dev libzip-dev libhdf5-dev libgtest-dev nlohmann-json3-dev dataset-fashion-mnist)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3 python3-torch python3-numpy libopenblas0-openmp)
+  packages+=(python3 python3-torch python3-torchvision python3-numpy libopenblas0-openmp)
 elif [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)
 elif [[ "${1:-}" == "--lint" ]]; then

@@ -10,7 +10,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "keras/applications/convnext.h"
 #include "keras/applications/densenet.h"
+#include "keras/applications/efficientnet.h"
+#include "keras/applications/efficientnet_v2.h"
 #include "keras/applications/inception_resnet_v2.h"
 #include "keras/applications/inception_v3.h"
 #include "keras/applications/mobilenet.h"
