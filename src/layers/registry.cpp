@@ -106,6 +106,13 @@ void register_builtin_layers() {
   register_class<PReLU>("PReLU");
   register_class<ReLU>("ReLU", no_build);
   register_class<RepeatVector>("RepeatVector");
+  register_class<RandomBrightness>("RandomBrightness");
+  register_class<RandomContrast>("RandomContrast");
+  register_class<RandomCrop>("RandomCrop");
+  register_class<RandomFlip>("RandomFlip");
+  register_class<RandomRotation>("RandomRotation");
+  register_class<RandomTranslation>("RandomTranslation");
+  register_class<RandomZoom>("RandomZoom");
   register_class<Rescaling>("Rescaling");
   register_class<Reshape>("Reshape", no_build);
   register_class<Resizing>("Resizing");
