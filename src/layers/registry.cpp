@@ -38,6 +38,7 @@ void register_builtin_layers() {
   register_class<AveragePooling1D>("AveragePooling1D", no_build);
   register_class<AveragePooling2D>("AveragePooling2D", no_build);
   register_class<AveragePooling3D>("AveragePooling3D", no_build);
+  register_class<AutoContrast>("AutoContrast");
   register_class<BatchNormalization>("BatchNormalization");
   register_class<Bidirectional>("Bidirectional");
   register_class<CenterCrop>("CenterCrop");
@@ -109,6 +110,21 @@ void register_builtin_layers() {
   register_class<PReLU>("PReLU");
   register_class<ReLU>("ReLU", no_build);
   register_class<RepeatVector>("RepeatVector");
+  register_class<RandomBrightness>("RandomBrightness");
+  register_class<RandomColorDegeneration>("RandomColorDegeneration");
+  register_class<RandomColorJitter>("RandomColorJitter");
+  register_class<RandomContrast>("RandomContrast");
+  register_class<RandomCrop>("RandomCrop");
+  register_class<RandomFlip>("RandomFlip");
+  register_class<RandomGrayscale>("RandomGrayscale");
+  register_class<RandomHue>("RandomHue");
+  register_class<RandomInvert>("RandomInvert");
+  register_class<RandomPosterization>("RandomPosterization");
+  register_class<RandomRotation>("RandomRotation");
+  register_class<RandomSaturation>("RandomSaturation");
+  register_class<RandomSharpness>("RandomSharpness");
+  register_class<RandomTranslation>("RandomTranslation");
+  register_class<RandomZoom>("RandomZoom");
   register_class<Rescaling>("Rescaling");
   register_class<Reshape>("Reshape", no_build);
   register_class<RMSNormalization>("RMSNormalization");
@@ -120,6 +136,7 @@ void register_builtin_layers() {
   register_class<SimpleRNNCell>("SimpleRNNCell");
   register_class<SpectralNormalization>("SpectralNormalization");
   register_class<Softmax>("Softmax", no_build);
+  register_class<Solarization>("Solarization");
   register_class<SpatialDropout1D>("SpatialDropout1D", no_build);
   register_class<SpatialDropout2D>("SpatialDropout2D", no_build);
   register_class<SpatialDropout3D>("SpatialDropout3D", no_build);

@@ -170,4 +170,161 @@ Tensor resize(const Tensor& images, std::array<int64_t, 2> size, const std::stri
   return x.dtype() == images.dtype() ? x : cast(x, images.dtype());
 }
 
+namespace {
+
+bool one_of(const std::string& s, const auto& list) {
+  return std::any_of(list.begin(), list.end(), [&](const char* name) { return s == name; });
+}
+
+std::string list_of(const auto& list) {
+  std::string out;
+  for (const char* name : list) out += cat(out.empty() ? "" : ", ", "\"", name, "\"");
+  return out;
+}
+
+/// Python's floor modulo (the result has the divisor's sign).
+int64_t floor_mod(int64_t a, int64_t n) { return ((a % n) + n) % n; }
+
+/// jax.scipy.ndimage's index fixers: where an index outside [0, size) reads. -1 for
+/// "constant" (the fill value).
+int64_t fix_index(int64_t i, int64_t size, char mode) {
+  if (i >= 0 && i < size) return i;
+  switch (mode) {
+    case 'n':
+      return std::clamp<int64_t>(i, 0, size - 1);
+    case 'w':
+      return floor_mod(i, size);
+    case 'r': {  // reflect: the mirror index of 2i + 1 in a wave of 2 size + 1, halved
+      const int64_t s = 2 * size;
+      return (std::abs(floor_mod(2 * i + 1 + s, 2 * s) - s) - 1) / 2;
+    }
+    default:
+      return -1;
+  }
+}
+
+/// where(c, a, b) for finite a and b, from a 0/1 mask.
+Tensor select(const Tensor& c, const Tensor& a, const Tensor& b) {
+  return add(b, multiply(cast(c, a.dtype()), subtract(a, b)));
+}
+
+TensorList rgb_planes(const Tensor& images, const char* op) {
+  if (images.rank() < 1 || images.dim(-1) != 3)
+    throw ValueError(
+        cat(op, ": expected 3 channels on the last axis, got images of shape ", images.shape().to_string()));
+  if (!is_floating(images.dtype()))
+    throw ValueError(
+        cat(op, ": invalid images dtype: expected float dtype. Received: images.dtype=", dtype_name(images.dtype())));
+  return split(images, {1, 1, 1}, -1);
+}
+
+}  // namespace
+
+Tensor affine_transform(const Tensor& images, const Tensor& transform, const std::string& interpolation,
+                        const std::string& fill_mode, double fill_value) {
+  if (!one_of(interpolation, kAffineInterpolations))
+    throw ValueError(cat("affine_transform: invalid value for argument `interpolation`. Expected one of ",
+                         list_of(kAffineInterpolations), ". Received: interpolation=", interpolation));
+  if (!one_of(fill_mode, kAffineFillModes))
+    throw ValueError(cat("affine_transform: invalid value for argument `fill_mode`. Expected one of ",
+                         list_of(kAffineFillModes), ". Received: fill_mode=", fill_mode));
+  if (images.rank() != 3 && images.rank() != 4)
+    throw ValueError(
+        cat("affine_transform: invalid images rank: expected rank 3 (single image) or rank 4 (batch of "
+            "images). Received input with shape: images.shape=",
+            images.shape().to_string()));
+  const Tensor x = images.rank() == 3 ? expand_dims(images, 0) : images;
+  const int64_t batch = x.dim(0), height = x.dim(1), width = x.dim(2), channels = x.dim(3);
+  if ((transform.rank() != 1 && transform.rank() != 2) || transform.dim(-1) != 8 ||
+      (transform.rank() == 2 && transform.dim(0) != batch && transform.dim(0) != 1))
+    throw ValueError(cat("affine_transform: expected a transform of shape (8) or (", batch, ", 8) for images of shape ",
+                         images.shape().to_string(), ". Received: transform.shape=", transform.shape().to_string()));
+  if (x.size() == 0) return images;
+  const std::vector<double> t = transform.to_vector<double>();
+  const bool per_image = transform.rank() == 2 && transform.dim(0) == batch && batch > 1;
+  const char mode = fill_mode == "constant" ? 'c' : fill_mode == "nearest" ? 'n' : fill_mode == "wrap" ? 'w' : 'r';
+  const bool bilinear = interpolation == "bilinear";
+  const int64_t n = batch * height * width;  // row n is the fill value
+  const size_t corners = bilinear ? 4 : 1;
+  std::vector<std::vector<int64_t>> index(corners, std::vector<int64_t>(static_cast<size_t>(n)));
+  std::vector<std::vector<float>> weight(corners, std::vector<float>(static_cast<size_t>(n)));
+  for (int64_t b = 0; b < batch; ++b) {
+    const double* m = t.data() + (per_image ? 8 * b : 0);
+    for (int64_t i = 0; i < height; ++i)
+      for (int64_t j = 0; j < width; ++j) {
+        const auto p = static_cast<size_t>((b * height + i) * width + j);
+        const auto xj = static_cast<double>(j), yi = static_cast<double>(i);
+        const double k = m[6] * xj + m[7] * yi + 1.0;
+        const double in_x = (m[0] * xj + m[1] * yi + m[2]) / k, in_y = (m[3] * xj + m[4] * yi + m[5]) / k;
+        auto at = [&](double r, double c) {
+          if (!std::isfinite(r) || !std::isfinite(c) || std::abs(r) > 1e12 || std::abs(c) > 1e12) return n;
+          const int64_t fr = fix_index(static_cast<int64_t>(r), height, mode);
+          const int64_t fc = fix_index(static_cast<int64_t>(c), width, mode);
+          return fr < 0 || fc < 0 ? n : (b * height + fr) * width + fc;
+        };
+        if (!bilinear) {
+          index[0][p] = at(std::round(in_y), std::round(in_x));
+          weight[0][p] = 1.0f;
+          continue;
+        }
+        const double y0 = std::floor(in_y), x0 = std::floor(in_x), dy = in_y - y0, dx = in_x - x0;
+        index[0][p] = at(y0, x0), weight[0][p] = static_cast<float>((1 - dy) * (1 - dx));
+        index[1][p] = at(y0, x0 + 1), weight[1][p] = static_cast<float>((1 - dy) * dx);
+        index[2][p] = at(y0 + 1, x0), weight[2][p] = static_cast<float>(dy * (1 - dx));
+        index[3][p] = at(y0 + 1, x0 + 1), weight[3][p] = static_cast<float>(dy * dx);
+      }
+  }
+  const Tensor xf = x.dtype() == DType::float32 ? x : cast(x, DType::float32);
+  const Tensor rows = concatenate(
+      {reshape(xf, Shape{n, channels}), Tensor::full(Shape{1, channels}, fill_value, DType::float32, x.device())}, 0);
+  Tensor out;
+  for (size_t c = 0; c < corners; ++c) {
+    const Tensor gathered = take_rows(rows, Tensor::from_vector<int64_t>(index[c], Shape{n}, x.device()));
+    const Tensor term =
+        bilinear ? multiply(gathered, Tensor::from_vector<float>(weight[c], Shape{n, 1}, x.device())) : gathered;
+    out = out.defined() ? add(out, term) : term;
+  }
+  out = reshape(out, x.shape());
+  if (out.dtype() != images.dtype()) out = cast(out, images.dtype());
+  return images.rank() == 3 ? squeeze(out, 0) : out;
+}
+
+Tensor rgb_to_grayscale(const Tensor& images) {
+  const TensorList c = rgb_planes(images, "rgb_to_grayscale");
+  const auto s = [&](double v) { return Tensor::scalar(v, images.dtype(), images.device()); };
+  return add(add(multiply(c[0], s(0.2989)), multiply(c[1], s(0.587))), multiply(c[2], s(0.114)));
+}
+
+Tensor rgb_to_hsv(const Tensor& images) {
+  const TensorList c = rgb_planes(images, "rgb_to_hsv");
+  const auto s = [&](double v) { return Tensor::scalar(v, images.dtype(), images.device()); };
+  const Tensor &r = c[0], &g = c[1], &b = c[2];
+  const Tensor value = maximum(maximum(r, g), b);
+  const Tensor range = subtract(value, minimum(minimum(r, g), b));
+  const Tensor positive_value = greater(value, s(0.0)), positive_range = greater(range, s(0.0));
+  const Tensor saturation = select(positive_value, divide(range, select(positive_value, value, s(1.0))), s(0.0));
+  const Tensor norm = reciprocal(multiply(select(positive_range, range, s(1.0)), s(6.0)));
+  Tensor hue = select(equal(value, g), add(multiply(norm, subtract(b, r)), s(2.0 / 6.0)),
+                      add(multiply(norm, subtract(r, g)), s(4.0 / 6.0)));
+  hue = select(equal(value, r), multiply(norm, subtract(g, b)), hue);
+  hue = select(positive_range, hue, s(0.0));
+  hue = add(hue, cast(less(hue, s(0.0)), hue.dtype()));
+  return concatenate({hue, saturation, value}, -1);
+}
+
+Tensor hsv_to_rgb(const Tensor& images) {
+  const TensorList c = rgb_planes(images, "hsv_to_rgb");
+  const auto s = [&](double v) { return Tensor::scalar(v, images.dtype(), images.device()); };
+  // mod(hue, 1) for hue in [-1, 2), the range the augmentation layers produce.
+  Tensor hue = select(greater_equal(c[0], s(1.0)), subtract(c[0], s(1.0)), c[0]);
+  hue = select(less(hue, s(0.0)), add(hue, s(1.0)), hue);
+  const Tensor dh = multiply(hue, s(6.0));
+  const Tensor dr = clip(subtract(abs(subtract(dh, s(3.0))), s(1.0)), 0.0, 1.0);
+  const Tensor dg = clip(subtract(s(2.0), abs(subtract(dh, s(2.0)))), 0.0, 1.0);
+  const Tensor db = clip(subtract(s(2.0), abs(subtract(dh, s(4.0)))), 0.0, 1.0);
+  const Tensor one_minus_s = subtract(s(1.0), c[1]);
+  const auto plane = [&](const Tensor& d) { return multiply(c[2], add(one_minus_s, multiply(c[1], d))); };
+  return concatenate({plane(dr), plane(dg), plane(db)}, -1);
+}
+
 }  // namespace keras::ops::image

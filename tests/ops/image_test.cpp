@@ -1,4 +1,5 @@
-// ops::repeat and ops::image::resize: values by hand, Keras's edge rules, gradients, errors.
+// ops::repeat, ops::image::resize, affine_transform and the colour conversions: values by
+// hand, Keras's edge rules, gradients, errors.
 #include "keras/ops/image.h"
 
 #include <numeric>
@@ -128,6 +129,72 @@ TEST(Resize, Errors) {
         ops::image::resize(Tensor::ones({2, 2, 1}, DType::int32), {4, 4});
       },
       {"resize", "int32", "(2, 2, 1)"});
+}
+
+TEST(AffineTransform, IdentityShiftsAndFillModes) {
+  const Tensor x = testing::random_tensor({2, 3, 4, 2}, 1);
+  const Tensor identity = Tensor::from_vector<float>({1, 0, 0, 0, 1, 0, 0, 0});
+  testing::expect_allclose(ops::image::affine_transform(x, identity), x, 0, 0);
+  testing::expect_allclose(ops::image::affine_transform(ops::squeeze(ops::slice_rows(x, 0, 1), 0), identity, "nearest"),
+                           ops::squeeze(ops::slice_rows(x, 0, 1), 0), 0, 0, "unbatched");
+  // Output x reads input x + 2.5 along a row 0..4: half-way samples, then the fill rule.
+  const Tensor row = Tensor::from_vector<float>({0, 1, 2, 3, 4}, {1, 1, 5, 1});
+  const Tensor left = Tensor::from_vector<float>({1, 0, 2.5, 0, 1, 0, 0, 0}, {1, 8});
+  const auto run = [&](const std::string& mode) {
+    return ops::image::affine_transform(row, left, "bilinear", mode, -1.0).to_vector<float>();
+  };
+  EXPECT_EQ(run("constant"), (std::vector<float>{2.5, 3.5, 1.5, -1, -1}));  // 4.5: half 4, half fill
+  EXPECT_EQ(run("nearest"), (std::vector<float>{2.5, 3.5, 4, 4, 4}));
+  EXPECT_EQ(run("wrap"), (std::vector<float>{2.5, 3.5, 2, 0.5, 1.5}));
+  EXPECT_EQ(run("reflect"), (std::vector<float>{2.5, 3.5, 4, 3.5, 2.5}));
+  // Nearest rounds halves away from zero.
+  EXPECT_EQ(ops::image::affine_transform(row, left, "nearest", "reflect").to_vector<float>(),
+            (std::vector<float>{3, 4, 4, 3, 2}));
+  // One transform per image.
+  const Tensor two = Tensor::from_vector<float>({1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0}, {2, 8});
+  const Tensor y = ops::image::affine_transform(x, two, "nearest", "nearest");
+  testing::expect_allclose(ops::slice_rows(y, 0, 1), ops::slice_rows(x, 0, 1), 0, 0);
+  testing::expect_allclose(ops::slice(y, {1, 0, 0, 0}, {1, 3, 3, 2}), ops::slice(x, {1, 0, 1, 0}, {1, 3, 3, 2}), 0, 0);
+}
+
+TEST(AffineTransform, GradientsAndErrors) {
+  const Tensor t = Tensor::from_vector<float>({0.9f, 0.2f, 0.3f, -0.1f, 1.1f, 0.2f, 0, 0});
+  for (const std::string mode : {"constant", "reflect", "wrap", "nearest"})
+    check_gradients([&](const TensorList& in) { return ops::image::affine_transform(in[0], t, "bilinear", mode, 0.5); },
+                    {leaf({2, 4, 3, 2}, 2)});
+  expect_error<ValueError>(
+      [] {
+        ops::image::affine_transform(Tensor::zeros({1, 2, 2, 1}), Tensor::zeros({8}), "cubic");
+      },
+      {"`interpolation`", "cubic"});
+  expect_error<ValueError>(
+      [] {
+        ops::image::affine_transform(Tensor::zeros({1, 2, 2, 1}), Tensor::zeros({8}), "nearest", "mirror");
+      },
+      {"`fill_mode`", "mirror"});
+  expect_error<ValueError>(
+      [] {
+        ops::image::affine_transform(Tensor::zeros({3, 2, 2, 1}), Tensor::zeros({2, 8}));
+      },
+      {"transform", "(2, 8)"});
+  expect_error<ValueError>([] { ops::image::affine_transform(Tensor::zeros({2, 2}), Tensor::zeros({8})); }, {"rank"});
+}
+
+TEST(ColorConversions, HsvRoundTripAndGrayscale) {
+  const Tensor rgb =
+      Tensor::from_vector<float>({1, 0, 0, 0, 1, 0, 0, 0, 1, 0.5f, 0.5f, 0.5f, 0.2f, 0.4f, 0.8f}, {5, 3});
+  const Tensor hsv = ops::image::rgb_to_hsv(rgb);
+  testing::expect_allclose(
+      hsv,
+      Tensor::from_vector<float>({0, 1, 1, 1.f / 3, 1, 1, 2.f / 3, 1, 1, 0, 0, 0.5f, 0.6111111f, 0.75f, 0.8f}, {5, 3}),
+      1e-5, 1e-5);
+  testing::expect_allclose(ops::image::hsv_to_rgb(hsv), rgb, 1e-5, 1e-5);
+  const Tensor random = testing::random_tensor({4, 3, 3}, 3, 0.0, 1.0);
+  testing::expect_allclose(ops::image::hsv_to_rgb(ops::image::rgb_to_hsv(random)), random, 1e-5, 1e-5);
+  testing::expect_allclose(ops::image::rgb_to_grayscale(rgb),
+                           Tensor::from_vector<float>({0.2989f, 0.587f, 0.114f, 0.49995f, 0.38578f}, {5, 1}), 1e-5,
+                           1e-5);
+  expect_error<ValueError>([] { ops::image::rgb_to_hsv(Tensor::zeros({2, 4})); }, {"3 channels"});
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Image ops (keras.ops.image): resize. Channels-last images, (height, width, channels)
+// Image ops (keras.ops.image): resize, affine_transform, and the colour-space
+// conversions of the augmentation layers. Channels-last images, (height, width, channels)
 // or (batch, height, width, channels). Differentiable and recorded on an active
 // GradientTape; the result stays on the images' device.
 #pragma once
@@ -48,5 +49,36 @@ Tensor resize(const Tensor& images, std::array<int64_t, 2> size, const std::stri
 /// images' dtype). "nearest" gives one-hot rows. in_len and out_len must be positive.
 std::vector<double> resize_weights(int64_t in_len, int64_t out_len, const std::string& interpolation,
                                    bool antialias = false);
+
+/// The interpolations and fill modes affine_transform takes (Keras's lists).
+inline constexpr std::array<const char*, 2> kAffineInterpolations{"nearest", "bilinear"};
+inline constexpr std::array<const char*, 4> kAffineFillModes{"constant", "nearest", "wrap", "reflect"};
+
+/// keras.ops.image.affine_transform(images, transform, interpolation, fill_mode,
+/// fill_value) with the arithmetic of Keras's JAX backend (jax.scipy.ndimage's
+/// map_coordinates). `transform` is (8) or (batch, 8): [a0, a1, a2, b0, b1, b2, c0, c1]
+/// maps each output point (x, y) to the input point ((a0 x + a1 y + a2) / k,
+/// (b0 x + b1 y + b2) / k), k = c0 x + c1 y + 1 (pixel indices, x along the width).
+/// "bilinear" weighs the four neighbours; "nearest" takes the closest pixel (halves
+/// away from zero). Neighbours outside the image follow fill_mode: "constant" (they
+/// are fill_value), "nearest" (the edge pixel), "wrap" (the image tiled), "reflect"
+/// (mirrored about the edge: d c b a | a b c d | d c b a). The sampling positions are
+/// computed on the host from `transform` (not differentiable); the result is a
+/// weighted gather of the images, differentiable with respect to them. A single
+/// transform applies to every image of the batch.
+///
+///   // Shift right by 2 pixels: output (x, y) reads input (x - 2, y).
+///   Tensor y = ops::image::affine_transform(x, Tensor::from_vector<float>({1, 0, -2, 0, 1, 0, 0, 0}));
+Tensor affine_transform(const Tensor& images, const Tensor& transform, const std::string& interpolation = "bilinear",
+                        const std::string& fill_mode = "constant", double fill_value = 0.0);
+
+/// keras.ops.image.rgb_to_grayscale: 0.2989 R + 0.587 G + 0.114 B, one channel (the
+/// last axis must have 3). Differentiable.
+Tensor rgb_to_grayscale(const Tensor& images);
+/// keras.ops.image.rgb_to_hsv and hsv_to_rgb (TensorFlow's formulas; hue, saturation
+/// and value in [0, 1] for RGB in [0, 1]). Channels last, 3 channels. Differentiable
+/// almost everywhere.
+Tensor rgb_to_hsv(const Tensor& images);
+Tensor hsv_to_rgb(const Tensor& images);
 
 }  // namespace keras::ops::image
