@@ -114,6 +114,7 @@
 #include "keras/layers/rnn/rnn.h"
 #include "keras/layers/rnn/rnn_cell.h"
 #include "keras/layers/rnn/simple_rnn.h"
+#include "keras/layers/rnn/stacked_rnn_cells.h"
 #include "keras/layers/rnn/time_distributed.h"
 #include "keras/losses/losses.h"
 #include "keras/metrics/metrics.h"

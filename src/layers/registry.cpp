@@ -114,6 +114,7 @@ void register_builtin_layers() {
   register_class<SeparableConv2D>("SeparableConv2D");
   register_class<SimpleRNN>("SimpleRNN");
   register_class<SimpleRNNCell>("SimpleRNNCell");
+  register_class<StackedRNNCells>("StackedRNNCells");
   register_class<Softmax>("Softmax", no_build);
   register_class<SpatialDropout1D>("SpatialDropout1D", no_build);
   register_class<SpatialDropout2D>("SpatialDropout2D", no_build);
