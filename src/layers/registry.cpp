@@ -48,6 +48,9 @@ void register_builtin_layers() {
   register_class<Conv1DTranspose>("Conv1DTranspose");
   register_class<Conv2DTranspose>("Conv2DTranspose");
   register_class<Conv3DTranspose>("Conv3DTranspose");
+  register_class<ConvLSTM1D>("ConvLSTM1D");
+  register_class<ConvLSTM2D>("ConvLSTM2D");
+  register_class<ConvLSTM3D>("ConvLSTM3D");
   register_class<Cropping1D>("Cropping1D");
   register_class<applications::CustomScaleLayer>(
       "CustomScaleLayer",
