@@ -21,7 +21,7 @@ std::map<std::string, int> g_name_counts;
 }  // namespace
 
 std::string to_snake_case(const std::string& name) {
-  static const std::regex first("(.)([A-Z][a-z0-9]+)"), second("([a-z])([A-Z])");
+  static const std::regex first("(.)([A-Z][a-z]+)"), second("([a-z])([A-Z])");  // Keras's, exactly
   std::string s = std::regex_replace(name, first, "$1_$2");
   s = std::regex_replace(s, second, "$1_$2");
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -49,6 +49,9 @@ void register_builtin_layers() {
   register_class<Conv1DTranspose>("Conv1DTranspose");
   register_class<Conv2DTranspose>("Conv2DTranspose");
   register_class<Conv3DTranspose>("Conv3DTranspose");
+  register_class<ConvLSTM1D>("ConvLSTM1D");
+  register_class<ConvLSTM2D>("ConvLSTM2D");
+  register_class<ConvLSTM3D>("ConvLSTM3D");
   register_class<Cropping1D>("Cropping1D");
   register_class<applications::CustomScaleLayer>(
       "CustomScaleLayer",
@@ -135,6 +138,7 @@ void register_builtin_layers() {
   register_class<SimpleRNN>("SimpleRNN");
   register_class<SimpleRNNCell>("SimpleRNNCell");
   register_class<SpectralNormalization>("SpectralNormalization");
+  register_class<StackedRNNCells>("StackedRNNCells");
   register_class<Softmax>("Softmax", no_build);
   register_class<Solarization>("Solarization");
   register_class<SpatialDropout1D>("SpatialDropout1D", no_build);

@@ -32,10 +32,10 @@ Tensor GRUCell::project_inputs(const Tensor& x) const {
   return ops::add(m, options_.reset_after ? ops::squeeze(ops::slice_rows(bias_.value(), 0, 1), 0) : bias_.value());
 }
 
-TensorList GRUCell::step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const {
+TensorList GRUCell::step(const Tensor& projected, const TensorList& states, const DropoutMasks& masks) const {
   const int64_t u = units();
   const Tensor& h_prev = states[0];
-  const Tensor h_in = recurrent_mask.defined() ? ops::multiply(h_prev, recurrent_mask) : h_prev;
+  const Tensor h_in = masks.recurrent.defined() ? ops::multiply(h_prev, masks.recurrent) : h_prev;
   const TensorList x = ops::split(projected, {u, u, u}, -1);
   const auto& ra = options_.recurrent_activation;
   Tensor z, hh;
@@ -54,7 +54,8 @@ TensorList GRUCell::step(const Tensor& projected, const TensorList& states, cons
     hh = options_.activation(ops::add(x[2], ops::matmul(ops::multiply(r, h_in), k[1])));
   }
   // h = z * h_prev + (1 - z) * hh, written as hh + z * (h_prev - hh).
-  return {ops::add(hh, ops::multiply(z, ops::subtract(h_prev, hh)))};
+  const Tensor h = ops::add(hh, ops::multiply(z, ops::subtract(h_prev, hh)));
+  return {h, h};
 }
 
 FusedRecurrence GRUCell::fused() const {

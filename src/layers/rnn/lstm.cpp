@@ -27,16 +27,8 @@ void LSTMCell::build(const Shape& input_shape) {
                      options_.bias_constraint);
     return;
   }
-  // Keras: concatenate(init((u,)), ones((u,)), init((2u,))).
-  const initializers::Initializer base = options_.bias_initializer;
-  const initializers::Initializer forget_ones(
-      base.class_name(),
-      [base, u](const Shape&, DType d) {
-        return ops::concatenate({base(Shape{u}, d), Tensor::ones(Shape{u}, d), base(Shape{2 * u}, d)}, 0);
-      },
-      base.config());
-  bias_ = add_weight("bias", Shape{4 * u}, forget_ones, true, options_.bias_regularizer,
-                     options_.bias_constraint);
+  bias_ = add_weight("bias", Shape{4 * u}, forget_bias_initializer(options_.bias_initializer, u), true,
+                     options_.bias_regularizer, options_.bias_constraint);
 }
 
 Tensor LSTMCell::project_inputs(const Tensor& x) const {
@@ -44,16 +36,16 @@ Tensor LSTMCell::project_inputs(const Tensor& x) const {
   return options_.use_bias ? ops::add(z, bias_) : z;
 }
 
-TensorList LSTMCell::step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const {
+TensorList LSTMCell::step(const Tensor& projected, const TensorList& states, const DropoutMasks& masks) const {
   const Tensor& c_prev = states[1];
-  const Tensor h_prev = recurrent_mask.defined() ? ops::multiply(states[0], recurrent_mask) : states[0];
+  const Tensor h_prev = masks.recurrent.defined() ? ops::multiply(states[0], masks.recurrent) : states[0];
   const Tensor z = ops::add(projected, ops::matmul(h_prev, recurrent_kernel_));
   const int64_t u = units();
   const TensorList g = ops::split(z, {u, u, u, u}, -1);
   const auto& ra = options_.recurrent_activation;
   const Tensor c = ops::add(ops::multiply(ra(g[1]), c_prev), ops::multiply(ra(g[0]), options_.activation(g[2])));
   const Tensor h = ops::multiply(ra(g[3]), options_.activation(c));
-  return {h, c};
+  return {h, h, c};
 }
 
 FusedRecurrence LSTMCell::fused() const {

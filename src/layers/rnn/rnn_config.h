@@ -5,6 +5,7 @@
 
 #include "keras/layers/layer_config.h"
 #include "keras/layers/rnn/rnn.h"
+#include "keras/ops/core.h"
 
 namespace keras::layers {
 
@@ -32,13 +33,32 @@ Config recurrent_layer_config(const RNN& layer, const O& cell_options) {
   return c;
 }
 
-/// A cell's config: units, then its table.
+/// A cell's config: units, then its table without activity_regularizer (a layer's
+/// argument: Keras's cells do not write it).
 template <class O>
 Config cell_config(const RNNCell& cell, const O& o) {
+  Config table = Config::object();
+  write_table(table, o, O::cell_fields(), &cell);
   Config c = cell.Layer::get_config();
   c["units"] = cell.units();
-  write_table(c, o, O::cell_fields(), &cell);
+  // LSTMCell writes unit_forget_bias right after use_bias (the LSTM layer: after bias_initializer).
+  for (auto it = table.begin(); it != table.end(); ++it) {
+    if (it.key() == "activity_regularizer" || it.key() == "unit_forget_bias") continue;
+    c[it.key()] = it.value();
+    if (it.key() == "use_bias" && table.contains("unit_forget_bias")) c["unit_forget_bias"] = table["unit_forget_bias"];
+  }
   return c;
+}
+
+/// Keras's unit_forget_bias (LSTMCell, ConvLSTMCell): the bias of the four gates i, f,
+/// c, o of `units` each is concatenate(init((units,)), ones((units,)), init((2 * units,))).
+inline initializers::Initializer forget_bias_initializer(const initializers::Initializer& base, int64_t units) {
+  return initializers::Initializer(
+      base.class_name(),
+      [base, units](const Shape&, DType d) {
+        return ops::concatenate({base(Shape{units}, d), Tensor::ones(Shape{units}, d), base(Shape{2 * units}, d)}, 0);
+      },
+      base.config());
 }
 
 }  // namespace keras::layers

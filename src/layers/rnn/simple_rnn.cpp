@@ -29,9 +29,10 @@ Tensor SimpleRNNCell::project_inputs(const Tensor& x) const {
   return options_.use_bias ? ops::add(h, bias_) : h;
 }
 
-TensorList SimpleRNNCell::step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const {
-  const Tensor prev = recurrent_mask.defined() ? ops::multiply(states[0], recurrent_mask) : states[0];
-  return {options_.activation(ops::add(projected, ops::matmul(prev, recurrent_kernel_)))};
+TensorList SimpleRNNCell::step(const Tensor& projected, const TensorList& states, const DropoutMasks& masks) const {
+  const Tensor prev = masks.recurrent.defined() ? ops::multiply(states[0], masks.recurrent) : states[0];
+  const Tensor h = options_.activation(ops::add(projected, ops::matmul(prev, recurrent_kernel_)));
+  return {h, h};
 }
 
 FusedRecurrence SimpleRNNCell::fused() const {
@@ -47,7 +48,11 @@ SimpleRNN::SimpleRNN(int64_t units, SimpleRNNOptions o)
 }
 
 // Keras writes one flat dict for the layer and the cell (src/layers/rnn/rnn_config.h).
-Config SimpleRNNCell::get_config() const { return cell_config(*this, options_); }
+Config SimpleRNNCell::get_config() const {
+  Config c = cell_config(*this, options_);
+  c["seed"] = config_value(options_.seed);  // the cell writes its seed, the SimpleRNN layer does not
+  return c;
+}
 std::shared_ptr<Layer> SimpleRNNCell::from_config(const Config& c) { return ConfigReader(c).make<SimpleRNNCell, int64_t>("units"); }
 Config SimpleRNN::get_config() const { return recurrent_layer_config(*this, simple_cell().options()); }
 std::shared_ptr<Layer> SimpleRNN::from_config(const Config& c) { return recurrent_layer_from_config<SimpleRNN>(c); }

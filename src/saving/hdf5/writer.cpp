@@ -99,8 +99,12 @@ WriteGroup::WriteGroup(std::shared_ptr<void> file, int64_t id)
 
 WriteGroup WriteGroup::create_group(const std::string& name) const {
   std::lock_guard<std::recursive_mutex> lock(h5_mutex());
-  const hid_t g = checked(H5Gcreate2(static_cast<hid_t>(id_), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                          "creating group " + name);
+  // A path ("cells/gru_cell") creates the groups on the way that are still missing.
+  Handle lcpl{checked(H5Pcreate(H5P_LINK_CREATE), "creating a link property list"), H5Pclose};
+  checked(H5Pset_create_intermediate_group(static_cast<hid_t>(lcpl.id), 1), "setting intermediate groups");
+  const hid_t g =
+      checked(H5Gcreate2(static_cast<hid_t>(id_), name.c_str(), static_cast<hid_t>(lcpl.id), H5P_DEFAULT, H5P_DEFAULT),
+              "creating group " + name);
   return WriteGroup(file_, g);
 }
 

@@ -77,7 +77,7 @@ class GRUCell : public Concrete<GRUCell, RNNCell> {
   explicit GRUCell(int64_t units, GRUOptions options = {});
   void build(const Shape& input_shape) override;
   Tensor project_inputs(const Tensor& x) const override;
-  TensorList step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const override;
+  TensorList step(const Tensor& projected, const TensorList& states, const DropoutMasks& masks) const override;
   FusedRecurrence fused() const override;
   /// [b_z, b_r, b_h, b'_h] with the input and recurrent biases of z and r summed.
   Tensor fused_bias() const override;

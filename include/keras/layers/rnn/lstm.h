@@ -78,7 +78,7 @@ class LSTMCell : public Concrete<LSTMCell, RNNCell> {
   int num_states() const override { return 2; }
   void build(const Shape& input_shape) override;
   Tensor project_inputs(const Tensor& x) const override;
-  TensorList step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const override;
+  TensorList step(const Tensor& projected, const TensorList& states, const DropoutMasks& masks) const override;
   FusedRecurrence fused() const override;
   const LSTMOptions& options() const { return options_; }
   Config get_config() const override;

@@ -1,6 +1,7 @@
 // keras.layers.RNN (keras/src/layers/rnn/rnn.py): runs a recurrent cell over the time
-// axis of (batch, time, features). The base of SimpleRNN, LSTM and GRU, and usable with
-// any cell: layers::RNN(layers::LSTMCell(32)).
+// axis of (batch, time, features) (ConvLSTM: (batch, time, *spatial, channels)). The
+// base of SimpleRNN, LSTM, GRU and ConvLSTM1D/2D/3D, and usable with any cell or list of
+// cells: layers::RNN(layers::LSTMCell(32)), layers::RNN({gru_cell, lstm_cell}).
 //
 // Args: return_sequences (every step's output, (batch, time, units), instead of the
 //   last, (batch, units)); return_state (also the final states); go_backwards (process
@@ -63,6 +64,8 @@ O cell_options_of(O o, const char* cell_name) {
 class RNN : public Concrete<RNN> {
  public:
   RNN(std::shared_ptr<RNNCell> cell, RNNOptions options = {});
+  /// Keras's RNN([cells]): the cells stacked in a StackedRNNCells.
+  RNN(std::vector<std::shared_ptr<RNNCell>> cells, RNNOptions options = {});
   template <class C>
     requires std::derived_from<std::decay_t<C>, RNNCell>
   explicit RNN(C&& cell, RNNOptions options = {})
@@ -95,10 +98,10 @@ class RNN : public Concrete<RNN> {
   RNN(std::string class_name, std::shared_ptr<RNNCell> cell, RNNOptions options);
 
  private:
-  /// The initial states for a batch of `batch`: given, carried (stateful) or zeros.
-  TensorList initial_states(const TensorList& given, int64_t batch) const;
+  /// The initial states for steps of shape `step`: given, carried (stateful) or zeros.
+  TensorList initial_states(const TensorList& given, const Shape& step) const;
   /// Runs the cell step by step. Returns {sequence (processing order), last output, states...}.
-  TensorList run_steps(const Tensor& x, TensorList states, const Tensor& mask, const Tensor& recurrent_mask) const;
+  TensorList run_steps(const Tensor& x, TensorList states, const Tensor& mask, const DropoutMasks& dropout) const;
 
   std::shared_ptr<RNNCell> cell_;
   RNNOptions rnn_options_;

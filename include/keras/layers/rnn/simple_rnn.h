@@ -67,7 +67,7 @@ class SimpleRNNCell : public Concrete<SimpleRNNCell, RNNCell> {
   explicit SimpleRNNCell(int64_t units, SimpleRNNOptions options = {});
   void build(const Shape& input_shape) override;
   Tensor project_inputs(const Tensor& x) const override;
-  TensorList step(const Tensor& projected, const TensorList& states, const Tensor& recurrent_mask) const override;
+  TensorList step(const Tensor& projected, const TensorList& states, const DropoutMasks& masks) const override;
   FusedRecurrence fused() const override;
   const SimpleRNNOptions& options() const { return options_; }
   Config get_config() const override;
