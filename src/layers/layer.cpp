@@ -103,7 +103,7 @@ void Layer::check_inputs(const std::vector<Shape>& shapes) const {
   for (size_t i = 0; i < shapes.size(); ++i) assert_input_compatibility(input_spec_, shapes[i], name_, i);
 }
 
-void Layer::build_for(const std::vector<Shape>& input_shapes) {
+void Layer::build_for(const std::vector<Shape>& input_shapes, bool keep_batch_size) {
   check_inputs(input_shapes);
   if (!built_) {
     if (!device_) device_ = default_device();
@@ -112,8 +112,9 @@ void Layer::build_for(const std::vector<Shape>& input_shapes) {
     build(input_shapes);
     built_ = true;
     build_shapes_ = input_shapes;
-    for (auto& shape : build_shapes_)
-      if (shape.rank() > 0) shape[0] = kNone;
+    if (!keep_batch_size)
+      for (auto& shape : build_shapes_)
+        if (shape.rank() > 0) shape[0] = kNone;
     check_inputs(input_shapes);  // build may have tightened the spec (e.g. Dense's input dim)
   }
 }

@@ -12,6 +12,8 @@ namespace keras::saving {
 // The model classes (Sequential, Functional) and the graph operations they record:
 // their configs live with the model files in src/saving/model_configs.cpp.
 void register_model_classes();
+/// A model's compile_config as Keras writes it ({} when never compiled).
+Config compile_config(const models::Model& model);
 }  // namespace keras::saving
 
 namespace keras::layers {
@@ -248,6 +250,8 @@ Config serialize(const Layer& layer) {
     for (const auto& s : shapes) in.push_back(config_value(s));
     e["build_config"] = {{"input_shape", shapes.size() == 1 ? in[0] : in}};
   }
+  // Keras serializes every model with its compile_config, a model nested in another too.
+  if (const auto* model = dynamic_cast<const models::Model*>(&layer)) e["compile_config"] = saving::compile_config(*model);
   return e;
 }
 
@@ -286,7 +290,7 @@ std::shared_ptr<Layer> deserialize(const Config& entry) {
       } else {
         shapes.push_back(saving::to_shape(*in, reader.what("build_config")));
       }
-      if (!layer->built()) layer->build_for(shapes);
+      if (!layer->built()) layer->build_for(shapes, /*keep_batch_size=*/true);
     }
   }
   return layer;

@@ -238,7 +238,7 @@ std::shared_ptr<models::Model> load_legacy_h5(const std::string& path, const Loa
       if (const json* l = find(t, "loss")) c["loss"] = *l;
       if (const json* m = find(t, "metrics")) c["metrics"] = *m;
       if (const json* w = find(t, "loss_weights")) c["loss_weights"] = *w;
-      if (c.contains("optimizer")) apply_compile_config(*model, c);
+      if (c.contains("optimizer")) compile_or_warn(*model, c, path);
     }
   }
   return model;

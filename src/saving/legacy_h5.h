@@ -21,5 +21,10 @@ void load_legacy_weights_by_name(models::Model& model, const hdf5::File& file, c
                                  bool skip_mismatch);
 /// compile() from a Keras compile_config dict (shared with the .keras reader).
 void apply_compile_config(models::Model& model, const json& config);
+/// apply_compile_config, except that a config naming what this library cannot rebuild
+/// (an optimizer, loss or metric it lacks, a form it does not read) leaves the model
+/// uncompiled with a one-line warning on stderr, as Keras loads a model whose compile()
+/// fails: training settings never stop a model from loading. Returns whether it compiled.
+bool compile_or_warn(models::Model& model, const json& config, const std::string& path);
 
 }  // namespace keras::saving

@@ -300,6 +300,20 @@ void apply_compile_config(models::Model& model, const json& c) {
   model.compile(o);
 }
 
+bool compile_or_warn(models::Model& model, const json& c, const std::string& path) {
+  try {
+    apply_compile_config(model, c);
+    return true;
+  } catch (const std::invalid_argument& e) {  // ValueError, TypeError: what we cannot rebuild
+    std::cerr << "Warning: " << path << " is loaded uncompiled: its compile_config could not be used (" << e.what()
+              << "); call compile() to train it\n";
+  } catch (const IOError& e) {  // a form of compile_config this library does not read
+    std::cerr << "Warning: " << path << " is loaded uncompiled: its compile_config could not be used (" << e.what()
+              << "); call compile() to train it\n";
+  }
+  return false;
+}
+
 // ---- .keras archives
 
 namespace {
@@ -378,10 +392,8 @@ std::shared_ptr<models::Model> load_keras(const std::string& path, const LoadOpt
     const hdf5::File file = hdf5::File::from_bytes(weights, path + " model.weights.h5");
     read_object(file.root(), *model, "");
     if (options.compile)
-      if (const json* c = find(config, "compile_config")) {
-        apply_compile_config(*model, *c);
+      if (const json* c = find(config, "compile_config"); c && compile_or_warn(*model, *c, path))
         load_optimizer_state(file.root(), *model, path);
-      }
   }
   return model;
 }

@@ -2,6 +2,7 @@
 // the safety of reading damaged or hostile files.
 #include "keras/saving/saving.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -314,6 +315,68 @@ TEST(Saving, HostileConfigs) {
                        {"function", {{"class_name", "__lambda__"}, {"config", {{"code", "4wEAAAAAAAAA"}}}}}};
   });
   testing::expect_error<ValueError>([&] { load_model(tmp("lambda.keras")); }, {"Lambda", "Python code", "never runs"});
+}
+
+// Keras never refuses a model over its training settings: a compile_config naming what
+// this library cannot rebuild (here AdamW and the AUC metric, written as Keras 3 writes
+// them) loads the model with its weights, uncompiled, with a one-line warning.
+TEST(Saving, UnusableCompileConfigLoadsUncompiledWithAWarning) {
+  const std::string src = testing::data_dir() + "/keras_cases/dense_relu/model.keras";
+  const auto reference = load_model(src);
+  const Tensor x = random::uniform(Shape({3, 8}), -1.0, 1.0, 7);
+  const Tensor expected = reference->predict(x, {.verbose = 0});
+  auto keras_object = [](const std::string& module, const std::string& cls, nlohmann::ordered_json config) {
+    return nlohmann::ordered_json{
+        {"module", module}, {"class_name", cls}, {"config", std::move(config)}, {"registered_name", nullptr}};
+  };
+  const auto adamw = keras_object("keras.optimizers", "AdamW",
+                                  {{"name", "adamw"}, {"learning_rate", 0.001}, {"weight_decay", 0.004},
+                                   {"beta_1", 0.9}, {"beta_2", 0.999}, {"epsilon", 1e-7}, {"amsgrad", false}});
+  const auto auc = keras_object("keras.metrics", "AUC",
+                                {{"name", "auc"}, {"dtype", "float32"}, {"num_thresholds", 200}, {"curve", "ROC"}});
+  struct Case {
+    std::string file;
+    nlohmann::ordered_json optimizer, metrics;
+    std::string named;  // what the warning names
+  };
+  const std::vector<Case> cases{{"adamw.keras", adamw, nullptr, "AdamW"},
+                                {"auc.keras", "adam", nlohmann::ordered_json::array({auc}), "'auc'"},
+                                {"by_output.keras", "adam", nullptr, "losses by output name"}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    with_config(src, tmp(c.file), [&](auto& config) {
+      config["compile_config"] = {{"optimizer", c.optimizer},
+                                  {"loss", c.named == "losses by output name"
+                                               ? nlohmann::ordered_json{{"dense", "mse"}}
+                                               : nlohmann::ordered_json("mean_squared_error")},
+                                  {"loss_weights", nullptr},
+                                  {"metrics", c.metrics},
+                                  {"weighted_metrics", nullptr},
+                                  {"run_eagerly", false},
+                                  {"steps_per_execution", 1},
+                                  {"jit_compile", false}};
+    });
+    ::testing::internal::CaptureStderr();
+    const auto model = load_model(tmp(c.file));
+    const std::string warning = ::testing::internal::GetCapturedStderr();
+    ASSERT_TRUE(model);
+    EXPECT_FALSE(model->compiled());
+    EXPECT_NE(warning.find("loaded uncompiled"), std::string::npos) << warning;
+    EXPECT_NE(warning.find(c.named), std::string::npos) << warning;
+    EXPECT_EQ(std::count(warning.begin(), warning.end(), '\n'), 1) << warning;
+    testing::expect_allclose(model->predict(x, {.verbose = 0}), expected, 0.0, 0.0);
+    // Compiled here, it trains and saves as any model.
+    model->compile({.optimizer = "adam", .loss = "mse"});
+    EXPECT_TRUE(model->compiled());
+  }
+  // What the library knows still compiles, with no warning.
+  with_config(src, tmp("known.keras"), [&](auto& config) {
+    config["compile_config"] = {{"optimizer", "adam"}, {"loss", "mean_squared_error"}, {"metrics", nullptr}};
+  });
+  ::testing::internal::CaptureStderr();
+  const auto model = load_model(tmp("known.keras"));
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_TRUE(model->compiled());
 }
 
 }  // namespace

@@ -156,8 +156,12 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// Models leave the masks their inner layers set on the outputs.
   virtual bool sets_own_output_masks() const { return false; }
 
-  /// Builds the layer if needed and checks the input shapes, without running it.
-  void build_for(const std::vector<Shape>& input_shapes);
+  /// Builds the layer if needed and checks the input shapes, without running it. The
+  /// shapes are recorded for build_config with the batch size as None, as a model's
+  /// symbolic call records them, unless `keep_batch_size` (a layer built on concrete data,
+  /// as Normalization.adapt does, or from a file's build_config: Keras writes the shape
+  /// build() was given).
+  void build_for(const std::vector<Shape>& input_shapes, bool keep_batch_size = false);
 
   // ---- weights, in Keras's order (creation order; a variable tracked twice, by a
   // wrapper and by the layer it wraps, is listed once, where it first appears)
@@ -182,7 +186,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   void set_activity_regularizer(regularizers::Regularizer r) { activity_regularizer_ = std::move(r); }
 
   const InputSpec& input_spec() const { return input_spec_; }
-  /// The input shapes the layer was built for (batch dim kNone); empty before build.
+  /// The input shapes the layer was built for (see build_for); empty before build.
   const std::vector<Shape>& build_input_shapes() const { return build_shapes_; }
   /// The weights this layer created itself (not those of tracked sublayers).
   const std::vector<Variable>& own_weights() const { return weights_; }

@@ -118,7 +118,7 @@ void Normalization::adapt(const TensorList& batches) {
     if (!b.defined() || b.rank() == 0)
       fail(cat("adapt() expects arrays of rank >= 1 (the first axis the batch); received shape ",
                b.defined() ? b.shape().to_string() : "(undefined)"));
-  if (!built()) build_for({batches[0].shape()});
+  if (!built()) build_for({batches[0].shape()}, /*keep_batch_size=*/true);  // as Keras records it
   for (const Tensor& b : batches) check_adapt_shape(b.shape());
 
   autograd::NoGradGuard no_grad;

@@ -69,10 +69,12 @@ TEST(DepthwiseConv1D, ValuesByHand) {
   EXPECT_EQ(d(x).to_vector<float>(), (std::vector<float>{1, 2, 30, 40, 0, 0, 3, 4}));
 }
 
+// Smooth activations only: finite differences across relu's kink depend on the weights
+// drawn, which depend on the tests run before in the same process.
 TEST(SeparableConv1D, Modes) {
   run_layer_test([] { return LayerHandle(SeparableConv1D(4, 3, {.padding = "same"})); }, {2, 8, 3}, {2, 8, 4});
   run_layer_test(
-      [] { return LayerHandle(SeparableConv1D(5, 3, {.strides = 2, .depth_multiplier = 2, .activation = "relu"})); },
+      [] { return LayerHandle(SeparableConv1D(5, 3, {.strides = 2, .depth_multiplier = 2, .activation = "sigmoid"})); },
       {2, 11, 2}, {2, 5, 5});
   run_layer_test([] { return LayerHandle(SeparableConv1D(3, 3, {.dilation_rate = 2, .use_bias = false})); }, {2, 9, 2},
                  {2, 5, 3});

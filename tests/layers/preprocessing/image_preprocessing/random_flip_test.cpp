@@ -49,7 +49,9 @@ TEST(RandomFlip, UnbatchedAndChannelsFirst) {
     const Tensor y = layer(image, true);
     ASSERT_EQ(y.shape(), image.shape());
     flipped += max_abs_diff(y, image) > 0;
-    if (max_abs_diff(y, image) > 0) EXPECT_EQ(max_abs_diff(y, ops::flip(image, 1)), 0);
+    if (max_abs_diff(y, image) > 0) {
+      EXPECT_EQ(max_abs_diff(y, ops::flip(image, 1)), 0);
+    }
   }
   EXPECT_GT(flipped, 8);
   EXPECT_LT(flipped, 32);
