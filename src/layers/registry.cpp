@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "keras/keras.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -118,6 +119,7 @@ void register_builtin_layers() {
   register_class<RandomColorJitter>("RandomColorJitter");
   register_class<RandomContrast>("RandomContrast");
   register_class<RandomCrop>("RandomCrop");
+  register_class<RandomErasing>("RandomErasing");
   register_class<RandomFlip>("RandomFlip");
   register_class<RandomGrayscale>("RandomGrayscale");
   register_class<RandomHue>("RandomHue");
