@@ -7,6 +7,7 @@
 
 #include "keras/keras.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_gaussian_blur.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -121,6 +122,7 @@ void register_builtin_layers() {
   register_class<RandomCrop>("RandomCrop");
   register_class<RandomErasing>("RandomErasing");
   register_class<RandomFlip>("RandomFlip");
+  register_class<RandomGaussianBlur>("RandomGaussianBlur");
   register_class<RandomGrayscale>("RandomGrayscale");
   register_class<RandomHue>("RandomHue");
   register_class<RandomInvert>("RandomInvert");
