@@ -8,6 +8,7 @@
 #include "keras/keras.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_gaussian_blur.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_perspective.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -126,6 +127,7 @@ void register_builtin_layers() {
   register_class<RandomGrayscale>("RandomGrayscale");
   register_class<RandomHue>("RandomHue");
   register_class<RandomInvert>("RandomInvert");
+  register_class<RandomPerspective>("RandomPerspective");
   register_class<RandomPosterization>("RandomPosterization");
   register_class<RandomRotation>("RandomRotation");
   register_class<RandomSaturation>("RandomSaturation");
