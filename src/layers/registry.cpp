@@ -6,6 +6,8 @@
 #include <mutex>
 
 #include "keras/keras.h"
+#include "keras/layers/preprocessing/image_preprocessing/cut_mix.h"
+#include "keras/layers/preprocessing/image_preprocessing/mix_up.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_gaussian_blur.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_perspective.h"
@@ -56,6 +58,7 @@ void register_builtin_layers() {
   register_class<ConvLSTM2D>("ConvLSTM2D");
   register_class<ConvLSTM3D>("ConvLSTM3D");
   register_class<Cropping1D>("Cropping1D");
+  register_class<CutMix>("CutMix");
   register_class<applications::CustomScaleLayer>(
       "CustomScaleLayer",
       {.module = "keras.src.applications.inception_resnet_v2", .registered_name = "CustomScaleLayer"});
@@ -95,6 +98,7 @@ void register_builtin_layers() {
   register_class<MaxPooling2D>("MaxPooling2D", no_build);
   register_class<MaxPooling3D>("MaxPooling3D", no_build);
   register_class<Minimum>("Minimum");
+  register_class<MixUp>("MixUp");
   register_class<Multiply>("Multiply");
   // Operations Keras records in functional graphs (mask computations).
   register_class<Normalization>("Normalization");
