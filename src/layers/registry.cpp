@@ -11,6 +11,7 @@
 #include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_gaussian_blur.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_perspective.h"
+#include "keras/layers/preprocessing/pipeline.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -116,6 +117,7 @@ void register_builtin_layers() {
   numpy_op("Subtract", BinaryOperation::from_config<Op::subtract>);
   numpy_op("Multiply", BinaryOperation::from_config<Op::multiply>);
   numpy_op("Divide", BinaryOperation::from_config<Op::divide>);
+  register_class<Pipeline>("Pipeline");
   register_class<Permute>("Permute");
   register_class<PReLU>("PReLU");
   register_class<ReLU>("ReLU", no_build);
