@@ -8,6 +8,7 @@
 #include "keras/keras.h"
 #include "keras/layers/preprocessing/image_preprocessing/cut_mix.h"
 #include "keras/layers/preprocessing/image_preprocessing/mix_up.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_elastic_transform.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_gaussian_blur.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_perspective.h"
@@ -127,6 +128,7 @@ void register_builtin_layers() {
   register_class<RandomColorJitter>("RandomColorJitter");
   register_class<RandomContrast>("RandomContrast");
   register_class<RandomCrop>("RandomCrop");
+  register_class<RandomElasticTransform>("RandomElasticTransform");
   register_class<RandomErasing>("RandomErasing");
   register_class<RandomFlip>("RandomFlip");
   register_class<RandomGaussianBlur>("RandomGaussianBlur");
