@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "keras/keras.h"
+#include "keras/layers/preprocessing/image_preprocessing/clahe.h"
 #include "keras/layers/preprocessing/image_preprocessing/cut_mix.h"
 #include "keras/layers/preprocessing/image_preprocessing/mix_up.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_elastic_transform.h"
@@ -49,6 +50,7 @@ void register_builtin_layers() {
   register_class<BatchNormalization>("BatchNormalization");
   register_class<Bidirectional>("Bidirectional");
   register_class<CenterCrop>("CenterCrop");
+  register_class<ContrastLimitedAdaptiveHistogramEqualization>("ContrastLimitedAdaptiveHistogramEqualization");
   register_class<Concatenate>("Concatenate");
   register_class<Conv1D>("Conv1D");
   register_class<Conv2D>("Conv2D");
