@@ -8,6 +8,7 @@
 #include "keras/keras.h"
 #include "keras/layers/preprocessing/image_preprocessing/clahe.h"
 #include "keras/layers/preprocessing/image_preprocessing/cut_mix.h"
+#include "keras/layers/preprocessing/image_preprocessing/max_num_bounding_boxes.h"
 #include "keras/layers/preprocessing/image_preprocessing/mix_up.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_elastic_transform.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
@@ -98,6 +99,7 @@ void register_builtin_layers() {
   register_class<LSTMCell>("LSTMCell");
   register_class<Masking>("Masking", no_build);
   register_class<Maximum>("Maximum");
+  register_class<MaxNumBoundingBoxes>("MaxNumBoundingBoxes");
   register_class<MaxPooling1D>("MaxPooling1D", no_build);
   register_class<MaxPooling2D>("MaxPooling2D", no_build);
   register_class<MaxPooling3D>("MaxPooling3D", no_build);
