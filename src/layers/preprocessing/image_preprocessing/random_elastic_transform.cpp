@@ -4,47 +4,11 @@
 #include <cmath>
 
 #include "keras/layers/layer_config.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_gaussian_blur.h"
 #include "keras/ops/math.h"
 #include "ops/image_internal.h"
 
 namespace keras::layers {
-
-namespace {
-
-/// Blurs each (height, width) plane of `v` by a Gaussian of `size` and `sigma` along
-/// both axes, zeros beyond the edges (keras.ops.image.gaussian_blur, on the host: these
-/// are sampling positions, which carry no gradient).
-void blur_planes(std::vector<double>& v, int64_t planes, int64_t height, int64_t width, int64_t size, double sigma) {
-  std::vector<double> k(static_cast<size_t>(size));
-  double total = 0;
-  for (int64_t j = 0; j < size; ++j) {
-    const double d = (static_cast<double>(j) - static_cast<double>(size - 1) / 2.0) / sigma;
-    total += k[static_cast<size_t>(j)] = std::exp(-0.5 * d * d);
-  }
-  for (double& w : k) w /= total;
-  const int64_t half = (size - 1) / 2;
-  std::vector<double> tmp(v.size());
-  const auto at = [&](int64_t p, int64_t r, int64_t c) { return static_cast<size_t>((p * height + r) * width + c); };
-  for (int64_t p = 0; p < planes; ++p)
-    for (int64_t r = 0; r < height; ++r)
-      for (int64_t c = 0; c < width; ++c) {
-        double s = 0;
-        for (int64_t j = 0; j < size; ++j)
-          if (const int64_t cc = c + j - half; cc >= 0 && cc < width) s += k[static_cast<size_t>(j)] * v[at(p, r, cc)];
-        tmp[at(p, r, c)] = s;
-      }
-  for (int64_t p = 0; p < planes; ++p)
-    for (int64_t r = 0; r < height; ++r)
-      for (int64_t c = 0; c < width; ++c) {
-        double s = 0;
-        for (int64_t j = 0; j < size; ++j)
-          if (const int64_t rr = r + j - half; rr >= 0 && rr < height)
-            s += k[static_cast<size_t>(j)] * tmp[at(p, rr, c)];
-        v[at(p, r, c)] = s;
-      }
-}
-
-}  // namespace
 
 RandomElasticTransform::RandomElasticTransform(const FloatOrList& factor, RandomElasticTransformOptions o)
     : Concrete("RandomElasticTransform", layer_args_of(o), o.data_format, o.seed),
@@ -69,13 +33,13 @@ Tensor RandomElasticTransform::transform_images(const Tensor& images) {
   const double alpha = 0.1 * d * static_cast<double>(std::max(height, width));
   if (sigma > 0.0 && std::find(apply.begin(), apply.end(), true) != apply.end()) {
     const int64_t size = static_cast<int64_t>(6.0 * sigma) | 1;
-    const Shape field{batch, height, width};
-    std::vector<double> dx = random::normal(field, 0.0, 1.0, next_seed(), Device::cpu()).to_vector<double>();
-    std::vector<double> dy = random::normal(field, 0.0, 1.0, next_seed(), Device::cpu()).to_vector<double>();
-    for (double& v : dx) v *= sigma;
-    for (double& v : dy) v *= sigma;
-    blur_planes(dx, batch, height, width, size, sigma);
-    blur_planes(dy, batch, height, width, size, sigma);
+    // Normal noise times sigma, blurred by the Gaussian of sigma (on the CPU: these are
+    // sampling positions, which carry no gradient).
+    const auto field = [&] {
+      const Tensor noise = random::normal(Shape{batch, height, width, 1}, 0.0, sigma, next_seed(), Device::cpu());
+      return RandomGaussianBlur::gaussian_blur(noise, {size, size}, {sigma, sigma}).to_vector<double>();
+    };
+    const std::vector<double> dx = field(), dy = field();
     std::vector<double> rows(dx.size()), cols(dx.size());
     for (size_t q = 0; q < dx.size(); ++q) {
       const auto pixel = static_cast<int64_t>(q) % (height * width);
