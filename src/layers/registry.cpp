@@ -6,6 +6,15 @@
 #include <mutex>
 
 #include "keras/keras.h"
+#include "keras/layers/preprocessing/image_preprocessing/clahe.h"
+#include "keras/layers/preprocessing/image_preprocessing/cut_mix.h"
+#include "keras/layers/preprocessing/image_preprocessing/max_num_bounding_boxes.h"
+#include "keras/layers/preprocessing/image_preprocessing/mix_up.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_elastic_transform.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_gaussian_blur.h"
+#include "keras/layers/preprocessing/image_preprocessing/random_perspective.h"
+#include "keras/layers/preprocessing/pipeline.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -44,6 +53,7 @@ void register_builtin_layers() {
   register_class<BatchNormalization>("BatchNormalization");
   register_class<Bidirectional>("Bidirectional");
   register_class<CenterCrop>("CenterCrop");
+  register_class<ContrastLimitedAdaptiveHistogramEqualization>("ContrastLimitedAdaptiveHistogramEqualization");
   register_class<Concatenate>("Concatenate");
   register_class<Conv1D>("Conv1D");
   register_class<Conv2D>("Conv2D");
@@ -55,6 +65,7 @@ void register_builtin_layers() {
   register_class<ConvLSTM2D>("ConvLSTM2D");
   register_class<ConvLSTM3D>("ConvLSTM3D");
   register_class<Cropping1D>("Cropping1D");
+  register_class<CutMix>("CutMix");
   register_class<applications::CustomScaleLayer>(
       "CustomScaleLayer",
       {.module = "keras.src.applications.inception_resnet_v2", .registered_name = "CustomScaleLayer"});
@@ -90,10 +101,12 @@ void register_builtin_layers() {
   register_class<LSTMCell>("LSTMCell");
   register_class<Masking>("Masking", no_build);
   register_class<Maximum>("Maximum");
+  register_class<MaxNumBoundingBoxes>("MaxNumBoundingBoxes");
   register_class<MaxPooling1D>("MaxPooling1D", no_build);
   register_class<MaxPooling2D>("MaxPooling2D", no_build);
   register_class<MaxPooling3D>("MaxPooling3D", no_build);
   register_class<Minimum>("Minimum");
+  register_class<MixUp>("MixUp");
   register_class<Multiply>("Multiply");
   // Operations Keras records in functional graphs (mask computations).
   register_class<Normalization>("Normalization");
@@ -111,6 +124,7 @@ void register_builtin_layers() {
   numpy_op("Subtract", BinaryOperation::from_config<Op::subtract>);
   numpy_op("Multiply", BinaryOperation::from_config<Op::multiply>);
   numpy_op("Divide", BinaryOperation::from_config<Op::divide>);
+  register_class<Pipeline>("Pipeline");
   register_class<Permute>("Permute");
   register_class<PReLU>("PReLU");
   register_class<ReLU>("ReLU", no_build);
@@ -120,10 +134,14 @@ void register_builtin_layers() {
   register_class<RandomColorJitter>("RandomColorJitter");
   register_class<RandomContrast>("RandomContrast");
   register_class<RandomCrop>("RandomCrop");
+  register_class<RandomElasticTransform>("RandomElasticTransform");
+  register_class<RandomErasing>("RandomErasing");
   register_class<RandomFlip>("RandomFlip");
+  register_class<RandomGaussianBlur>("RandomGaussianBlur");
   register_class<RandomGrayscale>("RandomGrayscale");
   register_class<RandomHue>("RandomHue");
   register_class<RandomInvert>("RandomInvert");
+  register_class<RandomPerspective>("RandomPerspective");
   register_class<RandomPosterization>("RandomPosterization");
   register_class<RandomRotation>("RandomRotation");
   register_class<RandomSaturation>("RandomSaturation");

@@ -10,6 +10,7 @@
 #include "keras/errors.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
+#include "ops/image_internal.h"
 
 namespace keras::ops::image {
 
@@ -198,6 +199,11 @@ int64_t fix_index(int64_t i, int64_t size, char mode) {
       const int64_t s = 2 * size;
       return (std::abs(floor_mod(2 * i + 1 + s, 2 * s) - s) - 1) / 2;
     }
+    case 'm': {  // mirror: about the edge pixels, d c b | a b c d | c b a
+      if (size == 1) return 0;
+      const int64_t period = 2 * (size - 1), k = floor_mod(i, period);
+      return k < size ? k : period - k;
+    }
     default:
       return -1;
   }
@@ -234,7 +240,7 @@ Tensor affine_transform(const Tensor& images, const Tensor& transform, const std
             "images). Received input with shape: images.shape=",
             images.shape().to_string()));
   const Tensor x = images.rank() == 3 ? expand_dims(images, 0) : images;
-  const int64_t batch = x.dim(0), height = x.dim(1), width = x.dim(2), channels = x.dim(3);
+  const int64_t batch = x.dim(0), height = x.dim(1), width = x.dim(2);
   if ((transform.rank() != 1 && transform.rank() != 2) || transform.dim(-1) != 8 ||
       (transform.rank() == 2 && transform.dim(0) != batch && transform.dim(0) != 1))
     throw ValueError(cat("affine_transform: expected a transform of shape (8) or (", batch, ", 8) for images of shape ",
@@ -242,12 +248,8 @@ Tensor affine_transform(const Tensor& images, const Tensor& transform, const std
   if (x.size() == 0) return images;
   const std::vector<double> t = transform.to_vector<double>();
   const bool per_image = transform.rank() == 2 && transform.dim(0) == batch && batch > 1;
-  const char mode = fill_mode == "constant" ? 'c' : fill_mode == "nearest" ? 'n' : fill_mode == "wrap" ? 'w' : 'r';
-  const bool bilinear = interpolation == "bilinear";
-  const int64_t n = batch * height * width;  // row n is the fill value
-  const size_t corners = bilinear ? 4 : 1;
-  std::vector<std::vector<int64_t>> index(corners, std::vector<int64_t>(static_cast<size_t>(n)));
-  std::vector<std::vector<float>> weight(corners, std::vector<float>(static_cast<size_t>(n)));
+  const auto n = static_cast<size_t>(batch * height * width);
+  std::vector<double> rows(n), cols(n);
   for (int64_t b = 0; b < batch; ++b) {
     const double* m = t.data() + (per_image ? 8 * b : 0);
     for (int64_t i = 0; i < height; ++i)
@@ -255,39 +257,69 @@ Tensor affine_transform(const Tensor& images, const Tensor& transform, const std
         const auto p = static_cast<size_t>((b * height + i) * width + j);
         const auto xj = static_cast<double>(j), yi = static_cast<double>(i);
         const double k = m[6] * xj + m[7] * yi + 1.0;
-        const double in_x = (m[0] * xj + m[1] * yi + m[2]) / k, in_y = (m[3] * xj + m[4] * yi + m[5]) / k;
-        auto at = [&](double r, double c) {
-          if (!std::isfinite(r) || !std::isfinite(c) || std::abs(r) > 1e12 || std::abs(c) > 1e12) return n;
-          const int64_t fr = fix_index(static_cast<int64_t>(r), height, mode);
-          const int64_t fc = fix_index(static_cast<int64_t>(c), width, mode);
-          return fr < 0 || fc < 0 ? n : (b * height + fr) * width + fc;
-        };
-        if (!bilinear) {
-          index[0][p] = at(std::round(in_y), std::round(in_x));
-          weight[0][p] = 1.0f;
-          continue;
-        }
-        const double y0 = std::floor(in_y), x0 = std::floor(in_x), dy = in_y - y0, dx = in_x - x0;
-        index[0][p] = at(y0, x0), weight[0][p] = static_cast<float>((1 - dy) * (1 - dx));
-        index[1][p] = at(y0, x0 + 1), weight[1][p] = static_cast<float>((1 - dy) * dx);
-        index[2][p] = at(y0 + 1, x0), weight[2][p] = static_cast<float>(dy * (1 - dx));
-        index[3][p] = at(y0 + 1, x0 + 1), weight[3][p] = static_cast<float>(dy * dx);
+        cols[p] = (m[0] * xj + m[1] * yi + m[2]) / k;
+        rows[p] = (m[3] * xj + m[4] * yi + m[5]) / k;
       }
   }
+  const Tensor out = detail::map_coordinates(x, rows, cols, interpolation, fill_mode, fill_value);
+  return images.rank() == 3 ? squeeze(out, 0) : out;
+}
+
+namespace detail {
+
+Tensor map_coordinates(const Tensor& x, const std::vector<double>& rows, const std::vector<double>& cols,
+                       const std::string& interpolation, const std::string& fill_mode, double fill_value) {
+  const int64_t batch = x.dim(0), height = x.dim(1), width = x.dim(2), channels = x.dim(3);
+  const int64_t n = batch * height * width;  // row n is the fill value
+  if (rows.size() != static_cast<size_t>(n) || cols.size() != static_cast<size_t>(n))
+    throw ValueError(cat("map_coordinates: expected ", n, " coordinates for images of shape ", x.shape().to_string(),
+                         ", got ", rows.size(), " and ", cols.size()));
+  if (n == 0) return x;
+  const char mode = fill_mode == "constant"  ? 'c'
+                    : fill_mode == "nearest" ? 'n'
+                    : fill_mode == "wrap"    ? 'w'
+                    : fill_mode == "mirror"  ? 'm'
+                                             : 'r';
+  const bool bilinear = interpolation == "bilinear";
+  const size_t corners = bilinear ? 4 : 1;
+  std::vector<std::vector<int64_t>> index(corners, std::vector<int64_t>(static_cast<size_t>(n)));
+  std::vector<std::vector<float>> weight(corners, std::vector<float>(static_cast<size_t>(n)));
+  for (int64_t p = 0; p < n; ++p) {
+    const int64_t b = p / (height * width);
+    const auto q = static_cast<size_t>(p);
+    const double in_y = rows[q], in_x = cols[q];
+    auto at = [&](double r, double c) {
+      if (!std::isfinite(r) || !std::isfinite(c) || std::abs(r) > 1e12 || std::abs(c) > 1e12) return n;
+      const int64_t fr = fix_index(static_cast<int64_t>(r), height, mode);
+      const int64_t fc = fix_index(static_cast<int64_t>(c), width, mode);
+      return fr < 0 || fc < 0 ? n : (b * height + fr) * width + fc;
+    };
+    if (!bilinear) {
+      index[0][q] = at(std::round(in_y), std::round(in_x));
+      weight[0][q] = 1.0f;
+      continue;
+    }
+    const double y0 = std::floor(in_y), x0 = std::floor(in_x), dy = in_y - y0, dx = in_x - x0;
+    index[0][q] = at(y0, x0), weight[0][q] = static_cast<float>((1 - dy) * (1 - dx));
+    index[1][q] = at(y0, x0 + 1), weight[1][q] = static_cast<float>((1 - dy) * dx);
+    index[2][q] = at(y0 + 1, x0), weight[2][q] = static_cast<float>(dy * (1 - dx));
+    index[3][q] = at(y0 + 1, x0 + 1), weight[3][q] = static_cast<float>(dy * dx);
+  }
   const Tensor xf = x.dtype() == DType::float32 ? x : cast(x, DType::float32);
-  const Tensor rows = concatenate(
+  const Tensor table = concatenate(
       {reshape(xf, Shape{n, channels}), Tensor::full(Shape{1, channels}, fill_value, DType::float32, x.device())}, 0);
   Tensor out;
   for (size_t c = 0; c < corners; ++c) {
-    const Tensor gathered = take_rows(rows, Tensor::from_vector<int64_t>(index[c], Shape{n}, x.device()));
+    const Tensor gathered = take_rows(table, Tensor::from_vector<int64_t>(index[c], Shape{n}, x.device()));
     const Tensor term =
         bilinear ? multiply(gathered, Tensor::from_vector<float>(weight[c], Shape{n, 1}, x.device())) : gathered;
     out = out.defined() ? add(out, term) : term;
   }
   out = reshape(out, x.shape());
-  if (out.dtype() != images.dtype()) out = cast(out, images.dtype());
-  return images.rank() == 3 ? squeeze(out, 0) : out;
+  return out.dtype() != x.dtype() ? cast(out, x.dtype()) : out;
 }
+
+}  // namespace detail
 
 Tensor rgb_to_grayscale(const Tensor& images) {
   const TensorList c = rgb_planes(images, "rgb_to_grayscale");

@@ -4,6 +4,7 @@
 
 #include <numeric>
 
+#include "ops/image_internal.h"
 #include "test_utils.h"
 
 namespace keras {
@@ -178,6 +179,20 @@ TEST(AffineTransform, GradientsAndErrors) {
       },
       {"transform", "(2, 8)"});
   expect_error<ValueError>([] { ops::image::affine_transform(Tensor::zeros({2, 2}), Tensor::zeros({8})); }, {"rank"});
+}
+
+TEST(MapCoordinates, PerPixelPositionsAndMirror) {
+  // Each output pixel reads its own position: what RandomElasticTransform needs.
+  const Tensor row = Tensor::from_vector<float>({0, 1, 2, 3, 4}, {1, 1, 5, 1});
+  const std::vector<double> rows(5, 0.0), shifted{2.5, 3.5, 4.5, 5.5, 6.5};
+  const auto run = [&](const std::vector<double>& cols, const std::string& mode) {
+    return ops::image::detail::map_coordinates(row, rows, cols, "bilinear", mode, -1.0).to_vector<float>();
+  };
+  EXPECT_EQ(run(shifted, "reflect"), (std::vector<float>{2.5, 3.5, 4, 3.5, 2.5}));   // as affine_transform
+  EXPECT_EQ(run(shifted, "mirror"), (std::vector<float>{2.5, 3.5, 3.5, 2.5, 1.5}));  // d c b | a b c d e | d c b
+  EXPECT_EQ(run({-1.0, -2.0, 0.25, 4.0, 1.0}, "mirror"), (std::vector<float>{1, 2, 0.25, 4, 1}));
+  EXPECT_EQ(run({3.0, 0.0, 1.5, 4.0, -0.5}, "constant"), (std::vector<float>{3, 0, 1.5, 4, -0.5}));
+  expect_error<ValueError>([&] { run({1.0}, "constant"); }, {"map_coordinates", "5 coordinates"});
 }
 
 TEST(ColorConversions, HsvRoundTripAndGrayscale) {
