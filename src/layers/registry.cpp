@@ -6,6 +6,8 @@
 #include <mutex>
 
 #include "keras/keras.h"
+// Layers not yet in the umbrella header.
+#include "keras/layers/preprocessing/image_preprocessing/random_shear.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -126,6 +128,7 @@ void register_builtin_layers() {
   register_class<RandomRotation>("RandomRotation");
   register_class<RandomSaturation>("RandomSaturation");
   register_class<RandomSharpness>("RandomSharpness");
+  register_class<RandomShear>("RandomShear");
   register_class<RandomTranslation>("RandomTranslation");
   register_class<RandomZoom>("RandomZoom");
   register_class<Rescaling>("Rescaling");
