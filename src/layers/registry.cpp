@@ -7,6 +7,7 @@
 
 #include "keras/keras.h"
 // Layers not yet in the umbrella header.
+#include "keras/layers/preprocessing/image_preprocessing/equalization.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_shear.h"
 #include "saving/json_utils.h"
 
@@ -67,6 +68,7 @@ void register_builtin_layers() {
   register_class<Dropout>("Dropout", no_build);
   register_class<ELU>("ELU", no_build);
   register_class<Embedding>("Embedding");
+  register_class<Equalization>("Equalization");
   register_class<Flatten>("Flatten");
   register_class<GaussianDropout>("GaussianDropout", no_build);
   register_class<GaussianNoise>("GaussianNoise", no_build);
