@@ -8,6 +8,7 @@
 #include "keras/keras.h"
 // Layers not yet in the umbrella header.
 #include "keras/layers/preprocessing/image_preprocessing/equalization.h"
+#include "keras/layers/preprocessing/image_preprocessing/rand_augment.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_shear.h"
 #include "saving/json_utils.h"
 
@@ -117,6 +118,7 @@ void register_builtin_layers() {
   register_class<PReLU>("PReLU");
   register_class<ReLU>("ReLU", no_build);
   register_class<RepeatVector>("RepeatVector");
+  register_class<RandAugment>("RandAugment");
   register_class<RandomBrightness>("RandomBrightness");
   register_class<RandomColorDegeneration>("RandomColorDegeneration");
   register_class<RandomColorJitter>("RandomColorJitter");
