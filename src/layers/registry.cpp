@@ -7,6 +7,7 @@
 
 #include "keras/keras.h"
 // Layers not yet in the umbrella header.
+#include "keras/layers/preprocessing/image_preprocessing/aug_mix.h"
 #include "keras/layers/preprocessing/image_preprocessing/equalization.h"
 #include "keras/layers/preprocessing/image_preprocessing/rand_augment.h"
 #include "keras/layers/preprocessing/image_preprocessing/random_shear.h"
@@ -42,6 +43,7 @@ void register_builtin_layers() {
   register_class<AveragePooling1D>("AveragePooling1D", no_build);
   register_class<AveragePooling2D>("AveragePooling2D", no_build);
   register_class<AveragePooling3D>("AveragePooling3D", no_build);
+  register_class<AugMix>("AugMix");
   register_class<AutoContrast>("AutoContrast");
   register_class<BatchNormalization>("BatchNormalization");
   register_class<Bidirectional>("Bidirectional");
