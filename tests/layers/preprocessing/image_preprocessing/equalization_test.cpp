@@ -30,6 +30,25 @@ TEST(Equalization, HandComputedTables) {
                            "out of range");
 }
 
+TEST(Equalization, KerasConstantRegions) {
+  // Keras's test_constant_regions: rows 0-20 at 50, 21-41 at 100, 42-63 at 200 (64 wide):
+  // cdf 1344, 2688, 4096; cdf_min 1344, spread 2752; 100 -> round(124.53) = 125.
+  std::vector<float> v;
+  for (int row = 0; row < 64; ++row)
+    for (int k = 0; k < 64 * 3; ++k) v.push_back(row < 21 ? 50.0f : row < 42 ? 100.0f : 200.0f);
+  const Tensor y = Equalization()(Tensor::from_vector(v, {1, 64, 64, 3}), true);
+  for (const auto& [row, want] :
+       std::vector<std::pair<int64_t, float>>{{0, 0}, {20, 0}, {21, 125}, {41, 125}, {42, 255}})
+    for (int64_t c = 0; c < 3; ++c) EXPECT_EQ(y.at<float>({0, row, 5, c}), want) << row;
+  // Other bin counts keep the output in range (Keras's test_different_bin_sizes).
+  const Tensor x = testing::random_tensor({1, 32, 32, 3}, 7, 0, 255);
+  for (const int64_t bins : {16, 64, 128, 256}) {
+    const Tensor e = Equalization({.bins = bins})(x, true);
+    EXPECT_EQ(ops::min(e).item<float>(), 0.0f) << bins;
+    EXPECT_EQ(ops::max(e).item<float>(), 255.0f) << bins;
+  }
+}
+
 TEST(Equalization, OneHistogramPerChannelOverTheBatch) {
   // Keras counts images[..., c] of the whole batch: a dark and a bright constant image
   // together become 0 and 255; each alone (one bin) is kept.
