@@ -25,7 +25,7 @@ Tensor Equalization::transform_images(const Tensor& images) {
   const auto channels = static_cast<size_t>(images.dim(3));
   const auto bins = static_cast<size_t>(options_.bins);
   const float last_bin = static_cast<float>(bins - 1);
-  const double to_scale = 255.0 / (value_range_[1] - value_range_[0]), to_offset = -value_range_[0] * to_scale;
+  const double to_scale = 255.0 / (value_range_[1] - value_range_[0]), to_offset = 0.0 - value_range_[0] * to_scale;
   const double back_scale = (value_range_[1] - value_range_[0]) / 255.0, back_offset = value_range_[0];
   // int(clip(t, 0, bins - 1)), NaN to 0 (never a cast of an out-of-range float).
   const auto bin_of = [&](float t) { return t >= last_bin ? bins - 1 : (t > 0.0f ? static_cast<size_t>(t) : 0); };
