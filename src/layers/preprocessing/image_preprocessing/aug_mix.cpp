@@ -35,7 +35,8 @@ AugMix::AugMix(AugMixOptions o) : Concrete("AugMix", layer_args_of(o), o.data_fo
                                                                                 .value_range = options_.value_range,
                                                                                 .interpolation = options_.interpolation,
                                                                                 .seed = options_.seed,
-                                                                                .dtype = options_.dtype});
+                                                                                .dtype = options_.dtype,
+                                                                                .name = name()});
 }
 
 Tensor AugMix::transform_images(const Tensor& images) {

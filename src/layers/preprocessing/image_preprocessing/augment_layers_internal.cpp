@@ -34,27 +34,34 @@ struct AugmentAccess : BaseImagePreprocessingLayer {
 std::vector<std::shared_ptr<BaseImagePreprocessingLayer>> make_augment_layers(const std::vector<std::string>& names,
                                                                               const AugmentSettings& s) {
   const FloatOrList factor{s.factor[0], s.factor[1]};
-  const ColorAugmentationOptions color{.value_range = s.value_range, .seed = s.seed, .dtype = s.dtype};
   std::vector<std::shared_ptr<BaseImagePreprocessingLayer>> out;
   for (const std::string& name : names) {
+    // Named, so that building them (RandAugment does per call) takes no automatic names.
+    const std::string n = s.name + "_" + name;
+    const ColorAugmentationOptions color{.value_range = s.value_range, .seed = s.seed, .name = n, .dtype = s.dtype};
     if (name == "random_shear") {
-      out.push_back(std::make_shared<RandomShear>(RandomShearOptions{
-          .x_factor = factor, .y_factor = factor, .interpolation = s.interpolation, .seed = s.seed, .dtype = s.dtype}));
+      out.push_back(std::make_shared<RandomShear>(RandomShearOptions{.x_factor = factor,
+                                                                     .y_factor = factor,
+                                                                     .interpolation = s.interpolation,
+                                                                     .seed = s.seed,
+                                                                     .name = n,
+                                                                     .dtype = s.dtype}));
     } else if (name == "random_translation") {
       out.push_back(std::make_shared<RandomTranslation>(
           factor, factor,
-          RandomTranslationOptions{.interpolation = s.interpolation, .seed = s.seed, .dtype = s.dtype}));
+          RandomTranslationOptions{.interpolation = s.interpolation, .seed = s.seed, .name = n, .dtype = s.dtype}));
     } else if (name == "random_rotation") {
       out.push_back(std::make_shared<RandomRotation>(
-          factor, RandomRotationOptions{.interpolation = s.interpolation, .seed = s.seed, .dtype = s.dtype}));
+          factor,
+          RandomRotationOptions{.interpolation = s.interpolation, .seed = s.seed, .name = n, .dtype = s.dtype}));
     } else if (name == "random_brightness") {
       out.push_back(std::make_shared<RandomBrightness>(
-          factor, RandomBrightnessOptions{.value_range = s.value_range, .seed = s.seed, .dtype = s.dtype}));
+          factor, RandomBrightnessOptions{.value_range = s.value_range, .seed = s.seed, .name = n, .dtype = s.dtype}));
     } else if (name == "random_color_degeneration") {
       out.push_back(std::make_shared<RandomColorDegeneration>(factor, color));
     } else if (name == "random_contrast") {
       out.push_back(std::make_shared<RandomContrast>(
-          factor, RandomContrastOptions{.value_range = s.value_range, .seed = s.seed, .dtype = s.dtype}));
+          factor, RandomContrastOptions{.value_range = s.value_range, .seed = s.seed, .name = n, .dtype = s.dtype}));
     } else if (name == "random_sharpness") {
       out.push_back(std::make_shared<RandomSharpness>(factor, color));
     } else if (name == "random_posterization") {
@@ -64,13 +71,14 @@ std::vector<std::shared_ptr<BaseImagePreprocessingLayer>> make_augment_layers(co
                                                                        .threshold_factor = factor,
                                                                        .value_range = s.value_range,
                                                                        .seed = s.seed,
+                                                                       .name = n,
                                                                        .dtype = s.dtype}));
     } else if (name == "auto_contrast") {
-      out.push_back(
-          std::make_shared<AutoContrast>(AutoContrastOptions{.value_range = s.value_range, .dtype = s.dtype}));
+      out.push_back(std::make_shared<AutoContrast>(
+          AutoContrastOptions{.value_range = s.value_range, .name = n, .dtype = s.dtype}));
     } else if (name == "equalization") {
-      out.push_back(
-          std::make_shared<Equalization>(EqualizationOptions{.value_range = s.value_range, .dtype = s.dtype}));
+      out.push_back(std::make_shared<Equalization>(
+          EqualizationOptions{.value_range = s.value_range, .name = n, .dtype = s.dtype}));
     } else {
       throw ValueError("make_augment_layers: unknown augmentation layer " + name);
     }

@@ -19,6 +19,7 @@ struct AugmentSettings {
   std::string interpolation;
   std::optional<uint64_t> seed;
   std::optional<DType> dtype;
+  std::string name;  // the composite's: the layers are named <name>_<attribute>
 };
 
 /// Keras's augmentation layers by their attribute names ("random_shear",

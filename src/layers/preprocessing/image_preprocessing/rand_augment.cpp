@@ -1,5 +1,6 @@
 #include "keras/layers/preprocessing/image_preprocessing/rand_augment.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "keras/layers/layer_config.h"
@@ -18,29 +19,35 @@ const std::vector<std::string>& RandAugment::augment_layer_names() {
 }
 
 RandAugment::RandAugment(RandAugmentOptions o)
-    : Concrete("RandAugment", layer_args_of(o), o.data_format, o.seed), options_(std::move(o)) {
-  const std::array<double, 2> factor = factor_range(options_.factor, 0.0, 1.0);
-  options_.factor = FloatOrList{factor[0], factor[1]};
+    : Concrete("RandAugment", layer_args_of(o), o.data_format, o.seed),
+      options_(std::move(o)),
+      factor_(factor_range(options_.factor, 0.0, 1.0)) {
+  options_.factor = FloatOrList{factor_[0], factor_[1]};
   value_range_of(options_.value_range);
   if (options_.num_ops < 0)
     fail(cat("The `num_ops` argument should be a non-negative integer. Received: num_ops=", options_.num_ops));
   check_choice("interpolation", options_.interpolation, kAugmentInterpolations);
-  // The layers see channels-last batches whatever this layer's data_format.
-  layers_ = detail::make_augment_layers(augment_layer_names(), {.factor = factor,
-                                                                .value_range = options_.value_range,
-                                                                .interpolation = options_.interpolation,
-                                                                .seed = options_.seed,
-                                                                .dtype = options_.dtype});
 }
 
 Tensor RandAugment::transform_images(const Tensor& images) {
-  // Keras: randint((num_ops,), 0, len(layers)), one pick per op for the whole batch.
   if (options_.num_ops == 0) return images;
-  const auto count = static_cast<double>(layers_.size());
+  // Keras: randint((num_ops,), 0, len(layers)), one pick per op for the whole batch, and
+  // one transformation per layer per call. A layer built from a seed draws the same
+  // parameters each time it is built, so each pick builds its layer from a seed fixed
+  // for this call (and distinct between layers). The layers see channels-last batches.
+  const std::vector<std::string>& names = augment_layer_names();
+  const std::vector<double> picks = draw(options_.num_ops, 0.0, static_cast<double>(names.size()));
+  const uint64_t call_seed = next_seed();
   Tensor out = images;
-  for (double u : draw(options_.num_ops, 0.0, count)) {
-    const auto pick = std::min(static_cast<size_t>(std::floor(u)), layers_.size() - 1);
-    out = detail::apply_augment_layer(*layers_[pick], out);
+  for (double u : picks) {
+    const auto pick = std::min(static_cast<size_t>(std::floor(u)), names.size() - 1);
+    const auto layer = detail::make_augment_layers({names[pick]}, {.factor = factor_,
+                                                                   .value_range = options_.value_range,
+                                                                   .interpolation = options_.interpolation,
+                                                                   .seed = call_seed + 0x9E3779B97F4A7C15ULL * pick,
+                                                                   .dtype = options_.dtype,
+                                                                   .name = name()});
+    out = detail::apply_augment_layer(*layer.front(), out);
   }
   return out;
 }

@@ -71,6 +71,31 @@ TEST(RandAugment, NumOpsAppliesThatManyOps) {
   EXPECT_TRUE(composed);
 }
 
+TEST(RandAugment, ALayerPickedTwiceRepeatsItsTransformation) {
+  // Keras draws each layer's transformation once per call. At factor (0.25, 0.25) the
+  // shear is s = +-0.25 on both axes (sign per image): twice with one sign it is
+  // [[1 + s^2, 2 s], [2 s, 1 + s^2]], so the centre (8, 8) of x / y ramps reads 12.5 or
+  // 4.5 in both; with two different signs it would read 8 (1 - s^2) = 7.5.
+  std::vector<float> v;
+  for (int64_t b = 0; b < 16; ++b)
+    for (int64_t y = 0; y < 17; ++y)
+      for (int64_t x = 0; x < 17; ++x) v.insert(v.end(), {static_cast<float>(x), static_cast<float>(y), 8.0f});
+  const Tensor ramps = Tensor::from_vector(v, {16, 17, 17, 3});
+  RandAugment layer({.num_ops = 2, .factor = FloatOrList{0.25, 0.25}, .seed = 12});
+  int same = 0, mixed = 0;
+  for (int call = 0; call < 800; ++call) {  // two shears in ~1 of 121 calls
+    const Tensor y = layer(ramps, true);
+    for (int64_t b = 0; b < 16; ++b) {
+      const float c0 = y.at<float>({b, 8, 8, 0}), c1 = y.at<float>({b, 8, 8, 1});
+      if (std::abs(c0 - c1) > 1e-3f) continue;
+      same += std::abs(c0 - 12.5f) < 1e-3f || std::abs(c0 - 4.5f) < 1e-3f;
+      mixed += std::abs(c0 - 7.5f) < 1e-3f;
+    }
+  }
+  EXPECT_GT(same, 0);
+  EXPECT_EQ(mixed, 0);
+}
+
 TEST(RandAugment, DefaultStrengthStaysInTheValueRange) {
   const Tensor x = testing::pattern_images({4, 8, 8, 3});
   RandAugment layer({.num_ops = 3, .seed = 2});

@@ -9,9 +9,9 @@
 // The layers are built as Keras builds them from factor = (low, high): the geometric
 // layers and the colour factors take that range; Solarization takes it for its addition
 // and threshold; RandomPosterization keeps max(1, int(8 * high)) bits; all take
-// value_range, interpolation and seed. One difference: Keras draws each layer's
-// parameters once per call, so a layer picked twice repeats the same transformation;
-// here each application draws anew.
+// value_range and interpolation. As in Keras each layer's parameters are drawn once per
+// call: a layer picked twice repeats the same transformation (here: the layer is built
+// per call from a seed drawn from this layer's seed generator).
 //
 // Args: value_range ((low, high) of the inputs, default (0, 255)); num_ops (default 2);
 //   factor (strength, a number f in [0, 1] meaning (0, f), or a pair; default 0.5);
@@ -21,8 +21,6 @@
 //
 //   layers::RandAugment({.value_range = FloatOrList{0.0, 1.0}, .num_ops = 3, .seed = 7});
 #pragma once
-
-#include <memory>
 
 #include "keras/layers/preprocessing/image_preprocessing/base_image_preprocessing_layer.h"
 
@@ -66,7 +64,7 @@ class RandAugment : public Concrete<RandAugment, BaseImagePreprocessingLayer> {
 
  private:
   RandAugmentOptions options_;
-  std::vector<std::shared_ptr<BaseImagePreprocessingLayer>> layers_;
+  std::array<double, 2> factor_;
 };
 
 }  // namespace keras::layers
