@@ -6,15 +6,6 @@
 #include <mutex>
 
 #include "keras/keras.h"
-#include "keras/layers/preprocessing/image_preprocessing/clahe.h"
-#include "keras/layers/preprocessing/image_preprocessing/cut_mix.h"
-#include "keras/layers/preprocessing/image_preprocessing/max_num_bounding_boxes.h"
-#include "keras/layers/preprocessing/image_preprocessing/mix_up.h"
-#include "keras/layers/preprocessing/image_preprocessing/random_elastic_transform.h"
-#include "keras/layers/preprocessing/image_preprocessing/random_erasing.h"
-#include "keras/layers/preprocessing/image_preprocessing/random_gaussian_blur.h"
-#include "keras/layers/preprocessing/image_preprocessing/random_perspective.h"
-#include "keras/layers/preprocessing/pipeline.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -49,6 +40,7 @@ void register_builtin_layers() {
   register_class<AveragePooling1D>("AveragePooling1D", no_build);
   register_class<AveragePooling2D>("AveragePooling2D", no_build);
   register_class<AveragePooling3D>("AveragePooling3D", no_build);
+  register_class<AugMix>("AugMix");
   register_class<AutoContrast>("AutoContrast");
   register_class<BatchNormalization>("BatchNormalization");
   register_class<Bidirectional>("Bidirectional");
@@ -78,6 +70,7 @@ void register_builtin_layers() {
   register_class<Dropout>("Dropout", no_build);
   register_class<ELU>("ELU", no_build);
   register_class<Embedding>("Embedding");
+  register_class<Equalization>("Equalization");
   register_class<Flatten>("Flatten");
   register_class<GaussianDropout>("GaussianDropout", no_build);
   register_class<GaussianNoise>("GaussianNoise", no_build);
@@ -129,6 +122,7 @@ void register_builtin_layers() {
   register_class<PReLU>("PReLU");
   register_class<ReLU>("ReLU", no_build);
   register_class<RepeatVector>("RepeatVector");
+  register_class<RandAugment>("RandAugment");
   register_class<RandomBrightness>("RandomBrightness");
   register_class<RandomColorDegeneration>("RandomColorDegeneration");
   register_class<RandomColorJitter>("RandomColorJitter");
@@ -146,6 +140,7 @@ void register_builtin_layers() {
   register_class<RandomRotation>("RandomRotation");
   register_class<RandomSaturation>("RandomSaturation");
   register_class<RandomSharpness>("RandomSharpness");
+  register_class<RandomShear>("RandomShear");
   register_class<RandomTranslation>("RandomTranslation");
   register_class<RandomZoom>("RandomZoom");
   register_class<Rescaling>("Rescaling");
