@@ -43,9 +43,11 @@ void LayerScale::build(const Shape& input_shape) {
   if (input_shape.rank() == 0 || (input_shape.dim(-1) != kNone && input_shape.dim(-1) != projection_dim_))
     fail(detail::cat("`projection_dim` is ", projection_dim_, " but the input's last axis has shape ",
                      input_shape.to_string()));
-  // Keras's add_weight gets no name here, so the variable is called "variable"
-  // (ConvNeXt's weight list: ".../layer_scale/variable"); the attribute is `gamma`.
-  gamma_ = add_weight("variable", Shape{projection_dim_}, initializers::Constant(init_values_), true);
+  // Keras's add_weight gets no name here, so the variable takes Keras's automatic name,
+  // "variable", "variable_1", ... numbered in the session (ConvNeXt's weight list:
+  // ".../layer_scale/variable_1"); the attribute is `gamma`.
+  gamma_ =
+      add_weight(layers::unique_name("variable"), Shape{projection_dim_}, initializers::Constant(init_values_), true);
 }
 
 Tensor LayerScale::call(const Tensor& x, const layers::CallContext&) { return x * gamma_.value(); }

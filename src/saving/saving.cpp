@@ -189,6 +189,8 @@ json metric_json(const metrics::MetricRef& m) {
               {"registered_name", nullptr}};
 }
 
+}  // namespace
+
 json compile_config(const models::Model& model) {
   if (!model.compiled()) return json::object();  // Keras writes {} for a model never compiled
   const auto& o = model.compile_options();
@@ -223,6 +225,8 @@ json compile_config(const models::Model& model) {
   c["jit_compile"] = false;
   return c;
 }
+
+namespace {
 
 losses::Loss loss_from(const json& v, const std::string& ctx) {
   if (v.is_string()) return losses::Loss(v.get<std::string>());
@@ -343,6 +347,7 @@ json model_config(const models::Model& model) {
   std::map<std::string, int> policies;
   mark_shared_dtype_policies(top, policies);
   top.erase("build_config");
+  top.erase("compile_config");  // both again below, in Keras's order, for the top model
   if (const auto* seq = dynamic_cast<const models::Sequential*>(&model)) {
     auto s = seq->input_shape();
     top["build_config"] = {{"input_shape", s ? shape_json(*s) : json(nullptr)}};

@@ -3,6 +3,7 @@
 #include "keras/applications/application_layers.h"
 
 #include "keras/saving/saving.h"
+#include "keras/utils/utils.h"
 #include "test_utils.h"
 
 namespace keras::applications {
@@ -21,12 +22,16 @@ TEST(CustomScaleLayer, AddsTheScaledBranch) {
 
 TEST(LayerScale, ScalesEachChannelByATrainableGamma) {
   testing::run_layer_test([] { return layers::LayerHandle(LayerScale(0.5, 4)); }, {2, 3, 4}, {2, 3, 4});
-  LayerScale layer(1e-6, 3);
+  utils::clear_session();
+  LayerScale layer(1e-6, 3), second(1e-6, 3);
   const Tensor x = testing::random_tensor({2, 3}, 4);
   testing::expect_allclose(layer(x), x * 1e-6, 0, 0);
+  second(x);
   ASSERT_EQ(layer.weights().size(), 1u);
-  // Keras creates it without a name: ConvNeXt's weight lists call it "variable".
+  // Keras creates it without a name: Keras's automatic variable names, numbered in the
+  // session, as ConvNeXt's weight lists have them.
   EXPECT_EQ(layer.weights()[0].name(), "variable");
+  EXPECT_EQ(second.weights()[0].name(), "variable_1");
   EXPECT_TRUE(layer.weights()[0].trainable());
   testing::expect_error<ValueError>([] { LayerScale(1e-6, 3)(Tensor::ones({2, 4})); }, {"`projection_dim`", "(2, 4)"});
   testing::expect_error<ValueError>([] { LayerScale(1e-6, 0); }, {"`projection_dim`"});
