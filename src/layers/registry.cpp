@@ -264,7 +264,8 @@ Config serialize(const Layer& layer) {
     e["build_config"] = {{"input_shape", shapes.size() == 1 ? in[0] : in}};
   }
   // Keras serializes every model with its compile_config, a model nested in another too.
-  if (const auto* model = dynamic_cast<const models::Model*>(&layer)) e["compile_config"] = saving::compile_config(*model);
+  if (const auto* model = dynamic_cast<const models::Model*>(&layer))
+    e["compile_config"] = saving::compile_config(*model);
   return e;
 }
 

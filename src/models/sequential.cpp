@@ -53,10 +53,8 @@ void Sequential::maybe_build() {
   if (!input_layer_ || layers_.empty()) return;
   // The first build goes through build_for, so the input's shape is recorded: Keras writes
   // it as the build_config of a Sequential nested in another model.
-  if (built())
-    build(input_layer_->batch_shape());
-  else
-    build_for({input_layer_->batch_shape()});
+  if (built()) build(input_layer_->batch_shape());
+  else build_for({input_layer_->batch_shape()});
 }
 
 void Sequential::build(const Shape& input_shape_in) {

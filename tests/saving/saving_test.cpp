@@ -330,8 +330,13 @@ TEST(Saving, UnusableCompileConfigLoadsUncompiledWithAWarning) {
         {"module", module}, {"class_name", cls}, {"config", std::move(config)}, {"registered_name", nullptr}};
   };
   const auto adamw = keras_object("keras.optimizers", "AdamW",
-                                  {{"name", "adamw"}, {"learning_rate", 0.001}, {"weight_decay", 0.004},
-                                   {"beta_1", 0.9}, {"beta_2", 0.999}, {"epsilon", 1e-7}, {"amsgrad", false}});
+                                  {{"name", "adamw"},
+                                   {"learning_rate", 0.001},
+                                   {"weight_decay", 0.004},
+                                   {"beta_1", 0.9},
+                                   {"beta_2", 0.999},
+                                   {"epsilon", 1e-7},
+                                   {"amsgrad", false}});
   const auto auc = keras_object("keras.metrics", "AUC",
                                 {{"name", "auc"}, {"dtype", "float32"}, {"num_thresholds", 200}, {"curve", "ROC"}});
   struct Case {
@@ -345,16 +350,16 @@ TEST(Saving, UnusableCompileConfigLoadsUncompiledWithAWarning) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.file);
     with_config(src, tmp(c.file), [&](auto& config) {
-      config["compile_config"] = {{"optimizer", c.optimizer},
-                                  {"loss", c.named == "losses by output name"
-                                               ? nlohmann::ordered_json{{"dense", "mse"}}
-                                               : nlohmann::ordered_json("mean_squared_error")},
-                                  {"loss_weights", nullptr},
-                                  {"metrics", c.metrics},
-                                  {"weighted_metrics", nullptr},
-                                  {"run_eagerly", false},
-                                  {"steps_per_execution", 1},
-                                  {"jit_compile", false}};
+      config["compile_config"] = {
+          {"optimizer", c.optimizer},
+          {"loss", c.named == "losses by output name" ? nlohmann::ordered_json{{"dense", "mse"}}
+                                                      : nlohmann::ordered_json("mean_squared_error")},
+          {"loss_weights", nullptr},
+          {"metrics", c.metrics},
+          {"weighted_metrics", nullptr},
+          {"run_eagerly", false},
+          {"steps_per_execution", 1},
+          {"jit_compile", false}};
     });
     ::testing::internal::CaptureStderr();
     const auto model = load_model(tmp(c.file));
