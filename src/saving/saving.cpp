@@ -305,16 +305,17 @@ void apply_compile_config(models::Model& model, const json& c) {
 }
 
 bool compile_or_warn(models::Model& model, const json& c, const std::string& path) {
+  std::string reason;
   try {
     apply_compile_config(model, c);
     return true;
   } catch (const std::invalid_argument& e) {  // ValueError, TypeError: what we cannot rebuild
-    std::cerr << "Warning: " << path << " is loaded uncompiled: its compile_config could not be used (" << e.what()
-              << "); call compile() to train it\n";
+    reason = e.what();
   } catch (const IOError& e) {  // a form of compile_config this library does not read
-    std::cerr << "Warning: " << path << " is loaded uncompiled: its compile_config could not be used (" << e.what()
-              << "); call compile() to train it\n";
+    reason = e.what();
   }
+  std::cerr << "Warning: " << path << " is loaded uncompiled: its compile_config could not be used (" << reason
+            << "); call compile() to train it\n";
   return false;
 }
 
