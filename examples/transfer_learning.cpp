@@ -67,6 +67,12 @@ int main(int argc, char** argv) try {
 
   if (weights.empty()) {
     // No ImageNet file: learn features on the source task (classes 0-4) first.
+    // MobileNetV2's BatchNormalization layers average their statistics with momentum
+    // 0.999, which needs thousands of steps to forget the initial (0, 1); this short run
+    // has about a thousand, and inference on half-settled statistics predicts one class.
+    // As one would in Keras (`layer.momentum = 0.9`), let them settle within the run.
+    for (const auto& layer : base->layers())
+      if (auto* bn = dynamic_cast<layers::BatchNormalization*>(layer.get())) bn->set_momentum(0.9);
     const Split source = classes(data.x_train, data.y_train, 0, 30000);
     auto input = Input({32, 32, 3});
     Model pretrain(input, layers::Dense(5, "softmax")((*base)(input)), "source_task");

@@ -12,8 +12,13 @@ using keras::detail::cat;
 BatchNormalization::BatchNormalization(BatchNormalizationOptions o)
     : Concrete("BatchNormalization", layer_args_of(o)), o_(std::move(o)) {
   if (!(o_.epsilon > 0)) fail(cat("Invalid value for argument `epsilon`: expected a positive number, got ", o_.epsilon));
-  if (!(o_.momentum >= 0 && o_.momentum <= 1))
-    fail(cat("Invalid value for argument `momentum`: expected a value in [0, 1], got ", o_.momentum));
+  set_momentum(o_.momentum);
+}
+
+void BatchNormalization::set_momentum(double momentum) {
+  if (!(momentum >= 0 && momentum <= 1))
+    fail(cat("Invalid value for argument `momentum`: expected a value in [0, 1], got ", momentum));
+  o_.momentum = momentum;
 }
 
 void BatchNormalization::build(const Shape& input_shape) {

@@ -20,7 +20,11 @@ TEST(BatchNormalization, GradientsInTrainingAndInference) {
 }
 
 TEST(BatchNormalization, MovingStatisticsFollowKerasFormula) {
-  BatchNormalization bn({.momentum = 0.9});
+  // Built with the default 0.99, then changed as `layer.momentum = 0.9` does in Keras.
+  BatchNormalization bn;
+  bn.set_momentum(0.9);
+  EXPECT_EQ(bn.get_config().at("momentum"), 0.9);
+  EXPECT_THROW(bn.set_momentum(1.5), ValueError);
   std::vector<double> mm(3, 0.0), mv(3, 1.0);
   for (int step = 0; step < 4; ++step) {
     Tensor x = testing::random_tensor({8, 3}, 10 + step, -2.0, 3.0);

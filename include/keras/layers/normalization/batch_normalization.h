@@ -62,6 +62,9 @@ class BatchNormalization : public Concrete<BatchNormalization> {
   Config get_config() const override;
   static std::shared_ptr<Layer> from_config(const Config& config);
   const BatchNormalizationOptions& options() const { return o_; }
+  /// Changes the moving-average momentum, as `layer.momentum = 0.9` does in Keras: the
+  /// next training step uses it and get_config() reports it. ValueError outside [0, 1].
+  void set_momentum(double momentum);
   const Variable& moving_mean() const { return moving_mean_; }
   const Variable& moving_variance() const { return moving_variance_; }
 
