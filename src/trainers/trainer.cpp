@@ -55,19 +55,85 @@ TensorList batch_of(const trainers::BatchIterator& it, const TensorList& ts, int
   return on_device(std::move(out), device);
 }
 
-/// This process's rows of a global batch (x, y), as the distribution hook shards it:
-/// one shard_batch call per batch.
-std::pair<TensorList, TensorList> shard(const distribution::Distribution& dist, TensorList x, TensorList y) {
-  const int64_t n = x.empty() ? 0 : x[0].dim(0);
+/// One batch: inputs, targets and sample weights (empty when there are none).
+using Batch = utils::DataBatch;
+
+Batch on_device(Batch b, Device device) {
+  return {on_device(std::move(b.x), device), on_device(std::move(b.y), device),
+          on_device(std::move(b.sample_weight), device)};
+}
+
+/// This process's rows of a global batch, as the distribution hook shards it: one
+/// shard_batch call per batch.
+Batch shard(const distribution::Distribution& dist, Batch b) {
+  const int64_t n = b.x.empty() ? 0 : b.x[0].dim(0);
   const distribution::BatchShard s = dist.shard_batch(n);
-  if (s.begin == 0 && s.end == n) return {std::move(x), std::move(y)};
+  if (s.begin == 0 && s.end == n) return b;
   if (s.begin < 0 || s.end > n || s.begin >= s.end)
     throw ValueError(cat("Distribution: shard_batch(", n, ") returned rows [", s.begin, ", ", s.end,
                          "), which is not a non-empty part of the batch (rank ", dist.rank(), " of ",
                          dist.num_replicas(), ")"));
-  for (auto& t : x) t = t.slice(s.begin, s.end);
-  for (auto& t : y) t = t.slice(s.begin, s.end);
-  return {std::move(x), std::move(y)};
+  for (TensorList* part : {&b.x, &b.y, &b.sample_weight})
+    for (auto& t : *part) t = t.slice(s.begin, s.end);
+  return b;
+}
+
+
+/// Keras's class_weight_to_sample_weights: each sample weighs its class's weight (1 for
+/// classes not listed); labels are integers, or the argmax of one-hot rows.
+Tensor class_weight_to_sample_weights(const Tensor& y, const std::map<int64_t, double>& class_weight) {
+  const int64_t n = y.dim(0);
+  Tensor labels = y;
+  if (y.rank() > 1 && y.dim(-1) != 1) labels = ops::argmax(y, -1);
+  const std::vector<double> v = labels.to(Device::cpu()).astype(DType::float64).to_vector<double>();
+  if (static_cast<int64_t>(v.size()) != n)
+    throw ValueError(cat("class_weight: targets of shape ", y.shape().to_string(),
+                         " are not one class per sample; class_weight needs (samples,) labels or one-hot rows"));
+  std::vector<float> w(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const auto it = class_weight.find(static_cast<int64_t>(std::llround(v[static_cast<size_t>(i)])));
+    w[static_cast<size_t>(i)] = it == class_weight.end() ? 1.0f : static_cast<float>(it->second);
+  }
+  return Tensor::from_vector(w, Shape{n});
+}
+
+/// TEMPORARY until Loss takes sample weights itself: Keras's reduce_weighted_values for
+/// the reductions compile uses (the mask and the weights multiply; sums over all entries).
+Tensor weighted_loss(const losses::Loss& loss, const Tensor& y, const Tensor& y_pred, const Tensor& w) {
+  if (!w.defined()) return loss(y, y_pred);
+  const Tensor per = loss.call(y, y_pred);
+  Tensor weight = w.rank() + 1 == per.rank() ? ops::expand_dims(ops::cast(w, per.dtype()), -1)  // per sample
+                                            : losses::mask_weights(w, per);
+  if (const Tensor mask = y_pred.keras_mask(); mask.defined()) {
+    Tensor m = losses::mask_weights(mask, per);
+    m = ops::multiply(m, ops::divide(Tensor::scalar(static_cast<double>(m.size()), m.dtype(), m.device()),
+                                     ops::maximum(ops::sum(m), Tensor::scalar(1e-7, m.dtype(), m.device()))));
+    weight = ops::multiply(weight, m);
+  }
+  const Tensor total = ops::sum(ops::multiply(per, weight));
+  if (loss.reduction() == "none") return ops::multiply(per, weight);
+  if (loss.reduction() == "sum") return total;
+  return ops::divide(total, Tensor::scalar(static_cast<double>(per.size()), per.dtype(), per.device()));
+}
+
+/// Checks fit's or evaluate's sample weights against the targets (Keras's array adapter:
+/// one array per output, or one sample-wise array for all) and makes them floats.
+TensorList check_sample_weight(TensorList sample_weight, const TensorList& y, const char* where) {
+  if (sample_weight.empty()) return sample_weight;
+  if (sample_weight.size() != 1 && sample_weight.size() != y.size())
+    throw ValueError(cat(where, ": you should provide one `sample_weight` array per output (", y.size(),
+                         ") or one for all; got ", sample_weight.size()));
+  const int64_t n = y.empty() ? 0 : y[0].dim(0);
+  for (auto& w : sample_weight) {
+    if (!w.defined() || w.rank() < 1 || w.rank() > 2 || w.dim(0) != n)
+      throw ValueError(cat(where, ": a `sample_weight` array must be (samples,) or (samples, timesteps) with ", n,
+                           " samples; got shape ", w.defined() ? w.shape().to_string() : "undefined"));
+    if (sample_weight.size() == 1 && y.size() > 1 && w.rank() == 2 && w.dim(1) != 1)
+      throw ValueError(cat(where, ": one `sample_weight` array for several outputs must be sample-wise, (samples,); got ",
+                           w.shape().to_string(), ". For non-scalar sample weights, give one array per output"));
+    if (!is_floating(w.dtype())) w = w.astype(DType::float32);
+  }
+  return sample_weight;
 }
 
 }  // namespace
@@ -88,15 +154,24 @@ std::shared_ptr<distribution::Distribution> Model::distribution() const {
 
 // ---- the step's pieces
 
-Tensor Model::compute_loss(const TensorList& /*x*/, const TensorList& y, const TensorList& y_pred, bool /*training*/) {
+Tensor Model::compute_loss(const TensorList& x, const TensorList& y, const TensorList& y_pred, bool training) {
+  return compute_loss(x, y, y_pred, TensorList{}, training);
+}
+
+Tensor Model::compute_loss(const TensorList& /*x*/, const TensorList& y, const TensorList& y_pred,
+                           const TensorList& sample_weight, bool /*training*/) {
   require_compiled("computing the loss of");
+  if (sample_weight.size() > 1 && sample_weight.size() != y_pred.size())
+    throw ValueError(cat("compute_loss: the model \"", name(), "\" has ", y_pred.size(), " output(s) but ",
+                         sample_weight.size(), " sample_weight arrays were given (one for all outputs, or one each)"));
   if (y_pred.size() != output_losses_.size() || y.size() != y_pred.size())
     throw ValueError(cat("compute_loss: the model \"", name(), "\" has ", output_losses_.size(), " output(s) but got ",
                          y_pred.size(), " prediction(s) and ", y.size(), " target(s)"));
   Tensor total;
   for (size_t i = 0; i < y_pred.size(); ++i) {
     if (!output_losses_[i]) continue;
-    Tensor l = (*output_losses_[i])(y[i], y_pred[i]);
+    const Tensor w = sample_weight.empty() ? Tensor() : sample_weight[sample_weight.size() == 1 ? 0 : i];
+    Tensor l = weighted_loss(*output_losses_[i], y[i], y_pred[i], w);
     if (l.size() != 1) l = ops::mean(l);
     if (i < output_loss_trackers_.size()) {
       autograd::NoGradGuard no_grad;
@@ -175,7 +250,13 @@ Logs Model::get_metrics_result() {
 
 // ---- the steps
 
-Logs Model::train_step(const TensorList& x, const TensorList& y) {
+Logs Model::train_step(const TensorList& x, const TensorList& y) { return default_train_step(x, y, {}); }
+
+Logs Model::train_step(const TensorList& x, const TensorList& y, const TensorList& sample_weight) {
+  return sample_weight.empty() ? train_step(x, y) : default_train_step(x, y, sample_weight);
+}
+
+Logs Model::default_train_step(const TensorList& x, const TensorList& y, const TensorList& sample_weight) {
   const std::vector<Variable> vars = trainable_weights();
   TensorList sources;
   sources.reserve(vars.size());
@@ -187,7 +268,7 @@ Logs Model::train_step(const TensorList& x, const TensorList& y) {
     autograd::GradientTape tape;
     layers::LossScope added;                 // forward, collecting what layers add_loss
     y_pred = (*this)(x, /*training=*/true);
-    loss = compute_loss(x, y, y_pred);       // loss, with the penalties
+    loss = compute_loss(x, y, y_pred, sample_weight);  // loss, with the penalties
     grads = tape.gradient(loss, sources);    // gradients
   }
   distribution()->reduce_gradients(grads);   // the distribution hook (all-reduce)
@@ -199,11 +280,17 @@ Logs Model::train_step(const TensorList& x, const TensorList& y) {
   return compute_metrics(x, y, y_pred);
 }
 
-Logs Model::test_step(const TensorList& x, const TensorList& y) {
+Logs Model::test_step(const TensorList& x, const TensorList& y) { return default_test_step(x, y, {}); }
+
+Logs Model::test_step(const TensorList& x, const TensorList& y, const TensorList& sample_weight) {
+  return sample_weight.empty() ? test_step(x, y) : default_test_step(x, y, sample_weight);
+}
+
+Logs Model::default_test_step(const TensorList& x, const TensorList& y, const TensorList& sample_weight) {
   autograd::NoGradGuard no_grad;
   layers::LossScope added;
   TensorList y_pred = (*this)(x, /*training=*/false);
-  Tensor loss = compute_loss(x, y, y_pred, /*training=*/false);
+  Tensor loss = compute_loss(x, y, y_pred, sample_weight, /*training=*/false);
   loss_tracker_.update(loss.item<double>(), static_cast<double>(x[0].dim(0)));
   return compute_metrics(x, y, y_pred);
 }
@@ -216,51 +303,117 @@ callbacks::History Model::fit(const Tensor& x, const Tensor& y, FitOptions o) {
 
 callbacks::History Model::fit(const TensorList& x_in, const TensorList& y_in, FitOptions o) {
   require_compiled("training");
-  if (o.epochs < 0) throw ValueError(cat("fit: epochs must be >= 0, got ", o.epochs));
   if (o.batch_size <= 0) throw ValueError(cat("fit: batch_size must be a positive integer, got ", o.batch_size));
   trainers::check_cardinality(x_in, y_in);
 
   TensorList x = x_in, y = y_in;
+  TensorList sample_weight = check_sample_weight(o.sample_weight, y, "fit");
+  if (!o.class_weight.empty()) {
+    if (!sample_weight.empty()) throw ValueError("fit: you cannot give `class_weight` and `sample_weight` at the same time");
+    check_class_weight_outputs(y.size());
+    sample_weight = {class_weight_to_sample_weights(y[0], o.class_weight)};
+  }
   std::optional<ValidationData> val = o.validation_data;
-  if (val) {
-    trainers::check_cardinality(val->x, val->y);
-  } else if (o.validation_split > 0.0) {
-    auto split = trainers::train_validation_split(x, y, o.validation_split);
+  if (!val && o.validation_split > 0.0) {
+    // The weights are split with the targets: they ride along as extra target arrays.
+    TensorList y_and_w = y;
+    y_and_w.insert(y_and_w.end(), sample_weight.begin(), sample_weight.end());
+    auto split = trainers::train_validation_split(x, y_and_w, o.validation_split);
+    const auto ny = static_cast<std::ptrdiff_t>(y.size());
     x = split.train_x;
-    y = split.train_y;
-    val = ValidationData(split.val_x, split.val_y);
+    y.assign(split.train_y.begin(), split.train_y.begin() + ny);
+    sample_weight.assign(split.train_y.begin() + ny, split.train_y.end());
+    val = ValidationData(split.val_x, TensorList(split.val_y.begin(), split.val_y.begin() + ny),
+                         TensorList(split.val_y.begin() + ny, split.val_y.end()));
   }
   x = standardize_inputs(x);  // builds the model and checks shapes before the first step
   check_targets(y);
-  const int64_t n = x[0].dim(0);
+  trainers::ArraySource source({x, y, sample_weight}, o.batch_size, o.shuffle, o.steps_per_epoch);
+  return run_fit(source, val, o);
+}
+
+callbacks::History Model::fit(utils::PyDataset& data, FitOptions o) {
+  require_compiled("training");
+  check_dataset_options(o, "fit");
+  trainers::DatasetSource source(data, o.steps_per_epoch);
+  return run_fit(source, o.validation_data, o);
+}
+
+callbacks::History Model::fit(const utils::DataGenerator& data, FitOptions o) {
+  require_compiled("training");
+  check_dataset_options(o, "fit");
+  if (!data) throw ValueError("fit: the generator is empty (no function)");
+  trainers::GeneratorSource source(data, o.steps_per_epoch);
+  return run_fit(source, o.validation_data, o);
+}
+
+void Model::check_class_weight_outputs(size_t outputs) const {
+  if (outputs != 1)
+    throw ValueError(cat("fit: `class_weight` is only supported for models with a single output; \"", name(), "\" has ",
+                         outputs, " targets"));
+}
+
+void Model::check_dataset_options(const FitOptions& o, const char* where) const {
+  if (o.validation_split > 0.0)
+    throw ValueError(cat(where, ": `validation_split` is only supported for tensors in memory, not a dataset or "
+                                "generator; give validation_data"));
+  if (!o.sample_weight.empty())
+    throw ValueError(cat(where, ": the `sample_weight` argument is not supported with a dataset or generator; its "
+                                "batches carry their own sample weights"));
+}
+
+callbacks::History Model::run_fit(trainers::BatchSource& source, std::optional<ValidationData> val, const FitOptions& o) {
+  if (o.epochs < 0) throw ValueError(cat("fit: epochs must be >= 0, got ", o.epochs));
+  if (val) {
+    trainers::check_cardinality(val->x, val->y);
+    val->sample_weight = check_sample_weight(val->sample_weight, val->y, "fit validation_data");
+  }
   const int verbose = resolve_verbose(o.verbose);
-  int64_t steps = (n + o.batch_size - 1) / o.batch_size;
-  if (o.steps_per_epoch) steps = std::min(steps, *o.steps_per_epoch);
+  const std::optional<int64_t> steps = source.steps();
 
   auto history = std::make_shared<callbacks::History>();
-  const auto cbs = make_callbacks(o.callbacks, verbose, history, this, {o.epochs, steps, verbose});
+  const auto cbs = make_callbacks(o.callbacks, verbose, history, this, {o.epochs, steps.value_or(0), verbose});
   stop_training = false;
+  resume_at_epoch.reset();
   for (auto& c : cbs) c->on_train_begin({});
+  const int first_epoch = resume_at_epoch.value_or(o.initial_epoch);
+  resume_at_epoch.reset();
 
-  for (int epoch = o.initial_epoch; epoch < o.epochs && !stop_training; ++epoch) {
+  for (int epoch = first_epoch; epoch < o.epochs && !stop_training; ++epoch) {
     reset_metrics();
     for (auto& c : cbs) c->on_epoch_begin(epoch, {});
-    trainers::BatchIterator it(n, o.batch_size, o.shuffle);
+    source.begin_epoch();
     std::optional<Logs> logs;
-    for (int64_t step = 0; step < steps; ++step) {
+    int64_t step = 0;
+    bool ran_out = false;
+    for (; !steps || step < *steps; ++step) {
+      std::optional<utils::DataBatch> data = source.next(step);
+      if (!data) {
+        ran_out = true;
+        break;
+      }
+      if (!source.prepared()) prepare_batch(*data, o.class_weight);
       for (auto& c : cbs) c->on_train_batch_begin(step, {});
-      const auto [bx, by] =
-          shard(*distribution(), batch_of(it, x, step, device()), batch_of(it, y, step, device()));
+      const utils::DataBatch b = shard(*distribution(), on_device(std::move(*data), device()));
       // A scope around the step too, so an overriding train_step still collects add_loss.
       layers::LossScope added;
-      logs = train_step(bx, by);
+      logs = train_step(b.x, b.y, b.sample_weight);
       for (auto& c : cbs) c->on_train_batch_end(step, *logs);
       if (stop_training) break;
     }
+    source.end_epoch();
+    if (ran_out && (steps || step == 0)) {
+      // Keras: "Your input ran out of data; interrupting training." (fewer batches than
+      // steps_per_epoch, or none at all for an epoch of a generator that ended).
+      std::cerr << "Warning: the input ran out of data after " << step << " batches of epoch " << epoch + 1
+                << "; interrupting training\n";
+      stop_training = true;
+      if (step == 0) break;
+    }
     Logs epoch_logs = logs ? *logs : get_metrics_result();
     if (val && (epoch + 1) % std::max(1, o.validation_freq) == 0) {
-      Logs val_logs = run_evaluation(val->x, val->y, o.validation_batch_size.value_or(o.batch_size), 0, cbs,
-                                     /*inside_fit=*/true);
+      Logs val_logs = run_evaluation(val->x, val->y, val->sample_weight, o.validation_batch_size.value_or(o.batch_size),
+                                     0, cbs, /*inside_fit=*/true);
       for (const auto& [k, v] : val_logs) epoch_logs["val_" + k] = v;
     }
     for (auto& c : cbs) c->update_epoch_logs(epoch, epoch_logs);
@@ -273,28 +426,60 @@ callbacks::History Model::fit(const TensorList& x_in, const TensorList& y_in, Fi
   return *history;
 }
 
-Logs Model::run_evaluation(const TensorList& x_in, const TensorList& y, int64_t batch_size, int verbose,
-                           const CallbackList& cbs, bool inside_fit) {
+void Model::prepare_batch(utils::DataBatch& b, const std::map<int64_t, double>& class_weight) {
+  trainers::check_cardinality(b.x, b.y);
+  b.x = standardize_inputs(b.x);
+  check_targets(b.y);
+  b.sample_weight = check_sample_weight(std::move(b.sample_weight), b.y, "fit");
+  if (!class_weight.empty()) {
+    if (!b.sample_weight.empty()) throw ValueError("fit: you cannot give `class_weight` and `sample_weight` at the same time");
+    check_class_weight_outputs(b.y.size());
+    b.sample_weight = {class_weight_to_sample_weights(b.y[0], class_weight)};
+  }
+}
+
+Logs Model::run_evaluation(const TensorList& x_in, const TensorList& y, const TensorList& sample_weight,
+                           int64_t batch_size, int verbose, const CallbackList& cbs, bool inside_fit) {
   require_compiled("evaluating");
   trainers::check_cardinality(x_in, y);
   if (batch_size <= 0) throw ValueError(cat("evaluate: batch_size must be a positive integer, got ", batch_size));
+  TensorList w = check_sample_weight(sample_weight, y, "evaluate");
   TensorList x = standardize_inputs(x_in);
   check_targets(y);
+  trainers::ArraySource source({x, y, w}, batch_size, /*shuffle=*/false);
+  return run_evaluation(source, verbose, cbs, inside_fit);
+}
+
+Logs Model::run_evaluation(trainers::BatchSource& source, int verbose, const CallbackList& cbs, bool inside_fit) {
   reset_metrics();
-  trainers::BatchIterator it(x[0].dim(0), batch_size, false);
   for (auto& c : cbs) c->on_test_begin({});
   std::optional<Logs> logs;
-  for (int64_t step = 0; step < it.num_batches(); ++step) {
-    const auto [bx, by] =
-        shard(*distribution(), batch_of(it, x, step, device()), batch_of(it, y, step, device()));
+  const std::optional<int64_t> steps = source.steps();
+  source.begin_epoch();
+  for (int64_t step = 0; !steps || step < *steps; ++step) {
+    std::optional<Batch> data = source.next(step);
+    if (!data) break;
+    if (!source.prepared()) prepare_batch(*data, {});
+    const Batch b = shard(*distribution(), on_device(std::move(*data), device()));
     layers::LossScope added;
-    logs = test_step(bx, by);
+    logs = test_step(b.x, b.y, b.sample_weight);
     if (!inside_fit || verbose)
       for (auto& c : cbs) c->on_test_batch_end(step, *logs);
   }
+  source.end_epoch();
   if (!logs) logs = get_metrics_result();
   for (auto& c : cbs) c->on_test_end(*logs);
   return *logs;
+}
+
+Logs Model::evaluate(utils::PyDataset& data, EvaluateOptions o) {
+  require_compiled("evaluating");
+  if (!o.sample_weight.empty())
+    throw ValueError("evaluate: the `sample_weight` argument is not supported with a dataset; its batches carry their own");
+  const int verbose = resolve_verbose(o.verbose);
+  trainers::DatasetSource source(data, std::nullopt);
+  const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, source.steps().value_or(0), verbose});
+  return run_evaluation(source, verbose, cbs, false);
 }
 
 Logs Model::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions o) {
@@ -307,7 +492,7 @@ Logs Model::evaluate(const TensorList& x, const TensorList& y, EvaluateOptions o
   const int64_t n = trainers::check_cardinality(x, y);
   const int64_t bs = std::max<int64_t>(o.batch_size, 1);
   const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, (n + bs - 1) / bs, verbose});
-  return run_evaluation(x, y, o.batch_size, verbose, cbs, false);
+  return run_evaluation(x, y, o.sample_weight, o.batch_size, verbose, cbs, false);
 }
 
 Tensor Model::predict(const Tensor& x, PredictOptions o) {
@@ -354,9 +539,9 @@ Logs Model::train_on_batch(const TensorList& x_in, const TensorList& y) {
   TensorList x = standardize_inputs(x_in);
   check_targets(y);
   reset_metrics();
-  const auto [bx, by] = shard(*distribution(), on_device(x, device()), on_device(y, device()));
+  const Batch b = shard(*distribution(), on_device(Batch{x, y}, device()));
   layers::LossScope added;
-  return train_step(bx, by);
+  return train_step(b.x, b.y);
 }
 
 Logs Model::test_on_batch(const Tensor& x, const Tensor& y) { return test_on_batch(TensorList{x}, TensorList{y}); }
@@ -367,9 +552,9 @@ Logs Model::test_on_batch(const TensorList& x_in, const TensorList& y) {
   TensorList x = standardize_inputs(x_in);
   check_targets(y);
   reset_metrics();
-  const auto [bx, by] = shard(*distribution(), on_device(x, device()), on_device(y, device()));
+  const Batch b = shard(*distribution(), on_device(Batch{x, y}, device()));
   layers::LossScope added;
-  return test_step(bx, by);
+  return test_step(b.x, b.y);
 }
 
 Tensor Model::predict_on_batch(const Tensor& x) {

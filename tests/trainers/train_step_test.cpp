@@ -60,6 +60,8 @@ TensorList values_of(const std::vector<Variable>& vars) {
 class GuideModel : public Model {
  public:
   using Model::Model;
+  using Model::test_step;   // the forms with sample weights stay visible
+  using Model::train_step;
   int steps = 0;
 
   Logs train_step(const TensorList& x, const TensorList& y) override {
@@ -113,6 +115,8 @@ TEST(TrainStep, OverriddenTrainStepMatchesFit) {
 class OwnTrackersModel : public Model {
  public:
   using Model::Model;
+  using Model::test_step;   // the forms with sample weights stay visible
+  using Model::train_step;
   metrics::Mean loss_tracker{"loss"};
   metrics::MeanAbsoluteError mae_metric{"mae"};
   std::vector<double> batch_losses;  // this epoch's

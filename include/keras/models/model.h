@@ -23,6 +23,11 @@
 #include "keras/losses/losses.h"
 #include "keras/metrics/metrics.h"
 #include "keras/optimizers/optimizer.h"
+#include "keras/utils/py_dataset.h"
+
+namespace keras::trainers {
+class BatchSource;
+}
 
 namespace keras::models {
 
@@ -40,11 +45,14 @@ struct CompileOptions {
   std::vector<std::vector<metrics::MetricRef>> output_metrics{};
 };
 
-/// (x, y) held out for validation; converts from tensors or lists of tensors.
+/// (x, y) held out for validation, with optional sample weights (one array for every
+/// output, or one per output); converts from tensors or lists of tensors.
 struct ValidationData {
-  TensorList x, y;
+  TensorList x, y, sample_weight;
   ValidationData(const Tensor& x_, const Tensor& y_) : x{x_}, y{y_} {}
-  ValidationData(TensorList x_, TensorList y_) : x(std::move(x_)), y(std::move(y_)) {}
+  ValidationData(const Tensor& x_, const Tensor& y_, const Tensor& w) : x{x_}, y{y_}, sample_weight{w} {}
+  ValidationData(TensorList x_, TensorList y_, TensorList w = {})
+      : x(std::move(x_)), y(std::move(y_)), sample_weight(std::move(w)) {}
   ValidationData(const std::pair<Tensor, Tensor>& p) : x{p.first}, y{p.second} {}  // NOLINT
 };
 
@@ -57,6 +65,12 @@ struct FitOptions {
   double validation_split = 0.0;
   std::optional<ValidationData> validation_data{};
   bool shuffle = true;
+  /// Class index -> weight of its samples' losses (one output only; Keras's class_weight):
+  /// labels are read from y as integers, or as the argmax of one-hot rows.
+  std::map<int64_t, double> class_weight{};
+  /// Weights of each sample's loss: one array for every output or one per output, each
+  /// (samples,) or, for sequence outputs, (samples, timesteps). Not with class_weight.
+  TensorList sample_weight{};
   int initial_epoch = 0;
   std::optional<int64_t> steps_per_epoch{};
   std::optional<int64_t> validation_batch_size{};
@@ -66,6 +80,8 @@ struct FitOptions {
 struct EvaluateOptions {
   int64_t batch_size = 32;
   int verbose = -1;
+  /// Weights of each sample's loss, as FitOptions::sample_weight.
+  TensorList sample_weight{};
   std::vector<std::shared_ptr<callbacks::Callback>> callbacks{};
 };
 
@@ -104,9 +120,16 @@ class Model : public layers::Layer {
   /// Trains for `epochs` passes over (x, y); returns the per-epoch logs.
   callbacks::History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
   callbacks::History fit(const TensorList& x, const TensorList& y, FitOptions options = {});
+  /// Trains on a PyDataset's batches (its workers prepare them ahead); validation_split
+  /// and sample_weight are refused (the batches carry their weights), class_weight applies.
+  callbacks::History fit(utils::PyDataset& data, FitOptions options = {});
+  /// Trains on a generator's batches: steps_per_epoch per epoch, or until it ends.
+  callbacks::History fit(const utils::DataGenerator& data, FitOptions options = {});
   /// Loss and metrics on (x, y): {"loss": ..., "accuracy": ...}.
   Logs evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
   Logs evaluate(const TensorList& x, const TensorList& y, EvaluateOptions options = {});
+  /// Loss and metrics over a PyDataset's batches.
+  Logs evaluate(utils::PyDataset& data, EvaluateOptions options = {});
   /// The model's output for x, computed in batches (one output; the list form returns all).
   Tensor predict(const Tensor& x, PredictOptions options = {});
   TensorList predict(const TensorList& x, PredictOptions options = {});
@@ -126,8 +149,13 @@ class Model : public layers::Layer {
   /// One gradient step on one batch; returns the batch's logs (name -> value), which fit
   /// passes to the callbacks. The last step's logs are the epoch's.
   virtual Logs train_step(const TensorList& x, const TensorList& y);
+  /// The step fit calls, with the batch's sample weights (one per output, or empty): it
+  /// calls the two-argument form when there are none, so overriding that one is enough
+  /// for data without weights (as Keras's guide unpacks data = (x, y) or (x, y, sw)).
+  virtual Logs train_step(const TensorList& x, const TensorList& y, const TensorList& sample_weight);
   /// Loss and metrics of one batch without gradients (evaluate, fit's validation).
   virtual Logs test_step(const TensorList& x, const TensorList& y);
+  virtual Logs test_step(const TensorList& x, const TensorList& y, const TensorList& sample_weight);
   /// The outputs for one batch (predict, predict_on_batch); called with recording off.
   virtual TensorList predict_step(const TensorList& x);
   /// The compiled losses (per output, weighted, summed) plus the regularization penalties
@@ -135,6 +163,9 @@ class Model : public layers::Layer {
   /// open one around each step). Updates the per-output loss trackers of a model with
   /// several outputs, as Keras's compiled loss does. ValueError when there is no loss at all.
   Tensor compute_loss(const TensorList& x, const TensorList& y, const TensorList& y_pred, bool training = true);
+  /// The same with per-output sample weights (empty: none; one array: every output).
+  Tensor compute_loss(const TensorList& x, const TensorList& y, const TensorList& y_pred,
+                      const TensorList& sample_weight, bool training = true);
   /// Updates the compiled metrics with the batch and returns get_metrics_result().
   Logs compute_metrics(const TensorList& x, const TensorList& y, const TensorList& y_pred);
   /// The results of metrics() by logged name, from their states summed over all processes
@@ -153,6 +184,10 @@ class Model : public layers::Layer {
 
   /// Set by a callback to end fit() after the current epoch.
   bool stop_training = false;
+  /// Set by a callback's on_train_begin to start fit() at this epoch instead of
+  /// FitOptions::initial_epoch (BackupAndRestore resuming; Keras's model._initial_epoch).
+  /// fit() clears it.
+  std::optional<int> resume_at_epoch{};
 
   // ---- structure
   /// The model's layers in Keras's order (a functional model lists its InputLayers too).
@@ -206,8 +241,17 @@ class Model : public layers::Layer {
   Tensor add_layer_losses(const Tensor& loss, const layers::LossScope* added) const;
   void require_compiled(const char* what) const;
   void check_targets(const TensorList& y) const;
-  Logs run_evaluation(const TensorList& x, const TensorList& y, int64_t batch_size, int verbose,
+  Logs run_evaluation(const TensorList& x, const TensorList& y, const TensorList& sample_weight, int64_t batch_size,
+                      int verbose, const std::vector<std::shared_ptr<callbacks::Callback>>& cbs, bool inside_fit);
+  Logs run_evaluation(trainers::BatchSource& source, int verbose,
                       const std::vector<std::shared_ptr<callbacks::Callback>>& cbs, bool inside_fit);
+  callbacks::History run_fit(trainers::BatchSource& source, std::optional<ValidationData> val, const FitOptions& o);
+  /// Checks a dataset's batch against the model and applies class_weight to it.
+  void prepare_batch(utils::DataBatch& batch, const std::map<int64_t, double>& class_weight);
+  void check_class_weight_outputs(size_t outputs) const;
+  void check_dataset_options(const FitOptions& o, const char* where) const;
+  Logs default_train_step(const TensorList& x, const TensorList& y, const TensorList& sample_weight);
+  Logs default_test_step(const TensorList& x, const TensorList& y, const TensorList& sample_weight);
 
   // graph
   layers::KerasTensors inputs_, outputs_;
