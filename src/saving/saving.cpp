@@ -185,7 +185,7 @@ json metric_json(const metrics::MetricRef& m) {
   if (!m.spec().empty()) return m.spec();
   return json{{"module", "keras.metrics"},
               {"class_name", m.ptr()->class_name()},
-              {"config", {{"name", m.ptr()->name()}, {"dtype", "float32"}}},
+              {"config", config_map_json(m.ptr()->get_config())},
               {"registered_name", nullptr}};
 }
 
@@ -238,16 +238,18 @@ losses::Loss loss_from(const json& v, const std::string& ctx) {
 metrics::MetricRef metric_from(const json& v, const std::string& ctx) {
   if (v.is_string()) return metrics::MetricRef(v.get<std::string>());
   const std::string cls = to_string(need(v, "class_name", ctx), ctx);
-  // Keras 2 wraps functions as MeanMetricWrapper {"name": "accuracy", "fn": ...}: the
-  // name (or the function's name) says what it is.
-  if (const json* cfg = find(v, "config")) {
-    for (const char* key : {"name", "fn"})
-      if (const json* n = find(*cfg, key); n && n->is_string()) try {
-          return metrics::MetricRef(n->get<std::string>());
-        } catch (const ValueError&) {
-        }
+  const json* cfg = find(v, "config");
+  ConfigMap config = cfg ? to_config_map(*cfg, ctx) : ConfigMap{};
+  // A MeanMetricWrapper's "fn" is a serialized function ({"class_name": "function",
+  // "config": "mean_squared_error", ...}) or (Keras 2) its name.
+  if (const json* fn = cfg ? find(*cfg, "fn") : nullptr) {
+    const json* fn_name = fn->is_object() ? find(*fn, "config") : fn;
+    if (fn_name && fn_name->is_string()) {
+      std::erase_if(config, [](const auto& kv) { return kv.first == "fn"; });
+      config.emplace_back("fn", fn_name->get<std::string>());
+    }
   }
-  return metrics::MetricRef(layers::to_snake_case(cls));
+  return metrics::MetricRef(metrics::from_config(cls, config));
 }
 
 }  // namespace

@@ -318,8 +318,8 @@ TEST(Saving, HostileConfigs) {
 }
 
 // Keras never refuses a model over its training settings: a compile_config naming what
-// this library cannot rebuild (here AdamW and the AUC metric, written as Keras 3 writes
-// them) loads the model with its weights, uncompiled, with a one-line warning.
+// this library cannot rebuild (here AdamW and a custom metric class, written as Keras 3
+// writes them) loads the model with its weights, uncompiled, with a one-line warning.
 TEST(Saving, UnusableCompileConfigLoadsUncompiledWithAWarning) {
   const std::string src = testing::data_dir() + "/keras_cases/dense_relu/model.keras";
   const auto reference = load_model(src);
@@ -337,16 +337,16 @@ TEST(Saving, UnusableCompileConfigLoadsUncompiledWithAWarning) {
                                    {"beta_2", 0.999},
                                    {"epsilon", 1e-7},
                                    {"amsgrad", false}});
-  const auto auc = keras_object("keras.metrics", "AUC",
-                                {{"name", "auc"}, {"dtype", "float32"}, {"num_thresholds", 200}, {"curve", "ROC"}});
+  const auto custom = keras_object("keras.metrics", "MyStreamingMetric", {{"name", "my_metric"}, {"dtype", "float32"}});
   struct Case {
     std::string file;
     nlohmann::ordered_json optimizer, metrics;
     std::string named;  // what the warning names
   };
-  const std::vector<Case> cases{{"adamw.keras", adamw, nullptr, "AdamW"},
-                                {"auc.keras", "adam", nlohmann::ordered_json::array({auc}), "'auc'"},
-                                {"by_output.keras", "adam", nullptr, "losses by output name"}};
+  const std::vector<Case> cases{
+      {"adamw.keras", adamw, nullptr, "AdamW"},
+      {"custom_metric.keras", "adam", nlohmann::ordered_json::array({custom}), "'MyStreamingMetric'"},
+      {"by_output.keras", "adam", nullptr, "losses by output name"}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.file);
     with_config(src, tmp(c.file), [&](auto& config) {
