@@ -39,7 +39,7 @@ namespace {
 class CustomModel : public Model {
  public:
   using Model::Model;
-  using Model::test_step;   // the forms with sample weights stay visible
+  using Model::test_step;  // the forms with sample weights stay visible
   using Model::train_step;
 
   models::Logs train_step(const TensorList& x, const TensorList& y) override {

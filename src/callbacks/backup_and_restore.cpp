@@ -18,8 +18,8 @@ BackupAndRestore::BackupAndRestore(std::string backup_dir, BackupAndRestoreOptio
     : backup_dir_(std::move(backup_dir)), o_(o) {
   if (backup_dir_.empty()) throw ValueError("BackupAndRestore: empty `backup_dir` argument passed");
   if (o_.save_freq < 0)
-    throw ValueError(cat("BackupAndRestore: save_freq must be 0 (every epoch) or a positive number of batches, got ",
-                         o_.save_freq));
+    throw ValueError(
+        cat("BackupAndRestore: save_freq must be 0 (every epoch) or a positive number of batches, got ", o_.save_freq));
   weights_path_ = (fs::path(backup_dir_) / "latest.weights.h5").string();
   metadata_path_ = (fs::path(backup_dir_) / "training_metadata.json").string();
 }

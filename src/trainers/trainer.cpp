@@ -78,7 +78,6 @@ Batch shard(const distribution::Distribution& dist, Batch b) {
   return b;
 }
 
-
 /// Keras's class_weight_to_sample_weights: each sample weighs its class's weight (1 for
 /// classes not listed); labels are integers, or the argmax of one-hot rows.
 Tensor class_weight_to_sample_weights(const Tensor& y, const std::map<int64_t, double>& class_weight) {
@@ -103,7 +102,7 @@ Tensor weighted_loss(const losses::Loss& loss, const Tensor& y, const Tensor& y_
   if (!w.defined()) return loss(y, y_pred);
   const Tensor per = loss.call(y, y_pred);
   Tensor weight = w.rank() + 1 == per.rank() ? ops::expand_dims(ops::cast(w, per.dtype()), -1)  // per sample
-                                            : losses::mask_weights(w, per);
+                                             : losses::mask_weights(w, per);
   if (const Tensor mask = y_pred.keras_mask(); mask.defined()) {
     Tensor m = losses::mask_weights(mask, per);
     m = ops::multiply(m, ops::divide(Tensor::scalar(static_cast<double>(m.size()), m.dtype(), m.device()),
@@ -129,7 +128,8 @@ TensorList check_sample_weight(TensorList sample_weight, const TensorList& y, co
       throw ValueError(cat(where, ": a `sample_weight` array must be (samples,) or (samples, timesteps) with ", n,
                            " samples; got shape ", w.defined() ? w.shape().to_string() : "undefined"));
     if (sample_weight.size() == 1 && y.size() > 1 && w.rank() == 2 && w.dim(1) != 1)
-      throw ValueError(cat(where, ": one `sample_weight` array for several outputs must be sample-wise, (samples,); got ",
+      throw ValueError(cat(where,
+                           ": one `sample_weight` array for several outputs must be sample-wise, (samples,); got ",
                            w.shape().to_string(), ". For non-scalar sample weights, give one array per output"));
     if (!is_floating(w.dtype())) w = w.astype(DType::float32);
   }
@@ -220,7 +220,13 @@ void Model::reset_metrics() {
 
 Logs Model::compute_metrics(const TensorList& /*x*/, const TensorList& y, const TensorList& y_pred) {
   autograd::NoGradGuard no_grad;
-  for (auto& m : metrics_) m.metric->update_state(y[m.output], y_pred[m.output].detach());
+  for (auto& m : metrics_) {
+    // Detached, keeping the Keras mask, which Keras's metrics weigh by as its losses do.
+    const Tensor& p = y_pred[m.output];
+    Tensor detached = p.detach();
+    if (const Tensor mask = p.keras_mask(); mask.defined()) detached.set_keras_mask(mask);
+    m.metric->update_state(y[m.output], detached);
+  }
   return get_metrics_result();
 }
 
@@ -309,7 +315,8 @@ callbacks::History Model::fit(const TensorList& x_in, const TensorList& y_in, Fi
   TensorList x = x_in, y = y_in;
   TensorList sample_weight = check_sample_weight(o.sample_weight, y, "fit");
   if (!o.class_weight.empty()) {
-    if (!sample_weight.empty()) throw ValueError("fit: you cannot give `class_weight` and `sample_weight` at the same time");
+    if (!sample_weight.empty())
+      throw ValueError("fit: you cannot give `class_weight` and `sample_weight` at the same time");
     check_class_weight_outputs(y.size());
     sample_weight = {class_weight_to_sample_weights(y[0], o.class_weight)};
   }
@@ -355,14 +362,17 @@ void Model::check_class_weight_outputs(size_t outputs) const {
 
 void Model::check_dataset_options(const FitOptions& o, const char* where) const {
   if (o.validation_split > 0.0)
-    throw ValueError(cat(where, ": `validation_split` is only supported for tensors in memory, not a dataset or "
-                                "generator; give validation_data"));
+    throw ValueError(cat(where,
+                         ": `validation_split` is only supported for tensors in memory, not a dataset or "
+                         "generator; give validation_data"));
   if (!o.sample_weight.empty())
-    throw ValueError(cat(where, ": the `sample_weight` argument is not supported with a dataset or generator; its "
-                                "batches carry their own sample weights"));
+    throw ValueError(cat(where,
+                         ": the `sample_weight` argument is not supported with a dataset or generator; its "
+                         "batches carry their own sample weights"));
 }
 
-callbacks::History Model::run_fit(trainers::BatchSource& source, std::optional<ValidationData> val, const FitOptions& o) {
+callbacks::History Model::run_fit(trainers::BatchSource& source, std::optional<ValidationData> val,
+                                  const FitOptions& o) {
   if (o.epochs < 0) throw ValueError(cat("fit: epochs must be >= 0, got ", o.epochs));
   if (val) {
     trainers::check_cardinality(val->x, val->y);
@@ -432,7 +442,8 @@ void Model::prepare_batch(utils::DataBatch& b, const std::map<int64_t, double>& 
   check_targets(b.y);
   b.sample_weight = check_sample_weight(std::move(b.sample_weight), b.y, "fit");
   if (!class_weight.empty()) {
-    if (!b.sample_weight.empty()) throw ValueError("fit: you cannot give `class_weight` and `sample_weight` at the same time");
+    if (!b.sample_weight.empty())
+      throw ValueError("fit: you cannot give `class_weight` and `sample_weight` at the same time");
     check_class_weight_outputs(b.y.size());
     b.sample_weight = {class_weight_to_sample_weights(b.y[0], class_weight)};
   }
@@ -475,7 +486,8 @@ Logs Model::run_evaluation(trainers::BatchSource& source, int verbose, const Cal
 Logs Model::evaluate(utils::PyDataset& data, EvaluateOptions o) {
   require_compiled("evaluating");
   if (!o.sample_weight.empty())
-    throw ValueError("evaluate: the `sample_weight` argument is not supported with a dataset; its batches carry their own");
+    throw ValueError(
+        "evaluate: the `sample_weight` argument is not supported with a dataset; its batches carry their own");
   const int verbose = resolve_verbose(o.verbose);
   trainers::DatasetSource source(data, std::nullopt);
   const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, source.steps().value_or(0), verbose});

@@ -23,8 +23,10 @@ struct Task {
   Task() { y = ops::tanh(ops::matmul(x, testing::random_tensor({5, 2}, 22))); }
   /// The same initial weights every time; Adam so that the optimizer state matters.
   static models::Sequential model() {
-    models::Sequential m({keras::Input({5}), layers::Dense(8, {.activation = "tanh", .kernel_initializer = initializers::GlorotUniform(3)}),
-                          layers::Dense(2, {.kernel_initializer = initializers::GlorotUniform(4)})});
+    models::Sequential m(
+        {keras::Input({5}),
+         layers::Dense(8, {.activation = "tanh", .kernel_initializer = initializers::GlorotUniform(3)}),
+         layers::Dense(2, {.kernel_initializer = initializers::GlorotUniform(4)})});
     m.compile(optimizers::Adam({.learning_rate = 0.01}), "mse");
     return m;
   }
@@ -55,8 +57,10 @@ TEST(BackupAndRestore, InterruptedFitResumesToTheSameWeights) {
       auto stop = std::make_shared<LambdaCallback>(LambdaCallbackOptions{.on_epoch_begin = [](int epoch, const Logs&) {
         if (epoch == 4) throw Interrupt();
       }});
-      EXPECT_THROW(first.fit(t.x, t.y, {.batch_size = 8, .epochs = 6, .verbose = 0, .callbacks = {backup, stop}, .shuffle = false}),
-                   Interrupt);
+      EXPECT_THROW(
+          first.fit(t.x, t.y,
+                    {.batch_size = 8, .epochs = 6, .verbose = 0, .callbacks = {backup, stop}, .shuffle = false}),
+          Interrupt);
       EXPECT_TRUE(fs::exists(backup->weights_path()));
     }
     // A new process: a freshly built model, the same fit call, the same callback.
@@ -66,7 +70,8 @@ TEST(BackupAndRestore, InterruptedFitResumesToTheSameWeights) {
     EXPECT_EQ(h.epoch, (std::vector<int>{4, 5})) << "save_freq " << save_freq;
     const auto want = flat_weights(reference), got = flat_weights(second);
     ASSERT_EQ(want.size(), got.size());
-    for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-6) << "save_freq " << save_freq << " at " << i;
+    for (size_t i = 0; i < want.size(); ++i)
+      EXPECT_NEAR(got[i], want[i], 1e-6) << "save_freq " << save_freq << " at " << i;
     // A finished fit removes the backup (delete_checkpoint).
     EXPECT_FALSE(fs::exists(dir));
   }
@@ -87,7 +92,8 @@ TEST(BackupAndRestore, DoubleCheckpointFallsBackToThePreviousBackup) {
       second.fit(t.x, t.y, {.batch_size = 8, .epochs = 4, .verbose = 0, .callbacks = {backup}, .shuffle = false});
   EXPECT_EQ(h.epoch, (std::vector<int>{2, 3}));  // the previous backup was written after epoch 2 of 3
   // Without a previous backup, a damaged one is an error, not a silent restart.
-  auto single = std::make_shared<BackupAndRestore>(dir + "_single", BackupAndRestoreOptions{.delete_checkpoint = false});
+  auto single =
+      std::make_shared<BackupAndRestore>(dir + "_single", BackupAndRestoreOptions{.delete_checkpoint = false});
   models::Sequential third = Task::model();
   third.fit(t.x, t.y, {.batch_size = 8, .epochs = 1, .verbose = 0, .callbacks = {single}, .shuffle = false});
   std::ofstream(single->metadata_path(), std::ios::trunc) << "{\"epoch\": \"one\"}";
@@ -102,9 +108,10 @@ TEST(LambdaCallback, CallsEachFunctionAtItsMoment) {
   std::vector<std::string> seen;
   auto cb = std::make_shared<LambdaCallback>(LambdaCallbackOptions{
       .on_epoch_begin = [&](int e, const Logs&) { seen.push_back("epoch_begin " + std::to_string(e)); },
-      .on_epoch_end = [&](int e, const Logs& logs) {
-        seen.push_back("epoch_end " + std::to_string(e) + (logs.count("loss") ? " loss" : ""));
-      },
+      .on_epoch_end =
+          [&](int e, const Logs& logs) {
+            seen.push_back("epoch_end " + std::to_string(e) + (logs.count("loss") ? " loss" : ""));
+          },
       .on_train_begin = [&](const Logs&) { seen.push_back("train_begin"); },
       .on_train_end = [&](const Logs&) { seen.push_back("train_end"); },
       .on_train_batch_end = [&](int64_t b, const Logs&) { seen.push_back("batch " + std::to_string(b)); }});

@@ -23,7 +23,8 @@ std::vector<float> flat_weights(const Model& m) {
 }
 
 Sequential small_model() {
-  Sequential m({Input({4}), layers::Dense(3, {.activation = "tanh", .kernel_initializer = initializers::GlorotUniform(1)}),
+  Sequential m({Input({4}),
+                layers::Dense(3, {.activation = "tanh", .kernel_initializer = initializers::GlorotUniform(1)}),
                 layers::Dense(1, {.kernel_initializer = initializers::GlorotUniform(2)})});
   m.compile(optimizers::Adam({.learning_rate = 0.01}), "mse", {"mae"});
   return m;
@@ -34,14 +35,16 @@ Sequential small_model() {
 class SlowArrays : public utils::PyDataset {
  public:
   SlowArrays(Tensor x, Tensor y, int64_t batch, int workers, int sleep_ms = 0)
-      : PyDataset({.workers = workers, .max_queue_size = 4}), x_(std::move(x)), y_(std::move(y)), batch_(batch),
+      : PyDataset({.workers = workers, .max_queue_size = 4}),
+        x_(std::move(x)),
+        y_(std::move(y)),
+        batch_(batch),
         sleep_ms_(sleep_ms) {}
   int64_t size() const override { return (x_.dim(0) + batch_ - 1) / batch_; }
   utils::DataBatch get(int64_t i) override {
     const int now = ++active_;
     int seen = max_active_.load();
-    while (now > seen && !max_active_.compare_exchange_weak(seen, now)) {
-    }
+    while (now > seen && !max_active_.compare_exchange_weak(seen, now)) {}
     if (sleep_ms_) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms_));
     const int64_t end = std::min(x_.dim(0), (i + 1) * batch_);
     utils::DataBatch b{{x_.slice(i * batch_, end)}, {y_.slice(i * batch_, end)}};
@@ -70,8 +73,8 @@ TEST(PyDataset, GivesTheSameTrainingAsArraysInMemory) {
     EXPECT_EQ(flat_weights(m), flat_weights(in_memory)) << workers << " workers";
     EXPECT_EQ(got.history.at("loss"), want.history.at("loss"));
     EXPECT_EQ(data.epochs_ended, 3);
-    EXPECT_NEAR(m.evaluate(data, {.verbose = 0}).at("mae"), in_memory.evaluate(x, y, {.batch_size = 8, .verbose = 0}).at("mae"),
-                1e-6);
+    EXPECT_NEAR(m.evaluate(data, {.verbose = 0}).at("mae"),
+                in_memory.evaluate(x, y, {.batch_size = 8, .verbose = 0}).at("mae"), 1e-6);
   }
 }
 

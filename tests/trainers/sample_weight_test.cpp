@@ -34,7 +34,8 @@ TEST(SampleWeight, ZeroWeightsRemoveSamplesExactly) {
   Sequential weighted = linear(losses::MeanSquaredError({.reduction = "sum"}));
   Sequential half = linear(losses::MeanSquaredError({.reduction = "sum"}));
   weighted.fit(x, y, {.batch_size = 8, .epochs = 5, .verbose = 0, .shuffle = false, .sample_weight = {w}});
-  half.fit(ops::take_rows(x, keep), ops::take_rows(y, keep), {.batch_size = 8, .epochs = 5, .verbose = 0, .shuffle = false});
+  half.fit(ops::take_rows(x, keep), ops::take_rows(y, keep),
+           {.batch_size = 8, .epochs = 5, .verbose = 0, .shuffle = false});
   const auto a = flat_weights(weighted), b = flat_weights(half);
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6);
 }
@@ -57,9 +58,10 @@ TEST(SampleWeight, EvaluateWeighsEachSampleLossThenAveragesOverTheBatch) {
   EXPECT_NEAR(m.evaluate(x, y, {.batch_size = 6, .verbose = 0, .sample_weight = {ops::reshape(w, {6, 1})}}).at("loss"),
               want, 1e-5);
   // fit's validation_data with weights reports the same as evaluate.
-  const auto h = m.fit(x, y, {.batch_size = 6, .epochs = 1, .verbose = 0, .validation_data = models::ValidationData(x, y, w)});
-  EXPECT_NEAR(h.history.at("val_loss")[0], m.evaluate(x, y, {.batch_size = 6, .verbose = 0, .sample_weight = {w}}).at("loss"),
-              1e-5);
+  const auto h =
+      m.fit(x, y, {.batch_size = 6, .epochs = 1, .verbose = 0, .validation_data = models::ValidationData(x, y, w)});
+  EXPECT_NEAR(h.history.at("val_loss")[0],
+              m.evaluate(x, y, {.batch_size = 6, .verbose = 0, .sample_weight = {w}}).at("loss"), 1e-5);
 }
 
 TEST(SampleWeight, PerTimestepWeightsForSequences) {
@@ -82,7 +84,8 @@ TEST(ClassWeight, IsTheSampleWeightOfEachLabel) {
   const Tensor x = testing::random_tensor({10, 3}, 10);
   const Tensor y = Tensor::from_vector(std::vector<int32_t>{0, 1, 1, 0, 1, 1, 1, 0, 1, 1}, Shape{10});
   auto classifier = [] {
-    Sequential m({Input({3}), layers::Dense(2, {.activation = "softmax", .kernel_initializer = initializers::GlorotUniform(5)})});
+    Sequential m({Input({3}),
+                  layers::Dense(2, {.activation = "softmax", .kernel_initializer = initializers::GlorotUniform(5)})});
     m.compile(optimizers::SGD({.learning_rate = 0.1}), "sparse_categorical_crossentropy");
     return m;
   };
@@ -90,13 +93,19 @@ TEST(ClassWeight, IsTheSampleWeightOfEachLabel) {
   for (int32_t label : y.to_vector<int32_t>()) by_label.push_back(label == 0 ? 2.5f : 0.5f);
   Sequential a = classifier(), b = classifier();
   a.fit(x, y, {.batch_size = 4, .epochs = 3, .verbose = 0, .shuffle = false, .class_weight = {{0, 2.5}, {1, 0.5}}});
-  b.fit(x, y, {.batch_size = 4, .epochs = 3, .verbose = 0, .shuffle = false,
-               .sample_weight = {Tensor::from_vector(by_label, Shape{10})}});
+  b.fit(x, y,
+        {.batch_size = 4,
+         .epochs = 3,
+         .verbose = 0,
+         .shuffle = false,
+         .sample_weight = {Tensor::from_vector(by_label, Shape{10})}});
   EXPECT_EQ(flat_weights(a), flat_weights(b));
   // One-hot targets: the class is the argmax.
-  Sequential c({Input({3}), layers::Dense(2, {.activation = "softmax", .kernel_initializer = initializers::GlorotUniform(5)})});
+  Sequential c(
+      {Input({3}), layers::Dense(2, {.activation = "softmax", .kernel_initializer = initializers::GlorotUniform(5)})});
   c.compile(optimizers::SGD({.learning_rate = 0.1}), "categorical_crossentropy");
-  c.fit(x, ops::one_hot(y, 2), {.batch_size = 4, .epochs = 3, .verbose = 0, .shuffle = false, .class_weight = {{0, 2.5}, {1, 0.5}}});
+  c.fit(x, ops::one_hot(y, 2),
+        {.batch_size = 4, .epochs = 3, .verbose = 0, .shuffle = false, .class_weight = {{0, 2.5}, {1, 0.5}}});
   const auto wa = flat_weights(a), wc = flat_weights(c);
   for (size_t i = 0; i < wa.size(); ++i) EXPECT_NEAR(wa[i], wc[i], 1e-6);
 }
@@ -129,7 +138,8 @@ TEST(SampleWeight, ValidationSplitCarriesTheWeights) {
   const Tensor x = testing::random_tensor({10, 3}, 12), y = testing::random_tensor({10, 2}, 13);
   const Tensor w = testing::random_tensor({10}, 14, 0.0, 3.0);
   Sequential m = linear();
-  const auto h = m.fit(x, y, {.batch_size = 10, .epochs = 1, .verbose = 0, .validation_split = 0.2, .sample_weight = {w}});
+  const auto h =
+      m.fit(x, y, {.batch_size = 10, .epochs = 1, .verbose = 0, .validation_split = 0.2, .sample_weight = {w}});
   const Tensor vx = x.slice(8, 10), vy = y.slice(8, 10), vw = w.slice(8, 10);
   EXPECT_NEAR(h.history.at("val_loss")[0], m.evaluate(vx, vy, {.verbose = 0, .sample_weight = {vw}}).at("loss"), 1e-5);
 }
@@ -140,16 +150,24 @@ TEST(SampleWeight, BadWeightsAreClearErrors) {
   expect_error<ValueError>([&] { m.fit(x, y, {.verbose = 0, .sample_weight = {Tensor::ones({5})}}); },
                            {"sample_weight", "6 samples", "(5,)"});
   expect_error<ValueError>(
-      [&] { m.fit(x, y, {.verbose = 0, .class_weight = {{0, 1.0}}, .sample_weight = {Tensor::ones({6})}}); },
+      [&] {
+        m.fit(x, y, {.verbose = 0, .class_weight = {{0, 1.0}}, .sample_weight = {Tensor::ones({6})}});
+      },
       {"class_weight", "sample_weight"});
-  expect_error<ValueError>([&] { m.evaluate(x, y, {.verbose = 0, .sample_weight = {Tensor::ones({6}), Tensor::ones({6})}}); },
-                           {"one `sample_weight` array per output"});
+  expect_error<ValueError>(
+      [&] {
+        m.evaluate(x, y, {.verbose = 0, .sample_weight = {Tensor::ones({6}), Tensor::ones({6})}});
+      },
+      {"one `sample_weight` array per output"});
   // class_weight needs one output.
   auto in = Input({3});
   Model two(in, {layers::Dense(1)(in), layers::Dense(1)(in)});
   two.compile("sgd", "mse");
-  expect_error<ValueError>([&] { two.fit({x}, {y.slice(0, 6), y.slice(0, 6)}, {.verbose = 0, .class_weight = {{0, 1.0}}}); },
-                           {"class_weight", "single output"});
+  expect_error<ValueError>(
+      [&] {
+        two.fit({x}, {y.slice(0, 6), y.slice(0, 6)}, {.verbose = 0, .class_weight = {{0, 1.0}}});
+      },
+      {"class_weight", "single output"});
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ TensorList values_of(const std::vector<Variable>& vars) {
 class GuideModel : public Model {
  public:
   using Model::Model;
-  using Model::test_step;   // the forms with sample weights stay visible
+  using Model::test_step;  // the forms with sample weights stay visible
   using Model::train_step;
   int steps = 0;
 
@@ -115,7 +115,7 @@ TEST(TrainStep, OverriddenTrainStepMatchesFit) {
 class OwnTrackersModel : public Model {
  public:
   using Model::Model;
-  using Model::test_step;   // the forms with sample weights stay visible
+  using Model::test_step;  // the forms with sample weights stay visible
   using Model::train_step;
   metrics::Mean loss_tracker{"loss"};
   metrics::MeanAbsoluteError mae_metric{"mae"};
