@@ -228,10 +228,24 @@ json compile_config(const models::Model& model) {
 
 namespace {
 
+/// A loss as Keras writes it: a name ("mse"), a function ({"class_name": "function",
+/// "config": "mean_squared_error"}), a Loss object ({"class_name": "Huber", "config":
+/// {...}}), or a LossFunctionWrapper whose "fn" names the function and whose other keys
+/// are the function's arguments.
 losses::Loss loss_from(const json& v, const std::string& ctx) {
   if (v.is_string()) return losses::Loss(v.get<std::string>());
-  const std::string cls = to_string(need(v, "class_name", ctx), ctx);
+  std::string cls = to_string(need(v, "class_name", ctx), ctx);
   const json* cfg = find(v, "config");
+  if (cls == "function") {
+    if (!cfg || !cfg->is_string()) throw IOError(cat(ctx, ": a loss function's config must be its name"));
+    return losses::Loss(cfg->get<std::string>());
+  }
+  if (cls == "LossFunctionWrapper") {
+    const json* fn = cfg ? find(*cfg, "fn") : nullptr;
+    if (fn && fn->is_object()) fn = find(*fn, "config");
+    if (!fn || !fn->is_string()) throw IOError(cat(ctx, ": a LossFunctionWrapper's fn must name a loss function"));
+    cls = fn->get<std::string>();
+  }
   return losses::Loss::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
 }
 
