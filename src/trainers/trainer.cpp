@@ -188,7 +188,7 @@ Logs Model::train_step(const TensorList& x, const TensorList& y) {
     layers::LossScope added;                 // forward, collecting what layers add_loss
     y_pred = (*this)(x, /*training=*/true);
     loss = compute_loss(x, y, y_pred);       // loss, with the penalties
-    grads = tape.gradient(loss, sources);    // gradients
+    grads = tape.gradient(optimizer_->scale_loss(loss), sources);  // gradients (of the scaled loss)
   }
   distribution()->reduce_gradients(grads);   // the distribution hook (all-reduce)
   if (grads.size() != vars.size())
@@ -269,6 +269,8 @@ callbacks::History Model::fit(const TensorList& x_in, const TensorList& y_in, Fi
     if (loss != epoch_logs.end() && !std::isfinite(loss->second) && verbose)
       std::cerr << "Warning: the loss is not finite (" << loss->second << ") after epoch " << epoch + 1 << "\n";
   }
+  // Keras's fit: with use_ema, the weights become their moving averages at the end.
+  if (o.epochs > 0) optimizer_->finalize_variable_values(trainable_weights());
   for (auto& c : cbs) c->on_train_end({});
   return *history;
 }
