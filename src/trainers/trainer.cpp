@@ -274,8 +274,8 @@ Logs Model::default_train_step(const TensorList& x, const TensorList& y, const T
     autograd::GradientTape tape;
     layers::LossScope added;                 // forward, collecting what layers add_loss
     y_pred = (*this)(x, /*training=*/true);
-    loss = compute_loss(x, y, y_pred, sample_weight);  // loss, with the penalties
-    grads = tape.gradient(loss, sources);    // gradients
+    loss = compute_loss(x, y, y_pred, sample_weight);               // loss, with the penalties
+    grads = tape.gradient(optimizer_->scale_loss(loss), sources);  // gradients (of the scaled loss)
   }
   distribution()->reduce_gradients(grads);   // the distribution hook (all-reduce)
   if (grads.size() != vars.size())
@@ -432,6 +432,8 @@ callbacks::History Model::run_fit(trainers::BatchSource& source, std::optional<V
     if (loss != epoch_logs.end() && !std::isfinite(loss->second) && verbose)
       std::cerr << "Warning: the loss is not finite (" << loss->second << ") after epoch " << epoch + 1 << "\n";
   }
+  // Keras's fit: with use_ema, the weights become their moving averages at the end.
+  if (o.epochs > 0) optimizer_->finalize_variable_values(trainable_weights());
   for (auto& c : cbs) c->on_train_end({});
   return *history;
 }

@@ -18,22 +18,66 @@
 
 namespace keras::optimizers {
 
-/// Arguments every Keras optimizer takes.
+/// Arguments every Keras optimizer takes (keras/src/optimizers/base_optimizer.py), in
+/// its order.
 struct OptimizerCommon {
   LearningRate learning_rate = 0.001;
   std::optional<double> weight_decay{};
   std::optional<double> clipnorm{};
   std::optional<double> clipvalue{};
   std::optional<double> global_clipnorm{};
+  bool use_ema = false;
+  double ema_momentum = 0.99;
+  std::optional<int64_t> ema_overwrite_frequency{};
+  std::optional<double> loss_scale_factor{};
+  std::optional<int64_t> gradient_accumulation_steps{};
   std::string name{};
+};
+
+/// The common arguments of any options struct that has them (every XxxOptions below).
+template <class O>
+OptimizerCommon common_of(const O& o) {
+  return {o.learning_rate,
+          o.weight_decay,
+          o.clipnorm,
+          o.clipvalue,
+          o.global_clipnorm,
+          o.use_ema,
+          o.ema_momentum,
+          o.ema_overwrite_frequency,
+          o.loss_scale_factor,
+          o.gradient_accumulation_steps,
+          o.name};
+}
+
+/// One optimizer state variable as Keras's build() creates it: by default a copy of the
+/// model variable's shape and dtype filled with `initial_value`; `shape`/`dtype` set
+/// otherwise (Adafactor's factored r and c, Nadam's scalar u_product).
+struct SlotSpec {
+  SlotSpec(const char* n) : name(n) {}             // NOLINT: a plain name is the common case
+  SlotSpec(std::string n) : name(std::move(n)) {}  // NOLINT
+  SlotSpec(std::string n, double init) : name(std::move(n)), initial_value(init) {}
+  SlotSpec(std::string n, Shape s, DType d, double init = 0.0)
+      : name(std::move(n)), shape(std::move(s)), dtype(d), initial_value(init) {}
+  std::string name;
+  std::optional<Shape> shape{};  ///< nullopt: the variable's shape
+  std::optional<DType> dtype{};  ///< nullopt: the variable's dtype
+  double initial_value = 0.0;
+  bool copy_of_variable = false;  ///< starts as a copy of the variable (ScheduleFreeAdamW)
 };
 
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
 
-  /// One update of `variables` with `grads` (undefined gradients are skipped).
+  /// One update of `variables` with `grads` (undefined gradients are skipped), as Keras's
+  /// BaseOptimizer.apply: unscale by loss_scale_factor, accumulate (with
+  /// gradient_accumulation_steps: the update happens every N calls, with the mean
+  /// gradient), clip, decay, update_step, then the EMA of the weights and the constraints.
   void apply_gradients(const TensorList& grads, const std::vector<Variable>& variables);
+  /// Creates the state for `trainable` in Keras's order (apply_gradients does it on its
+  /// first call). Nothing happens when already built.
+  void build(const std::vector<Variable>& trainable);
 
   /// The rate the next update uses (a schedule's value at the current iteration).
   double learning_rate() const { return common_.learning_rate.at(iterations_); }
@@ -42,12 +86,19 @@ class Optimizer {
   void set_learning_rate(const LearningRate& lr);
   /// The number or schedule the optimizer was configured with.
   const LearningRate& learning_rate_setting() const { return common_.learning_rate; }
-  int64_t iterations() const { return iterations_; }
+  /// Keras's optimizer.iterations: the number of updates (calls to apply_gradients divided
+  /// by gradient_accumulation_steps when accumulating).
+  int64_t iterations() const;
+  /// The number of apply_gradients calls (Keras's `_iterations`, the "iteration" variable
+  /// saved in files).
+  int64_t raw_iterations() const { return iterations_; }
   const std::string& name() const { return common_.name; }
+  /// The arguments every optimizer takes, as configured.
+  const OptimizerCommon& common() const { return common_; }
   /// Number of optimizer state values (iterations, learning rate and every slot), as
   /// Keras's summary counts "Optimizer params".
   int64_t count_params() const;
-  bool built() const { return !slots_.empty(); }
+  bool built() const { return built_; }
   /// Moves the slot variables to `device` (Model::to calls it with the weights). The
   /// iteration count and learning rate are host numbers here, not tensors: they need no
   /// move, and state_values() hands them out as CPU scalars for saving.
@@ -56,9 +107,10 @@ class Optimizer {
   virtual std::string class_name() const = 0;
   virtual ConfigMap get_config() const;
   /// Keras's optimizer.variables for a model's trainable weights, in Keras's order (what
-  /// .keras files hold under optimizer/vars): iteration (int64), learning_rate, then the
-  /// slots as each optimizer's build() creates them. Only the first two before the first
-  /// update (an unbuilt Keras optimizer). The slot tensors are shared, not copied.
+  /// .keras files hold under optimizer/vars): iteration (int64), learning_rate, then what
+  /// build() creates: the EMA averages (use_ema), the gradient accumulators, each
+  /// optimizer's slots, and its optimizer-wide variables. Only the first two before the
+  /// first update (an unbuilt Keras optimizer). The slot tensors are shared, not copied.
   TensorList state_values(const std::vector<Variable>& trainable);
   /// Restores what state_values gave. Returns false (and changes nothing) when the count
   /// differs, as Keras skips a mismatched optimizer with a warning; ValueError on a shape
@@ -71,24 +123,63 @@ class Optimizer {
   const std::string& spec() const { return spec_; }
   void set_spec(std::string spec) { spec_ = std::move(spec); }
 
+  /// Keras's exclude_from_weight_decay: the variables given, and those whose name contains
+  /// a match of any of `var_names` (regular expressions, as Keras's re.search), get no
+  /// weight decay. ValueError once built, as Keras.
+  void exclude_from_weight_decay(const std::vector<Variable>& var_list, const std::vector<std::string>& var_names = {});
+  void exclude_from_weight_decay(const std::vector<std::string>& var_names) {
+    exclude_from_weight_decay({}, var_names);
+  }
+  /// Whether the decoupled weight decay applies to `variable`.
+  bool use_weight_decay(const Variable& variable) const;
+  /// Keras's finalize_variable_values (fit calls it at the end): with use_ema, copies the
+  /// moving averages into the variables.
+  void finalize_variable_values(const std::vector<Variable>& variables);
+  /// The loss times loss_scale_factor (the loss is returned as is without one).
+  Tensor scale_loss(const Tensor& loss) const;
+
  protected:
   Optimizer(OptimizerCommon common, std::string default_name);
   /// Updates one variable in place.
   virtual void update_step(const Tensor& grad, Variable& variable, float learning_rate) = 0;
-  /// The named slot of `variable` (zeros of its shape on first use).
+  /// Keras's _backend_update_step around the per-variable updates: runs once per update
+  /// before them (Nadam advances its u_product here).
+  virtual void before_update_steps() {}
+  /// The named slot of `variable` (created as slot_layout describes on first use).
   Tensor slot(const Variable& variable, const std::string& name);
-  /// The slot names in the order Keras's build() creates them: each group is one pass
-  /// over the variables, creating that group's names for each (Adam: {{momentum,
-  /// velocity}}, then {{velocity_hat}} with amsgrad).
-  virtual std::vector<std::vector<std::string>> slot_layout() const = 0;
-
-  const OptimizerCommon& common() const { return common_; }
+  /// The named optimizer-wide state variable (global_slots()).
+  Tensor global_slot(const std::string& name);
+  /// The slots this optimizer's build() creates for `variable`, in Keras's order: each
+  /// group is one pass over the variables, creating that group's slots for each (Adam:
+  /// {{momentum, velocity}}, then {{velocity_hat}} with amsgrad). Every variable must give
+  /// the same number of groups.
+  virtual std::vector<std::vector<SlotSpec>> slot_layout(const Variable& variable) const = 0;
+  /// State variables not tied to one model variable, tracked after the slots (Nadam's
+  /// u_product).
+  virtual std::vector<SlotSpec> global_slots() const { return {}; }
+  /// The decoupled weight decay for `variable` (Keras's _apply_weight_decay; Muon decays
+  /// the variables it hands to AdamW at another rate); exclude_from_weight_decay applies
+  /// on top.
+  virtual std::optional<double> weight_decay_for(const Variable& variable) const;
+  /// Writes `value` into `target` in place (slots are shared with state_values()).
+  static void assign(const Tensor& target, const Tensor& value);
+  /// Writes `value` into `variable` in place (the variable keeps its storage).
+  static void assign(Variable& variable, const Tensor& value);
 
  private:
+  /// The base's groups (EMA averages, gradient accumulators) followed by slot_layout's.
+  std::vector<std::vector<SlotSpec>> full_layout(const Variable& variable) const;
+  Tensor make_slot(const Variable& variable, const SlotSpec& spec) const;
+  void update(const TensorList& grads, const std::vector<Variable>& variables);
+
   OptimizerCommon common_;
   std::string spec_;
   int64_t iterations_ = 0;
+  bool built_ = false;
   std::unordered_map<const void*, std::vector<std::pair<std::string, Tensor>>> slots_;
+  std::vector<std::pair<std::string, Tensor>> globals_;
+  struct DecayExclusion;  // exclude_from_weight_decay's settings and its per-variable answers
+  std::shared_ptr<DecayExclusion> exclusion_;
 };
 
 struct SGDOptions {
@@ -99,17 +190,23 @@ struct SGDOptions {
   std::optional<double> clipnorm{};
   std::optional<double> clipvalue{};
   std::optional<double> global_clipnorm{};
+  bool use_ema = false;
+  double ema_momentum = 0.99;
+  std::optional<int64_t> ema_overwrite_frequency{};
+  std::optional<double> loss_scale_factor{};
+  std::optional<int64_t> gradient_accumulation_steps{};
   std::string name = "SGD";
 };
 class SGD : public Optimizer {
  public:
   explicit SGD(SGDOptions o = {});
   std::string class_name() const override { return "SGD"; }
-  std::vector<std::vector<std::string>> slot_layout() const override;
   ConfigMap get_config() const override;
   const SGDOptions& options() const { return o_; }
  protected:
   void update_step(const Tensor& grad, Variable& variable, float lr) override;
+  std::vector<std::vector<SlotSpec>> slot_layout(const Variable& variable) const override;
+
  private:
   SGDOptions o_;
 };
@@ -124,17 +221,23 @@ struct AdamOptions {
   std::optional<double> clipnorm{};
   std::optional<double> clipvalue{};
   std::optional<double> global_clipnorm{};
+  bool use_ema = false;
+  double ema_momentum = 0.99;
+  std::optional<int64_t> ema_overwrite_frequency{};
+  std::optional<double> loss_scale_factor{};
+  std::optional<int64_t> gradient_accumulation_steps{};
   std::string name = "adam";
 };
 class Adam : public Optimizer {
  public:
   explicit Adam(AdamOptions o = {});
   std::string class_name() const override { return "Adam"; }
-  std::vector<std::vector<std::string>> slot_layout() const override;
   ConfigMap get_config() const override;
   const AdamOptions& options() const { return o_; }
  protected:
   void update_step(const Tensor& grad, Variable& variable, float lr) override;
+  std::vector<std::vector<SlotSpec>> slot_layout(const Variable& variable) const override;
+
  private:
   AdamOptions o_;
 };
@@ -149,22 +252,30 @@ struct RMSpropOptions {
   std::optional<double> clipnorm{};
   std::optional<double> clipvalue{};
   std::optional<double> global_clipnorm{};
+  bool use_ema = false;
+  double ema_momentum = 0.99;
+  std::optional<int64_t> ema_overwrite_frequency{};
+  std::optional<double> loss_scale_factor{};
+  std::optional<int64_t> gradient_accumulation_steps{};
   std::string name = "rmsprop";
 };
 class RMSprop : public Optimizer {
  public:
   explicit RMSprop(RMSpropOptions o = {});
   std::string class_name() const override { return "RMSprop"; }
-  std::vector<std::vector<std::string>> slot_layout() const override;
   ConfigMap get_config() const override;
   const RMSpropOptions& options() const { return o_; }
  protected:
   void update_step(const Tensor& grad, Variable& variable, float lr) override;
+  std::vector<std::vector<SlotSpec>> slot_layout(const Variable& variable) const override;
+
  private:
   RMSpropOptions o_;
 };
 
-/// An optimizer by name ("adam", "sgd", "rmsprop", any case) with Keras's defaults.
+/// An optimizer by Keras's string name (its class name in any case: "adam", "sgd",
+/// "rmsprop", "adamw", "adamax", "nadam", "adagrad", "adadelta", "ftrl", "lion", "lamb",
+/// "adafactor", "muon", "schedulefreeadamw") with Keras's defaults.
 std::shared_ptr<Optimizer> get(const std::string& name);
 /// An optimizer from Keras's class name and config (ValueError if unknown).
 std::shared_ptr<Optimizer> from_config(const std::string& class_name, const ConfigMap& config);
