@@ -79,7 +79,9 @@ TEST(MultiHeadAttention, MatchesTheFormulaByLoops) {
           double s = 0;
           for (int64_t j = 0; j < 4; ++j) {
             s += r.scores.at<float>({n, h, i, j});
-            if (causal && j > i) EXPECT_EQ(r.scores.at<float>({n, h, i, j}), 0.0f);
+            if (causal && j > i) {
+              EXPECT_EQ(r.scores.at<float>({n, h, i, j}), 0.0f);
+            }
           }
           EXPECT_NEAR(s, 1.0, 1e-6);
         }
