@@ -6,6 +6,13 @@
 #include <mutex>
 
 #include "keras/keras.h"
+#include "keras/layers/attention/additive_attention.h"
+#include "keras/layers/attention/attention.h"
+#include "keras/layers/attention/grouped_query_attention.h"
+#include "keras/layers/attention/multi_head_attention.h"
+#include "keras/layers/call_kwargs.h"
+#include "keras/layers/core/einsum_dense.h"
+#include "keras/layers/core/reversible_embedding.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -35,6 +42,13 @@ void register_builtin_layers() {
   register_class<AdaptiveMaxPooling2D>("AdaptiveMaxPooling2D");
   register_class<AdaptiveMaxPooling3D>("AdaptiveMaxPooling3D");
   register_class<Add>("Add");
+  register_class<AdditiveAttention>("AdditiveAttention");
+  register_class<Attention>("Attention");
+  register_class<EinsumDense>("EinsumDense");
+  register_class<GroupedQueryAttention>("GroupQueryAttention");
+  register_class<GroupedQueryAttention>("GroupedQueryAttention");
+  register_class<MultiHeadAttention>("MultiHeadAttention");
+  register_class<ReversibleEmbedding>("ReversibleEmbedding");
   register_class<AlphaDropout>("AlphaDropout", no_build);
   register_class<Average>("Average");
   register_class<AveragePooling1D>("AveragePooling1D", no_build);
@@ -262,6 +276,8 @@ Config serialize(const Layer& layer) {
     Config in = Config::array();
     for (const auto& s : shapes) in.push_back(config_value(s));
     e["build_config"] = {{"input_shape", shapes.size() == 1 ? in[0] : in}};
+    if (const auto* k = dynamic_cast<const KwargsLayer*>(&layer))
+      if (auto bc = k->build_config()) e["build_config"] = *bc;
   }
   // Keras serializes every model with its compile_config, a model nested in another too.
   if (const auto* model = dynamic_cast<const models::Model*>(&layer))
@@ -296,6 +312,14 @@ std::shared_ptr<Layer> deserialize(const Config& entry) {
     layer->set_activity_regularizer(r);
   }
   if (const Config* build = saving::find(entry, "build_config")) {
+    if (const Config* dict = saving::find(*build, "shapes_dict"); dict && dict->is_object()) {
+      // MultiHeadAttention's build(query_shape, value_shape, key_shape=None)
+      std::vector<Shape> shapes;
+      for (const char* key : {"query_shape", "value_shape", "key_shape"})
+        if (const Config* s = saving::find(*dict, key); s && !s->is_null())
+          shapes.push_back(saving::to_shape(*s, reader.what("build_config")));
+      if (!layer->built() && !shapes.empty()) layer->build_for(shapes, /*keep_batch_size=*/true);
+    }
     if (const Config* in = saving::find(*build, "input_shape"); in && in->is_array() && !in->empty()) {
       std::vector<Shape> shapes;
       if ((*in)[0].is_array()) {

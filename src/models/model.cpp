@@ -1,7 +1,6 @@
 // The functional graph: building the execution plan from symbolic tensors (Keras's
 // function.py map_graph, same ordering rules), running it, and compile().
 #include "keras/models/model.h"
-#include "saving/model_configs.h"
 
 #include <algorithm>
 #include <functional>
@@ -9,8 +8,10 @@
 #include <set>
 #include <unordered_map>
 
+#include "keras/layers/call_kwargs.h"
 #include "keras/layers/core/input_layer.h"
 #include "keras/ops/core.h"
+#include "saving/model_configs.h"
 
 namespace keras::models {
 
@@ -186,6 +187,33 @@ std::vector<Step> plan_steps(const GraphMap& map, const KerasTensors& inputs, co
   return steps;
 }
 
+/// The call index of each step's node, for layers that record keyword arguments per call
+/// (layers/call_kwargs.h): steps follow graph_nodes without the input nodes and the
+/// model's inputs (plan_steps), so the two lists line up. -1 where no step needs it.
+template <class Step>
+std::vector<int> step_node_indices(const std::vector<Step>& steps_,
+                                   const std::vector<std::pair<std::shared_ptr<Layer>, int>>& graph_nodes_,
+                                   const KerasTensors& inputs_, const std::string& model_name) {
+  std::vector<int> out(steps_.size(), -1);
+  bool any = false;
+  for (const auto& step : steps_) any |= dynamic_cast<const layers::KwargsLayer*>(step.layer.get()) != nullptr;
+  if (!any) return out;
+  size_t k = 0;
+  for (const auto& [layer, index] : graph_nodes_) {
+    bool is_model_input = false;
+    for (const auto& t : inputs_) is_model_input |= t.layer == layer && t.node_index == index;
+    if (is_model_input) continue;
+    const auto nodes = layer->inbound_nodes();
+    if (static_cast<size_t>(index) < nodes.size() && nodes[static_cast<size_t>(index)] &&
+        nodes[static_cast<size_t>(index)]->is_input())
+      continue;
+    if (k >= steps_.size() || steps_[k].layer != layer)
+      throw RuntimeError(cat("Model \"", model_name, "\": the graph's calls and its execution plan do not line up"));
+    out[k++] = index;
+  }
+  return out;
+}
+
 }  // namespace
 
 Model::Model(std::string class_name, const layers::LayerArgs& args) : Layer(std::move(class_name), args) {}
@@ -271,14 +299,23 @@ std::vector<std::string> Model::input_names() const {
 TensorList Model::run_graph(const TensorList& inputs, bool training) {
   std::vector<Tensor> slots(static_cast<size_t>(num_slots_));
   for (size_t i = 0; i < inputs.size(); ++i) slots[static_cast<size_t>(input_slots_[i])] = inputs[i];
-  for (const auto& step : steps_) {
+  const std::vector<int> node_index = step_node_indices(steps_, graph_nodes_, inputs_, name());
+  for (size_t n = 0; n < steps_.size(); ++n) {
+    const Step& step = steps_[n];
     TensorList in;
     in.reserve(step.in_slots.size());
     for (int s : step.in_slots) in.push_back(slots[static_cast<size_t>(s)]);
     layers::CallContext ctx{training};
     if (step.mask_slot >= 0) ctx.masks = {slots[static_cast<size_t>(step.mask_slot)]};
     for (int s : step.state_slots) ctx.initial_state.push_back(slots[static_cast<size_t>(s)]);
-    TensorList out = (*step.layer)(in, ctx);
+    TensorList out;
+    if (const auto* k = dynamic_cast<const layers::KwargsLayer*>(step.layer.get())) {
+      const layers::CallKwargs kw = k->node_kwargs(node_index[n], in.size());
+      layers::CallKwargsScope scope(k, &kw);
+      out = (*step.layer)(in, ctx);
+    } else {
+      out = (*step.layer)(in, ctx);
+    }
     if (out.size() != step.out_slots.size())
       throw RuntimeError(cat("Layer \"", step.layer->name(), "\" returned ", out.size(), " tensors where its graph node has ",
                              step.out_slots.size()));

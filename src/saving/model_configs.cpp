@@ -1,22 +1,25 @@
 // Configs of models: Sequential (a list of layer entries) and Functional (layer entries
 // with their inbound nodes, input_layers, output_layers), as Keras 3 writes them in
 // config.json, and as Keras 2 wrote them in legacy .h5 files.
+#include "saving/model_configs.h"
+
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
 
+#include "keras/layers/call_kwargs.h"
 #include "keras/layers/core/input_layer.h"
 #include "keras/layers/core/op_layers.h"
+#include "keras/layers/layer_config.h"
 #include "keras/layers/pooling/global_average_pooling1d.h"
+#include "keras/layers/registry.h"
 #include "keras/layers/rnn/bidirectional.h"
 #include "keras/layers/rnn/time_distributed.h"
 #include "keras/models/sequential.h"
 #include "keras/saving/saving.h"
 #include "saving/json_utils.h"
-#include "keras/layers/layer_config.h"
-#include "keras/layers/registry.h"
-#include "saving/model_configs.h"
 
 namespace keras::saving {
 
@@ -90,6 +93,33 @@ bool call_training_defaults_false(const Layer& l) {
   return dynamic_cast<const layers::RNN*>(&l) || kTrainingFalse.count(l.class_name()) > 0;
 }
 
+/// The args and kwargs of a call of a layer with keyword arguments (layers/call_kwargs.h).
+json kwargs_node_json(const layers::CallKwargs& kw, const std::vector<KerasTensor>& inputs,
+                      const std::map<std::pair<const Layer*, int>, int>& node_ids) {
+  json args = json::array();
+  json positional = json::array();
+  for (size_t i = 0; i < kw.num_args && i < inputs.size(); ++i)
+    positional.push_back(keras_tensor_json(inputs[i], node_ids));
+  if (kw.args_as_list) args.push_back(positional);
+  else args = positional;
+  json kwargs = kw.values;
+  for (size_t i = 0; i < kw.tensor_names.size() && kw.num_args + i < inputs.size(); ++i) {
+    const std::string& name = kw.tensor_names[i];
+    const json t = keras_tensor_json(inputs[kw.num_args + i], node_ids);
+    const size_t slash = name.find('/');
+    if (slash == std::string::npos) {
+      kwargs[name] = t;
+      continue;
+    }
+    json& list = kwargs[name.substr(0, slash)];
+    const size_t at = std::stoul(name.substr(slash + 1));
+    if (!list.is_array()) list = json::array();
+    while (list.size() <= at) list.push_back(nullptr);
+    list[at] = t;
+  }
+  return json{{"args", args}, {"kwargs", kwargs}};
+}
+
 }  // namespace
 
 json functional_config(const models::Model& m) {
@@ -120,6 +150,10 @@ json functional_config(const models::Model& m) {
         const auto& node = *layer_nodes.at(static_cast<size_t>(index));
         json args = json::array();
         const auto* op = dynamic_cast<const layers::BinaryOperation*>(layer.get());
+        if (const auto* k = dynamic_cast<const layers::KwargsLayer*>(layer.get())) {
+          nodes.push_back(kwargs_node_json(k->node_kwargs(index, node.inputs.size()), node.inputs, node_ids));
+          continue;
+        }
         if (node.inputs_as_list && !op) {  // an operation's two operands are two arguments: add(x, y)
           json group = json::array();
           for (const auto& t : node.inputs) group.push_back(keras_tensor_json(t, node_ids));
@@ -186,11 +220,15 @@ struct NodeSpec {
   std::vector<TensorRef> initial_state;  // recurrent layers' `initial_state`
   std::vector<double> constants;         // numbers among the positional arguments (NotEqual's value, x + 3.0)
   bool constant_first = false;           // the number came before the tensor (3.0 - x)
+  // Layers with keyword call arguments (layers/call_kwargs.h): the tensor ones by name
+  // ("key", "mask/1"), the others as written.
+  std::vector<std::pair<std::string, TensorRef>> tensor_kwargs;
+  json values = json::object();
 };
 
 /// A node of a layer entry, in Keras 3 form {"args": [...], "kwargs": {...}} or Keras 2
 /// form [[name, node, tensor, kwargs], ...].
-NodeSpec node_spec(const json& node, const std::string& ctx) {
+NodeSpec node_spec(const json& node, const std::string& ctx, bool kwargs_layer) {
   NodeSpec spec;
   auto ref_of = [&](const json& t) {
     const json& cfg = need(t, "config", ctx);
@@ -230,7 +268,27 @@ NodeSpec node_spec(const json& node, const std::string& ctx) {
       else if (is_tensor(args[i]) && i == 1 && !spec.as_list) tensor_ref(args[i]);  // an operation: x + y
       else throw IOError(cat(ctx, ": positional argument ", i, " of a call is not supported"));
     }
-    if (const json* kw = find(node, "kwargs"))
+    if (const json* kw = find(node, "kwargs"); kw && kwargs_layer) {
+      if (!kw->is_object()) throw IOError(cat(ctx, ": kwargs is not a dict"));
+      for (auto it = kw->begin(); it != kw->end(); ++it) {
+        if (is_tensor(it.value())) {
+          spec.tensor_kwargs.emplace_back(it.key(), ref_of(it.value()));
+        } else if (it.value().is_array() && std::any_of(it.value().begin(), it.value().end(), is_tensor)) {
+          if (it.value().size() > 16) throw IOError(cat(ctx, ": call argument \"", it.key(), "\" is too long a list"));
+          json skeleton = json::array();
+          for (size_t i = 0; i < it.value().size(); ++i) {
+            const json& e = it.value()[i];
+            skeleton.push_back(nullptr);
+            if (is_tensor(e)) spec.tensor_kwargs.emplace_back(it.key() + "/" + std::to_string(i), ref_of(e));
+            else if (!e.is_null())
+              throw IOError(cat(ctx, ": call argument \"", it.key(), "\" mixes tensors and values"));
+          }
+          spec.values[it.key()] = skeleton;
+        } else {
+          spec.values[it.key()] = it.value();
+        }
+      }
+    } else if (kw) {
       for (auto it = kw->begin(); it != kw->end(); ++it) {
         if (it.key() == "mask") {
           std::vector<TensorRef> m;
@@ -243,6 +301,7 @@ NodeSpec node_spec(const json& node, const std::string& ctx) {
           throw IOError(cat(ctx, ": call argument \"", it.key(), "\" is not supported yet"));
         }
       }
+    }
   } else if (node.is_array()) {  // Keras 2
     for (const auto& t : node) {
       if (!t.is_array() || t.size() < 3) throw IOError(cat(ctx, ": bad inbound node"));
@@ -274,7 +333,8 @@ std::shared_ptr<Layer> functional_from(const json& c) {
     std::vector<NodeSpec> nodes;
     if (const json* in = find(entry, "inbound_nodes")) {
       if (!in->is_array()) throw IOError(cat(ctx, ": inbound_nodes of \"", name, "\" is not a list"));
-      for (const auto& n : *in) nodes.push_back(node_spec(n, ctx + " layer \"" + name + "\""));
+      const bool kwargs_layer = dynamic_cast<const layers::KwargsLayer*>(layer.get()) != nullptr;
+      for (const auto& n : *in) nodes.push_back(node_spec(n, ctx + " layer \"" + name + "\"", kwargs_layer));
     }
     created.push_back(layer);
     pending.push_back(std::move(nodes));
@@ -319,6 +379,11 @@ std::shared_ptr<Layer> functional_from(const json& c) {
           if (!t) ready = false;
           else call_args.initial_state.push_back(*t);
         }
+        for (const auto& [kw_name, ref] : spec.tensor_kwargs) {
+          auto t = lookup(ref);
+          if (!t) ready = false;
+          else inputs.push_back(*t);
+        }
         if (!ready) break;
         auto binary = std::dynamic_pointer_cast<layers::BinaryOperation>(created[i]);
         if (binary && spec.constants.size() > 1)
@@ -329,7 +394,19 @@ std::shared_ptr<Layer> functional_from(const json& c) {
         else if (!spec.constants.empty())  // a number this layer would silently ignore
           throw IOError(cat(ctx, ": layer \"", created[i]->name(), "\" (", created[i]->class_name(),
                             ") is called with a number as a positional argument, which it does not take"));
-        KerasTensors out = Layer::call_symbolic(created[i], inputs, call_args);
+        KerasTensors out;
+        if (dynamic_cast<const layers::KwargsLayer*>(created[i].get())) {
+          layers::CallKwargs kw{.num_args = spec.inputs.size(), .args_as_list = spec.as_list};
+          for (const auto& [kw_name, ref] : spec.tensor_kwargs) kw.tensor_names.push_back(kw_name);
+          kw.values = spec.values;
+          try {
+            out = layers::KwargsLayer::call_symbolic_with(created[i], inputs, kw);
+          } catch (const ValueError& e) {
+            throw IOError(cat(ctx, ": ", e.what()));
+          }
+        } else {
+          out = Layer::call_symbolic(created[i], inputs, call_args);
+        }
         tensors[{created[i]->name(), static_cast<int>(done[i])}] = out;
         ++done[i];
         --remaining;

@@ -51,6 +51,13 @@ std::vector<std::shared_ptr<Layer>> saved_children(const Layer& layer) {
 
 // ---- the Keras 3 weights layout: <object>/vars/0..n, <object>/layers/<unique snake name>/...
 
+/// The snake_case name Keras gives a layer's group: that of its Python class, which for
+/// GroupedQueryAttention differs from the name it exports ("GroupQueryAttention").
+std::string saved_class_name(const Layer& layer) {
+  if (layer.class_name() == "GroupQueryAttention") return "grouped_query_attention";
+  return layers::to_snake_case(layer.class_name());
+}
+
 void write_object(const hdf5::WriteGroup& group, const Layer& layer) {
   hdf5::WriteGroup vars = group.create_group("vars");
   vars.set_attribute("name", layer.name());
@@ -61,7 +68,7 @@ void write_object(const hdf5::WriteGroup& group, const Layer& layer) {
     hdf5::WriteGroup lg = group.create_group("layers");
     std::map<std::string, int> counts;
     for (const auto& child : children) {
-      const std::string base = layers::to_snake_case(child->class_name());
+      const std::string base = saved_class_name(*child);
       const int n = counts[base]++;
       write_object(lg.create_group(n == 0 ? base : base + "_" + std::to_string(n)), *child);
     }
@@ -92,7 +99,7 @@ void read_object(const hdf5::Object& group, Layer& layer, const std::string& whe
     const hdf5::Object lg = group.get("layers");
     std::map<std::string, int> counts;
     for (const auto& child : children) {
-      const std::string base = layers::to_snake_case(child->class_name());
+      const std::string base = saved_class_name(*child);
       const int n = counts[base]++;
       const std::string name = n == 0 ? base : base + "_" + std::to_string(n);
       if (!lg.has(name)) {
