@@ -96,25 +96,6 @@ Tensor class_weight_to_sample_weights(const Tensor& y, const std::map<int64_t, d
   return Tensor::from_vector(w, Shape{n});
 }
 
-/// TEMPORARY until Loss takes sample weights itself: Keras's reduce_weighted_values for
-/// the reductions compile uses (the mask and the weights multiply; sums over all entries).
-Tensor weighted_loss(const losses::Loss& loss, const Tensor& y, const Tensor& y_pred, const Tensor& w) {
-  if (!w.defined()) return loss(y, y_pred);
-  const Tensor per = loss.call(y, y_pred);
-  Tensor weight = w.rank() + 1 == per.rank() ? ops::expand_dims(ops::cast(w, per.dtype()), -1)  // per sample
-                                             : losses::mask_weights(w, per);
-  if (const Tensor mask = y_pred.keras_mask(); mask.defined()) {
-    Tensor m = losses::mask_weights(mask, per);
-    m = ops::multiply(m, ops::divide(Tensor::scalar(static_cast<double>(m.size()), m.dtype(), m.device()),
-                                     ops::maximum(ops::sum(m), Tensor::scalar(1e-7, m.dtype(), m.device()))));
-    weight = ops::multiply(weight, m);
-  }
-  const Tensor total = ops::sum(ops::multiply(per, weight));
-  if (loss.reduction() == "none") return ops::multiply(per, weight);
-  if (loss.reduction() == "sum") return total;
-  return ops::divide(total, Tensor::scalar(static_cast<double>(per.size()), per.dtype(), per.device()));
-}
-
 /// Checks fit's or evaluate's sample weights against the targets (Keras's array adapter:
 /// one array per output, or one sample-wise array for all) and makes them floats.
 TensorList check_sample_weight(TensorList sample_weight, const TensorList& y, const char* where) {
@@ -171,7 +152,7 @@ Tensor Model::compute_loss(const TensorList& /*x*/, const TensorList& y, const T
   for (size_t i = 0; i < y_pred.size(); ++i) {
     if (!output_losses_[i]) continue;
     const Tensor w = sample_weight.empty() ? Tensor() : sample_weight[sample_weight.size() == 1 ? 0 : i];
-    Tensor l = weighted_loss(*output_losses_[i], y[i], y_pred[i], w);
+    Tensor l = (*output_losses_[i])(y[i], y_pred[i], w);
     if (l.size() != 1) l = ops::mean(l);
     if (i < output_loss_trackers_.size()) {
       autograd::NoGradGuard no_grad;
