@@ -329,23 +329,18 @@ TEST(Saving, UnusableCompileConfigLoadsUncompiledWithAWarning) {
     return nlohmann::ordered_json{
         {"module", module}, {"class_name", cls}, {"config", std::move(config)}, {"registered_name", nullptr}};
   };
-  const auto adamw = keras_object("keras.optimizers", "AdamW",
-                                  {{"name", "adamw"},
-                                   {"learning_rate", 0.001},
-                                   {"weight_decay", 0.004},
-                                   {"beta_1", 0.9},
-                                   {"beta_2", 0.999},
-                                   {"epsilon", 1e-7},
-                                   {"amsgrad", false}});
-  const auto custom = keras_object("keras.metrics", "MyStreamingMetric", {{"name", "my_metric"}, {"dtype", "float32"}});
+  // A user's own optimizer and metric classes (every Keras 3 optimizer and metric loads now).
+  const auto custom = keras_object("my_package", "MyOptimizer", {{"name", "my_optimizer"}, {"learning_rate", 0.001}});
+  const auto custom_metric =
+      keras_object("keras.metrics", "MyStreamingMetric", {{"name", "my_metric"}, {"dtype", "float32"}});
   struct Case {
     std::string file;
     nlohmann::ordered_json optimizer, metrics;
     std::string named;  // what the warning names
   };
   const std::vector<Case> cases{
-      {"adamw.keras", adamw, nullptr, "AdamW"},
-      {"custom_metric.keras", "adam", nlohmann::ordered_json::array({custom}), "'MyStreamingMetric'"},
+      {"custom.keras", custom, nullptr, "MyOptimizer"},
+      {"custom_metric.keras", "adam", nlohmann::ordered_json::array({custom_metric}), "'MyStreamingMetric'"},
       {"by_output.keras", "adam", nullptr, "losses by output name"}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.file);
