@@ -56,8 +56,7 @@ size_t Attention::num_positional(size_t num_inputs) const {
 }
 
 void Attention::build(const std::vector<Shape>& shapes) {
-  const size_t n = num_positional(shapes.size());
-  (void)compute_output_shape(shapes);
+  (void)compute_output_shape(shapes);  // checks the call's arguments and shapes
   const initializers::Initializer ones("ones");
   if (additive_) {
     if (options_.use_scale)
@@ -66,7 +65,6 @@ void Attention::build(const std::vector<Shape>& shapes) {
     if (options_.use_scale) scale_ = add_weight("scale", Shape{}, ones);
     if (options_.score_mode == "concat") concat_score_weight_ = add_weight("concat_score_weight", Shape{}, ones);
   }
-  (void)n;
 }
 
 Tensor Attention::scores(const Tensor& q, const Tensor& k) const {
@@ -128,8 +126,7 @@ std::vector<Shape> Attention::compute_output_shape(const std::vector<Shape>& sha
   if (known_differ(v[1], k[1]))
     fail(cat(class_name(), ": value and key must have the same number of steps; received value ", v.to_string(),
              " and key ", k.to_string()));
-  if ((!additive_ && options_.score_mode == "dot" && known_differ(q[2], k[2])) ||
-      ((additive_ || options_.score_mode == "concat") && known_differ(q[2], k[2])))
+  if (known_differ(q[2], k[2]))
     fail(cat(class_name(), ": query and key must have the same last dimension; received query ", q.to_string(),
              " and key ", k.to_string()));
   Shape out{q[0], q[1], v[2]};
