@@ -255,7 +255,7 @@ Logs Model::default_train_step(const TensorList& x, const TensorList& y, const T
     autograd::GradientTape tape;
     layers::LossScope added;                 // forward, collecting what layers add_loss
     y_pred = (*this)(x, /*training=*/true);
-    loss = compute_loss(x, y, y_pred, sample_weight);               // loss, with the penalties
+    loss = compute_loss(x, y, y_pred, sample_weight);              // loss, with the penalties
     grads = tape.gradient(optimizer_->scale_loss(loss), sources);  // gradients (of the scaled loss)
   }
   distribution()->reduce_gradients(grads);   // the distribution hook (all-reduce)
