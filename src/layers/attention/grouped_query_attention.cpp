@@ -23,7 +23,7 @@ LayerArgs gqa_args(const GroupedQueryAttentionOptions& o) {
 
 GroupedQueryAttention::GroupedQueryAttention(int64_t head_dim, int64_t num_query_heads, int64_t num_key_value_heads,
                                              GroupedQueryAttentionOptions options)
-    : Concrete("GroupQueryAttention", gqa_args(options)),
+    : Concrete("GroupQueryAttention", gqa_args(options), "GroupedQueryAttention", "_"),
       head_dim_(head_dim),
       num_query_heads_(num_query_heads),
       num_key_value_heads_(num_key_value_heads),
@@ -42,24 +42,11 @@ GroupedQueryAttention::GroupedQueryAttention(int64_t head_dim, int64_t num_query
   set_activity_regularizer(options_.activity_regularizer);
 }
 
-void GroupedQueryAttention::check_call_kwargs(const CallKwargs& kw) const {
-  ad::check_attention_kwargs(kw, cat("Layer \"", name(), "\" (GroupedQueryAttention)"));
-}
-
-GroupedQueryAttention::Roles GroupedQueryAttention::roles(size_t num_inputs) const {
-  return ad::attention_roles<Roles>(current_kwargs(num_inputs), num_inputs,
-                                    cat("Layer \"", name(), "\" (GroupedQueryAttention)"));
-}
-
 void GroupedQueryAttention::build(const std::vector<Shape>& shapes) {
   (void)compute_output_shape(shapes);  // the shape checks
   const Roles r = roles(shapes.size());
-  const Shape& q = shapes[r.query];
-  const Shape& v = shapes[r.value];
-  const Shape& k = r.key ? shapes[*r.key] : v;
-  query_shape_ = q;
-  value_shape_ = v;
-  if (r.key) key_shape_ = k;
+  const auto [q, v, k] = by_role(shapes, r);
+  record_shapes(shapes, r);
   // As in Keras, the projections get the initializers and the activity regularizer only.
   auto sublayer = [&](const char* eq, Shape out, const char* bias, const char* name, activations::Activation act = {}) {
     EinsumDenseOptions o{.activation = std::move(act),
@@ -87,16 +74,12 @@ void GroupedQueryAttention::build(const std::vector<Shape>& shapes) {
   dropout_layer_ = std::make_shared<Dropout>(options_.dropout, DropoutOptions{.seed = options_.seed, .dtype = dtype()});
   output_dense_ = sublayer("bquh,uhm->bqm", Shape{kNone, q.back()}, "m", "attention_output");
   output_dense_->build_for({Shape{kNone, kNone, num_query_heads_, head_dim_}});
-  untrack_layers();
-  for (const auto& l : {query_dense_, key_dense_, gate_dense_, value_dense_, output_dense_})
-    if (l) track_layer(l);
+  track_projections();
 }
 
 TensorList GroupedQueryAttention::call(const TensorList& inputs, const CallContext& ctx) {
   const Roles r = roles(inputs.size());
-  const Tensor& query = inputs[r.query];
-  const Tensor& value = inputs[r.value];
-  const Tensor& key = r.key ? inputs[*r.key] : value;
+  const auto [query, value, key] = by_role(inputs, r);
   auto explicit_or = [&](const std::optional<size_t>& i, const Tensor& fallback) { return i ? inputs[*i] : fallback; };
   // GroupedQueryAttention takes the masks Keras's __call__ fills in from the tensors.
   const Tensor mask = ad::attention_mask(query, value, explicit_or(r.query_mask, ctx.mask(r.query)),
@@ -130,9 +113,7 @@ TensorList GroupedQueryAttention::call(const TensorList& inputs, const CallConte
 
 std::vector<Shape> GroupedQueryAttention::compute_output_shape(const std::vector<Shape>& shapes) {
   const Roles r = roles(shapes.size());
-  const Shape& q = shapes[r.query];
-  const Shape& v = shapes[r.value];
-  const Shape& k = r.key ? shapes[*r.key] : v;
+  const auto [q, v, k] = by_role(shapes, r);
   if (q.rank() != 3 || v.rank() != 3 || k.rank() != 3)
     fail(cat("GroupedQueryAttention expects query, value and key of rank 3 (batch, sequence, features); received ",
              q.to_string(), ", ", v.to_string(), ", ", k.to_string()));
@@ -144,24 +125,6 @@ std::vector<Shape> GroupedQueryAttention::compute_output_shape(const std::vector
              v.to_string(), " and key_shape=", k.to_string()));
   if (!r.scores) return {q};
   return {q, Shape{q[0], num_query_heads_, q[1], k[1]}};
-}
-
-TensorList GroupedQueryAttention::compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) {
-  const Roles r = roles(inputs.size());
-  TensorList out(num_outputs);
-  if (r.query < masks.size() && num_outputs > 0) out[0] = masks[r.query];
-  return out;
-}
-
-std::vector<std::pair<std::string, std::shared_ptr<Layer>>> GroupedQueryAttention::named_sublayers() const {
-  std::vector<std::pair<std::string, std::shared_ptr<Layer>>> out;
-  if (!query_dense_) return out;
-  out = {{"_query_dense", query_dense_},
-         {"_key_dense", key_dense_},
-         {"_value_dense", value_dense_},
-         {"_output_dense", output_dense_}};
-  if (gate_dense_) out.emplace_back("_gate_dense", gate_dense_);
-  return out;
 }
 
 Config GroupedQueryAttention::get_config() const {
@@ -179,41 +142,6 @@ std::shared_ptr<Layer> GroupedQueryAttention::from_config(const Config& config) 
   return std::make_shared<GroupedQueryAttention>(
       r.required<int64_t>("head_dim"), r.required<int64_t>("num_query_heads"),
       r.required<int64_t>("num_key_value_heads"), r.options<GroupedQueryAttentionOptions>());
-}
-
-std::optional<Config> GroupedQueryAttention::build_config() const {
-  if (!built()) return std::nullopt;
-  Config shapes = Config::object();
-  shapes["query_shape"] = config_value(query_shape_);
-  shapes["value_shape"] = config_value(value_shape_);
-  if (key_shape_) shapes["key_shape"] = config_value(*key_shape_);
-  return Config{{"shapes_dict", shapes}};
-}
-
-KerasTensors GroupedQueryAttention::operator()(const KerasTensor& query, const KerasTensor& value,
-                                               const SymbolicAttentionCall& args) && {
-  std::shared_ptr<Layer> self = weak_from_this().lock();
-  if (!self) self = std::move(*this).move_to_shared();
-  return (*std::static_pointer_cast<GroupedQueryAttention>(self))(query, value, args);
-}
-
-KerasTensors GroupedQueryAttention::operator()(const KerasTensor& query, const KerasTensor& value,
-                                               const SymbolicAttentionCall& args) & {
-  std::shared_ptr<Layer> self = weak_from_this().lock();
-  if (!self)
-    fail(
-        "GroupedQueryAttention is called on symbolic tensors but is not shared; hold it in a std::make_shared or call "
-        "a temporary");
-  KerasTensors inputs{query, value};
-  const CallKwargs kw = ad::attention_kwargs(inputs, args);
-  return call_symbolic_with(self, inputs, kw);
-}
-
-AttentionResult GroupedQueryAttention::attend(const Tensor& query, const Tensor& value, const AttentionCall& args) {
-  TensorList inputs{query, value};
-  const CallKwargs kw = ad::attention_kwargs(inputs, args);
-  TensorList out = call_with(*this, inputs, kw, CallContext{args.training});
-  return {out.at(0), out.size() > 1 ? out[1] : Tensor()};
 }
 
 }  // namespace keras::layers

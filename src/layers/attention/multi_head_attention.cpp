@@ -54,7 +54,7 @@ Shape partial_shape(int64_t rank, const std::vector<int64_t>& last) {
 }  // namespace
 
 MultiHeadAttention::MultiHeadAttention(int64_t num_heads, int64_t key_dim, MultiHeadAttentionOptions options)
-    : Concrete("MultiHeadAttention", layer_args_of(options)),
+    : Concrete("MultiHeadAttention", layer_args_of(options), "MultiHeadAttention", ""),
       num_heads_(num_heads),
       key_dim_(key_dim),
       options_(std::move(options)) {
@@ -81,20 +81,9 @@ MultiHeadAttention::MultiHeadAttention(int64_t num_heads, int64_t key_dim, Multi
   set_activity_regularizer(options_.activity_regularizer);
 }
 
-void MultiHeadAttention::check_call_kwargs(const CallKwargs& kw) const {
-  ad::check_attention_kwargs(kw, cat("Layer \"", name(), "\" (MultiHeadAttention)"));
-}
-
-MultiHeadAttention::Roles MultiHeadAttention::roles(size_t num_inputs) const {
-  return ad::attention_roles<Roles>(current_kwargs(num_inputs), num_inputs,
-                                    cat("Layer \"", name(), "\" (MultiHeadAttention)"));
-}
-
 void MultiHeadAttention::build(const std::vector<Shape>& shapes) {
   const Roles r = roles(shapes.size());
-  const Shape& q = shapes[r.query];
-  const Shape& v = shapes[r.value];
-  const Shape& k = r.key ? shapes[*r.key] : v;
+  const auto [q, v, k] = by_role(shapes, r);
   if (q.rank() < 3 || v.rank() < 3 || k.rank() < 3)
     fail(cat("MultiHeadAttention expects query, value and key of rank >= 3 (batch, ..., features); received ",
              q.to_string(), ", ", v.to_string(), ", ", k.to_string()));
@@ -106,9 +95,7 @@ void MultiHeadAttention::build(const std::vector<Shape>& shapes) {
              " and value_shape=", v.to_string()));
   for (const Shape* s : {&q, &v, &k})
     if (s->back() == kNone) fail(cat("The last dimension of every input must be known; received ", s->to_string()));
-  query_shape_ = q;
-  value_shape_ = v;
-  if (r.key) key_shape_ = k;
+  record_shapes(shapes, r);
 
   auto sublayer = [&](const ProjEquation& e, const std::vector<int64_t>& last, const char* name,
                       activations::Activation activation = {}) {
@@ -181,17 +168,12 @@ void MultiHeadAttention::build(const std::vector<Shape>& shapes) {
   Shape oin = query_dense_->compute_output_shape(q);
   oin[oin.size() - 1] = value_dim();
   output_dense_->build_for({oin});
-
-  untrack_layers();
-  for (const auto& l : {query_dense_, key_dense_, gate_dense_, value_dense_, output_dense_})
-    if (l) track_layer(l);
+  track_projections();
 }
 
 TensorList MultiHeadAttention::call(const TensorList& inputs, const CallContext& ctx) {
   const Roles r = roles(inputs.size());
-  const Tensor& query = inputs[r.query];
-  const Tensor& value = inputs[r.value];
-  const Tensor& key = r.key ? inputs[*r.key] : value;
+  const auto [query, value, key] = by_role(inputs, r);
   auto explicit_or = [&](const std::optional<size_t>& i, const Tensor& fallback) { return i ? inputs[*i] : fallback; };
   // Keras takes the query's mask from the tensor itself, value_mask / key_mask from the
   // arguments or the tensors' masks (key's only when a key is given).
@@ -231,9 +213,7 @@ TensorList MultiHeadAttention::call(const TensorList& inputs, const CallContext&
 
 std::vector<Shape> MultiHeadAttention::compute_output_shape(const std::vector<Shape>& shapes) {
   const Roles r = roles(shapes.size());
-  const Shape& q = shapes[r.query];
-  const Shape& v = shapes[r.value];
-  const Shape& k = r.key ? shapes[*r.key] : v;
+  const auto [q, v, k] = by_role(shapes, r);
   if (v.rank() < 2 || k.rank() < 2 || Shape(v.begin() + 1, v.end() - 1) != Shape(k.begin() + 1, k.end() - 1))
     fail(cat("All dimensions of `value` and `key`, except the last one, must be equal. Received: value_shape=",
              v.to_string(), " and key_shape=", k.to_string()));
@@ -251,24 +231,6 @@ std::vector<Shape> MultiHeadAttention::compute_output_shape(const std::vector<Sh
   for (int64_t a : axes_) s.push_back(proj(q, a));
   for (int64_t a : axes_) s.push_back(proj(k, a));
   return {out, s};
-}
-
-TensorList MultiHeadAttention::compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) {
-  const Roles r = roles(inputs.size());
-  TensorList out(num_outputs);
-  if (r.query < masks.size() && num_outputs > 0) out[0] = masks[r.query];
-  return out;
-}
-
-std::vector<std::pair<std::string, std::shared_ptr<Layer>>> MultiHeadAttention::named_sublayers() const {
-  std::vector<std::pair<std::string, std::shared_ptr<Layer>>> out;
-  if (!query_dense_) return out;
-  out = {{"query_dense", query_dense_},
-         {"key_dense", key_dense_},
-         {"value_dense", value_dense_},
-         {"output_dense", output_dense_}};
-  if (gate_dense_) out.emplace_back("_gate_dense", gate_dense_);
-  return out;
 }
 
 Config MultiHeadAttention::get_config() const {
@@ -292,41 +254,6 @@ std::shared_ptr<Layer> MultiHeadAttention::from_config(const Config& config) {
   r.reject({"flash_attention"});
   return std::make_shared<MultiHeadAttention>(r.required<int64_t>("num_heads"), r.required<int64_t>("key_dim"),
                                               r.options<MultiHeadAttentionOptions>());
-}
-
-std::optional<Config> MultiHeadAttention::build_config() const {
-  if (!built()) return std::nullopt;
-  Config shapes = Config::object();
-  shapes["query_shape"] = config_value(query_shape_);
-  shapes["value_shape"] = config_value(value_shape_);
-  if (key_shape_) shapes["key_shape"] = config_value(*key_shape_);
-  return Config{{"shapes_dict", shapes}};
-}
-
-KerasTensors MultiHeadAttention::operator()(const KerasTensor& query, const KerasTensor& value,
-                                            const SymbolicAttentionCall& args) && {
-  std::shared_ptr<Layer> self = weak_from_this().lock();
-  if (!self) self = std::move(*this).move_to_shared();
-  return (*std::static_pointer_cast<MultiHeadAttention>(self))(query, value, args);
-}
-
-KerasTensors MultiHeadAttention::operator()(const KerasTensor& query, const KerasTensor& value,
-                                            const SymbolicAttentionCall& args) & {
-  std::shared_ptr<Layer> self = weak_from_this().lock();
-  if (!self)
-    fail(
-        "MultiHeadAttention is called on symbolic tensors but is not shared; hold it in a std::make_shared or call a "
-        "temporary");
-  KerasTensors inputs{query, value};
-  const CallKwargs kw = ad::attention_kwargs(inputs, args);
-  return call_symbolic_with(self, inputs, kw);
-}
-
-AttentionResult MultiHeadAttention::attend(const Tensor& query, const Tensor& value, const AttentionCall& args) {
-  TensorList inputs{query, value};
-  CallKwargs kw = ad::attention_kwargs(inputs, args);
-  TensorList out = call_with(*this, inputs, kw, CallContext{args.training});
-  return {out.at(0), out.size() > 1 ? out[1] : Tensor()};
 }
 
 }  // namespace keras::layers

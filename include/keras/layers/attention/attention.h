@@ -13,7 +13,7 @@
 //   auto y = layers::Attention()(KerasTensors{q, v});
 #pragma once
 
-#include "keras/layers/attention/multi_head_attention.h"
+#include "keras/layers/attention/head_attention.h"
 #include "keras/random/random.h"
 
 namespace keras::layers {

@@ -15,7 +15,7 @@
 //   auto y = layers::GroupedQueryAttention(16, 8, 2)(x, x);
 #pragma once
 
-#include "keras/layers/attention/multi_head_attention.h"
+#include "keras/layers/attention/head_attention.h"
 
 namespace keras::layers {
 
@@ -54,28 +54,17 @@ struct GroupedQueryAttentionOptions {
   }
 };
 
-class GroupedQueryAttention : public Concrete<GroupedQueryAttention>, public KwargsLayer {
+class GroupedQueryAttention : public Concrete<GroupedQueryAttention, HeadAttention> {
  public:
   using Options = GroupedQueryAttentionOptions;
   GroupedQueryAttention(int64_t head_dim, int64_t num_query_heads, int64_t num_key_value_heads,
                         GroupedQueryAttentionOptions options = {});
 
-  using Layer::operator();
-  KerasTensors operator()(const KerasTensor& query, const KerasTensor& value,
-                          const SymbolicAttentionCall& args = {}) &&;
-  KerasTensors operator()(const KerasTensor& query, const KerasTensor& value, const SymbolicAttentionCall& args = {}) &;
-  AttentionResult attend(const Tensor& query, const Tensor& value, const AttentionCall& args = {});
-
   void build(const std::vector<Shape>& input_shapes) override;
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
-  bool supports_masking() const override { return true; }
-  TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) override;
-  std::vector<std::pair<std::string, std::shared_ptr<Layer>>> named_sublayers() const override;
   Config get_config() const override;
   static std::shared_ptr<Layer> from_config(const Config& config);
-  void check_call_kwargs(const CallKwargs& kw) const override;
-  std::optional<Config> build_config() const override;
 
   int64_t head_dim() const { return head_dim_; }
   int64_t num_query_heads() const { return num_query_heads_; }
@@ -83,19 +72,8 @@ class GroupedQueryAttention : public Concrete<GroupedQueryAttention>, public Kwa
   const GroupedQueryAttentionOptions& options() const { return options_; }
 
  private:
-  struct Roles {
-    size_t query = 0, value = 1;
-    std::optional<size_t> key, attention_mask, query_mask, value_mask, key_mask;
-    bool causal = false, scores = false;
-  };
-  Roles roles(size_t num_inputs) const;
-
   int64_t head_dim_, num_query_heads_, num_key_value_heads_;
   GroupedQueryAttentionOptions options_;
-  std::shared_ptr<EinsumDense> query_dense_, key_dense_, value_dense_, gate_dense_, output_dense_;
-  std::shared_ptr<Dropout> dropout_layer_;
-  Shape query_shape_, value_shape_;
-  std::optional<Shape> key_shape_;
 };
 
 }  // namespace keras::layers

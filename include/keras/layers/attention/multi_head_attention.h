@@ -21,11 +21,7 @@
 
 #include <optional>
 
-#include "keras/layers/call_kwargs.h"
-#include "keras/layers/core/einsum_dense.h"
-#include "keras/layers/fields.h"
-#include "keras/layers/layer.h"
-#include "keras/layers/regularization/dropout.h"
+#include "keras/layers/attention/head_attention.h"
 
 namespace keras::layers {
 
@@ -70,79 +66,27 @@ struct MultiHeadAttentionOptions {
   }
 };
 
-/// The call arguments of the attention layers besides query and value (Keras's names).
-struct AttentionCall {
-  Tensor key{};
-  Tensor attention_mask{};
-  bool return_attention_scores = false;
-  bool use_causal_mask = false;
-  bool training = false;
-};
-
-/// The same for a symbolic call.
-struct SymbolicAttentionCall {
-  std::optional<KerasTensor> key{};
-  std::optional<KerasTensor> attention_mask{};
-  bool return_attention_scores = false;
-  bool use_causal_mask = false;
-};
-
-/// The output and, with return_attention_scores, the scores.
-struct AttentionResult {
-  Tensor output;
-  Tensor scores;
-};
-
-class MultiHeadAttention : public Concrete<MultiHeadAttention>, public KwargsLayer {
+class MultiHeadAttention : public Concrete<MultiHeadAttention, HeadAttention> {
  public:
   using Options = MultiHeadAttentionOptions;
   MultiHeadAttention(int64_t num_heads, int64_t key_dim, MultiHeadAttentionOptions options = {});
 
-  using Layer::operator();
-  /// Symbolic call: layer(query, value, {.key = k, .use_causal_mask = true}).
-  KerasTensors operator()(const KerasTensor& query, const KerasTensor& value, const SymbolicAttentionCall& args = {}) &;
-  KerasTensors operator()(const KerasTensor& query, const KerasTensor& value,
-                          const SymbolicAttentionCall& args = {}) &&;
-  /// Eager call with keyword arguments.
-  AttentionResult attend(const Tensor& query, const Tensor& value, const AttentionCall& args = {});
-
   void build(const std::vector<Shape>& input_shapes) override;
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
-  bool supports_masking() const override { return true; }
-  TensorList compute_mask(const TensorList& inputs, const TensorList& masks, size_t num_outputs) override;
-  std::vector<std::pair<std::string, std::shared_ptr<Layer>>> named_sublayers() const override;
   Config get_config() const override;
   static std::shared_ptr<Layer> from_config(const Config& config);
-  void check_call_kwargs(const CallKwargs& kw) const override;
-  std::optional<Config> build_config() const override;
 
   int64_t num_heads() const { return num_heads_; }
   int64_t key_dim() const { return key_dim_; }
   int64_t value_dim() const { return options_.value_dim.value_or(key_dim_); }
   const MultiHeadAttentionOptions& options() const { return options_; }
-  const std::shared_ptr<EinsumDense>& query_dense() const { return query_dense_; }
-  const std::shared_ptr<EinsumDense>& key_dense() const { return key_dense_; }
-  const std::shared_ptr<EinsumDense>& value_dense() const { return value_dense_; }
-  const std::shared_ptr<EinsumDense>& output_dense() const { return output_dense_; }
 
  private:
-  /// Which inputs are query, value, key, masks; and the flags (from the call's arguments).
-  struct Roles {
-    size_t query = 0, value = 1;
-    std::optional<size_t> key, attention_mask, query_mask, value_mask, key_mask;
-    bool causal = false, scores = false;
-  };
-  Roles roles(size_t num_inputs) const;
-
   int64_t num_heads_, key_dim_;
   MultiHeadAttentionOptions options_;
-  std::shared_ptr<EinsumDense> query_dense_, key_dense_, value_dense_, gate_dense_, output_dense_;
-  std::shared_ptr<Dropout> dropout_layer_;
   std::vector<int64_t> axes_;  // the attention axes of the projected tensors, once built
   std::string dot_equation_, combine_equation_;
-  Shape query_shape_, value_shape_;
-  std::optional<Shape> key_shape_;
 };
 
 }  // namespace keras::layers
