@@ -6,4 +6,4 @@ generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 cmake -S . -B build-san "${generator[@]}" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
-  -DKERAS_SANITIZE=ON -DKERAS_FUZZ=ON -DKERAS_OPENMP=OFF -DKERAS_BUILD_EXAMPLES=OFF -DKERAS_BUILD_BENCH=OFF > /dev/null
+  -DKERAS_SANITIZE=ON -DKERAS_FUZZ=ON -DKERAS_OPENMP=OFF -DKERAS_BUILD_EXAMPLES=OFF -DKERAS_BUILD_BENCH=OFF -DKERAS_BUILD_SHARED=OFF > /dev/null

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build needs (and, with --bench, what the benchmarks
 # compare against; with --fuzz, clang for the fuzzers; with --lint, clang-format and
-# clang-tidy for scripts/check_style.sh). As root it runs apt-get; otherwise it prints the exact command.
+# clang-tidy for scripts/check_style.sh; with --docs, doxygen for scripts/docs.sh).
+# As root it runs apt-get; otherwise it prints the exact command.
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libdnnl-dev ocl-icd-opencl-dev zlib1g-dev libzip-dev libhdf5-dev libgtest-dev nlohmann-json3-dev dataset-fashion-mnist)
@@ -9,6 +10,8 @@ if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3 python3-torch python3-torchvision python3-numpy libopenblas0-openmp)
 elif [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)
+elif [[ "${1:-}" == "--docs" ]]; then
+  packages+=(doxygen)
 elif [[ "${1:-}" == "--lint" ]]; then
   packages+=(clang-format clang-tidy)
 fi

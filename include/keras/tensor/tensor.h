@@ -79,7 +79,7 @@ class Tensor {
   size_t nbytes() const { return static_cast<size_t>(size()) * dtype_size(dtype()); }
 
   // ---- raw access: for backends, I/O and tests. Layers never touch memory.
-  /// Writing through raw_data()/data<T>() into a Variable's value must be followed by
+  /// Writing through `raw_data()`/`data<T>()` into a Variable's value must be followed by
   /// note_written() (or use Variable::assign): a backend may hold data derived from the
   /// contents until their version changes (see Storage::version), as PyTorch's in-place
   /// version counter does not see writes through data_ptr() either.
@@ -118,7 +118,7 @@ class Tensor {
   /// Marks this tensor as a leaf whose gradient a GradientTape can be asked for.
   Tensor& set_requires_grad(bool requires_grad = true);
 
-  /// Declares the memory written through raw_data()/data<T>(): gives the storage a new
+  /// Declares the memory written through `raw_data()`/`data<T>()`: gives the storage a new
   /// version if it tracks writes.
   void note_written() const;
 
