@@ -403,6 +403,34 @@ TEST(PlotModel, FunctionalMultiInputOutputSharedLayer) {
   EXPECT_EQ(o.edges, (Edges{{"other_in", "shared"}}));
 }
 
+TEST(PlotModel, SeveralOutputsStatesAndDtypes) {
+  clear_session();
+  // Keras's layer.input is every tensor of the call (initial states too), layer.output a
+  // list when there are several: Python prints both as lists.
+  auto src = Input({6, 3}, {.batch_size = {}, .dtype = DType::float32, .name = "src"});
+  auto tgt = Input({4, 2}, {.batch_size = {}, .dtype = DType::float32, .name = "tgt"});
+  auto enc = LSTM(5, {.return_state = true, .name = "enc"})(src);
+  auto dec = LSTM(5, {.return_sequences = true, .name = "dec"})(
+      tgt, CallArgs{.mask = std::nullopt, .initial_state = {enc[1], enc[2]}});
+  Model seq2seq({src, tgt}, dec);
+  const Named n = by_name(
+      parse_dot(model_to_dot(seq2seq, {.show_shapes = true, .show_dtype = true, .show_layer_activations = true})));
+  EXPECT_EQ(n.edges, (Edges{{"src", "enc"}, {"tgt", "dec"}, {"enc", "dec"}}));
+  EXPECT_TRUE(contains(n.label.at("enc"), cell("Output shape", "[(None, 5), (None, 5), (None, 5)]")));
+  EXPECT_TRUE(contains(n.label.at("enc"), cell("Output dtype", "['float32', 'float32', 'float32']")));
+  EXPECT_TRUE(contains(n.label.at("dec"), cell("Input shape", "[(None, 4, 2), (None, 5), (None, 5)]")));
+  EXPECT_TRUE(contains(n.label.at("dec"), cell("Output shape", "(None, 4, 5)")));
+  EXPECT_TRUE(contains(n.label.at("dec"), "Activation: <b>tanh</b>"));
+  EXPECT_FALSE(contains(n.label.at("src"), "Activation"));
+
+  auto ids = Input({8}, {.batch_size = {}, .dtype = DType::int32, .name = "ids"});
+  Model embed(ids, Embedding(10, 4, {.name = "embed"})(ids));
+  const Named e = by_name(parse_dot(model_to_dot(embed, {.show_dtype = true})));
+  EXPECT_TRUE(contains(e.label.at("ids"), cell("Output dtype", "int32")));
+  EXPECT_TRUE(contains(e.label.at("embed"), cell("Output dtype", "float32")));
+  EXPECT_EQ(e.edges, (Edges{{"ids", "embed"}}));
+}
+
 TEST(PlotModel, NestedModels) {
   clear_session();
   Model model = nested();
@@ -467,12 +495,19 @@ TEST(PlotModel, EscapesNamesAndRefusesUnbuiltModels) {
   LayerHandle inner = Model(inner_in, Dense(2, {.name = "inner_dense"})(inner_in), "quote\"back\\slash");
   Model model(x, Dense(1, {.name = odd})(inner(x)), "escapes");
   const std::string dot = model_to_dot(model, {.expand_nested = true});
-  EXPECT_TRUE(contains(dot, "<b>a&lt;b&gt;&amp;&quot;c&quot;&#39;d</b>")) << dot;
+  EXPECT_TRUE(contains(dot, "<b>a&lt;b&gt;&amp;&quot;c&quot;'d</b>")) << dot;
   const DotGraph g = parse_dot(dot);
   const Named n = by_name(g);
   ASSERT_TRUE(n.id.count(odd));  // the parser's unescaping gives the name back
   EXPECT_EQ(n.edges, (Edges{{"in", "inner_in"}, {"inner_in", "inner_dense"}, {"inner_dense", odd}}));
   EXPECT_EQ(g.clusters.at("cluster_quote\"back\\slash").at("label"), "quote\"back\\slash");
+  // Graphviz reads it: the name comes out as SVG text.
+  require_graphviz();
+  const std::string svg_path = testing::temp_dir() + "/escapes.svg";
+  plot_model(model, svg_path, {.show_layer_names = true, .expand_nested = true});
+  const std::string svg = read_file(svg_path);
+  EXPECT_TRUE(contains(svg, "a&lt;b&gt;&amp;")) << svg;
+  EXPECT_TRUE(contains(svg, "slash")) << svg;
 
   Sequential unbuilt({Dense(2)});
   expect_error<ValueError>([&] { model_to_dot(unbuilt); }, {"not yet been built"});
@@ -542,6 +577,27 @@ TEST(PlotModel, FileErrors) {
   EXPECT_TRUE(threw);
   EXPECT_EQ(read_file(dir + "/nodot.dot"), model_to_dot(cnn, {.show_layer_names = false}));
   EXPECT_FALSE(std::filesystem::exists(dir + "/nodot.png"));
+
+  // A Graphviz that fails: its messages and exit status in the error, no file written.
+  const std::string fake_bin = dir + "/fake_bin";
+  std::filesystem::create_directories(fake_bin);
+  {
+    std::ofstream fake(fake_bin + "/dot");
+    fake << "#!/bin/sh\necho 'Error: syntax trouble near line 3' >&2\nexit 3\n";
+  }
+  std::filesystem::permissions(fake_bin + "/dot", std::filesystem::perms::owner_all);
+  ::setenv("PATH", (fake_bin + ":" + path).c_str(), 1);
+  threw = false;
+  try {
+    plot_model(cnn, dir + "/failed.png");
+  } catch (const RuntimeError& e) {
+    threw = true;
+    EXPECT_TRUE(contains(e.what(), "syntax trouble near line 3")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "status 3")) << e.what();
+  }
+  ::setenv("PATH", path.c_str(), 1);
+  EXPECT_TRUE(threw);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/failed.png"));
 }
 
 TEST(PlotModel, KerascppPlot) {
