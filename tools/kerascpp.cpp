@@ -3,6 +3,10 @@
 //   kerascpp summary MODEL
 //   kerascpp predict MODEL --input A.npy [--input B.npy ...] --output Y.npy [--output Z.npy ...] [--batch-size N]
 //   kerascpp convert IN OUT          (.keras <-> .h5, by the output's extension)
+//   kerascpp plot MODEL OUT.png [--show-shapes] [--show-dtype] [--show-layer-names] [--rankdir LR]
+//                 [--expand-nested] [--dpi N] [--show-layer-activations] [--show-trainable] [--splines S]
+//                                    (keras.utils.plot_model; the format by OUT's extension:
+//                                     png, svg, pdf, jpg, gif, ps, eps, or dot for the source)
 //
 // Inputs are fed in the model's input order, outputs written in its output order as
 // float32 .npy. Any error prints one line on stderr and exits with status 1 (2 for
@@ -14,6 +18,7 @@
 
 #include "keras/keras.h"
 #include "keras/saving/saving.h"
+#include "keras/utils/plot_model.h"
 
 namespace {
 
@@ -21,7 +26,10 @@ const char* kUsage =
     "usage: kerascpp summary MODEL\n"
     "       kerascpp predict MODEL --input X.npy [--input X2.npy ...] --output Y.npy [--output Y2.npy ...] "
     "[--batch-size N]\n"
-    "       kerascpp convert IN.(keras|h5) OUT.(keras|h5)\n";
+    "       kerascpp convert IN.(keras|h5) OUT.(keras|h5)\n"
+    "       kerascpp plot MODEL OUT.(png|svg|pdf|jpg|gif|ps|eps|dot) [--show-shapes] [--show-dtype] "
+    "[--show-layer-names] [--rankdir TB|LR|BT|RL] [--expand-nested] [--dpi N] [--show-layer-activations] "
+    "[--show-trainable] [--splines ortho|curved|polyline|spline|line]\n";
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -79,6 +87,46 @@ int convert(const std::vector<std::string>& args) {
   return 0;
 }
 
+int plot(const std::vector<std::string>& args) {
+  if (args.size() < 2) throw UsageError("plot takes a model file and an output image");
+  keras::utils::PlotModelOptions o;
+  o.show_layer_names = false;  // plot_model's default
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--show-shapes") {
+      o.show_shapes = true;
+    } else if (a == "--show-dtype") {
+      o.show_dtype = true;
+    } else if (a == "--show-layer-names") {
+      o.show_layer_names = true;
+    } else if (a == "--expand-nested") {
+      o.expand_nested = true;
+    } else if (a == "--show-layer-activations") {
+      o.show_layer_activations = true;
+    } else if (a == "--show-trainable") {
+      o.show_trainable = true;
+    } else if (a == "--rankdir" || a == "--dpi" || a == "--splines") {
+      if (i + 1 >= args.size()) throw UsageError("option " + a + " needs a value");
+      const std::string& v = args[++i];
+      if (a == "--rankdir") {
+        o.rankdir = v;
+      } else if (a == "--splines") {
+        o.splines = v;
+      } else {
+        char* end = nullptr;
+        const long long dpi = std::strtoll(v.c_str(), &end, 10);
+        if (!end || *end || dpi <= 0 || dpi > 10000)
+          throw UsageError("--dpi needs a positive integer, got '" + v + "'");
+        o.dpi = static_cast<int>(dpi);
+      }
+    } else {
+      throw UsageError("unknown option " + a);
+    }
+  }
+  keras::utils::plot_model(*keras::models::load_model(args[0], {.compile = false}), args[1], o);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,6 +141,7 @@ int main(int argc, char** argv) {
     if (cmd == "summary") return summary(args);
     if (cmd == "predict") return predict(args);
     if (cmd == "convert") return convert(args);
+    if (cmd == "plot") return plot(args);
     throw UsageError("unknown command '" + cmd + "'");
   } catch (const UsageError& e) {
     std::cerr << "kerascpp: " << e.what() << "\n" << kUsage;
