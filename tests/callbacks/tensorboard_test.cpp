@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "callbacks/tensorboard/crc32c.h"
 #include "callbacks/tensorboard/event_file_writer.h"
@@ -31,27 +32,28 @@ std::string fresh_dir(const std::string& name) {
   return dir.string();
 }
 
-/// Runs the independent reader on `log_dir`: one JSON object per summary value.
-std::vector<json> read_events(const std::string& log_dir) {
+/// Runs the independent reader on `log_dir`: its exit status and output.
+std::pair<int, std::string> run_reader(const std::string& log_dir) {
   const std::string python = "/usr/bin/python3";
   const std::string reader = testing::data_dir() + "/../tools/read_tfevents.py";
-  if (!fs::exists(python)) {
-    ADD_FAILURE() << "The TensorBoard tests need /usr/bin/python3 with python3-protobuf (scripts/install_deps.sh)";
-    return {};
-  }
+  if (!fs::exists(python)) return {-1, "The TensorBoard tests need /usr/bin/python3 (scripts/install_deps.sh)"};
   const std::string cmd = python + " " + reader + " '" + log_dir + "' 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) {
-    ADD_FAILURE() << "cannot run " << cmd;
-    return {};
-  }
+  if (!pipe) return {-1, "cannot run " + cmd};
   std::string out;
   char buf[4096];
   size_t n = 0;
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int rc = pclose(pipe);
+  return {pclose(pipe), out};
+}
+
+/// The reader's rows (one JSON object per summary value); a failure when it fails.
+std::vector<json> read_events(const std::string& log_dir) {
+  const auto [rc, out] = run_reader(log_dir);
   if (rc != 0) {
-    ADD_FAILURE() << "read_tfevents.py failed (it needs python3-protobuf, see scripts/install_deps.sh):\n" << out;
+    ADD_FAILURE() << "read_tfevents.py failed (it needs /usr/bin/python3 with python3-protobuf, see "
+                     "scripts/install_deps.sh):\n"
+                  << out;
     return {};
   }
   std::vector<json> rows;
@@ -298,7 +300,8 @@ TEST(TensorBoard, EpochUpdatesOnlyAndNewFilesEachFit) {
   Data data;
   auto m = tiny_model();
   const std::string dir = fresh_dir("epoch");
-  auto tb = std::make_shared<TensorBoard>(TensorBoardOptions{.log_dir = dir, .write_graph = false});
+  auto tb = std::make_shared<TensorBoard>(
+      TensorBoardOptions{.log_dir = dir, .write_graph = false, .write_steps_per_second = true});
   m.fit(data.x, data.y, {.batch_size = 32, .epochs = 2, .verbose = 0, .callbacks = {tb}});
   m.fit(data.x, data.y, {.batch_size = 32, .epochs = 1, .verbose = 0, .callbacks = {tb}});
   const double loss =
@@ -311,6 +314,9 @@ TEST(TensorBoard, EpochUpdatesOnlyAndNewFilesEachFit) {
   for (const auto& e : fs::directory_iterator(fs::path(dir) / "train")) train_files += e.is_regular_file();
   EXPECT_EQ(train_files, 2u);  // Keras makes new writers for every fit
   EXPECT_EQ(count_tag_prefix(rows, "epoch_loss"), 3u);
+  EXPECT_EQ(count_tag_prefix(rows, "epoch_steps_per_second"), 3u);
+  for (int e = 0; e < 2; ++e)
+    EXPECT_GT((*find(rows, "train", "epoch_steps_per_second", e))["value"].get<double>(), 0.0);
   // evaluate() alone: evaluation_loss_vs_iterations at the optimizer's 6 updates.
   const json* ev = find(rows, "validation", "evaluation_loss_vs_iterations", 6);
   ASSERT_NE(ev, nullptr);
@@ -387,6 +393,30 @@ TEST(TensorBoard, ConfigRoundTripAndBadArguments) {
         TensorBoard::from_config(nlohmann::ordered_json{{"histogram_freq", "x"}});
       },
       {"TensorBoard", "wrong type"});
+}
+
+TEST(TensorBoard, TheReaderChecksTheFraming) {
+  // The reader is the test's oracle: show that it rejects a damaged record.
+  const std::string dir = fresh_dir("framing");
+  std::string path;
+  {
+    tensorboard::EventFileWriter w(dir);
+    w.write_event(tensorboard::scalar_event(1.0, 3, "x", 0.25));
+    w.close();
+    path = w.path();
+  }
+  auto [rc, out] = run_reader(dir);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("\"tag\": \"x\", \"step\": 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"value\": 0.25"), std::string::npos) << out;
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-6, std::ios::end);
+    f.put('\x7f');
+  }
+  std::tie(rc, out) = run_reader(dir);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("bad data CRC"), std::string::npos) << out;
 }
 
 TEST(TensorBoard, UnwritableLogDirIsAnIOError) {
