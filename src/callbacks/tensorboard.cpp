@@ -94,12 +94,12 @@ TensorBoard::TensorBoard(TensorBoardOptions options) : o_(std::move(options)) {
     throw ValueError(cat("TensorBoard: `embeddings_freq` must be >= 0 (0: no embeddings). Received: embeddings_freq=",
                          o_.embeddings_freq));
   const UpdateFreq& u = o_.update_freq;
-  if (!u.mode().empty() && u.mode() != "epoch" && u.mode() != "batch")
+  if (!u.is_number() && u.mode() != "epoch" && u.mode() != "batch")
     throw ValueError(
         cat("TensorBoard: `update_freq` must be \"epoch\", \"batch\" or a positive number of batches. "
             "Received: update_freq=\"",
             u.mode(), "\""));
-  if (u.mode().empty() && u.batches() <= 0)
+  if (u.is_number() && u.batches() <= 0)
     throw ValueError(
         cat("TensorBoard: `update_freq` must be \"epoch\", \"batch\" or a positive number of batches. "
             "Received: update_freq=",

@@ -377,7 +377,8 @@ TEST(TensorBoard, ConfigRoundTripAndBadArguments) {
 
   expect_error<ValueError>([] { TensorBoard({.update_freq = "sometimes"}); },
                            {"TensorBoard", "update_freq", "sometimes"});
-  expect_error<ValueError>([] { TensorBoard({.update_freq = 0}); }, {"TensorBoard", "update_freq", "0"});
+  expect_error<ValueError>([] { TensorBoard({.update_freq = 0}); }, {"TensorBoard", "update_freq=0"});
+  expect_error<ValueError>([] { TensorBoard({.update_freq = ""}); }, {"TensorBoard", "update_freq=\"\""});
   expect_error<ValueError>([] { TensorBoard({.histogram_freq = -1}); }, {"TensorBoard", "histogram_freq", "-1"});
   expect_error<ValueError>([] { TensorBoard({.embeddings_freq = -2}); }, {"TensorBoard", "embeddings_freq", "-2"});
   expect_error<ValueError>([] { TensorBoard({.profile_batch = 5}); }, {"TensorBoard", "profile_batch=5", "must be 0"});

@@ -38,10 +38,12 @@ class EventFileWriter;
 /// update_freq: "epoch", "batch" (every batch) or a number of batches.
 class UpdateFreq {
  public:
-  UpdateFreq(const char* mode) : mode_(mode ? mode : "") {}  // NOLINT: implicit, like Keras's str
-  UpdateFreq(std::string mode) : mode_(std::move(mode)) {}   // NOLINT
-  UpdateFreq(int batches) : batches_(batches) {}             // NOLINT
-  UpdateFreq(int64_t batches) : batches_(batches) {}         // NOLINT
+  UpdateFreq(const char* mode) : mode_(mode ? mode : "") {}             // NOLINT: implicit, like Keras's str
+  UpdateFreq(std::string mode) : mode_(std::move(mode)) {}              // NOLINT
+  UpdateFreq(int batches) : batches_(batches), is_number_(true) {}      // NOLINT
+  UpdateFreq(int64_t batches) : batches_(batches), is_number_(true) {}  // NOLINT
+  /// Whether a number of batches was given (otherwise mode() holds the string).
+  bool is_number() const { return is_number_; }
   /// "epoch", "batch", or another string (invalid); empty for a number.
   const std::string& mode() const { return mode_; }
   /// The number of batches ("batch" = 1); 0 for "epoch".
@@ -51,6 +53,7 @@ class UpdateFreq {
  private:
   std::string mode_;
   int64_t batches_ = 0;
+  bool is_number_ = false;
 };
 
 /// embeddings_metadata: none, one metadata file for every Embedding layer, or layer name
