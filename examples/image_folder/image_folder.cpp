@@ -11,10 +11,13 @@
 //        and N test images)] [--epochs N (3)] [--batch-size N (32)] [--workers N (2)]
 //        [--threads N]
 // The tree is written once per --limit and reused by later runs.
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "../example_utils.h"
 #include "keras/utils/image_dataset.h"
@@ -39,16 +42,35 @@ std::string class_folder(int label) {
   return name;
 }
 
-// Writes images (n, 28, 28) uint8 with labels (n,) under `root` as PNG files.
+// Writes images (n, 28, 28) uint8 with labels (n,) under `root` as PNG files. Each
+// save_img flushes its file to disk before renaming it into place, so the files are
+// written from several threads to overlap those waits.
 void write_tree(const std::string& root, const Tensor& images, const Tensor& labels) {
   const std::vector<int> y = labels.to_vector<int>();
+  const std::vector<uint8_t> pixels = images.to_vector<uint8_t>();
   for (int label = 0; label < 10; ++label) fs::create_directories(fs::path(root) / class_folder(label));
-  for (int64_t i = 0; i < images.dim(0); ++i) {
-    char name[32];
-    std::snprintf(name, sizeof name, "%05lld.png", static_cast<long long>(i));
-    const Tensor img = images.slice(i, i + 1).reshape({28, 28, 1}).astype(DType::float32);
-    utils::save_img((fs::path(root) / class_folder(y[static_cast<size_t>(i)]) / name).string(), img, {.scale = false});
-  }
+  std::atomic<int64_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mu;
+  auto work = [&] {
+    try {
+      for (int64_t i; (i = next++) < images.dim(0);) {
+        char name[32];
+        std::snprintf(name, sizeof name, "%05lld.png", static_cast<long long>(i));
+        const std::vector<float> img(pixels.begin() + i * 784, pixels.begin() + (i + 1) * 784);
+        utils::save_img((fs::path(root) / class_folder(y[static_cast<size_t>(i)]) / name).string(),
+                        Tensor::from_vector(img, Shape{28, 28, 1}), {.scale = false});
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mu);
+      if (!error) error = std::current_exception();
+      next = images.dim(0);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) threads.emplace_back(work);
+  for (auto& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
 }
 
 Sequential seed_cnn() {

@@ -3,12 +3,14 @@
 // no C++ object (all state lives in a Context owned by the caller); the caller turns
 // the message into a ValueError naming the file. The warnings that mean the pixels are
 // garbage (truncated file, corrupt entropy data) are errors too, as in PIL.
-#include <jerror.h>
-#include <jpeglib.h>
-
 #include <csetjmp>
 #include <cstdio>  // before jpeglib.h, which needs FILE and size_t
 #include <cstdlib>
+
+// clang-format off
+#include <jpeglib.h>
+#include <jerror.h>
+// clang-format on
 
 #include "keras/errors.h"
 #include "utils/image/codec.h"
