@@ -74,6 +74,21 @@ TEST(ImageDataset, IndexDirectoryOrderAsKeras) {
   expect_error<ValueError>([&] { utils::index_directory(dir + "/nope", "inferred", {".png"}); }, {"nope"});
 }
 
+TEST(ImageDataset, FollowLinks) {
+  // os.walk(followlinks=False) lists a symlinked folder but does not enter it; with
+  // follow_links it does, and a link back up (a loop) is entered only once.
+  const std::string dir = fresh_dir("links");
+  const std::string outside = fresh_dir("links_target");
+  touch(dir + "/a/own.png");
+  touch(outside + "/far.png");
+  fs::create_directory_symlink(outside, dir + "/a/link");
+  fs::create_directory_symlink(dir + "/a", dir + "/a/loop");
+  const auto plain = utils::index_directory(dir, "inferred", {".png"}, {}, false);
+  EXPECT_EQ(relative(plain.file_paths, dir), (std::vector<std::string>{"a/own.png"}));
+  const auto followed = utils::index_directory(dir, "inferred", {".png"}, {}, false, {}, true);
+  EXPECT_EQ(relative(followed.file_paths, dir), (std::vector<std::string>{"a/own.png", "a/link/far.png"}));
+}
+
 TEST(ImageDataset, ShuffleIsNumpyRandomState) {
   // np.random.seed(0); np.random.permutation(10) -> [2 8 4 9 1 6 7 3 0 5], and with seed
   // 42 -> [8 1 5 0 7 2 9 4 3 6]: permutation shuffles arange in place as shuffle does.

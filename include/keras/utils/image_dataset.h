@@ -114,8 +114,8 @@ class ImageDataset : public PyDataset {
   /// Reshuffles the order of the files for the next epoch (when shuffling).
   void on_epoch_end() override;
 
-  /// Class names, index = label (empty without labels... or for given labels, their
-  /// sorted values as strings, as Keras).
+  /// Class names, index = label: the class folders; for given labels their distinct
+  /// values, sorted, as strings (as Keras); empty without labels.
   const std::vector<std::string>& class_names() const { return c_.class_names; }
   /// The files, in the order of the first epoch (Keras's file_paths).
   const std::vector<std::string>& file_paths() const { return c_.file_paths; }
