@@ -53,6 +53,6 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Keras for C++: layers, models, fit, and K
 set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libdnnl-dev, libhdf5-dev, libzip-dev, zlib1g-dev, nlohmann-json3-dev, libgomp1, libstdc++6 (>= 12)")
+    "libdnnl-dev, libhdf5-dev, libzip-dev, zlib1g-dev, libpng-dev, libjpeg62-turbo-dev, nlohmann-json3-dev, libgomp1, libstdc++6 (>= 12)")
 set(CPACK_GENERATOR DEB)
 include(CPack)
