@@ -10,6 +10,10 @@
 # Script mode (same result, for running by hand):
 #   cmake -DPAGE=<page.md> -DNAME=<name> -DOUT_DIR=<dir> -P extract_samples.cmake
 
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
+  cmake_minimum_required(VERSION 3.25)  # the project's policies, which script mode lacks
+endif()
+
 function(keras_guide_write_if_changed path text)
   if(EXISTS "${path}")
     file(READ "${path}" old)
@@ -67,7 +71,7 @@ function(keras_guide_extract page name out_dir files_var)
   set(${files_var} "${files}" PARENT_SCOPE)
 endfunction()
 
-if(CMAKE_SCRIPT_MODE_FILE AND DEFINED PAGE)
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
   if(NOT DEFINED NAME OR NOT DEFINED OUT_DIR)
     message(FATAL_ERROR "usage: cmake -DPAGE=<page.md> -DNAME=<name> -DOUT_DIR=<dir> -P extract_samples.cmake")
   endif()
