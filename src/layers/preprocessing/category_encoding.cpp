@@ -130,7 +130,10 @@ Config CategoryEncoding::get_config() const {
 }
 
 std::shared_ptr<Layer> CategoryEncoding::from_config(const Config& config) {
-  return ConfigReader(config).make<CategoryEncoding, int64_t>("num_tokens");
+  const ConfigReader r(config);
+  auto o = r.options<CategoryEncodingOptions>();
+  o.sparse = r.get<bool>("sparse", false);  // newer Keras writes it
+  return std::make_shared<CategoryEncoding>(r.required<int64_t>("num_tokens"), o);
 }
 
 }  // namespace keras::layers

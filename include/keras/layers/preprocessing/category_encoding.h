@@ -36,10 +36,8 @@ struct CategoryEncodingOptions {
   std::optional<DType> dtype{};
   bool trainable = true;
 
-  static constexpr auto fields() {
-    using O = CategoryEncodingOptions;
-    return std::tuple{field("output_mode", &O::output_mode), field("sparse", &O::sparse)};
-  }
+  // Keras 3.15 (the reference cases' version) writes no "sparse"; it is read when present.
+  static constexpr auto fields() { return std::tuple{field("output_mode", &CategoryEncodingOptions::output_mode)}; }
 };
 
 class CategoryEncoding : public Concrete<CategoryEncoding>, public KwargsLayer {
@@ -57,6 +55,7 @@ class CategoryEncoding : public Concrete<CategoryEncoding>, public KwargsLayer {
   TensorList call(const TensorList& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   Shape compute_output_shape(const Shape& input_shape) override;
+  /// name, trainable, dtype, num_tokens, output_mode (Keras 3.15's keys and order).
   Config get_config() const override;
   static std::shared_ptr<Layer> from_config(const Config& config);
   void check_call_kwargs(const CallKwargs& kw) const override;
