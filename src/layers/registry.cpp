@@ -13,6 +13,8 @@
 #include "keras/layers/call_kwargs.h"
 #include "keras/layers/core/einsum_dense.h"
 #include "keras/layers/core/reversible_embedding.h"
+#include "keras/layers/preprocessing/category_encoding.h"
+#include "keras/layers/preprocessing/discretization.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -58,6 +60,7 @@ void register_builtin_layers() {
   register_class<AutoContrast>("AutoContrast");
   register_class<BatchNormalization>("BatchNormalization");
   register_class<Bidirectional>("Bidirectional");
+  register_class<CategoryEncoding>("CategoryEncoding");
   register_class<CenterCrop>("CenterCrop");
   register_class<ContrastLimitedAdaptiveHistogramEqualization>("ContrastLimitedAdaptiveHistogramEqualization");
   register_class<Concatenate>("Concatenate");
@@ -80,6 +83,7 @@ void register_builtin_layers() {
   register_class<Dense>("Dense");
   register_class<DepthwiseConv1D>("DepthwiseConv1D");
   register_class<DepthwiseConv2D>("DepthwiseConv2D");
+  register_class<Discretization>("Discretization");
   register_class<Dot>("Dot");
   register_class<Dropout>("Dropout", no_build);
   register_class<ELU>("ELU", no_build);
