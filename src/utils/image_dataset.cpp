@@ -14,6 +14,7 @@
 
 #include "keras/errors.h"
 #include "utils/image/codec.h"
+#include "utils/shuffle_order.h"
 
 namespace keras::utils {
 
@@ -74,29 +75,6 @@ void walk(const std::string& root, bool follow_links, std::set<fs::path>& seen,
   out.emplace_back(root, files);
   std::sort(dirs.begin(), dirs.end());
   for (const std::string& d : dirs) walk(py_join(root, d), follow_links, seen, out);
-}
-
-// numpy's RandomState(seed).shuffle of a sequence: Fisher-Yates from the end, j drawn
-// by random_interval(i) (the smallest all-ones mask above i, 32-bit MT19937 draws
-// rejected until <= i); RandomState(int) seeds MT19937 as std::mt19937 does.
-std::vector<int64_t> numpy_shuffle_permutation(int64_t n, uint64_t seed) {
-  std::vector<int64_t> perm(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) perm[static_cast<size_t>(i)] = i;
-  std::mt19937 mt(static_cast<uint32_t>(seed));
-  for (int64_t i = n - 1; i >= 1; --i) {
-    uint64_t mask = static_cast<uint64_t>(i);
-    for (int s = 1; s <= 32; s *= 2) mask |= mask >> s;
-    uint64_t j;
-    do j = mt() & mask;
-    while (j > static_cast<uint64_t>(i));
-    std::swap(perm[static_cast<size_t>(i)], perm[static_cast<size_t>(j)]);
-  }
-  return perm;
-}
-
-uint64_t random_seed() {
-  std::random_device rd;
-  return rd() % 1000000;  // np.random.randint(1e6)
 }
 
 }  // namespace
