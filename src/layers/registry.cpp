@@ -13,6 +13,8 @@
 #include "keras/layers/call_kwargs.h"
 #include "keras/layers/core/einsum_dense.h"
 #include "keras/layers/core/reversible_embedding.h"
+#include "keras/layers/preprocessing/mel_spectrogram.h"
+#include "keras/layers/preprocessing/stft_spectrogram.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -108,6 +110,7 @@ void register_builtin_layers() {
   register_class<LSTMCell>("LSTMCell");
   register_class<Masking>("Masking", no_build);
   register_class<Maximum>("Maximum");
+  register_class<MelSpectrogram>("MelSpectrogram");
   register_class<MaxNumBoundingBoxes>("MaxNumBoundingBoxes");
   register_class<MaxPooling1D>("MaxPooling1D", no_build);
   register_class<MaxPooling2D>("MaxPooling2D", no_build);
@@ -168,6 +171,7 @@ void register_builtin_layers() {
   register_class<SimpleRNNCell>("SimpleRNNCell");
   register_class<SpectralNormalization>("SpectralNormalization");
   register_class<StackedRNNCells>("StackedRNNCells");
+  register_class<STFTSpectrogram>("STFTSpectrogram");
   register_class<Softmax>("Softmax", no_build);
   register_class<Solarization>("Solarization");
   register_class<SpatialDropout1D>("SpatialDropout1D", no_build);
