@@ -113,13 +113,10 @@ Shape MelSpectrogram::compute_output_shape(const Shape& s) {
 
 Tensor MelSpectrogram::call(const Tensor& input, const CallContext&) {
   compute_output_shape(input.shape());
-  if (!is_floating(input.dtype()))
-    throw TypeError(
-        cat("Invalid input type for layer \"", name(),
-            "\" (MelSpectrogram). Expected `float32` or `float64`. Received: input type=", dtype_name(input.dtype())));
   const int64_t time = input.dim(-1);
   if (time < 1 || frames(time) < 1)
     fail(cat("MelSpectrogram needs at least one sample of audio. Received: input shape ", input.shape().to_string()));
+  // Keras converts any input to float32 first (integer audio included).
   const Tensor x = ops::reshape(ops::cast(input, DType::float32), Shape{-1, time});  // (batch, time)
   const Device device = x.device();
   if (!dft_kernel_.defined()) make_constants();
