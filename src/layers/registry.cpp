@@ -15,6 +15,8 @@
 #include "keras/layers/core/reversible_embedding.h"
 #include "keras/layers/preprocessing/category_encoding.h"
 #include "keras/layers/preprocessing/discretization.h"
+#include "keras/layers/preprocessing/mel_spectrogram.h"
+#include "keras/layers/preprocessing/stft_spectrogram.h"
 #include "saving/json_utils.h"
 
 namespace keras::saving {
@@ -112,6 +114,7 @@ void register_builtin_layers() {
   register_class<LSTMCell>("LSTMCell");
   register_class<Masking>("Masking", no_build);
   register_class<Maximum>("Maximum");
+  register_class<MelSpectrogram>("MelSpectrogram");
   register_class<MaxNumBoundingBoxes>("MaxNumBoundingBoxes");
   register_class<MaxPooling1D>("MaxPooling1D", no_build);
   register_class<MaxPooling2D>("MaxPooling2D", no_build);
@@ -172,6 +175,7 @@ void register_builtin_layers() {
   register_class<SimpleRNNCell>("SimpleRNNCell");
   register_class<SpectralNormalization>("SpectralNormalization");
   register_class<StackedRNNCells>("StackedRNNCells");
+  register_class<STFTSpectrogram>("STFTSpectrogram");
   register_class<Softmax>("Softmax", no_build);
   register_class<Solarization>("Solarization");
   register_class<SpatialDropout1D>("SpatialDropout1D", no_build);
