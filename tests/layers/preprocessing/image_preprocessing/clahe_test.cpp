@@ -45,7 +45,9 @@ TEST(Clahe, ClippingLimitsTheContrast) {
   const std::vector<float> in = x.to_vector<float>(), out = mild.to_vector<float>();
   for (size_t i = 0; i < in.size(); ++i)
     for (size_t j = 0; j < in.size(); ++j)
-      if (in[i] < in[j]) EXPECT_LE(out[i], out[j]);
+      if (in[i] < in[j]) {
+        EXPECT_LE(out[i], out[j]);
+      }
 }
 
 TEST(Clahe, TilesValueRangeLayoutsAndFit) {

@@ -37,7 +37,9 @@ std::vector<double> pasted(const Tensor& y, std::vector<int64_t>* partners = nul
         ++count;
         r0 = std::min(r0, r), r1 = std::max(r1, r), c0 = std::min(c0, c), c1 = std::max(c1, c);
       }
-    if (count > 0) EXPECT_EQ(count, (r1 - r0 + 1) * (c1 - c0 + 1)) << "image " << b << ": not a rectangle";
+    if (count > 0) {
+      EXPECT_EQ(count, (r1 - r0 + 1) * (c1 - c0 + 1)) << "image " << b << ": not a rectangle";
+    }
     if (partners && partner > 0) partners->push_back(static_cast<int64_t>(partner) - 1);
     out.push_back(static_cast<double>(count) / static_cast<double>(y.dim(1) * y.dim(2)));
   }

@@ -30,7 +30,9 @@ std::vector<int64_t> erased_boxes(const Tensor& x, const Tensor& y, float fill) 
         ++count;
         r0 = std::min(r0, r), r1 = std::max(r1, r), c0 = std::min(c0, c), c1 = std::max(c1, c);
       }
-    if (count > 0) EXPECT_EQ(count, (r1 - r0 + 1) * (c1 - c0 + 1)) << "image " << b << " is not a rectangle";
+    if (count > 0) {
+      EXPECT_EQ(count, (r1 - r0 + 1) * (c1 - c0 + 1)) << "image " << b << " is not a rectangle";
+    }
     counts.push_back(count);
   }
   return counts;
