@@ -398,6 +398,38 @@ void Model::compile(CompileOptions o) {
 
   std::vector<std::string> names = has_graph() ? output_names() : std::vector<std::string>{""};
   auto prefix = [&](size_t i, const std::string& metric) { return n > 1 ? names[i] + "_" + metric : metric; };
+  // Logged names as Keras's CompileMetrics.result: a repeated name gets "_1", "_2", ...; a
+  // weighted metric named like one before becomes "weighted_<name>" first.
+  std::map<std::string, int> seen;
+  auto unique = [&](std::string name, const std::string& weighted_name) {
+    if (!seen.contains(name)) {
+      seen[name] = 1;
+      return name;
+    }
+    if (!weighted_name.empty()) {
+      name = weighted_name;
+      if (!seen.contains(name)) {
+        seen[name] = 1;
+        return name;
+      }
+    }
+    return cat(name, "_", seen[name]++);
+  };
+  auto add = [&](size_t i, std::shared_ptr<metrics::Metric> metric, bool weighted) {
+    const std::string base = metric->name();
+    metrics_.push_back(
+        {unique(prefix(i, base), weighted ? prefix(i, "weighted_" + base) : ""), i, std::move(metric), weighted});
+  };
+  // Names apply to every output; an object serves a model with one output.
+  auto add_list = [&](const std::vector<metrics::MetricRef>& list, bool weighted, const char* argument) {
+    for (const auto& m : list) {
+      if (!m.ptr()) throw ValueError(cat("compile: a metric in `", argument, "` is null"));
+      if (n > 1 && m.spec().empty())
+        throw ValueError(cat("compile: a metric object in `", argument,
+                             "` cannot serve several outputs; name it by string or use `output_metrics`"));
+      for (size_t i = 0; i < n; ++i) add(i, i == 0 ? m.ptr() : metrics::get(m.spec()), weighted);
+    }
+  };
   metrics_.clear();
   if (!o.output_metrics.empty()) {
     if (!o.metrics.empty()) throw ValueError("compile: give `metrics` or `output_metrics`, not both");
@@ -406,21 +438,13 @@ void Model::compile(CompileOptions o) {
                            " outputs"));
     for (size_t i = 0; i < n; ++i)
       for (const auto& m : o.output_metrics[i]) {
-        if (!m.ptr()) throw ValueError("compile: a metric is null");
-        metrics_.push_back({prefix(i, m.ptr()->name()), i, m.ptr()});
+        if (!m.ptr()) throw ValueError("compile: a metric in `output_metrics` is null");
+        add(i, m.ptr(), false);
       }
   } else {
-    for (const auto& m : o.metrics) {
-      if (!m.ptr()) throw ValueError("compile: a metric is null");
-      if (n > 1 && m.spec().empty())
-        throw ValueError("compile: a metric object in `metrics` cannot serve several outputs; name it by string or "
-                         "use `output_metrics`");
-      for (size_t i = 0; i < n; ++i) {
-        auto metric = i == 0 ? m.ptr() : metrics::get(m.spec());
-        metrics_.push_back({prefix(i, metric->name()), i, metric});
-      }
-    }
+    add_list(o.metrics, false, "metrics");
   }
+  add_list(o.weighted_metrics, true, "weighted_metrics");
   output_loss_trackers_.clear();
   if (n > 1)
     for (size_t i = 0; i < n; ++i) output_loss_trackers_.emplace_back(names[i] + "_loss");

@@ -90,7 +90,9 @@ void save_legacy_h5(const models::Model& model, const std::string& path) {
     json metrics = json::array();
     for (const auto& m : o.metrics) metrics.push_back(m.spec().empty() ? m.ptr()->name() : m.spec());
     tc["metrics"] = metrics;
-    tc["weighted_metrics"] = nullptr;
+    json weighted = json::array();
+    for (const auto& m : o.weighted_metrics) weighted.push_back(m.spec().empty() ? m.ptr()->name() : m.spec());
+    tc["weighted_metrics"] = o.weighted_metrics.empty() ? json(nullptr) : weighted;
     tc["loss_weights"] = o.loss_weights.empty() ? json(nullptr) : json(o.loss_weights);
     tc["optimizer_config"] = {{"class_name", o.optimizer.ptr()->class_name()},
                               {"config", config_map_json(o.optimizer.ptr()->get_config())}};
@@ -237,6 +239,7 @@ std::shared_ptr<models::Model> load_legacy_h5(const std::string& path, const Loa
       if (const json* oc = find(t, "optimizer_config")) c["optimizer"] = *oc;
       if (const json* l = find(t, "loss")) c["loss"] = *l;
       if (const json* m = find(t, "metrics")) c["metrics"] = *m;
+      if (const json* m = find(t, "weighted_metrics")) c["weighted_metrics"] = *m;
       if (const json* w = find(t, "loss_weights")) c["loss_weights"] = *w;
       if (c.contains("optimizer")) compile_or_warn(*model, c, path);
     }

@@ -226,7 +226,13 @@ json compile_config(const models::Model& model) {
   } else {
     c["metrics"] = nullptr;
   }
-  c["weighted_metrics"] = nullptr;
+  if (!o.weighted_metrics.empty()) {
+    json ms = json::array();
+    for (const auto& m : o.weighted_metrics) ms.push_back(metric_json(m));
+    c["weighted_metrics"] = ms;
+  } else {
+    c["weighted_metrics"] = nullptr;
+  }
   c["run_eagerly"] = false;
   c["steps_per_execution"] = 1;
   c["jit_compile"] = false;
@@ -322,6 +328,14 @@ void apply_compile_config(models::Model& model, const json& c) {
       } else {
         o.metrics.push_back(metric_from(x, ctx + " metrics"));
       }
+    }
+  }
+  if (const json* m = find(c, "weighted_metrics")) {
+    if (!m->is_array()) throw IOError(cat(ctx, ": weighted_metrics must be a list"));
+    if (m->size() > 4096) throw IOError(cat(ctx, ": too many weighted_metrics"));
+    for (const auto& x : *m) {
+      if (x.is_array()) throw IOError(cat(ctx, ": weighted_metrics per output are not supported yet"));
+      o.weighted_metrics.push_back(metric_from(x, ctx + " weighted_metrics"));
     }
   }
   model.compile(o);

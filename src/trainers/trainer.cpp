@@ -46,15 +46,6 @@ TensorList on_device(TensorList ts, Device device) {
   return ts;
 }
 
-/// Batch `step` of each tensor, moved to the model's device: the data stays where the
-/// caller put it (usually the CPU) and only one batch at a time goes to the device.
-TensorList batch_of(const trainers::BatchIterator& it, const TensorList& ts, int64_t step, Device device) {
-  TensorList out;
-  out.reserve(ts.size());
-  for (const auto& t : ts) out.push_back(it.batch(t, step));
-  return on_device(std::move(out), device);
-}
-
 /// One batch: inputs, targets and sample weights (empty when there are none).
 using Batch = utils::DataBatch;
 
@@ -199,14 +190,22 @@ void Model::reset_metrics() {
   for (metrics::Metric* m : metrics()) m->reset_state();
 }
 
-Logs Model::compute_metrics(const TensorList& /*x*/, const TensorList& y, const TensorList& y_pred) {
+Logs Model::compute_metrics(const TensorList& x, const TensorList& y, const TensorList& y_pred) {
+  return compute_metrics(x, y, y_pred, {});
+}
+
+Logs Model::compute_metrics(const TensorList& /*x*/, const TensorList& y, const TensorList& y_pred,
+                            const TensorList& sample_weight) {
   autograd::NoGradGuard no_grad;
   for (auto& m : metrics_) {
     // Detached, keeping the Keras mask, which Keras's metrics weigh by as its losses do.
     const Tensor& p = y_pred[m.output];
     Tensor detached = p.detach();
     if (const Tensor mask = p.keras_mask(); mask.defined()) detached.set_keras_mask(mask);
-    m.metric->update_state(y[m.output], detached);
+    Tensor weight;  // Keras 3 gives only the weighted metrics the sample weights
+    if (m.weighted && !sample_weight.empty())
+      weight = sample_weight.size() == 1 ? sample_weight[0] : sample_weight.at(m.output);
+    m.metric->update_state(y[m.output], detached, weight);
   }
   return get_metrics_result();
 }
@@ -264,7 +263,7 @@ Logs Model::default_train_step(const TensorList& x, const TensorList& y, const T
                            " trainable weights of the model \"", name(), "\""));
   optimizer_->apply_gradients(grads, vars);  // apply
   loss_tracker_.update(loss.detach().item<double>(), static_cast<double>(x[0].dim(0)));
-  return compute_metrics(x, y, y_pred);
+  return compute_metrics(x, y, y_pred, sample_weight);
 }
 
 Logs Model::test_step(const TensorList& x, const TensorList& y) { return default_test_step(x, y, {}); }
@@ -279,7 +278,7 @@ Logs Model::default_test_step(const TensorList& x, const TensorList& y, const Te
   TensorList y_pred = (*this)(x, /*training=*/false);
   Tensor loss = compute_loss(x, y, y_pred, sample_weight, /*training=*/false);
   loss_tracker_.update(loss.item<double>(), static_cast<double>(x[0].dim(0)));
-  return compute_metrics(x, y, y_pred);
+  return compute_metrics(x, y, y_pred, sample_weight);
 }
 
 TensorList Model::predict_step(const TensorList& x) { return (*this)(x, /*training=*/false); }
@@ -502,26 +501,50 @@ TensorList Model::predict(const TensorList& x_in, PredictOptions o) {
   if (o.batch_size <= 0) throw ValueError(cat("predict: batch_size must be a positive integer, got ", o.batch_size));
   TensorList x = standardize_inputs(x_in);
   const int verbose = resolve_verbose(o.verbose);
-  trainers::BatchIterator it(x[0].dim(0), o.batch_size, false);
-  const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, it.num_batches(), verbose});
+  trainers::ArraySource source({x, {}, {}}, o.batch_size, /*shuffle=*/false);
+  const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, source.steps().value_or(0), verbose});
+  if (std::optional<TensorList> out = run_prediction(source, cbs)) return *std::move(out);
+  // No samples: empty outputs of the right shapes.
+  std::vector<Shape> in_shapes;
+  for (const auto& t : x) in_shapes.push_back(t.shape());
+  TensorList result;
+  for (const auto& s : compute_output_shape(in_shapes))
+    result.push_back(Tensor::zeros(s, DType::float32, Device::cpu()));
+  return result;
+}
+
+TensorList Model::predict(utils::PyDataset& data, PredictOptions o) {
+  const int verbose = resolve_verbose(o.verbose);
+  trainers::DatasetSource source(data, std::nullopt);
+  const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, source.steps().value_or(0), verbose});
+  std::optional<TensorList> out = run_prediction(source, cbs);
+  if (!out) throw ValueError(cat("predict: the dataset gave no batches to model \"", name(), "\""));
+  return *std::move(out);
+}
+
+std::optional<TensorList> Model::run_prediction(trainers::BatchSource& source, const CallbackList& cbs) {
   autograd::NoGradGuard no_grad;
   for (auto& c : cbs) c->on_predict_begin({});
   std::vector<TensorList> per_output;
-  for (int64_t step = 0; step < it.num_batches(); ++step) {
-    TensorList out = on_device(predict_step(batch_of(it, x, step, device())), Device::cpu());
+  const std::optional<int64_t> steps = source.steps();
+  source.begin_epoch();
+  for (int64_t step = 0; !steps || step < *steps; ++step) {
+    std::optional<utils::DataBatch> data = source.next(step);
+    if (!data) break;
+    // A dataset's batches are checked here; arrays were checked once before the loop.
+    TensorList x = source.prepared() ? std::move(data->x) : standardize_inputs(data->x);
+    TensorList out = on_device(predict_step(on_device(std::move(x), device())), Device::cpu());
+    if (!per_output.empty() && out.size() != per_output.size())
+      throw ValueError(cat("predict: model \"", name(), "\" gave ", out.size(), " outputs for batch ", step, " and ",
+                           per_output.size(), " before"));
     per_output.resize(out.size());
     for (size_t k = 0; k < out.size(); ++k) per_output[k].push_back(std::move(out[k]));
     for (auto& c : cbs) c->on_predict_batch_end(step, {});
   }
+  source.end_epoch();
   for (auto& c : cbs) c->on_predict_end({});
+  if (per_output.empty()) return std::nullopt;
   TensorList result;
-  if (per_output.empty()) {  // no samples: empty outputs of the right shapes
-    std::vector<Shape> in_shapes;
-    for (const auto& t : x) in_shapes.push_back(t.shape());
-    for (const auto& s : compute_output_shape(in_shapes))
-      result.push_back(Tensor::zeros(s, DType::float32, Device::cpu()));
-    return result;
-  }
   for (auto& parts : per_output) result.push_back(parts.size() == 1 ? parts[0] : ops::concatenate(parts, 0));
   return result;
 }

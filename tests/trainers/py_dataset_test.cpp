@@ -92,6 +92,24 @@ TEST(PyDataset, WorkersLoadBatchesConcurrently) {
   EXPECT_EQ(serial.max_active(), 1);
 }
 
+TEST(PyDataset, PredictGivesTheArraysOutputsInOrder) {
+  // 4 workers finish batches out of order; predict still concatenates them in index order.
+  const Tensor x = testing::random_tensor({37, 4}, 11), y = Tensor::zeros({37, 1});
+  Sequential m = small_model();
+  const std::vector<float> want = m.predict(x, {.batch_size = 5, .verbose = 0}).to_vector<float>();
+  SlowArrays data(x, y, 5, /*workers=*/4, /*sleep_ms=*/2);
+  const TensorList got = m.predict(data, {.verbose = 0});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].shape(), Shape({37, 1}));
+  EXPECT_EQ(got[0].to_vector<float>(), want);
+  EXPECT_EQ(data.epochs_ended, 1);
+  // A batch of the wrong width names the model's input; an empty dataset is refused.
+  SlowArrays wrong(Tensor::ones({4, 5}), Tensor::ones({4, 1}), 2, 2);
+  EXPECT_THROW(m.predict(wrong, {.verbose = 0}), ValueError);
+  SlowArrays empty(Tensor::zeros({0, 4}), Tensor::zeros({0, 1}), 2, 1);
+  expect_error<ValueError>([&] { m.predict(empty, {.verbose = 0}); }, {"no batches"});
+}
+
 class Failing : public utils::PyDataset {
  public:
   Failing() : PyDataset({.workers = 3}) {}

@@ -2,7 +2,10 @@
 // compiled loss): weights scale each sample's loss before the reduction, a weight of zero
 // removes a sample, class_weight is a sample weight read from the labels.
 #include <cmath>
+#include <nlohmann/json.hpp>
 
+#include "keras/saving/saving.h"
+#include "saving/legacy_h5.h"
 #include "test_utils.h"
 
 namespace keras {
@@ -168,6 +171,99 @@ TEST(SampleWeight, BadWeightsAreClearErrors) {
         two.fit({x}, {y.slice(0, 6), y.slice(0, 6)}, {.verbose = 0, .class_weight = {{0, 1.0}}});
       },
       {"class_weight", "single output"});
+}
+
+// Keras 3's CompileMetrics: `weighted_metrics` get the batch's sample weights, `metrics`
+// never do; a weighted metric named like an unweighted one is logged as weighted_<name>.
+TEST(WeightedMetrics, GetTheSampleWeightsWhichMetricsNever) {
+  const Tensor x = testing::random_tensor({6, 3}, 31), y = testing::random_tensor({6, 2}, 32);
+  const std::vector<float> wv{0.5f, 2.f, 0.f, 1.f, 3.f, 1.f};
+  Sequential m({Input({3}), layers::Dense(2, {.kernel_initializer = initializers::GlorotUniform(5)})});
+  m.compile({.optimizer = optimizers::SGD({.learning_rate = 0.05}),
+             .loss = "mse",
+             .metrics = {"mae", "mae"},
+             .weighted_metrics = {"mae", "mse"}});
+  const auto p = m.predict(x, {.verbose = 0}).to_vector<float>(), yv = y.to_vector<float>();
+  // MeanMetricWrapper: the per-sample errors averaged with the weights (sum w*e / sum w).
+  double mae = 0, weighted_mae = 0, weighted_mse = 0, total = 0;
+  for (size_t i = 0; i < 6; ++i) {
+    double abs_err = 0, sq_err = 0;
+    for (size_t j = 0; j < 2; ++j) {
+      abs_err += std::abs(p[i * 2 + j] - yv[i * 2 + j]) / 2;
+      sq_err += std::pow(p[i * 2 + j] - yv[i * 2 + j], 2) / 2;
+    }
+    mae += abs_err / 6;
+    weighted_mae += wv[i] * abs_err;
+    weighted_mse += wv[i] * sq_err;
+    total += wv[i];
+  }
+  const auto logs =
+      m.evaluate(x, y, {.batch_size = 4, .verbose = 0, .sample_weight = {Tensor::from_vector(wv, Shape{6})}});
+  EXPECT_EQ(logs.size(), 5u);  // loss, mae, mae_1, weighted_mae, mse
+  EXPECT_NEAR(logs.at("mae"), mae, 1e-5);
+  EXPECT_NEAR(logs.at("mae_1"), mae, 1e-5);
+  EXPECT_NEAR(logs.at("weighted_mae"), weighted_mae / total, 1e-5);
+  EXPECT_NEAR(logs.at("mse"), weighted_mse / total, 1e-5);
+  // Without weights the weighted metric is the plain one.
+  const auto plain = m.evaluate(x, y, {.batch_size = 4, .verbose = 0});
+  EXPECT_NEAR(plain.at("weighted_mae"), plain.at("mae"), 1e-6);
+}
+
+TEST(WeightedMetrics, SeeClassWeightsInFit) {
+  // class_weight becomes each sample's weight, so a weighted accuracy of a class given
+  // weight 0 counts only the other class.
+  const Tensor x = testing::random_tensor({12, 3}, 33);
+  const Tensor y = Tensor::from_vector(std::vector<int32_t>{0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0}, Shape{12});
+  Sequential m(
+      {Input({3}), layers::Dense(2, {.activation = "softmax", .kernel_initializer = initializers::GlorotUniform(5)})});
+  m.compile({.optimizer = optimizers::SGD({.learning_rate = 0.0}),  // the model stays as it is
+             .loss = "sparse_categorical_crossentropy",
+             .metrics = {"sparse_categorical_accuracy"},
+             .weighted_metrics = {"sparse_categorical_accuracy"}});
+  const auto pred = ops::argmax(m.predict(x, {.verbose = 0}), -1).to_vector<int32_t>();
+  const auto labels = y.to_vector<int32_t>();
+  double right = 0, right_of_1 = 0, ones = 0;
+  for (size_t i = 0; i < 12; ++i) {
+    right += pred[i] == labels[i];
+    if (labels[i] == 1) {
+      ++ones;
+      right_of_1 += pred[i] == 1;
+    }
+  }
+  const auto history = m.fit(x, y, {.batch_size = 12, .epochs = 1, .verbose = 0, .class_weight = {{0, 0.0}, {1, 1.0}}});
+  EXPECT_NEAR(history.history.at("sparse_categorical_accuracy")[0], right / 12, 1e-6);
+  EXPECT_NEAR(history.history.at("weighted_sparse_categorical_accuracy")[0], right_of_1 / ones, 1e-6);
+}
+
+TEST(WeightedMetrics, AreSavedAndLoadedWithTheCompileConfig) {
+  const std::string dir = testing::temp_dir();
+  Sequential m({Input({3}), layers::Dense(2)});
+  m.compile({.optimizer = "adam",
+             .loss = "mse",
+             .metrics = {"mae"},
+             .weighted_metrics = {"mae", metrics::RootMeanSquaredError()}});
+  for (const char* file : {"weighted_metrics.keras", "weighted_metrics.h5"}) {
+    m.save(dir + "/" + file);
+    auto loaded = saving::load_model(dir + "/" + file);
+    ASSERT_TRUE(loaded->compiled()) << file;
+    const auto& wm = loaded->compile_options().weighted_metrics;
+    ASSERT_EQ(wm.size(), 2u) << file;
+    EXPECT_EQ(wm[0].spec(), "mae");
+    EXPECT_EQ(wm[1].ptr()->name(), "root_mean_squared_error");
+    const auto logs =
+        loaded->evaluate(testing::random_tensor({4, 3}, 34), testing::random_tensor({4, 2}, 35), {.verbose = 0});
+    for (const char* key : {"mae", "weighted_mae", "root_mean_squared_error"}) EXPECT_TRUE(logs.count(key)) << key;
+  }
+  // Keras writes an unused weighted_metrics as null; a per-output list is not read yet.
+  Sequential plain({Input({3}), layers::Dense(2)});
+  saving::apply_compile_config(plain, {{"optimizer", "adam"}, {"loss", "mse"}, {"weighted_metrics", nullptr}});
+  EXPECT_TRUE(plain.compile_options().weighted_metrics.empty());
+  EXPECT_THROW(
+      saving::apply_compile_config(
+          plain, {{"optimizer", "adam"},
+                  {"loss", "mse"},
+                  {"weighted_metrics", nlohmann::ordered_json::array({nlohmann::ordered_json::array({"mae"})})}}),
+      IOError);
 }
 
 }  // namespace

@@ -36,12 +36,17 @@ using callbacks::Logs;
 /// compile()'s arguments. For several outputs, give `losses` (one per output, in output
 /// order) or `loss` (the same for every output), optional `loss_weights`, and `metrics`
 /// (by name, applied to every output) or `output_metrics` (one list per output).
+/// `weighted_metrics` are given each batch's sample weights (class_weight's too), as
+/// Keras's are; `metrics` never are. A weighted metric whose name is already logged is
+/// logged as "weighted_<name>".
 struct CompileOptions {
   optimizers::OptimizerRef optimizer = "rmsprop";
   std::optional<losses::Loss> loss{};
   std::vector<losses::Loss> losses{};
   std::vector<double> loss_weights{};
   std::vector<metrics::MetricRef> metrics{};
+  /// By name for every output, or objects for a model with one output.
+  std::vector<metrics::MetricRef> weighted_metrics{};
   std::vector<std::vector<metrics::MetricRef>> output_metrics{};
 };
 
@@ -133,6 +138,9 @@ class Model : public layers::Layer {
   /// The model's output for x, computed in batches (one output; the list form returns all).
   Tensor predict(const Tensor& x, PredictOptions options = {});
   TensorList predict(const TensorList& x, PredictOptions options = {});
+  /// The outputs (one tensor per model output) over a PyDataset's batches, in order; only
+  /// each batch's x is used. ValueError when the dataset gives no batch.
+  TensorList predict(utils::PyDataset& data, PredictOptions options = {});
   /// One gradient step on one batch; returns the batch's logs.
   Logs train_on_batch(const Tensor& x, const Tensor& y);
   Logs train_on_batch(const TensorList& x, const TensorList& y);
@@ -168,6 +176,10 @@ class Model : public layers::Layer {
                       const TensorList& sample_weight, bool training = true);
   /// Updates the compiled metrics with the batch and returns get_metrics_result().
   Logs compute_metrics(const TensorList& x, const TensorList& y, const TensorList& y_pred);
+  /// The same with the batch's sample weights (one per output, one for all, or empty),
+  /// which the weighted_metrics get.
+  Logs compute_metrics(const TensorList& x, const TensorList& y, const TensorList& y_pred,
+                       const TensorList& sample_weight);
   /// The results of metrics() by logged name, from their states summed over all processes
   /// by the distribution hook (the local states are left as they were).
   Logs get_metrics_result();
@@ -246,6 +258,9 @@ class Model : public layers::Layer {
   Logs run_evaluation(trainers::BatchSource& source, int verbose,
                       const std::vector<std::shared_ptr<callbacks::Callback>>& cbs, bool inside_fit);
   callbacks::History run_fit(trainers::BatchSource& source, std::optional<ValidationData> val, const FitOptions& o);
+  /// predict's loop: each output's batches concatenated; nullopt when there was no batch.
+  std::optional<TensorList> run_prediction(trainers::BatchSource& source,
+                                           const std::vector<std::shared_ptr<callbacks::Callback>>& cbs);
   /// Checks a dataset's batch against the model and applies class_weight to it.
   void prepare_batch(utils::DataBatch& batch, const std::map<int64_t, double>& class_weight);
   void check_class_weight_outputs(size_t outputs) const;
@@ -271,6 +286,7 @@ class Model : public layers::Layer {
     std::string name;  // as logged ("accuracy", or "<output>_accuracy" with several outputs)
     size_t output;
     std::shared_ptr<metrics::Metric> metric;
+    bool weighted = false;  // from weighted_metrics: gets the sample weights
   };
   std::vector<NamedMetric> metrics_;
   metrics::Mean loss_tracker_{"loss"};
