@@ -176,6 +176,30 @@ void Optimizer::finalize_variable_values(const std::vector<Variable>& variables)
   }
 }
 
+void Optimizer::swap_moving_averages(const std::vector<Variable>& variables) {
+  if (!common_.use_ema)
+    throw ValueError(cat("Optimizer ", common_.name,
+                         ": swapping in the moving averages of the weights needs use_ema=true (Received: "
+                         "use_ema=false)"));
+  if (!built_) return;
+  autograd::NoGradGuard no_grad;
+  for (const Variable& v : variables) {
+    if (!v.trainable()) continue;
+    Variable var = v;
+    Tensor average = slot(var, "average");
+    const Tensor weights = var.value().clone();
+    var.assign(average);
+    assign(average, weights);
+  }
+}
+
+void Optimizer::copy_variables_to_moving_averages(const std::vector<Variable>& variables) {
+  if (!common_.use_ema || !built_) return;
+  autograd::NoGradGuard no_grad;
+  for (const Variable& v : variables)
+    if (v.trainable()) assign(slot(v, "average"), v.value());
+}
+
 Tensor Optimizer::scale_loss(const Tensor& loss) const {
   return common_.loss_scale_factor ? loss * *common_.loss_scale_factor : loss;
 }

@@ -135,6 +135,12 @@ class Optimizer {
   /// Keras's finalize_variable_values (fit calls it at the end): with use_ema, copies the
   /// moving averages into the variables.
   void finalize_variable_values(const std::vector<Variable>& variables);
+  /// With use_ema, each trainable variable trades values with its moving average, in
+  /// place (callbacks::SwapEMAWeights around evaluation); nothing happens before the first
+  /// update, when there is no average yet. ValueError without use_ema.
+  void swap_moving_averages(const std::vector<Variable>& variables);
+  /// With use_ema, sets each trainable variable's moving average to the variable's value.
+  void copy_variables_to_moving_averages(const std::vector<Variable>& variables);
   /// The loss times loss_scale_factor (the loss is returned as is without one).
   Tensor scale_loss(const Tensor& loss) const;
 
