@@ -83,6 +83,14 @@ models::FitOptions fit_options(const Data& d, std::vector<std::shared_ptr<Callba
           .shuffle = false};
 }
 
+/// Three epochs without the callback, recording what it should produce.
+struct ReferenceRun {
+  Data d;
+  models::Sequential model = ema_model();
+  std::shared_ptr<Reference> reference = std::make_shared<Reference>(d);
+  History history = model.fit(d.x, d.y, fit_options(d, {reference}));
+};
+
 TEST(SwapEMAWeights, SwapTradesWeightsAndAveragesInPlace) {
   Data d;
   auto m = ema_model();
@@ -102,14 +110,12 @@ TEST(SwapEMAWeights, SwapTradesWeightsAndAveragesInPlace) {
 }
 
 TEST(SwapEMAWeights, ValidationSeesTheAveragesAndTrainingDoesNot) {
-  Data d;
-  auto reference_model = ema_model();
-  auto reference = std::make_shared<Reference>(d);
-  const auto want = reference_model.fit(d.x, d.y, fit_options(d, {reference}));
-
+  ReferenceRun run;
+  const Data& d = run.d;
+  const auto& reference = run.reference;
   auto m = ema_model();
   const auto got = m.fit(d.x, d.y, fit_options(d, {std::make_shared<SwapEMAWeights>()}));
-  EXPECT_EQ(got.history.at("loss"), want.history.at("loss"));  // the swaps left training alone
+  EXPECT_EQ(got.history.at("loss"), run.history.history.at("loss"));  // the swaps left training alone
   const auto& val = got.history.at("val_loss");
   ASSERT_EQ(val.size(), 3u);
   for (size_t e = 0; e < 3; ++e) {
@@ -117,16 +123,14 @@ TEST(SwapEMAWeights, ValidationSeesTheAveragesAndTrainingDoesNot) {
     EXPECT_GT(std::abs(val[e] - reference->val_loss_of_weights[e]), 1e-4) << e;  // a real difference
   }
   // fit ends with the averages in the model (Keras's finalize_variable_values), both ways.
-  EXPECT_EQ(flat(m.trainable_weights()), flat(reference_model.trainable_weights()));
+  EXPECT_EQ(flat(m.trainable_weights()), flat(run.model.trainable_weights()));
   EXPECT_EQ(flat(m.trainable_weights()), reference->averages_at_end.back());
 }
 
 TEST(SwapEMAWeights, SwapOnEpochShowsTheAveragesToLaterCallbacks) {
-  Data d;
-  auto reference_model = ema_model();
-  auto reference = std::make_shared<Reference>(d);
-  const auto want = reference_model.fit(d.x, d.y, fit_options(d, {reference}));
-
+  ReferenceRun run;
+  const Data& d = run.d;
+  const auto& reference = run.reference;
   auto m = ema_model();
   std::vector<std::vector<float>> seen;
   auto after = std::make_shared<LambdaCallback>(
@@ -134,7 +138,7 @@ TEST(SwapEMAWeights, SwapOnEpochShowsTheAveragesToLaterCallbacks) {
   const auto got =
       m.fit(d.x, d.y,
             fit_options(d, {std::make_shared<SwapEMAWeights>(SwapEMAWeightsOptions{.swap_on_epoch = true}), after}));
-  EXPECT_EQ(got.history.at("loss"), want.history.at("loss"));
+  EXPECT_EQ(got.history.at("loss"), run.history.history.at("loss"));
   EXPECT_EQ(seen, reference->averages_at_end);
   EXPECT_EQ(flat(m.trainable_weights()), reference->averages_at_end.back());
 }
