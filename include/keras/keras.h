@@ -34,6 +34,7 @@
 #include "keras/callbacks/learning_rate.h"
 #include "keras/callbacks/model_checkpoint.h"
 #include "keras/callbacks/progbar_logger.h"
+#include "keras/callbacks/remote_monitor.h"
 #include "keras/callbacks/swap_ema_weights.h"
 #include "keras/callbacks/tensorboard.h"
 #include "keras/config/config.h"
