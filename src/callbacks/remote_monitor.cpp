@@ -241,9 +241,10 @@ void RemoteMonitor::on_epoch_end(int epoch, const Logs& logs) {
       {"Content-Type", o_.send_as_json ? "application/json" : "application/x-www-form-urlencoded"},
       {"Content-Length", std::to_string(body.size())},
       {"Connection", "close"}};
-  for (const auto& [name, value] : o_.headers) {
-    std::erase_if(headers, [&](const auto& h) { return lower(h.first) == lower(name); });
-    headers.emplace_back(name, value);
+  for (const auto& user : o_.headers) {  // (not a structured binding: clang 14 cannot capture one)
+    const std::string name = lower(user.first);
+    std::erase_if(headers, [&](const auto& h) { return lower(h.first) == name; });
+    headers.emplace_back(user.first, user.second);
   }
   std::string request = "POST " + target_ + " HTTP/1.1\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
