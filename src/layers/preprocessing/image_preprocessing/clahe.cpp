@@ -37,7 +37,7 @@ Tensor ContrastLimitedAdaptiveHistogramEqualization::transform_images(const Tens
   const int64_t batch = images.dim(0), height = images.dim(1), width = images.dim(2), channels = images.dim(3);
   const int64_t grid_h = options_.tile_grid_size[0], grid_w = options_.tile_grid_size[1];
   const int64_t tile_h = (height + grid_h - 1) / grid_h, tile_w = (width + grid_w - 1) / grid_w;
-  const int64_t ph = tile_h * grid_h, pw = tile_w * grid_w, tile_n = tile_h * tile_w;
+  const int64_t tile_n = tile_h * tile_w;
   const Tensor unit = transform_value_range(ops::cast(images, DType::float32), value_range_, {0.0, 255.0});
   const std::vector<float> v = unit.to_vector<float>();
   const auto pixel = [&](int64_t b, int64_t r, int64_t c, int64_t k) {  // of the padded image, truncated to 0..255
