@@ -24,6 +24,7 @@
 
 #include "callbacks/python_format.h"
 #include "keras/errors.h"
+#include "utils/names.h"
 
 namespace keras::callbacks {
 namespace {
@@ -33,11 +34,6 @@ namespace {
 #endif
 
 using Clock = std::chrono::steady_clock;
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool has_control(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
@@ -52,7 +48,7 @@ Url parse_url(const std::string& url, const std::string& root) {
   auto fail = [&](const std::string& why) { throw ValueError("RemoteMonitor: " + why + " (root \"" + root + "\")"); };
   const size_t sep = url.find("://");
   if (sep == std::string::npos) fail("the root must be a URL such as http://localhost:9000");
-  const std::string scheme = lower(url.substr(0, sep));
+  const std::string scheme = utils::ascii_lower(url.substr(0, sep));
   if (scheme == "https") fail("https is not supported, only plain http://");
   if (scheme != "http") fail("invalid URL scheme '" + scheme + "', only http is allowed");
   const size_t start = sep + 3, end = url.find_first_of("/?#", start);
@@ -205,7 +201,7 @@ RemoteMonitor::RemoteMonitor(RemoteMonitorOptions options) : o_(std::move(option
   const Url root = parse_url(o_.root, o_.root);
   const Url full = parse_url(o_.root + o_.path, o_.root);
   // Keras's host-injection guard: a path such as ".evil.com/" must not move the request.
-  if (lower(full.host) != lower(root.host))
+  if (utils::ascii_lower(full.host) != utils::ascii_lower(root.host))
     throw ValueError("RemoteMonitor: path \"" + o_.path + "\" changes the host of root \"" + o_.root + "\" to \"" +
                      full.host + "\"; it must not hold '@', a scheme or other host characters");
   host_ = full.host, port_ = full.port, target_ = full.target;
@@ -242,8 +238,8 @@ void RemoteMonitor::on_epoch_end(int epoch, const Logs& logs) {
       {"Content-Length", std::to_string(body.size())},
       {"Connection", "close"}};
   for (const auto& user : o_.headers) {  // (not a structured binding: clang 14 cannot capture one)
-    const std::string name = lower(user.first);
-    std::erase_if(headers, [&](const auto& h) { return lower(h.first) == name; });
+    const std::string name = utils::ascii_lower(user.first);
+    std::erase_if(headers, [&](const auto& h) { return utils::ascii_lower(h.first) == name; });
     headers.emplace_back(user.first, user.second);
   }
   std::string request = "POST " + target_ + " HTTP/1.1\r\n";

@@ -10,6 +10,7 @@
 #include "keras/layers/layer.h"
 #include "keras/losses/losses.h"
 #include "metrics_utils.h"
+#include "utils/names.h"
 
 namespace keras::metrics {
 
@@ -385,8 +386,7 @@ std::shared_ptr<Metric> from_config(const std::string& class_name, const ConfigM
 }
 
 std::shared_ptr<Metric> get(const std::string& name) {
-  std::string lower;
-  for (char ch : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const std::string lower = utils::ascii_lower(name);
   if (lower == "accuracy" || lower == "acc") return std::make_shared<AutoAccuracy>(name);
   if (!aliases().contains(name))
     throw ValueError(cat("Could not interpret metric identifier: '", name,

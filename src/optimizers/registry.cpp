@@ -18,18 +18,13 @@
 #include "keras/optimizers/optimizer.h"
 #include "keras/optimizers/schedule_free_adamw.h"
 #include "optimizers/config_utils.h"
+#include "utils/names.h"
 
 namespace keras::optimizers {
 
 using keras::detail::cat;
 
 namespace {
-
-std::string lower(const std::string& s) {
-  std::string out;
-  for (char ch : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
 
 std::shared_ptr<Optimizer> sgd_from_config(const ConfigMap& c) {
   SGDOptions o;
@@ -82,7 +77,7 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
 }
 
 const Factory* find_factory(const std::string& name) {
-  const std::string key = lower(name);
+  const std::string key = utils::ascii_lower(name);
   for (const auto& [n, f] : registry())
     if (n == key) return &f;
   return nullptr;

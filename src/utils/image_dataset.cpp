@@ -14,6 +14,7 @@
 
 #include "keras/errors.h"
 #include "utils/image/codec.h"
+#include "utils/names.h"
 #include "utils/shuffle_order.h"
 
 namespace keras::utils {
@@ -39,13 +40,8 @@ std::string py_join(const std::string& a, const std::string& b) {
   return a + "/" + b;
 }
 
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
 bool has_format(const std::string& name, const std::vector<std::string>& formats) {
-  const std::string l = lower(name);
+  const std::string l = ascii_lower(name);
   return std::any_of(formats.begin(), formats.end(), [&](const std::string& f) {
     return l.size() >= f.size() && l.compare(l.size() - f.size(), f.size(), f) == 0;
   });

@@ -15,6 +15,7 @@
 #include "keras/utils/file_utils.h"
 #include "layers/preprocessing/image_preprocessing/resize_internal.h"
 #include "utils/image/codec.h"
+#include "utils/names.h"
 
 namespace keras::utils {
 
@@ -29,11 +30,6 @@ std::string standard_data_format(const std::string& data_format, const char* fn)
   if (data_format == "channels_first") return data_format;
   throw ValueError(cat(fn, ": the `data_format` argument must be one of \"channels_first\", \"channels_last\". ",
                        "Received: data_format=", data_format));
-}
-
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
 }
 
 }  // namespace
@@ -248,7 +244,7 @@ Image array_to_img(const Tensor& x_in, const std::string& data_format, bool scal
 }
 
 std::string encode_img(const Image& img, const std::string& file_format_in, int quality) {
-  std::string file_format = lower(file_format_in);
+  std::string file_format = ascii_lower(file_format_in);
   if (file_format == "jpg") file_format = "jpeg";
   if (file_format != "png" && file_format != "jpeg")
     throw ValueError(cat("save_img: unsupported file format \"", file_format_in, "\"; expected \"png\" or \"jpeg\""));

@@ -7,6 +7,12 @@
 
 namespace keras::utils {
 
+/// ASCII lower case (option values such as "Same", file extensions, URL schemes).
+inline std::string ascii_lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 /// Lower case without underscores.
 inline std::string canonical_name(const std::string& s) {
   std::string out;

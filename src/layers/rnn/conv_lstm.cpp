@@ -11,6 +11,7 @@
 #include "keras/ops/nn.h"
 #include "layers/convolutional/conv_internal.h"
 #include "layers/rnn/rnn_config.h"
+#include "utils/names.h"
 
 namespace keras::layers {
 
@@ -19,16 +20,11 @@ using keras::detail::cat;
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return s;
-}
-
 /// As Keras's ConvLSTMCell: padding and data_format lower-cased, the rates clipped to [0, 1].
 template <size_t N>
 ConvLSTMOptions<N> standardized(ConvLSTMOptions<N> o) {
-  o.padding = lower(o.padding);
-  o.data_format = lower(o.data_format);
+  o.padding = utils::ascii_lower(o.padding);
+  o.data_format = utils::ascii_lower(o.data_format);
   o.dropout = std::min(1.0, std::max(0.0, o.dropout));
   o.recurrent_dropout = std::min(1.0, std::max(0.0, o.recurrent_dropout));
   return o;
