@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 ./scripts/install_deps.sh --fuzz
 ./scripts/configure_sanitized.sh  # the same build as scripts/sanitize.sh
-cmake --build build-san -j "$(nproc)" --target fuzz_model_file fuzz_hdf5 fuzz_config fuzz_image
-for pair in model:fuzz_model_file hdf5:fuzz_hdf5 config:fuzz_config image:fuzz_image; do
+cmake --build build-san -j "$(nproc)" --target fuzz_model_file fuzz_hdf5 fuzz_config fuzz_image fuzz_npy
+for pair in model:fuzz_model_file hdf5:fuzz_hdf5 config:fuzz_config image:fuzz_image npy:fuzz_npy; do
   corpus=${pair%%:*}
   target=${pair##*:}
   work=build-san/corpus-$corpus

@@ -77,7 +77,8 @@ int predict(const std::vector<std::string>& args) {
   keras::TensorList xs;
   for (const auto& path : inputs) xs.push_back(keras::load_npy(path));
   const keras::TensorList ys = model->predict(xs, {.batch_size = batch_size, .verbose = 0, .callbacks = {}});
-  for (size_t i = 0; i < ys.size(); ++i) keras::save_npy(outputs[i], ys[i].astype(keras::DType::float32));
+  for (size_t i = 0; i < ys.size(); ++i)
+    keras::save_npy(outputs[i], ys[i].dtype() == keras::DType::string ? ys[i] : ys[i].astype(keras::DType::float32));
   return 0;
 }
 

@@ -93,6 +93,8 @@ void register_builtin_layers() {
   register_class<Equalization>("Equalization");
   register_class<Flatten>("Flatten");
   register_class<GaussianDropout>("GaussianDropout", no_build);
+  register_class<Hashing>("Hashing");
+  register_class<IntegerLookup>("IntegerLookup");
   register_class<GaussianNoise>("GaussianNoise", no_build);
   register_class<GlobalAveragePooling1D>("GlobalAveragePooling1D", no_build);
   register_class<GlobalAveragePooling2D>("GlobalAveragePooling2D", no_build);
@@ -176,12 +178,14 @@ void register_builtin_layers() {
   register_class<SpectralNormalization>("SpectralNormalization");
   register_class<StackedRNNCells>("StackedRNNCells");
   register_class<STFTSpectrogram>("STFTSpectrogram");
+  register_class<StringLookup>("StringLookup");
   register_class<Softmax>("Softmax", no_build);
   register_class<Solarization>("Solarization");
   register_class<SpatialDropout1D>("SpatialDropout1D", no_build);
   register_class<SpatialDropout2D>("SpatialDropout2D", no_build);
   register_class<SpatialDropout3D>("SpatialDropout3D", no_build);
   register_class<Subtract>("Subtract");
+  register_class<TextVectorization>("TextVectorization");
   register_class<TimeDistributed>("TimeDistributed");
   register_class<UnitNormalization>("UnitNormalization", no_build);
   register_class<UpSampling1D>("UpSampling1D");

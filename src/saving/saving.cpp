@@ -27,6 +27,7 @@ namespace {
 
 constexpr const char* kKerasVersion = "3.15.1";  // the format version written and read
 constexpr uint64_t kMaxConfigBytes = uint64_t{64} << 20;
+constexpr uint64_t kMaxAssetBytes = uint64_t{256} << 20;  // all asset files (vocabularies) together
 
 std::string now_stamp() {
   const std::time_t t = std::time(nullptr);
@@ -62,7 +63,7 @@ void write_object(const hdf5::WriteGroup& group, const Layer& layer) {
   hdf5::WriteGroup vars = group.create_group("vars");
   vars.set_attribute("name", layer.name());
   const auto& own = layer.own_weights();
-  for (size_t i = 0; i < own.size(); ++i) vars.write_dataset(std::to_string(i), own[i].value());
+  for (size_t i = 0; i < own.size(); ++i) vars.write_dataset(layer.saved_variable_key(i), own[i].value());
   const auto children = saved_children(layer);
   if (dynamic_cast<const models::Model*>(&layer)) {
     hdf5::WriteGroup lg = group.create_group("layers");
@@ -85,12 +86,14 @@ void read_object(const hdf5::Object& group, Layer& layer, const std::string& whe
       throw ValueError(cat("Layer \"", layer.name(), "\" expects ", own.size(), " variables, but the file has ", keys.size(),
                            " at ", where, "/vars"));
     for (size_t i = 0; i < own.size(); ++i) {
-      const hdf5::Object ds = vars.get(std::to_string(i));
-      if (!ds.is_dataset()) throw IOError(cat(where, "/vars/", i, " is not a dataset"));
+      const std::string key = layer.saved_variable_key(i);
+      if (!vars.has(key)) throw IOError(cat(where, "/vars has no dataset \"", key, "\""));
+      const hdf5::Object ds = vars.get(key);
+      if (!ds.is_dataset()) throw IOError(cat(where, "/vars/", key, " is not a dataset"));
       if (ds.shape() != own[i].shape())
         throw ValueError(cat("Layer \"", layer.name(), "\" weight \"", own[i].name(), "\" has shape ",
                              own[i].shape().to_string(), " but the file holds shape ", ds.shape().to_string(), " at ",
-                             where, "/vars/", i));
+                             where, "/vars/", key));
       Variable(own[i]).assign(ds.read());
     }
   }
@@ -110,6 +113,57 @@ void read_object(const hdf5::Object& group, Layer& layer, const std::string& whe
     }
   }
   for (const auto& [name, sub] : layer.named_sublayers()) read_object(group.get(name), *sub, where + "/" + name);
+}
+
+// ---- assets (Keras's save_assets / load_assets): files under assets/<the object's
+// weights path>/ in a .keras archive, the paths write_object uses for the weights.
+
+/// Calls `visit(layer, path)` for `layer` and everything saved below it, with the path
+/// Keras's saving_lib gives each ("layers/text_vectorization/_lookup_layer").
+template <class Visit>
+void walk_saved_objects(Layer& layer, const std::string& path, const Visit& visit) {
+  visit(layer, path);
+  const std::string prefix = path.empty() ? "" : path + "/";
+  if (dynamic_cast<const models::Model*>(&layer)) {
+    std::map<std::string, int> counts;
+    for (const auto& child : saved_children(layer)) {
+      const std::string base = saved_class_name(*child);
+      const int n = counts[base]++;
+      walk_saved_objects(*child, prefix + "layers/" + (n == 0 ? base : base + "_" + std::to_string(n)), visit);
+    }
+  }
+  for (const auto& [name, sub] : layer.named_sublayers()) walk_saved_objects(*sub, prefix + name, visit);
+}
+
+std::vector<std::pair<std::string, std::vector<uint8_t>>> asset_entries(const models::Model& model) {
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> entries;
+  walk_saved_objects(const_cast<models::Model&>(model), "", [&](const Layer& layer, const std::string& path) {
+    for (const auto& [name, text] : layer.save_assets())
+      entries.emplace_back("assets/" + (path.empty() ? "" : path + "/") + name, bytes_of(text));
+  });
+  return entries;
+}
+
+/// Hands each object the files of its assets folder (not those of folders below it),
+/// reading at most `max_bytes` of assets in all.
+void load_assets(const ZipReader& zip, models::Model& model, uint64_t max_bytes) {
+  const std::vector<std::string> names = zip.names();
+  uint64_t total = 0;
+  walk_saved_objects(model, "", [&](Layer& layer, const std::string& path) {
+    const std::string folder = "assets/" + (path.empty() ? "" : path + "/");
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const std::string& name : names) {
+      if (name.size() <= folder.size() || name.compare(0, folder.size(), folder) != 0) continue;
+      const std::string file = name.substr(folder.size());
+      if (file.find('/') != std::string::npos) continue;
+      total += zip.size(name);
+      if (total > max_bytes)
+        throw IOError(cat("the archive's assets exceed ", max_bytes >> 20, " MiB (at ", name, ")"));
+      const auto bytes = zip.read(name, max_bytes);
+      files.emplace_back(file, std::string(bytes.begin(), bytes.end()));
+    }
+    if (!files.empty()) layer.load_assets(files);
+  });
 }
 
 // ---- optimizer state: optimizer/vars/0..n (Keras's optimizer.variables: iteration,
@@ -402,9 +456,11 @@ void save_keras(const models::Model& model, const std::string& path) {
   const json config = model_config(model);
   const json metadata = {{"keras_version", kKerasVersion}, {"date_saved", now_stamp()}};
   const auto weights = weights_file_bytes(model, "model.weights.h5");
-  const auto zip = make_zip({{"metadata.json", bytes_of(metadata.dump())},
-                             {"config.json", bytes_of(config.dump())},
-                             {"model.weights.h5", weights}});
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> entries{{"metadata.json", bytes_of(metadata.dump())},
+                                                                    {"config.json", bytes_of(config.dump())},
+                                                                    {"model.weights.h5", weights}};
+  for (auto& asset : asset_entries(model)) entries.push_back(std::move(asset));
+  const auto zip = make_zip(entries);
   utils::write_file_atomically(path, [&](std::ostream& out) {
     out.write(reinterpret_cast<const char*>(zip.data()), static_cast<std::streamsize>(zip.size()));
   });
@@ -434,6 +490,7 @@ std::shared_ptr<models::Model> load_keras(const std::string& path, const LoadOpt
     const auto weights = zip.read("model.weights.h5", uint64_t{1} << 40);
     const hdf5::File file = hdf5::File::from_bytes(weights, path + " model.weights.h5");
     read_object(file.root(), *model, "");
+    load_assets(zip, *model, kMaxAssetBytes);
     if (options.compile)
       if (const json* c = find(config, "compile_config"); c && compile_or_warn(*model, *c, path))
         load_optimizer_state(file.root(), *model, path);

@@ -14,6 +14,7 @@ size_t dtype_size(DType dtype) {
     case DType::int64: return 8;
     case DType::uint8: return 1;
     case DType::bool_: return 1;
+    case DType::string: return sizeof(std::string);
   }
   return 0;
 }
@@ -28,16 +29,17 @@ std::string_view dtype_name(DType dtype) {
     case DType::int64: return "int64";
     case DType::uint8: return "uint8";
     case DType::bool_: return "bool";
+    case DType::string: return "string";
   }
   return "?";
 }
 
 DType dtype_from_name(std::string_view name) {
   for (DType d : {DType::float32, DType::float16, DType::bfloat16, DType::float64, DType::int32, DType::int64,
-                  DType::uint8, DType::bool_})
+                  DType::uint8, DType::bool_, DType::string})
     if (dtype_name(d) == name) return d;
   throw ValueError(detail::cat("Unknown dtype: '", name, "'. Expected one of float32, float16, bfloat16, ",
-                               "float64, int32, int64, uint8, bool"));
+                               "float64, int32, int64, uint8, bool, string"));
 }
 
 bool is_floating(DType dtype) {

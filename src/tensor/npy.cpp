@@ -1,10 +1,13 @@
 #include "keras/tensor/npy.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
+#include <vector>
 
 #include "keras/utils/file_utils.h"
 
@@ -27,6 +30,100 @@ std::string descr_for(DType d) {
   }
 }
 
+// ---- strings: NumPy keeps '<U<n>' arrays as n UTF-32LE code points per element and
+// '|S<n>' arrays as n bytes, both NUL-padded at the end (trailing NULs are not part of
+// the value, as numpy reads them).
+
+constexpr uint64_t kMaxNpyStringLength = uint64_t{1} << 24;
+
+/// The element length of a string descr ('<U12' -> 12), 0 when `descr` is not one.
+uint64_t string_length(const std::string& descr, char kind, const std::string& path) {
+  if (descr.size() < 3 || descr[1] != kind || (descr[0] != '<' && descr[0] != '|' && descr[0] != '=')) return 0;
+  uint64_t n = 0;
+  for (size_t i = 2; i < descr.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(descr[i])) || i > 10)
+      throw IOError(cat(path, ": malformed .npy string dtype '", descr, "'"));
+    n = n * 10 + static_cast<uint64_t>(descr[i] - '0');
+  }
+  if (n == 0 || n > kMaxNpyStringLength) throw IOError(cat(path, ": implausible .npy string length in '", descr, "'"));
+  return n;
+}
+
+void append_utf8(std::string& out, uint32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xc0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xe0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  }
+}
+
+/// The code points of UTF-8 `s`; ValueError naming the element on malformed input.
+std::vector<uint32_t> utf8_code_points(const std::string& s, int64_t element) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size())
+      throw ValueError(cat("save_npy: string element ", element, " is not valid UTF-8"));
+    uint32_t c = len == 1 ? b : b & (0x7f >> len);
+    for (size_t k = 1; k < len; ++k) {
+      const auto cont = static_cast<unsigned char>(s[i + k]);
+      if ((cont >> 6) != 2) throw ValueError(cat("save_npy: string element ", element, " is not valid UTF-8"));
+      c = (c << 6) | (cont & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF: NumPy could not read them back.
+    const uint32_t least = len == 2 ? 0x80 : len == 3 ? 0x800 : len == 4 ? 0x10000 : 0;
+    if (c < least || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+      throw ValueError(cat("save_npy: string element ", element, " is not valid UTF-8"));
+    out.push_back(c);
+    i += len;
+  }
+  return out;
+}
+
+Tensor read_string_array(std::ifstream& in, const Shape& shape, uint64_t count, uint64_t length, bool unicode,
+                         uint64_t available, const std::string& path) {
+  const uint64_t element_bytes = length * (unicode ? 4 : 1);
+  if (count > 0 && element_bytes > available / count)
+    throw IOError(cat(path, ": .npy data is truncated (expects ", count, " strings of ", element_bytes, " bytes)"));
+  Tensor t = Tensor::empty(shape, DType::string);
+  std::string* out = t.data<std::string>();
+  std::vector<char> buffer(static_cast<size_t>(element_bytes));
+  for (uint64_t i = 0; i < count; ++i) {
+    if (!in.read(buffer.data(), static_cast<std::streamsize>(element_bytes)))
+      throw IOError(cat(path, ": .npy data is truncated"));
+    std::string& value = out[i];
+    if (!unicode) {
+      value.assign(buffer.data(), static_cast<size_t>(element_bytes));
+      value.erase(value.find_last_not_of('\0') + 1);
+      continue;
+    }
+    uint64_t used = length;
+    auto code_point = [&](uint64_t k) {
+      const auto* b = reinterpret_cast<const unsigned char*>(buffer.data() + 4 * k);
+      return uint32_t{b[0]} | (uint32_t{b[1]} << 8) | (uint32_t{b[2]} << 16) | (uint32_t{b[3]} << 24);
+    };
+    while (used > 0 && code_point(used - 1) == 0) --used;
+    for (uint64_t k = 0; k < used; ++k) {
+      const uint32_t c = code_point(k);
+      if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        throw IOError(cat(path, ": string element ", i, " holds an invalid code point ", c));
+      append_utf8(value, c);
+    }
+  }
+  return t;
+}
+
 DType dtype_for(const std::string& descr, const std::string& path) {
   if (descr == "<f4") return DType::float32;
   if (descr == "<f8") return DType::float64;
@@ -36,7 +133,7 @@ DType dtype_for(const std::string& descr, const std::string& path) {
   if (descr == "|u1" || descr == "<u1") return DType::uint8;
   if (descr == "|b1") return DType::bool_;
   throw IOError(cat(path, ": unsupported .npy dtype '", descr, "' (supported: float32, float64, float16, int32, int64, "
-                    "uint8, bool, little-endian)"));
+                    "uint8, bool, little-endian, and strings: <U, |S)"));
 }
 
 /// The value text after `'key':` in the header dict.
@@ -78,7 +175,8 @@ Tensor load_npy(const std::string& path) {
   std::string descr = header_value(header, "descr", path);
   if (descr.size() < 2 || descr[0] != '\'') throw IOError(cat(path, ": malformed descr in .npy header"));
   descr = descr.substr(1, descr.find('\'', 1) - 1);
-  const DType dtype = dtype_for(descr, path);
+  const uint64_t unicode_length = string_length(descr, 'U', path), bytes_length = string_length(descr, 'S', path);
+  const DType dtype = unicode_length || bytes_length ? DType::string : dtype_for(descr, path);
   if (header_value(header, "fortran_order", path).rfind("False", 0) != 0)
     throw IOError(cat(path, ": Fortran-ordered .npy arrays are not supported"));
   std::string shape_text = header_value(header, "shape", path);
@@ -100,6 +198,9 @@ Tensor load_npy(const std::string& path) {
     pos = end;
   }
   const uint64_t data_offset = static_cast<uint64_t>(in.tellg());
+  if (dtype == DType::string)
+    return read_string_array(in, shape, count, unicode_length ? unicode_length : bytes_length, unicode_length != 0,
+                             file_size - data_offset, path);
   const uint64_t nbytes = count * dtype_size(dtype);
   if (data_offset + nbytes > file_size)
     throw IOError(cat(path, ": .npy data is truncated (expects ", nbytes, " bytes of ", dtype_name(dtype), " for shape ",
@@ -112,10 +213,27 @@ Tensor load_npy(const std::string& path) {
 
 void save_npy(const std::string& path, const Tensor& tensor_in) {
   const Tensor tensor = tensor_in.to(Device::cpu());
+  // Strings as '<U<n>' (UTF-32LE), n the longest element in code points, as numpy.
+  std::vector<uint32_t> code_points;
+  uint64_t string_length = 1;
+  if (tensor.dtype() == DType::string) {
+    std::vector<std::vector<uint32_t>> elements;
+    const std::string* values = tensor.data<std::string>();
+    for (int64_t i = 0; i < tensor.size(); ++i) {
+      elements.push_back(utf8_code_points(values[i], i));
+      string_length = std::max<uint64_t>(string_length, elements.back().size());
+    }
+    for (auto& e : elements) {
+      e.resize(string_length, 0);
+      code_points.insert(code_points.end(), e.begin(), e.end());
+    }
+  }
+  const std::string descr =
+      tensor.dtype() == DType::string ? "<U" + std::to_string(string_length) : descr_for(tensor.dtype());
   std::string shape = "(";
   for (size_t i = 0; i < tensor.shape().size(); ++i) shape += std::to_string(tensor.shape()[i]) + (tensor.rank() == 1 ? "," : i + 1 < tensor.shape().size() ? ", " : "");
   shape += ")";
-  std::string header = "{'descr': '" + descr_for(tensor.dtype()) + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
   const size_t total = 10 + header.size() + 1;
   header += std::string((64 - total % 64) % 64, ' ') + "\n";
   utils::write_file_atomically(path, [&](std::ostream& out) {
@@ -124,7 +242,15 @@ void save_npy(const std::string& path, const Tensor& tensor_in) {
     const char lb[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
     out.write(lb, 2);
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(static_cast<const char*>(tensor.raw_data()), static_cast<std::streamsize>(tensor.nbytes()));
+    if (tensor.dtype() != DType::string) {
+      out.write(static_cast<const char*>(tensor.raw_data()), static_cast<std::streamsize>(tensor.nbytes()));
+      return;
+    }
+    for (uint32_t c : code_points) {
+      const char b[4] = {static_cast<char>(c & 0xff), static_cast<char>((c >> 8) & 0xff),
+                         static_cast<char>((c >> 16) & 0xff), static_cast<char>(c >> 24)};
+      out.write(b, 4);
+    }
   });
 }
 

@@ -69,6 +69,7 @@ double read_as_double(const void* p, DType dtype) {
       std::memcpy(&f, &bits, 4);
       return f;
     }
+    case DType::string: throw TypeError("A string tensor's elements are not numbers");
   }
   return 0;
 }
@@ -90,7 +91,13 @@ void write_from_double(void* p, DType dtype, double v) {
       *static_cast<uint16_t*>(p) = static_cast<uint16_t>(bits >> 16);
       break;
     }
+    case DType::string: throw TypeError("A number cannot be stored in a string tensor");
   }
+}
+
+[[noreturn]] void throw_string_to_vector(DType have) {
+  throw TypeError(cat("Tensor::to_vector: a ", dtype_name(have), " tensor has no strings, and a string tensor no ",
+                      "numbers"));
 }
 
 }  // namespace detail
@@ -113,7 +120,16 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, std::optional<Device> devi
   const size_t nbytes = static_cast<size_t>(elements) * dtype_size(dtype);
   detail::charge_allocation(nbytes);
   auto impl = std::make_shared<detail::TensorImpl>();
-  impl->storage = std::make_shared<Storage>(nbytes, device);
+  if (dtype == DType::string) {
+    // Constructed std::string objects, destroyed with the storage: the storage borrows
+    // the memory of a vector that its owner pointer keeps alive.
+    if (!device.is_cpu())
+      throw TypeError(detail::cat("String tensors live in CPU memory only, not on ", device.to_string()));
+    auto strings = std::make_shared<std::vector<std::string>>(static_cast<size_t>(elements));
+    impl->storage = std::make_shared<Storage>(strings->data(), nbytes, device, strings);
+  } else {
+    impl->storage = std::make_shared<Storage>(nbytes, device);
+  }
   impl->shape = shape;
   impl->dtype = dtype;
   return Tensor(std::move(impl));
@@ -161,6 +177,8 @@ Tensor Tensor::clone() const {
 
 Tensor Tensor::to(Device device) const {
   if (device == this->device()) return *this;
+  if (dtype() == DType::string)
+    throw TypeError(detail::cat("String tensors live in CPU memory only; cannot move one to ", device.to_string()));
   Tensor out = empty(shape(), dtype(), device);
   // The non-CPU side owns the transfer.
   backend::backend_for(device.is_cpu() ? this->device() : device).copy(*this, out);
@@ -195,8 +213,13 @@ std::string Tensor::to_string() const {
   const Tensor host = to(Device::cpu());
   const int64_t n = host.size(), shown = std::min<int64_t>(n, 8);
   const char* base = static_cast<const char*>(host.raw_data());
-  for (int64_t i = 0; i < shown; ++i)
-    out << (i ? ", " : "") << detail::read_as_double(base + i * static_cast<int64_t>(dtype_size(dtype())), dtype());
+  for (int64_t i = 0; i < shown; ++i) {
+    out << (i ? ", " : "");
+    if (dtype() == DType::string)
+      out << '"' << host.data<std::string>()[i] << '"';
+    else
+      out << detail::read_as_double(base + i * static_cast<int64_t>(dtype_size(dtype())), dtype());
+  }
   if (n > shown) out << ", ...";
   out << "])";
   return out.str();

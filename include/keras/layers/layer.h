@@ -192,6 +192,17 @@ class Layer : public std::enable_shared_from_this<Layer> {
   const std::vector<Variable>& own_weights() const { return weights_; }
   /// Sublayers saved under their own names (e.g. an RNN's "cell"); see saving/.
   virtual std::vector<std::pair<std::string, std::shared_ptr<Layer>>> named_sublayers() const { return {}; }
+  /// The key of own weight `i` in the weights file's `vars` group: "0", "1", ... as
+  /// Keras's Layer.save_own_variables writes; a layer whose Keras class writes its own
+  /// keys (IndexLookup's "idf_weights") overrides it.
+  virtual std::string saved_variable_key(size_t i) const { return std::to_string(i); }
+  /// Files a .keras archive keeps for this layer under assets/<its weights path>/ (Keras's
+  /// save_assets: a learned vocabulary's "vocabulary.txt"), as name and contents. Most
+  /// layers keep none.
+  virtual std::vector<std::pair<std::string, std::string>> save_assets() const { return {}; }
+  /// Reads back the files of this layer's assets folder (name and contents), when the
+  /// archive has one (Keras's load_assets).
+  virtual void load_assets(const std::vector<std::pair<std::string, std::string>>& files) { (void)files; }
 
   // ---- config (Keras's get_config; from_config is a static member registered with the
   // class, see registry.h)

@@ -17,9 +17,14 @@ enum class DType : uint8_t {
   int64,
   uint8,
   bool_,
+  // Text: each element is a std::string (UTF-8 bytes), as Keras's "string" tensors that
+  // TextVectorization, StringLookup and Hashing take. CPU only; ops that move data
+  // (reshape, slicing, gather, concatenate, transpose, copies) take them, arithmetic
+  // throws TypeError.
+  string,
 };
 
-/// Bytes per element.
+/// Bytes per element (sizeof(std::string) for DType::string).
 size_t dtype_size(DType dtype);
 /// Keras's name: "float32", "int64", "bool", ...
 std::string_view dtype_name(DType dtype);
@@ -34,5 +39,6 @@ template <> constexpr DType dtype_of<int32_t>() { return DType::int32; }
 template <> constexpr DType dtype_of<int64_t>() { return DType::int64; }
 template <> constexpr DType dtype_of<uint8_t>() { return DType::uint8; }
 template <> constexpr DType dtype_of<bool>() { return DType::bool_; }
+template <> constexpr DType dtype_of<std::string>() { return DType::string; }
 
 }  // namespace keras

@@ -10,8 +10,10 @@
 
 namespace keras {
 
-/// Reads float32/float64/int32/int64/uint8/bool arrays; IOError on anything else.
+/// Reads float32/float64/int32/int64/uint8/bool arrays, and unicode ('<U') and byte ('|S')
+/// string arrays into DType::string tensors (UTF-8); IOError on anything else.
 Tensor load_npy(const std::string& path);
+/// String tensors are written as numpy's '<U' arrays (their elements must be UTF-8).
 void save_npy(const std::string& path, const Tensor& tensor);
 
 }  // namespace keras

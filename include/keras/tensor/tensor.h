@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "keras/errors.h"
@@ -58,7 +59,8 @@ class Tensor {
                      std::optional<Device> device = {});
   /// A rank-0 tensor.
   static Tensor scalar(double value, DType dtype = DType::float32, std::optional<Device> device = {});
-  /// Copies `values` (C order) into a new tensor of `shape` (through host memory).
+  /// Copies `values` (C order) into a new tensor of `shape` (through host memory). With
+  /// T = std::string, a DType::string tensor (CPU only).
   template <class T>
   static Tensor from_vector(const std::vector<T>& values, const Shape& shape, std::optional<Device> device = {});
   template <class T>
@@ -92,7 +94,7 @@ class Tensor {
   /// One element by full index, converted to T (CPU only; for tests and debugging).
   template <class T>
   T at(std::initializer_list<int64_t> index) const;
-  /// All elements in C order, converted to T.
+  /// All elements in C order, converted to T (T = std::string for a string tensor).
   template <class T>
   std::vector<T> to_vector() const;
 
@@ -159,6 +161,7 @@ namespace detail {
 [[noreturn]] void throw_dtype_mismatch(DType have, DType want, const char* what);
 [[noreturn]] void throw_not_cpu(const char* what);
 double read_as_double(const void* p, DType dtype);
+[[noreturn]] void throw_string_to_vector(DType have);
 void write_from_double(void* p, DType dtype, double v);
 }  // namespace detail
 
@@ -212,7 +215,13 @@ template <class T>
 std::vector<T> Tensor::to_vector() const {
   if (!device().is_cpu()) return to(Device::cpu()).to_vector<T>();
   std::vector<T> out(static_cast<size_t>(size()));
-  if (dtype() == dtype_of<T>()) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (dtype() != DType::string) detail::throw_string_to_vector(dtype());
+    const T* p = static_cast<const T*>(raw_data());
+    for (size_t i = 0; i < out.size(); ++i) out[i] = p[i];
+  } else if (dtype() == DType::string) {
+    detail::throw_string_to_vector(dtype());
+  } else if (dtype() == dtype_of<T>()) {
     const T* p = static_cast<const T*>(raw_data());
     for (size_t i = 0; i < out.size(); ++i) out[i] = p[i];
   } else {

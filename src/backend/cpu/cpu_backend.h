@@ -9,6 +9,10 @@ namespace keras::backend::cpu {
 /// Work smaller than this many elements runs on one thread: waking the pool costs more.
 inline constexpr int64_t kParallelThreshold = 1 << 15;
 
+/// Copies `nbytes` of `dtype` elements: memcpy, except that std::string objects
+/// (DType::string) are assigned, never copied bytewise.
+void copy_elements(const void* src, void* dst, size_t nbytes, DType dtype);
+
 class CpuBackend final : public Backend {
  public:
   Device device() const override { return Device::cpu(); }

@@ -123,13 +123,30 @@ bool cast_from(const Tensor& src, Tensor& dst) {
 void* CpuBackend::allocate(size_t nbytes) { return allocator().allocate(nbytes); }
 void CpuBackend::deallocate(void* ptr, size_t nbytes) { allocator().deallocate(ptr, nbytes); }
 
+void copy_elements(const void* src, void* dst, size_t nbytes, DType dtype) {
+  if (src == dst || nbytes == 0) return;
+  if (dtype != DType::string) {
+    std::memcpy(dst, src, nbytes);
+    return;
+  }
+  // std::string objects are copied by assignment, never bytewise.
+  const auto* s = static_cast<const std::string*>(src);
+  std::copy(s, s + nbytes / sizeof(std::string), static_cast<std::string*>(dst));
+}
+
 void CpuBackend::copy(const Tensor& src, Tensor& dst) {
-  if (src.nbytes() != dst.nbytes()) throw RuntimeError("internal: copy between tensors of different sizes");
-  if (src.raw_data() != dst.raw_data()) std::memcpy(dst.raw_data(), src.raw_data(), src.nbytes());
+  if (src.nbytes() != dst.nbytes() || src.dtype() != dst.dtype()) {
+    if (src.dtype() == DType::string || dst.dtype() == DType::string)
+      throw TypeError(keras::detail::cat("Cannot copy a ", dtype_name(src.dtype()), " tensor into a ",
+                                         dtype_name(dst.dtype()), " tensor"));
+    if (src.nbytes() != dst.nbytes()) throw RuntimeError("internal: copy between tensors of different sizes");
+  }
+  copy_elements(src.raw_data(), dst.raw_data(), src.nbytes(), src.dtype());
 }
 
 void CpuBackend::fill(Tensor& dst, double value) {
   const int64_t n = dst.size();
+  if (dst.dtype() == DType::string) throw TypeError("Cannot fill a string tensor with a number");
   void* p = dst.raw_data();
   switch (dst.dtype()) {
     case DType::float32: fill_typed<float>(p, n, static_cast<float>(value)); return;
@@ -146,6 +163,11 @@ void CpuBackend::fill(Tensor& dst, double value) {
 }
 
 void CpuBackend::cast(const Tensor& src, Tensor& dst) {
+  if (src.dtype() == DType::string || dst.dtype() == DType::string) {
+    if (src.dtype() == dst.dtype()) return copy(src, dst);
+    throw TypeError(keras::detail::cat("Cannot cast a ", dtype_name(src.dtype()), " tensor to ",
+                                       dtype_name(dst.dtype()), " (strings are not parsed as numbers)"));
+  }
   bool done = false;
   switch (src.dtype()) {
     case DType::float32: done = cast_from<float>(src, dst); break;

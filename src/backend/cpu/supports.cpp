@@ -7,15 +7,17 @@ namespace keras::backend::cpu {
 
 bool CpuBackend::supports(Op op, DType dtype) const {
   switch (op) {
-    // Byte-wise (memcpy, or element size only), or through read/write_as_double.
+    // Byte-wise (memcpy, or element size only; strings by assignment), or through
+    // read/write_as_double.
     case Op::copy:
-    case Op::fill:
-    case Op::cast:
+    case Op::cast:  // strings: only to strings
     case Op::transpose:
     case Op::take_rows:
     case Op::copy_slab:
-    case Op::one_hot:  // indices read through read_as_double
       return true;
+    case Op::fill:
+    case Op::one_hot:  // indices read through read_as_double
+      return dtype != DType::string;
     case Op::binary:
       return dtype == DType::float32 || dtype == DType::float64 || dtype == DType::int32 || dtype == DType::int64 ||
              dtype == DType::uint8 || dtype == DType::bool_;

@@ -41,11 +41,12 @@ void check_index(const I* idx, int64_t n, int64_t rows, const char* op) {
 }
 
 template <class I>
-void take_rows_typed(const char* x, const I* idx, char* out, int64_t n, int64_t rows, size_t row_bytes) {
+void take_rows_typed(const char* x, const I* idx, char* out, int64_t n, int64_t rows, size_t row_bytes, DType dtype) {
   check_index(idx, n, rows, "take_rows");
 #pragma omp parallel for if (static_cast<int64_t>(row_bytes) * n > 4 * kParallelThreshold)
   for (int64_t i = 0; i < n; ++i)
-    std::memcpy(out + static_cast<size_t>(i) * row_bytes, x + static_cast<size_t>(idx[i]) * row_bytes, row_bytes);
+    copy_elements(x + static_cast<size_t>(idx[i]) * row_bytes, out + static_cast<size_t>(i) * row_bytes, row_bytes,
+                  dtype);
 }
 
 template <class I>
@@ -65,6 +66,8 @@ void scatter_add_typed(const float* src, const I* idx, float* out, int64_t n, in
 void CpuBackend::transpose(const Tensor& x, const std::vector<int64_t>& perm, Tensor& out) {
   if (x.size() == 0) return;
   if (perm.empty()) return copy(x, out);
+  if (x.dtype() == DType::string)
+    return transpose_typed(x.data<std::string>(), out.data<std::string>(), x.shape().dims(), perm);
   switch (dtype_size(x.dtype())) {
     case 1: return transpose_typed(static_cast<const uint8_t*>(x.raw_data()), static_cast<uint8_t*>(out.raw_data()), x.shape().dims(), perm);
     case 2: return transpose_typed(static_cast<const uint16_t*>(x.raw_data()), static_cast<uint16_t*>(out.raw_data()), x.shape().dims(), perm);
@@ -78,10 +81,8 @@ void CpuBackend::take_rows(const Tensor& x, const Tensor& index, Tensor& out) {
   const size_t row_bytes = rows ? x.nbytes() / static_cast<size_t>(rows) : 0;
   const char* src = static_cast<const char*>(x.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
-  if (index.dtype() == DType::int64)
-    take_rows_typed(src, index.data<int64_t>(), dst, n, rows, row_bytes);
-  else
-    take_rows_typed(src, index.data<int32_t>(), dst, n, rows, row_bytes);
+  if (index.dtype() == DType::int64) take_rows_typed(src, index.data<int64_t>(), dst, n, rows, row_bytes, x.dtype());
+  else take_rows_typed(src, index.data<int32_t>(), dst, n, rows, row_bytes, x.dtype());
 }
 
 void CpuBackend::scatter_add_rows(const Tensor& src, const Tensor& index, Tensor& out) {
@@ -110,8 +111,8 @@ void CpuBackend::copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool e
   for (int64_t o = 0; o < outer; ++o) {
     char* b = pb + static_cast<size_t>(o) * big_row + off;
     char* s = ps + static_cast<size_t>(o) * small_row;
-    if (extract) std::memcpy(s, b, small_row);
-    else std::memcpy(b, s, small_row);
+    if (extract) copy_elements(b, s, small_row, big.dtype());
+    else copy_elements(s, b, small_row, big.dtype());
   }
 }
 
