@@ -24,25 +24,6 @@ namespace {
 
 constexpr int64_t kMaxLen = 40, kEmbed = 32, kMaxTokens = 300;
 
-/// Learned position embeddings added to the token embeddings (Keras's example's
-/// TokenAndPositionEmbedding, its position half): a layer of our own, registered so
-/// the saved model loads.
-class PositionEmbedding : public layers::Concrete<PositionEmbedding> {
- public:
-  explicit PositionEmbedding(layers::LayerArgs args = {}) : Concrete("PositionEmbedding", args) {}
-  void build(const Shape& input_shape) override {
-    positions_ = add_weight("positions", Shape{input_shape.dim(-2), input_shape.dim(-1)}, "random_normal");
-  }
-  Tensor call(const Tensor& x, const layers::CallContext&) override { return x + positions_; }
-  Shape compute_output_shape(const Shape& input_shape) override { return input_shape; }
-  static std::shared_ptr<layers::Layer> from_config(const Config& config) {
-    return std::make_shared<PositionEmbedding>(layers::ConfigReader(config).options<layers::LayerArgs>());
-  }
-
- private:
-  Variable positions_;
-};
-
 struct Data {
   Tensor texts, labels;
 };
@@ -89,7 +70,7 @@ double accuracy(const Tensor& probabilities, const Tensor& labels) {
 int main(int argc, char** argv) try {
   const int64_t n_train = examples::int_flag(argc, argv, "--train", 8000);
   const int epochs = static_cast<int>(examples::int_flag(argc, argv, "--epochs", 15));
-  layers::register_class<PositionEmbedding>("PositionEmbedding");
+  examples::register_position_embedding();
   const Data train = make_data(n_train, 1), test = make_data(2000, 2);
   std::printf(
       "Task: is the sentence positive (\"good\", or \"not\" before \"bad\")? %ld training sentences of "
@@ -105,12 +86,8 @@ int main(int argc, char** argv) try {
   auto inputs = Input({1}, {.dtype = DType::string, .name = "text"});
   auto x = layers::LayerHandle(std::move(vectorize))(inputs);
   x = layers::Embedding(kMaxTokens, kEmbed)(x);
-  x = PositionEmbedding()(x);
-  auto attention = layers::MultiHeadAttention(2, kEmbed)(x, x);
-  x = layers::LayerNormalization({.epsilon = 1e-6})(layers::Add()({x, attention}));
-  auto ffn = layers::Dense(64, "relu")(x);
-  ffn = layers::Dense(kEmbed)(ffn);
-  x = layers::LayerNormalization({.epsilon = 1e-6})(layers::Add()({x, ffn}));
+  x = examples::PositionEmbedding()(x);
+  x = examples::transformer_block(x, 2, kEmbed, 64, kEmbed);
   x = layers::GlobalAveragePooling1D()(x);
   x = layers::Dropout(0.1)(x);
   x = layers::Dense(20, "relu")(x);
