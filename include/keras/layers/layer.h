@@ -196,7 +196,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   /// Keras's Layer.save_own_variables writes; a layer whose Keras class writes its own
   /// keys (IndexLookup's "idf_weights") overrides it.
   virtual std::string saved_variable_key(size_t i) const { return std::to_string(i); }
-  /// Files a .keras archive keeps for this layer under assets/<its weights path>/ (Keras's
+  /// Files a .keras archive keeps for this layer under "assets/" + its weights path (Keras's
   /// save_assets: a learned vocabulary's "vocabulary.txt"), as name and contents. Most
   /// layers keep none.
   virtual std::vector<std::pair<std::string, std::string>> save_assets() const { return {}; }
