@@ -61,7 +61,9 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
-constexpr int64_t kMaxIndices = int64_t{1} << 31;  // bounds what a config can ask for
+// Bounds what a config can ask for: a vocabulary of 16M tokens, and no more, so that a
+// hostile file cannot make the layer allocate gigabytes before anything is read.
+constexpr int64_t kMaxIndices = int64_t{1} << 24;
 
 template <class Token>
 Config token_config(const Token& t) {
@@ -98,8 +100,8 @@ IndexLookup<Token>::IndexLookup(std::string class_name, Options o, std::optional
   if (op.num_oov_indices < 0)
     fail(cat("`num_oov_indices` must be greater than or equal to 0. Received: num_oov_indices=", op.num_oov_indices));
   if (op.num_oov_indices > kMaxIndices || (op.max_tokens && *op.max_tokens > kMaxIndices))
-    fail(cat("`num_oov_indices` and `max_tokens` must be at most 2^31. Received: num_oov_indices=", op.num_oov_indices,
-             ", max_tokens=", op.max_tokens.value_or(0)));
+    fail(cat("`num_oov_indices` and `max_tokens` must be at most 2^24 (16M). Received: num_oov_indices=",
+             op.num_oov_indices, ", max_tokens=", op.max_tokens.value_or(0)));
   if (op.oov_method != "floormod" && op.oov_method != "farmhash")
     fail(
         cat("Unknown value for `oov_method`. Allowed values are: ('floormod', 'farmhash'). Received: ", op.oov_method));

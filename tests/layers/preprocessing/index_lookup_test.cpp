@@ -219,6 +219,14 @@ TEST(IndexLookup, ConfigsAsKerasWritesThem) {
   ASSERT_TRUE(back);
   EXPECT_EQ(back->get_config(), c);
   EXPECT_EQ(back->get_vocabulary(), layer.get_vocabulary());
+  // Sizes a hostile file could ask for are refused before anything is allocated.
+  Config hostile = c;
+  hostile["vocabulary"] = nullptr;
+  hostile["output_mode"] = "tf_idf";
+  hostile["vocabulary_size"] = int64_t{1} << 40;
+  EXPECT_THROW(StringLookup::from_config(hostile), ValueError);
+  hostile["vocabulary_size"] = -5;
+  EXPECT_THROW(StringLookup::from_config(hostile), ValueError);
 
   IntegerLookup ints({.mask_token = int64_t{0}, .vocabulary = Ints{7, 9}});
   const Config ic = ints.get_config();
