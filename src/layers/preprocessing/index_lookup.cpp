@@ -385,7 +385,7 @@ Tensor IndexLookup<Token>::call(const Tensor& x, const CallContext&) {
       slot = mode == "count" || mode == "tf_idf" ? slot + 1.f : 1.f;
     }
   if (mode == "tf_idf") {
-    const std::vector<float> idf = own_weights().at(0).value().to_vector<float>();
+    const std::vector<float> idf = own_weights().at(0).value().template to_vector<float>();
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t k = 0; k < d; ++k) out[static_cast<size_t>(r * d + k)] *= idf.at(static_cast<size_t>(k));
   }
