@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "keras/utils/file_utils.h"
+#include "utils/utf8.h"
 
 namespace keras {
 
@@ -71,20 +72,10 @@ void append_utf8(std::string& out, uint32_t c) {
 std::vector<uint32_t> utf8_code_points(const std::string& s, int64_t element) {
   std::vector<uint32_t> out;
   for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size())
-      throw ValueError(cat("save_npy: string element ", element, " is not valid UTF-8"));
-    uint32_t c = len == 1 ? b : b & (0x7f >> len);
-    for (size_t k = 1; k < len; ++k) {
-      const auto cont = static_cast<unsigned char>(s[i + k]);
-      if ((cont >> 6) != 2) throw ValueError(cat("save_npy: string element ", element, " is not valid UTF-8"));
-      c = (c << 6) | (cont & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF: NumPy could not read them back.
-    const uint32_t least = len == 2 ? 0x80 : len == 3 ? 0x800 : len == 4 ? 0x10000 : 0;
-    if (c < least || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-      throw ValueError(cat("save_npy: string element ", element, " is not valid UTF-8"));
+    uint32_t c = 0;
+    const size_t len = utils::utf8_sequence_at(s, i, &c);
+    // NumPy could not read back what is not well-formed UTF-8.
+    if (len == 0) throw ValueError(cat("save_npy: string element ", element, " is not valid UTF-8"));
     out.push_back(c);
     i += len;
   }

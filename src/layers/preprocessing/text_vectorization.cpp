@@ -4,6 +4,7 @@
 
 #include "keras/autograd/gradient_tape.h"
 #include "keras/layers/layer_config.h"
+#include "utils/utf8.h"
 
 namespace keras::layers {
 
@@ -24,24 +25,9 @@ bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r
 std::vector<std::string> code_points(const std::string& s) {
   std::vector<std::string> out;
   for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const size_t len = b < 0x80                   ? 1
-                       : (b >= 0xc2 && b <= 0xdf) ? 2
-                       : (b >> 4) == 14           ? 3
-                       : (b >= 0xf0 && b <= 0xf4) ? 4
-                                                  : 0;
-    bool valid = len > 0 && i + len <= s.size();
-    uint32_t c = len == 1 ? b : b & (0x7fu >> len);
-    for (size_t k = 1; valid && k < len; ++k) {
-      const auto cont = static_cast<unsigned char>(s[i + k]);
-      valid = (cont >> 6) == 2;
-      c = (c << 6) | (cont & 0x3fu);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid too.
-    if (valid &&
-        ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (len == 4 && (c < 0x10000 || c > 0x10ffff))))
-      valid = false;
-    if (!valid) {
+    uint32_t c = 0;
+    const size_t len = utils::utf8_sequence_at(s, i, &c);
+    if (len == 0) {
       out.emplace_back("\xef\xbf\xbd");
       ++i;
       continue;
