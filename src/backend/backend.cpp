@@ -38,6 +38,8 @@ std::string_view op_name(Op op) {
     case Op::softmax_backward: return "softmax_backward";
     case Op::recurrence_forward: return "recurrence_forward";
     case Op::recurrence_backward: return "recurrence_backward";
+    case Op::attention_forward: return "attention_forward";
+    case Op::attention_backward: return "attention_backward";
     case Op::random_uniform: return "random_uniform";
     case Op::random_normal: return "random_normal";
     case Op::random_truncated_normal: return "random_truncated_normal";
@@ -82,6 +84,16 @@ void Backend::recurrence_backward(const RecurrenceGeometry&, const Workspace&, c
                                   const Tensor&, Tensor&, Tensor&, Tensor&, Tensor&, Tensor&, Tensor&) {
   throw RuntimeError(detail::cat("recurrence_backward: the ", device().to_string(),
                                  " backend has no fused recurrent kernels"));
+}
+
+std::shared_ptr<Workspace> Backend::attention_forward(const AttentionGeometry&, const Tensor&, const Tensor&,
+                                                      const Tensor&, const Tensor&, Tensor&, bool) {
+  throw RuntimeError(detail::cat("attention_forward: the ", device().to_string(), " backend has no fused attention"));
+}
+
+void Backend::attention_backward(const AttentionGeometry&, const Workspace&, const Tensor&, Tensor&, Tensor&,
+                                 Tensor&) {
+  throw RuntimeError(detail::cat("attention_backward: the ", device().to_string(), " backend has no fused attention"));
 }
 
 #ifdef KERAS_HAS_CUDA

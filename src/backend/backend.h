@@ -35,6 +35,7 @@ enum class Op : uint8_t {
   pool_forward, pool_backward,
   softmax, softmax_backward,
   recurrence_forward, recurrence_backward,
+  attention_forward, attention_backward,
   random_uniform, random_normal, random_truncated_normal, dropout_mask,
   sgd_update, adam_update, rmsprop_update,
 };
@@ -83,6 +84,17 @@ struct RecurrenceGeometry {
   bool reverse = false;
   int gates() const;
   bool has_cell_state() const { return kind == RecurrenceKind::lstm; }
+};
+
+/// A scaled dot-product attention (keras.ops.dot_product_attention) in Keras's layout:
+/// query (batch, query_len, heads, head_dim), key (batch, key_len, heads, head_dim),
+/// value (batch, key_len, heads, value_dim) -> out (batch, query_len, heads, value_dim).
+/// logits = scale * query . key; masked logits become -1e9 (so a row with every key
+/// masked attends uniformly, as Keras's does); softmax over the keys; out = weights . value.
+struct AttentionGeometry {
+  int64_t batch = 0, query_len = 0, key_len = 0, heads = 0, head_dim = 0, value_dim = 0;
+  float scale = 1.f;
+  bool causal = false;  // also mask key j for query i when j > i (Keras's tril mask)
 };
 
 /// Opaque per-call state a kernel hands from forward to backward (e.g. max-pool argmax).
@@ -171,6 +183,19 @@ class Backend {
   virtual void recurrence_backward(const RecurrenceGeometry& g, const Workspace& ws, const Tensor& dy,
                                    const Tensor& dh_t, const Tensor& dc_t, Tensor& dx, Tensor& dh0, Tensor& dc0,
                                    Tensor& dkernel, Tensor& drecurrent_kernel, Tensor& dbias);
+
+  // ---- fused attention. Backends without it answer false to
+  // supports(Op::attention_forward, float32) and the attention layers compose ops
+  // instead; these defaults throw.
+  /// `mask` is undefined or float32 0/1 of shape (batch or 1, heads or 1, query_len,
+  /// key_len). `training` keeps what attention_backward needs in the returned workspace
+  /// (the inputs are shared, not copied).
+  virtual std::shared_ptr<Workspace> attention_forward(const AttentionGeometry& g, const Tensor& query,
+                                                       const Tensor& key, const Tensor& value, const Tensor& mask,
+                                                       Tensor& out, bool training);
+  /// The gradients of query, key and value from that of out (no gradient reaches masked logits).
+  virtual void attention_backward(const AttentionGeometry& g, const Workspace& ws, const Tensor& dout, Tensor& dquery,
+                                  Tensor& dkey, Tensor& dvalue);
 
   // ---- random numbers (counter-based: the same seed gives the same numbers on any thread count)
   virtual void random_uniform(Tensor& out, double low, double high, uint64_t seed) = 0;

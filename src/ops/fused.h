@@ -14,3 +14,19 @@ Tensor conv_relu(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
                  const std::string& padding, const std::vector<int64_t>& dilation_rate);
 
 }  // namespace keras::ops::detail
+
+namespace keras::ops::detail {
+
+/// Keras's ops.dot_product_attention without bias: query (B, T, N, H), key (B, S, N, H),
+/// value (B, S, N, Hv) -> (B, T, N, Hv); softmax(scale * query . key) . value, logits
+/// where `mask` (broadcastable to (B, N, T, S); non-zero = attend) is 0 or, with
+/// `causal`, above the diagonal set to -1e9. One fused kernel forward and backward
+/// where the backend has it (never more than a block of logits at a time); otherwise
+/// (and for empty tensors) the same numbers from einsum and softmax.
+Tensor dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask,
+                             double scale, bool causal);
+/// The composition of ops dot_product_attention stands for (the fallback; tests compare).
+Tensor dot_product_attention_composed(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask,
+                                      double scale, bool causal);
+
+}  // namespace keras::ops::detail

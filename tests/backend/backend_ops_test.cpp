@@ -576,6 +576,80 @@ void case_softmax_backward(Ctx& c) {
     }
 }
 
+// ---------------------------------------------------------------- attention
+struct AttentionInputs {
+  AttentionGeometry g;
+  Tensor q, k, v, mask;
+  std::string what;
+};
+
+/// Sizes that cross the CPU kernel's query (64) and key (512) blocks, causal and explicit
+/// masks (per batch, per head, with rows that mask every key), and a value width unlike
+/// the key's.
+std::vector<AttentionInputs> attention_cases() {
+  struct Spec {
+    int64_t b, t, s, n, h, hv;
+    bool causal;
+    int mask;  // 0: none, 1: (B, 1, T, S) random with fully masked rows, 2: (1, N, T, S) random
+  };
+  const std::vector<Spec> specs = {{2, 5, 7, 3, 4, 6, false, 0},   {1, 70, 600, 2, 8, 8, false, 0},
+                                   {2, 70, 70, 2, 4, 4, true, 0},  {1, 5, 9, 1, 3, 2, true, 0},
+                                   {2, 6, 600, 2, 4, 3, false, 1}, {1, 67, 20, 3, 5, 5, true, 2},
+                                   {2, 9, 9, 2, 4, 4, true, 1}};
+  std::vector<AttentionInputs> out;
+  uint64_t seed = 400;
+  for (const Spec& sp : specs) {
+    AttentionInputs a;
+    a.g = AttentionGeometry{sp.b, sp.t, sp.s, sp.n, sp.h, sp.hv, 1.f / std::sqrt(static_cast<float>(sp.h)), sp.causal};
+    a.q = values({sp.b, sp.t, sp.n, sp.h}, DType::float32, seed++, -2, 2);
+    a.k = values({sp.b, sp.s, sp.n, sp.h}, DType::float32, seed++, -2, 2);
+    a.v = values({sp.b, sp.s, sp.n, sp.hv}, DType::float32, seed++);
+    if (sp.mask) {
+      const Shape ms = sp.mask == 1 ? Shape{sp.b, 1, sp.t, sp.s} : Shape{1, sp.n, sp.t, sp.s};
+      std::vector<float> m(static_cast<size_t>(ms.num_elements()));
+      const Tensor r = values(ms, DType::float32, seed++, 0, 1);
+      for (size_t i = 0; i < m.size(); ++i) m[i] = r.data<float>()[i] < 0.3f ? 0.f : 1.f;
+      if (sp.mask == 1)
+        for (int64_t j = 0; j < sp.s; ++j) m[static_cast<size_t>(1 * sp.s + j)] = 0.f;  // row 1 masks every key
+      a.mask = Tensor::from_vector(m, ms);
+    }
+    a.what = "attention batch " + std::to_string(sp.b) + " query " + std::to_string(sp.t) + " keys " +
+             std::to_string(sp.s) + " heads " + std::to_string(sp.n) + (sp.causal ? " causal" : "") +
+             (sp.mask ? " mask " + std::to_string(sp.mask) : "");
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+void case_attention_forward(Ctx& c) {
+  for (const auto& a : attention_cases())
+    for (bool training : {false, true}) {
+      const Shape os{a.g.batch, a.g.query_len, a.g.heads, a.g.value_dim};
+      Tensor got = c.dev_empty(os), want = Tensor::empty(os);
+      c.be.attention_forward(a.g, c.dev(a.q), c.dev(a.k), c.dev(a.v), c.dev(a.mask), got, training);
+      c.ref.attention_forward(a.g, a.q, a.k, a.v, a.mask, want, training);
+      c.near(got, want, 1e-5, 1e-4, a.what);
+      ++c.cases;
+    }
+}
+
+void case_attention_backward(Ctx& c) {
+  for (const auto& a : attention_cases()) {
+    const Shape os{a.g.batch, a.g.query_len, a.g.heads, a.g.value_dim};
+    Tensor out = c.dev_empty(os), out_ref = Tensor::empty(os);
+    auto ws = c.be.attention_forward(a.g, c.dev(a.q), c.dev(a.k), c.dev(a.v), c.dev(a.mask), out, true);
+    auto ws_ref = c.ref.attention_forward(a.g, a.q, a.k, a.v, a.mask, out_ref, true);
+    const Tensor dout = values(os, DType::float32, 450);
+    std::vector<Tensor> got{c.dev_empty(a.q.shape()), c.dev_empty(a.k.shape()), c.dev_empty(a.v.shape())};
+    std::vector<Tensor> want{Tensor::empty(a.q.shape()), Tensor::empty(a.k.shape()), Tensor::empty(a.v.shape())};
+    c.be.attention_backward(a.g, *ws, c.dev(dout), got[0], got[1], got[2]);
+    c.ref.attention_backward(a.g, *ws_ref, dout, want[0], want[1], want[2]);
+    const char* names[] = {" dquery", " dkey", " dvalue"};
+    for (size_t i = 0; i < 3; ++i) c.near(got[i], want[i], 1e-5, 1e-3, a.what + names[i]);
+    ++c.cases;
+  }
+}
+
 // ---------------------------------------------------------------- recurrences
 struct RnnInputs {
   RecurrenceGeometry g;
@@ -780,6 +854,8 @@ const std::map<Op, OpCases>& op_cases() {
       {Op::softmax_backward, {kFloat, case_softmax_backward}},
       {Op::recurrence_forward, {kFloat, case_recurrence_forward}},
       {Op::recurrence_backward, {kFloat, case_recurrence_backward}},
+      {Op::attention_forward, {kFloat, case_attention_forward}},
+      {Op::attention_backward, {kFloat, case_attention_backward}},
       {Op::random_uniform, {kFloat, case_random_uniform}},
       {Op::random_normal, {kFloat, case_random_normal}},
       {Op::random_truncated_normal, {kFloat, case_random_truncated_normal}},

@@ -181,6 +181,19 @@ class FakeDeviceBackend final : public Backend {
            vb = view(dbias);
     cpu_.recurrence_backward(g, ws, view(dy), view(dh_t), view(dc_t), vdx, vdh0, vdc0, vk, vr, vb);
   }
+  std::shared_ptr<backend::Workspace> attention_forward(const backend::AttentionGeometry& g, const Tensor& query,
+                                                        const Tensor& key, const Tensor& value, const Tensor& mask,
+                                                        Tensor& out, bool training) override {
+    Enter e(this, Op::attention_forward);
+    Tensor vo = view(out);
+    return cpu_.attention_forward(g, view(query), view(key), view(value), view(mask), vo, training);
+  }
+  void attention_backward(const backend::AttentionGeometry& g, const backend::Workspace& ws, const Tensor& dout,
+                          Tensor& dquery, Tensor& dkey, Tensor& dvalue) override {
+    Enter e(this, Op::attention_backward);
+    Tensor vq = view(dquery), vk = view(dkey), vv = view(dvalue);
+    cpu_.attention_backward(g, ws, view(dout), vq, vk, vv);
+  }
   void random_uniform(Tensor& out, double low, double high, uint64_t seed) override {
     Enter e(this, Op::random_uniform);
     Tensor vo = view(out);

@@ -72,6 +72,12 @@ class RefBackend final : public Backend {
                            const Tensor& dc_t, Tensor& dx, Tensor& dh0, Tensor& dc0, Tensor& dkernel,
                            Tensor& drecurrent_kernel, Tensor& dbias) override;
 
+  std::shared_ptr<Workspace> attention_forward(const AttentionGeometry& g, const Tensor& query, const Tensor& key,
+                                               const Tensor& value, const Tensor& mask, Tensor& out,
+                                               bool training) override;
+  void attention_backward(const AttentionGeometry& g, const Workspace& ws, const Tensor& dout, Tensor& dquery,
+                          Tensor& dkey, Tensor& dvalue) override;
+
   void random_uniform(Tensor& out, double low, double high, uint64_t seed) override;
   void random_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;
   void random_truncated_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;

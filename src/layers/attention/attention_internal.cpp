@@ -5,6 +5,7 @@
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
 #include "keras/ops/nn.h"
+#include "ops/fused.h"
 
 namespace keras::layers::attention_detail {
 
@@ -70,6 +71,12 @@ Tensor attention_mask(const Tensor& query, const Tensor& value, const Tensor& qu
   if (use_causal_mask) m = both(m, causal_mask(t, s, query.device()));
   if (sliding_window) m = both(m, band_mask(t, s, *sliding_window, query.device()));
   return both(keep(explicit_mask), m);
+}
+
+Tensor fused_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, double scale,
+                       bool causal) {
+  const Tensor m = mask.defined() ? ops::expand_dims(mask, -3) : mask;  // (B or 1, 1, T, S): every head
+  return ops::detail::dot_product_attention(q, k, v, m, scale, causal);
 }
 
 void check_attention_kwargs(const CallKwargs& kw, const std::string& who) {

@@ -33,6 +33,12 @@ Tensor attention_mask(const Tensor& query, const Tensor& value, const Tensor& qu
                       const Tensor& key_mask, const Tensor& explicit_mask, bool use_causal_mask,
                       std::optional<int64_t> sliding_window);
 
+/// Projected query (B, T, N, H), key and value (B, S, N, ...) through the fused
+/// ops.dot_product_attention, `mask` (B or 1, T, S) or undefined; `causal` masks keys
+/// after the query (Keras's tril) in the kernel.
+Tensor fused_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, double scale,
+                       bool causal);
+
 /// ValueError unless `kw` are arguments of MultiHeadAttention / GroupedQueryAttention's
 /// call: (query, value[, key]) and key, attention_mask, query_mask, value_mask, key_mask,
 /// use_causal_mask, return_attention_scores, training.

@@ -81,11 +81,15 @@ TensorList GroupedQueryAttention::call(const TensorList& inputs, const CallConte
   const Roles r = roles(inputs.size());
   const auto [query, value, key] = by_role(inputs, r);
   auto explicit_or = [&](const std::optional<size_t>& i, const Tensor& fallback) { return i ? inputs[*i] : fallback; };
+  // Keras runs ops.dot_product_attention (our fused kernel, which applies the causal mask
+  // itself) unless there is dropout or scores are returned; then the Softmax layer.
+  const bool softmax_layer_path = options_.dropout > 0 || r.scores;
   // GroupedQueryAttention takes the masks Keras's __call__ fills in from the tensors.
   const Tensor mask = ad::attention_mask(query, value, explicit_or(r.query_mask, ctx.mask(r.query)),
                                          explicit_or(r.value_mask, ctx.mask(r.value)),
                                          explicit_or(r.key_mask, r.key ? ctx.mask(*r.key) : Tensor()),
-                                         explicit_or(r.attention_mask, Tensor()), r.causal, options_.sliding_window);
+                                         explicit_or(r.attention_mask, Tensor()), r.causal && softmax_layer_path,
+                                         options_.sliding_window);
   Tensor gate;
   if (gate_dense_) gate = (*gate_dense_)(query, ctx.training);
   Tensor q = (*query_dense_)(query, ctx.training);
@@ -96,12 +100,17 @@ TensorList GroupedQueryAttention::call(const TensorList& inputs, const CallConte
     k = ops::repeat(k, repeats, 2);
     v = ops::repeat(v, repeats, 2);
   }
-  q = ops::multiply(q, Tensor::scalar(1.0 / std::sqrt(static_cast<double>(head_dim_)), q.dtype(), q.device()));
+  const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim_));
+  if (!softmax_layer_path) {
+    Tensor out = ad::fused_attention(q, k, v, mask, scale, r.causal);
+    if (gate.defined()) out = ops::multiply(out, gate);
+    return {(*output_dense_)(out, ctx.training)};
+  }
+  q = ops::multiply(q, Tensor::scalar(scale, q.dtype(), q.device()));
   Tensor scores = ops::einsum("bquh,bkuh->buqk", q, k);
   Tensor m = mask;
   if (m.defined())
     while (m.rank() < scores.rank()) m = ops::expand_dims(m, -3);
-  const bool softmax_layer_path = options_.dropout > 0 || r.scores || q.rank() != 4;
   scores = ad::masked_softmax(scores, m, 1, softmax_layer_path);
   const Tensor weights = options_.dropout > 0 ? (*dropout_layer_)(scores, ctx.training) : scores;
   Tensor out = ops::einsum("buqk,bkuh->bquh", weights, v);

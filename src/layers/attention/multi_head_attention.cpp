@@ -184,24 +184,32 @@ TensorList MultiHeadAttention::call(const TensorList& inputs, const CallContext&
   if (explicit_mask.defined() && explicit_mask.rank() > query.rank() + static_cast<int64_t>(axes_.size()))
     fail(cat("attention_mask of shape ", explicit_mask.shape().to_string(), " does not fit query ",
              query.shape().to_string(), " and value ", value.shape().to_string()));
-  const Tensor mask = ad::attention_mask(query, value, query_mask, value_mask, key_mask, explicit_mask, r.causal,
-                                         options_.sliding_window);
+  // Keras runs ops.dot_product_attention (no zeroing of fully masked rows) unless there is
+  // dropout, scores are returned or the inputs are not rank 3; then the Softmax layer. The
+  // former is our fused kernel, which applies the causal mask itself.
+  const bool softmax_layer_path = options_.dropout > 0 || r.scores || query.rank() != 3;
+  const bool fused = !softmax_layer_path && axes_ == std::vector<int64_t>{1};
+  const Tensor mask = ad::attention_mask(query, value, query_mask, value_mask, key_mask, explicit_mask,
+                                         r.causal && !fused, options_.sliding_window);
 
   Tensor gate;
   if (gate_dense_) gate = (*gate_dense_)(query, ctx.training);
   Tensor q = (*query_dense_)(query, ctx.training);
   const Tensor k = (*key_dense_)(key, ctx.training);
   const Tensor v = (*value_dense_)(value, ctx.training);
-  q = ops::multiply(q, Tensor::scalar(1.0 / std::sqrt(static_cast<double>(key_dim_)), q.dtype(), q.device()));
+  const double scale = 1.0 / std::sqrt(static_cast<double>(key_dim_));
+  if (fused) {
+    Tensor out = ad::fused_attention(q, k, v, mask, scale, r.causal);
+    if (gate.defined()) out = ops::multiply(out, gate);
+    return {(*output_dense_)(out, ctx.training)};
+  }
+  q = ops::multiply(q, Tensor::scalar(scale, q.dtype(), q.device()));
   Tensor scores = ops::einsum(dot_equation_, k, q);
   Tensor m = mask;
   if (m.defined()) {
     const int64_t expand_axis = -static_cast<int64_t>(axes_.size()) * 2 - 1;
     while (m.rank() < scores.rank()) m = ops::expand_dims(m, expand_axis);
   }
-  // Keras runs ops.dot_product_attention (no zeroing of fully masked rows) unless there is
-  // dropout, scores are returned or the inputs are not rank 3; then the Softmax layer.
-  const bool softmax_layer_path = options_.dropout > 0 || r.scores || query.rank() != 3;
   scores = ad::masked_softmax(scores, m, static_cast<int64_t>(axes_.size()), softmax_layer_path);
   const Tensor weights = options_.dropout > 0 ? (*dropout_layer_)(scores, ctx.training) : scores;
   Tensor out = ops::einsum(combine_equation_, weights, v);
