@@ -12,10 +12,16 @@
 
 namespace bench {
 
+/// The value after `flag` on the command line, or nullptr.
+inline const char* flag_value(int argc, char** argv, const char* flag) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (!std::strcmp(argv[i], flag)) return argv[i + 1];
+  return nullptr;
+}
+
 /// Applies `--threads N` if given.
 inline void apply_thread_flag(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (!std::strcmp(argv[i], "--threads")) keras::config::set_num_threads(std::atoi(argv[i + 1]));
+  if (const char* n = flag_value(argc, argv, "--threads")) keras::config::set_num_threads(std::atoi(n));
 }
 
 /// Median wall time of `step` in milliseconds, after `warmup` untimed calls.

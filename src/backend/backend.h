@@ -36,6 +36,7 @@ enum class Op : uint8_t {
   softmax, softmax_backward,
   recurrence_forward, recurrence_backward,
   attention_forward, attention_backward,
+  layer_norm_forward, layer_norm_backward,
   random_uniform, random_normal, random_truncated_normal, dropout_mask,
   sgd_update, adam_update, rmsprop_update,
 };
@@ -196,6 +197,19 @@ class Backend {
   /// The gradients of query, key and value from that of out (no gradient reaches masked logits).
   virtual void attention_backward(const AttentionGeometry& g, const Workspace& ws, const Tensor& dout, Tensor& dquery,
                                   Tensor& dkey, Tensor& dvalue);
+
+  // ---- layer normalization over the last axis of x viewed as [rows, cols]. Backends
+  // without it answer false to supports(Op::layer_norm_forward, float32) and
+  // ops::layer_normalization composes ops instead; these defaults throw.
+  /// y = (x - mean) / sqrt(variance + epsilon) * gamma + beta per row (gamma, beta of
+  /// `cols` values, either may be undefined); `mean` and `rstd` (rows values each) get
+  /// each row's mean and 1 / sqrt(variance + epsilon) for layer_norm_backward.
+  virtual void layer_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t rows,
+                                  int64_t cols, float epsilon, Tensor& y, Tensor& mean, Tensor& rstd);
+  /// dx, and (where defined) dgamma and dbeta, from dy and what forward saved.
+  virtual void layer_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& rstd,
+                                   const Tensor& dy, int64_t rows, int64_t cols, Tensor& dx, Tensor& dgamma,
+                                   Tensor& dbeta);
 
   // ---- random numbers (counter-based: the same seed gives the same numbers on any thread count)
   virtual void random_uniform(Tensor& out, double low, double high, uint64_t seed) = 0;

@@ -426,11 +426,58 @@ Tensor normalize(const Tensor& x, const std::vector<int64_t>& axes, double epsil
   return multiply(x, rsqrt(maximum(square_sum, scalar_like(x, epsilon * epsilon))));
 }
 
+namespace {
+/// Layer normalization over x's trailing `cols` values per row as one backend kernel
+/// each way; gamma and beta (undefined or `cols` values) already checked.
+Tensor fused_layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t cols, double epsilon) {
+  const int64_t rows = cols ? x.size() / cols : 0;
+  auto& be = backend::backend_for(x);
+  Tensor y = detail::empty_like(x), mean = detail::empty_like(x, Shape{rows}, DType::float32);
+  Tensor rstd = detail::empty_like(x, Shape{rows}, DType::float32);
+  const Tensor g = gamma.defined() ? reshape(gamma, Shape{cols}) : gamma;
+  const Tensor b = beta.defined() ? reshape(beta, Shape{cols}) : beta;
+  be.layer_norm_forward(x, g, b, rows, cols, static_cast<float>(epsilon), y, mean, rstd);
+  TensorList inputs{x};
+  if (gamma.defined()) inputs.push_back(gamma);
+  if (beta.defined()) inputs.push_back(beta);
+  if (should_record(inputs))
+    record("layer_normalization", inputs, {&y},
+           [x = x.detach(), g = g.defined() ? g.detach() : g, has_beta = beta.defined(), gshape = gamma.defined() ? gamma.shape() : Shape{},
+            bshape = beta.defined() ? beta.shape() : Shape{}, mean, rstd, rows, cols](const TensorList& grads,
+                                                                                     const std::vector<bool>&) {
+             auto& b = backend::backend_for(grads[0]);
+             Tensor dx = detail::empty_like(x);
+             Tensor dg = g.defined() ? detail::empty_like(x, Shape{cols}, DType::float32) : Tensor();
+             Tensor db = has_beta ? detail::empty_like(x, Shape{cols}, DType::float32) : Tensor();
+             b.layer_norm_backward(x, g, mean, rstd, grads[0], rows, cols, dx, dg, db);
+             TensorList out{dx};
+             if (g.defined()) out.push_back(reshape(dg, gshape));
+             if (has_beta) out.push_back(reshape(db, bshape));
+             return out;
+           });
+  return y;
+}
+}  // namespace
+
 Tensor layer_normalization(const Tensor& x, const Tensor& gamma, const Tensor& beta, const std::vector<int64_t>& axes,
                            double epsilon, bool rms_scaling) {
   const auto norm = detail::normalize_axes(axes, x.rank(), "layer_normalization axis");
   if (axes.empty() && x.rank() > 0) throw ValueError("layer_normalization: expected at least one axis");
   const Tensor g = broadcast_weight(gamma, x, norm, "layer_normalization gamma");
+  // The fused kernel: float32, the normalized axes the trailing ones, weights of their size.
+  int64_t cols = 1;
+  bool trailing = !norm.empty();
+  for (size_t i = 0; i < norm.size(); ++i) {
+    trailing = trailing && norm[norm.size() - 1 - i] == x.rank() - 1 - static_cast<int64_t>(i);
+    cols *= x.dim(norm[i]);
+  }
+  const Tensor b_full = broadcast_weight(beta, x, norm, "layer_normalization beta");
+  auto fits = [&](const Tensor& w) { return !w.defined() || (w.dtype() == DType::float32 && w.size() == cols); };
+  if (!rms_scaling && trailing && x.dtype() == DType::float32 && cols > 0 && fits(g) && fits(b_full) &&
+      backend::backend_for(x).supports(backend::Op::layer_norm_forward, DType::float32)) {
+    detail::check_same_device("layer_normalization", {&x, &gamma, &beta});
+    return fused_layer_norm(x, gamma, beta, cols, epsilon);
+  }
   const auto stats = moments(x, norm, /*keepdims=*/true);
   Tensor inv = rsqrt(add(stats.second, scalar_like(x, epsilon)));
   if (rms_scaling) {

@@ -650,6 +650,60 @@ void case_attention_backward(Ctx& c) {
   }
 }
 
+// ---------------------------------------------------------------- layer normalization
+struct LayerNormInputs {
+  int64_t rows, cols;
+  Tensor x, gamma, beta;
+  std::string what;
+};
+
+std::vector<LayerNormInputs> layer_norm_cases() {
+  std::vector<LayerNormInputs> out;
+  uint64_t seed = 500;
+  for (const auto& [rows, cols] : std::vector<std::pair<int64_t, int64_t>>{{3, 5}, {1, 1}, {70, 256}, {1000, 33}})
+    for (int weights = 0; weights < 4; ++weights) {  // bit 0: gamma, bit 1: beta
+      LayerNormInputs l{rows, cols, values({rows, cols}, DType::float32, seed++, -3, 5), Tensor(), Tensor(), ""};
+      if (weights & 1) l.gamma = values({cols}, DType::float32, seed++, 0.5, 1.5);
+      if (weights & 2) l.beta = values({cols}, DType::float32, seed++);
+      l.what = "layer_norm " + std::to_string(rows) + " x " + std::to_string(cols) + (l.gamma.defined() ? " gamma" : "") +
+               (l.beta.defined() ? " beta" : "");
+      out.push_back(std::move(l));
+    }
+  return out;
+}
+
+void case_layer_norm_forward(Ctx& c) {
+  for (const auto& l : layer_norm_cases()) {
+    const Shape s{l.rows, l.cols}, r{l.rows};
+    Tensor y = c.dev_empty(s), mean = c.dev_empty(r), rstd = c.dev_empty(r);
+    Tensor y_ref = Tensor::empty(s), mean_ref = Tensor::empty(r), rstd_ref = Tensor::empty(r);
+    c.be.layer_norm_forward(c.dev(l.x), c.dev(l.gamma), c.dev(l.beta), l.rows, l.cols, 1e-3f, y, mean, rstd);
+    c.ref.layer_norm_forward(l.x, l.gamma, l.beta, l.rows, l.cols, 1e-3f, y_ref, mean_ref, rstd_ref);
+    c.near(y, y_ref, 1e-5, 1e-4, l.what + " y");
+    c.near(mean, mean_ref, 1e-5, 1e-4, l.what + " mean");
+    c.near(rstd, rstd_ref, 1e-5, 1e-4, l.what + " rstd");
+    ++c.cases;
+  }
+}
+
+void case_layer_norm_backward(Ctx& c) {
+  for (const auto& l : layer_norm_cases()) {
+    const Shape s{l.rows, l.cols}, r{l.rows}, w{l.cols};
+    Tensor y = Tensor::empty(s), mean = Tensor::empty(r), rstd = Tensor::empty(r);
+    c.ref.layer_norm_forward(l.x, l.gamma, l.beta, l.rows, l.cols, 1e-3f, y, mean, rstd);
+    const Tensor dy = values(s, DType::float32, 550);
+    Tensor dx = c.dev_empty(s), dg = l.gamma.defined() ? c.dev_empty(w) : Tensor(), db = l.beta.defined() ? c.dev_empty(w) : Tensor();
+    Tensor dx_ref = Tensor::empty(s), dg_ref = l.gamma.defined() ? Tensor::empty(w) : Tensor(),
+           db_ref = l.beta.defined() ? Tensor::empty(w) : Tensor();
+    c.be.layer_norm_backward(c.dev(l.x), c.dev(l.gamma), c.dev(mean), c.dev(rstd), c.dev(dy), l.rows, l.cols, dx, dg, db);
+    c.ref.layer_norm_backward(l.x, l.gamma, mean, rstd, dy, l.rows, l.cols, dx_ref, dg_ref, db_ref);
+    c.near(dx, dx_ref, 1e-5, 1e-4, l.what + " dx");
+    if (dg.defined()) c.near(dg, dg_ref, 1e-4, 1e-4, l.what + " dgamma");
+    if (db.defined()) c.near(db, db_ref, 1e-4, 1e-4, l.what + " dbeta");
+    ++c.cases;
+  }
+}
+
 // ---------------------------------------------------------------- recurrences
 struct RnnInputs {
   RecurrenceGeometry g;
@@ -856,6 +910,8 @@ const std::map<Op, OpCases>& op_cases() {
       {Op::recurrence_backward, {kFloat, case_recurrence_backward}},
       {Op::attention_forward, {kFloat, case_attention_forward}},
       {Op::attention_backward, {kFloat, case_attention_backward}},
+      {Op::layer_norm_forward, {kFloat, case_layer_norm_forward}},
+      {Op::layer_norm_backward, {kFloat, case_layer_norm_backward}},
       {Op::random_uniform, {kFloat, case_random_uniform}},
       {Op::random_normal, {kFloat, case_random_normal}},
       {Op::random_truncated_normal, {kFloat, case_random_truncated_normal}},

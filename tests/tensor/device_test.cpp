@@ -194,6 +194,19 @@ class FakeDeviceBackend final : public Backend {
     Tensor vq = view(dquery), vk = view(dkey), vv = view(dvalue);
     cpu_.attention_backward(g, ws, view(dout), vq, vk, vv);
   }
+  void layer_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t rows, int64_t cols,
+                          float epsilon, Tensor& y, Tensor& mean, Tensor& rstd) override {
+    Enter e(this, Op::layer_norm_forward);
+    Tensor vy = view(y), vm = view(mean), vr = view(rstd);
+    cpu_.layer_norm_forward(view(x), view(gamma), view(beta), rows, cols, epsilon, vy, vm, vr);
+  }
+  void layer_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& rstd,
+                           const Tensor& dy, int64_t rows, int64_t cols, Tensor& dx, Tensor& dgamma,
+                           Tensor& dbeta) override {
+    Enter e(this, Op::layer_norm_backward);
+    Tensor vdx = view(dx), vdg = view(dgamma), vdb = view(dbeta);
+    cpu_.layer_norm_backward(view(x), view(gamma), view(mean), view(rstd), view(dy), rows, cols, vdx, vdg, vdb);
+  }
   void random_uniform(Tensor& out, double low, double high, uint64_t seed) override {
     Enter e(this, Op::random_uniform);
     Tensor vo = view(out);

@@ -78,6 +78,12 @@ class RefBackend final : public Backend {
   void attention_backward(const AttentionGeometry& g, const Workspace& ws, const Tensor& dout, Tensor& dquery,
                           Tensor& dkey, Tensor& dvalue) override;
 
+  void layer_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t rows, int64_t cols,
+                          float epsilon, Tensor& y, Tensor& mean, Tensor& rstd) override;
+  void layer_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& rstd,
+                           const Tensor& dy, int64_t rows, int64_t cols, Tensor& dx, Tensor& dgamma,
+                           Tensor& dbeta) override;
+
   void random_uniform(Tensor& out, double low, double high, uint64_t seed) override;
   void random_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;
   void random_truncated_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;

@@ -50,7 +50,8 @@ KERAS_SIMD_CLONES float exp_shifted(float* x, int64_t n, float shift) {
   float sum = 0.f;
 #pragma omp simd reduction(+ : sum)
   for (int64_t i = 0; i < n; ++i) {
-    const float t = std::min(std::max(x[i] - shift, -87.f), 88.f);
+    float t = x[i] - shift;
+    t = t < -87.f ? -87.f : t > 88.f ? 88.f : t;
     const int ki = static_cast<int>(t * kLog2e + 128.5f) - 128;  // round(t / ln 2); the bias keeps it positive
     const float kf = static_cast<float>(ki);
     const float r = (t - kf * kLn2Hi) - kf * kLn2Lo;
@@ -69,6 +70,13 @@ KERAS_SIMD_CLONES float exp_shifted(float* x, int64_t n, float shift) {
     sum += e;
   }
   return sum;
+}
+
+KERAS_SIMD_CLONES float row_max_of(const float* x, int64_t n) {
+  float m = -INFINITY;
+#pragma omp simd reduction(max : m)
+  for (int64_t i = 0; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;
 }
 
 /// Where (b, h)'s logits are masked: the mask rows of (b, h) (or nullptr) and causality.
@@ -137,7 +145,7 @@ std::shared_ptr<Workspace> CpuBackend::attention_forward(const AttentionGeometry
         if (masked.any()) masked.each_masked(q0, k0, qb, kb, [&](int64_t i, int64_t j) { logits[i * kb + j] = kMaskedLogit; });
         for (int64_t i = 0; i < qb; ++i) {
           float* row = logits.data() + i * kb;
-          const float top = std::max(row_max[i], *std::max_element(row, row + kb));
+          const float top = std::max(row_max[i], row_max_of(row, kb));
           const float rescale = std::exp(row_max[i] - top);  // 0 on the first block (max was -inf)
           denom[i] = denom[i] * rescale + exp_shifted(row, kb, top);
           row_max[i] = top;
