@@ -75,7 +75,9 @@ Tensor attention_mask(const Tensor& query, const Tensor& value, const Tensor& qu
 
 Tensor fused_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, double scale,
                        bool causal) {
-  const Tensor m = mask.defined() ? ops::expand_dims(mask, -3) : mask;  // (B or 1, 1, T, S): every head
+  Tensor m = mask;  // (B, T, S) -> (B, 1, T, S): every head, as Keras expands it
+  if (m.defined())
+    while (m.rank() < 4) m = ops::expand_dims(m, -3);
   return ops::detail::dot_product_attention(q, k, v, m, scale, causal);
 }
 

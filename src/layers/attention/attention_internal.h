@@ -34,7 +34,7 @@ Tensor attention_mask(const Tensor& query, const Tensor& value, const Tensor& qu
                       std::optional<int64_t> sliding_window);
 
 /// Projected query (B, T, N, H), key and value (B, S, N, ...) through the fused
-/// ops.dot_product_attention, `mask` (B or 1, T, S) or undefined; `causal` masks keys
+/// ops.dot_product_attention, `mask` (B or 1, T, S), a per-head (B, N, T, S) or undefined; `causal` masks keys
 /// after the query (Keras's tril) in the kernel.
 Tensor fused_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, double scale,
                        bool causal);

@@ -125,6 +125,33 @@ TEST(MultiHeadAttention, EmbeddingMasksAreCombinedAsAnAttentionMask) {
   EXPECT_EQ(eager.keras_mask().to_vector<int>(), (std::vector<int>{1, 1, 0, 0, 1, 1, 1, 0}));
 }
 
+TEST(MultiHeadAttention, FusedPathMatchesTheSoftmaxLayerPath) {
+  // Without returned scores the layers run the fused ops.dot_product_attention; with them,
+  // einsum and the masked softmax. Masks keep each row's diagonal, so no row is fully
+  // masked (where the two paths differ as in Keras).
+  auto mha = std::make_shared<MultiHeadAttention>(2, 3);
+  auto gqa = std::make_shared<GroupedQueryAttention>(3, 4, 2);
+  const Tensor x = testing::random_tensor({2, 5, 4}, 70), r = testing::random_tensor({2, 2, 5, 5}, 71, 0, 1);
+  std::vector<float> m(static_cast<size_t>(r.size()));
+  for (int64_t i = 0; i < r.size(); ++i)
+    m[static_cast<size_t>(i)] = (i / 5) % 5 == i % 5 || r.data<float>()[i] > 0.4f ? 1.f : 0.f;
+  const Tensor per_head = Tensor::from_vector(m, Shape{2, 2, 5, 5});
+  const Tensor per_batch = ops::slice(per_head, {0, 0, 0, 0}, {2, 1, 5, 5});
+  for (const Tensor& mask : {Tensor(), ops::reshape(per_batch, {2, 5, 5}), per_head})
+    for (bool causal : {false, true}) {
+      const std::string what = "mask " + (mask.defined() ? mask.shape().to_string() : "none") + (causal ? " causal" : "");
+      const Tensor fused = mha->attend(x, x, {.attention_mask = mask, .use_causal_mask = causal}).output;
+      const Tensor plain =
+          mha->attend(x, x, {.attention_mask = mask, .return_attention_scores = true, .use_causal_mask = causal}).output;
+      testing::expect_allclose(fused, plain, 1e-5, 1e-5, "MultiHeadAttention " + what);
+      if (mask.defined() && mask.rank() == 4) continue;  // GroupedQueryAttention's masks are (B, T, S)
+      const Tensor gfused = gqa->attend(x, x, {.attention_mask = mask, .use_causal_mask = causal}).output;
+      const Tensor gplain =
+          gqa->attend(x, x, {.attention_mask = mask, .return_attention_scores = true, .use_causal_mask = causal}).output;
+      testing::expect_allclose(gfused, gplain, 1e-5, 1e-5, "GroupedQueryAttention " + what);
+    }
+}
+
 TEST(MultiHeadAttention, Gradients) {
   auto x = keras::Input({3, 4});
   auto mha =
