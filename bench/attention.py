@@ -16,13 +16,12 @@ their fused fast path.
 
 Usage: /usr/bin/python3 bench/attention.py [--threads N] [--torch-threads N ...]
 """
-import argparse
 import os
 
 import torch
 import torch.nn as nn
 
-from bench_common import median_ms, run_ours
+from bench_common import median_ms, print_times, run_ours, thread_args
 
 
 class SelfAttention(nn.Module):
@@ -76,20 +75,11 @@ KEYS = ("encoder_fwd_bwd_b32_s128", "encoder_infer_b1_s512", "encoder_infer_b32_
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--torch-threads", type=int, nargs="*", default=None)
-    args = ap.parse_args()
+    args = thread_args(__doc__).parse_args()
     print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; ours with {args.threads} threads (ms, lower is better)",
           flush=True)
     a = run_ours("attention_bench", args.threads)
-    runs = {f"torch {tt}t": torch_bench(tt) for tt in (args.torch_threads or [args.threads])}
-    names = list(runs)
-    print(f"\n{'workload':28s} {'ours':>9s} " + " ".join(f"{n:>12s}" for n in names) + f" {'ratio':>8s}")
-    for k in KEYS:
-        best = min(runs[n][k] for n in names)
-        print(f"{k:28s} {a[k]:9.2f} " + " ".join(f"{runs[n][k]:12.2f}" for n in names) + f" {best / a[k]:7.2f}x")
-    print("\nratio: the fastest PyTorch time / ours")
+    print_times(a, {f"torch {tt}t": torch_bench(tt) for tt in (args.torch_threads or [args.threads])}, KEYS)
 
 
 if __name__ == "__main__":

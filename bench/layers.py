@@ -8,14 +8,13 @@ for, and prints each time with the ratio against the fastest PyTorch configurati
 
 Usage: /usr/bin/python3 bench/layers.py [--threads N] [--torch-threads N ...]
 """
-import argparse
 import os
 
 import torch
 
 import torch.nn as nn
 
-from bench_common import ROOT, median_ms, run_ours  # noqa: F401  (ROOT for data paths)
+from bench_common import median_ms, print_times, run_ours, thread_args
 
 
 
@@ -82,10 +81,7 @@ KEYS = ("depthwise_block_train_step", "conv1d_fwd_bwd", "conv3d_fwd_bwd", "conv_
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--torch-threads", type=int, nargs="*", default=None)
-    args = ap.parse_args()
+    args = thread_args(__doc__).parse_args()
     print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; ours with {args.threads} threads (ms, lower is better)",
           flush=True)
     a = ours(args.threads)
@@ -93,12 +89,7 @@ def main():
     for tt in args.torch_threads or [args.threads]:
         for cl in (False, True):
             runs[f"torch {'channels_last' if cl else 'default'} {tt}t"] = torch_bench(tt, cl)
-    names = list(runs)
-    print(f"\n{'workload':28s} {'ours':>9s} " + " ".join(f"{n:>24s}" for n in names) + f" {'ratio':>8s}")
-    for k in KEYS:
-        best = min(runs[n][k] for n in names)
-        print(f"{k:28s} {a[k]:9.2f} " + " ".join(f"{runs[n][k]:24.2f}" for n in names) + f" {best / a[k]:7.2f}x")
-    print("\nratio: the fastest PyTorch time / ours")
+    print_times(a, runs, KEYS)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,13 @@ fastest PyTorch run (above 1: we are faster).
 
 Usage: /usr/bin/python3 bench/rnn.py [--threads N] [--torch-threads N ...]
 """
-import argparse
 import os
 
 import torch
 
 import torch.nn as nn
 
-from bench_common import ROOT, median_ms, run_ours  # noqa: F401  (ROOT for data paths)
+from bench_common import median_ms, print_times, run_ours, thread_args
 
 
 
@@ -81,20 +80,11 @@ KEYS = ("text_classifier_train_step", "text_classifier_predict", "gru_seq_fwd_bw
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--torch-threads", type=int, nargs="*", default=None)
-    args = ap.parse_args()
+    args = thread_args(__doc__).parse_args()
     print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; ours with {args.threads} threads (ms, lower is better)",
           flush=True)
     a = ours(args.threads)
-    runs = {f"torch {tt}t": torch_bench(tt) for tt in (args.torch_threads or [args.threads])}
-    names = list(runs)
-    print(f"\n{'workload':28s} {'ours':>9s} " + " ".join(f"{n:>12s}" for n in names) + f" {'ratio':>8s}")
-    for k in KEYS:
-        best = min(runs[n][k] for n in names)
-        print(f"{k:28s} {a[k]:9.2f} " + " ".join(f"{runs[n][k]:12.2f}" for n in names) + f" {best / a[k]:7.2f}x")
-    print("\nratio: the fastest PyTorch time / ours")
+    print_times(a, {f"torch {tt}t": torch_bench(tt) for tt in (args.torch_threads or [args.threads])}, KEYS)
 
 
 if __name__ == "__main__":
