@@ -1,5 +1,8 @@
 #include "backend/cpu/onednn/common.h"
 
+#include <cstddef>
+#include <cstdlib>
+
 namespace keras::backend::cpu::onednn {
 
 dnnl::engine& engine() {
@@ -10,6 +13,30 @@ dnnl::engine& engine() {
 dnnl::stream& stream() {
   thread_local dnnl::stream s(engine());
   return s;
+}
+
+dnnl::primitive_attr attr(dnnl::primitive_attr base) {
+  base.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return base;
+}
+
+void execute(const dnnl::primitive& p, const dnnl::primitive_desc_base& pd, std::unordered_map<int, dnnl::memory> args) {
+  const dnnl::memory::desc md = pd.scratchpad_desc();
+  const size_t bytes = md.get_size();
+  if (bytes > 0) {
+    // One buffer per thread: a thread runs one primitive at a time, to completion.
+    thread_local std::unique_ptr<std::byte, decltype(&std::free)> buffer(nullptr, &std::free);
+    thread_local size_t capacity = 0;
+    if (bytes > capacity) {
+      const size_t rounded = (bytes + 63) / 64 * 64;
+      buffer.reset(static_cast<std::byte*>(std::aligned_alloc(64, rounded)));
+      if (!buffer) throw std::bad_alloc();
+      capacity = rounded;
+    }
+    args[DNNL_ARG_SCRATCHPAD] = dnnl::memory(md, engine(), buffer.get());
+  }
+  p.execute(stream(), args);
+  stream().wait();
 }
 
 dims data_dims(const WindowGeometry& g, int64_t channels, bool output) {

@@ -26,6 +26,16 @@ dims data_dims(const WindowGeometry& g, int64_t channels, bool output);
 /// nwc / nhwc / ndhwc.
 tag channels_last_tag(int spatial);
 
+/// What every primitive is made with: a user scratchpad. With oneDNN's default (library)
+/// scratchpad a primitive's buffer is thread-local memory sized on the thread that
+/// created it, so a cached primitive executed from another thread ran past it (a
+/// recurrent model crashed predicting from a second thread). `base` keeps its post-ops.
+dnnl::primitive_attr attr(dnnl::primitive_attr base = {});
+
+/// Executes `p` on this thread's stream with `args` and a scratchpad of the size `pd`
+/// asks for (this thread's, grown as needed), then waits for it.
+void execute(const dnnl::primitive& p, const dnnl::primitive_desc_base& pd, std::unordered_map<int, dnnl::memory> args);
+
 /// Wraps a Tensor's memory (no copy).
 inline dnnl::memory wrap(const dnnl::memory::desc& md, const Tensor& t) {
   return dnnl::memory(md, engine(), t.raw_data());

@@ -84,13 +84,14 @@ struct ConvEntry {
 
   void ensure_fwd() {
     if (fwd_ready) return;
-    dnnl::primitive_attr attr;
+    dnnl::primitive_attr post;
     if (relu) {
       dnnl::post_ops ops;
       ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
-      attr.set_post_ops(ops);
+      post.set_post_ops(ops);
     }
-    fwd_pd = dnnl::convolution_forward::primitive_desc(fwd_desc(dnnl::prop_kind::forward_inference), attr, engine());
+    fwd_pd = dnnl::convolution_forward::primitive_desc(fwd_desc(dnnl::prop_kind::forward_inference), attr(post),
+                                                       engine());
     fwd = dnnl::convolution_forward(fwd_pd);
     fwd_ready = true;
   }
@@ -103,7 +104,7 @@ struct ConvEntry {
     ensure_hint();
     dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, src_md, any_weights_md(g), dst_md,
                                             strides, dilates, pad_l, pad_r);
-    bwd_data_pd = dnnl::convolution_backward_data::primitive_desc(d, engine(), hint_pd);
+    bwd_data_pd = dnnl::convolution_backward_data::primitive_desc(d, attr(), engine(), hint_pd);
     bwd_data = dnnl::convolution_backward_data(bwd_data_pd);
     bwd_data_ready = true;
   }
@@ -116,7 +117,7 @@ struct ConvEntry {
                       : dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, src_md,
                                                                  any_weights_md(g), dst_md, strides, dilates, pad_l,
                                                                  pad_r);
-    bwd_w_pd = dnnl::convolution_backward_weights::primitive_desc(d, engine(), hint_pd);
+    bwd_w_pd = dnnl::convolution_backward_weights::primitive_desc(d, attr(), engine(), hint_pd);
     bwd_w = dnnl::convolution_backward_weights(bwd_w_pd);
     bwd_w_ready = true;
   }
@@ -218,8 +219,7 @@ void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Te
                                              {DNNL_ARG_WEIGHTS, w},
                                              {DNNL_ARG_DST, wrap(e->dst_md, y)}};
   if (bias.defined()) args[DNNL_ARG_BIAS] = wrap(e->bias_md, bias);
-  e->fwd.execute(stream(), args);
-  stream().wait();
+  execute(e->fwd, e->fwd_pd, args);
 }
 
 void CpuBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) {
@@ -228,10 +228,8 @@ void CpuBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, c
   e->ensure_bwd_data();
   Tensor scratch;
   dnnl::memory w = weights_in(*e, kernel, e->bwd_data_pd.weights_desc(), scratch);
-  e->bwd_data.execute(stream(), {{DNNL_ARG_DIFF_DST, wrap(e->dst_md, dy)},
-                                 {DNNL_ARG_WEIGHTS, w},
-                                 {DNNL_ARG_DIFF_SRC, wrap(e->src_md, dx)}});
-  stream().wait();
+  execute(e->bwd_data, e->bwd_data_pd,
+          {{DNNL_ARG_DIFF_DST, wrap(e->dst_md, dy)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, wrap(e->src_md, dx)}});
 }
 
 void CpuBackend::conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
@@ -251,7 +249,7 @@ void CpuBackend::conv_backward_weights(const WindowGeometry& g, const Tensor& x,
                                              {DNNL_ARG_DIFF_DST, wrap(e->dst_md, dy)},
                                              {DNNL_ARG_DIFF_WEIGHTS, dw}};
   if (dbias.defined()) args[DNNL_ARG_DIFF_BIAS] = wrap(e->bias_md, dbias);
-  e->bwd_w.execute(stream(), args);
+  execute(e->bwd_w, e->bwd_w_pd, args);
   if (dw != user) dnnl::reorder(dw, user).execute(stream(), dw, user);
   stream().wait();
 }

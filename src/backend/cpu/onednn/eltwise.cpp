@@ -43,6 +43,7 @@ struct EltwiseEntry {
   dnnl::memory::desc md;
   dnnl::eltwise_forward::primitive_desc fwd_pd;
   dnnl::eltwise_forward fwd;
+  dnnl::eltwise_backward::primitive_desc bwd_pd;
   dnnl::eltwise_backward bwd;
   bool bwd_ready = false;
   std::mutex mutex;
@@ -61,7 +62,8 @@ std::shared_ptr<EltwiseEntry> entry(const Mapping& m, int64_t n) {
     auto e = std::make_shared<EltwiseEntry>();
     e->md = dnnl::memory::desc({n}, dt::f32, tag::a);
     e->fwd_pd = dnnl::eltwise_forward::primitive_desc(
-        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, m.alg, e->md, m.alpha, m.beta), engine());
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, m.alg, e->md, m.alpha, m.beta), attr(),
+        engine());
     e->fwd = dnnl::eltwise_forward(e->fwd_pd);
     return e;
   });
@@ -80,8 +82,7 @@ bool eltwise_forward(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& 
   if (!m) return false;
   auto e = entry(*m, x.size());
   std::lock_guard<std::mutex> lock(e->mutex);
-  e->fwd.execute(stream(), {{DNNL_ARG_SRC, wrap(e->md, x)}, {DNNL_ARG_DST, wrap(e->md, y)}});
-  stream().wait();
+  execute(e->fwd, e->fwd_pd, {{DNNL_ARG_SRC, wrap(e->md, x)}, {DNNL_ARG_DST, wrap(e->md, y)}});
   return true;
 }
 
@@ -95,13 +96,14 @@ bool eltwise_backward(UnaryOp op, const UnaryParams& p, const Tensor& x, const T
   std::lock_guard<std::mutex> lock(e->mutex);
   if (!e->bwd_ready) {
     dnnl::eltwise_backward::desc d(m->alg, e->md, e->md, m->alpha, m->beta);
-    e->bwd = dnnl::eltwise_backward(dnnl::eltwise_backward::primitive_desc(d, engine(), e->fwd_pd));
+    e->bwd_pd = dnnl::eltwise_backward::primitive_desc(d, attr(), engine(), e->fwd_pd);
+    e->bwd = dnnl::eltwise_backward(e->bwd_pd);
     e->bwd_ready = true;
   }
-  e->bwd.execute(stream(), {{dst ? DNNL_ARG_DST : DNNL_ARG_SRC, wrap(e->md, data)},
-                            {DNNL_ARG_DIFF_DST, wrap(e->md, dy)},
-                            {DNNL_ARG_DIFF_SRC, wrap(e->md, dx)}});
-  stream().wait();
+  execute(e->bwd, e->bwd_pd,
+          {{dst ? DNNL_ARG_DST : DNNL_ARG_SRC, wrap(e->md, data)},
+           {DNNL_ARG_DIFF_DST, wrap(e->md, dy)},
+           {DNNL_ARG_DIFF_SRC, wrap(e->md, dx)}});
   return true;
 }
 

@@ -36,16 +36,16 @@ struct PoolEntry {
     auto desc = [&](dnnl::prop_kind p) {
       return dnnl::pooling_v2_forward::desc(p, alg, src_md, dst_md, strides, kernel, dilation, pad_l, pad_r);
     };
-    inf_pd = dnnl::pooling_v2_forward::primitive_desc(desc(dnnl::prop_kind::forward_inference), engine());
+    inf_pd = dnnl::pooling_v2_forward::primitive_desc(desc(dnnl::prop_kind::forward_inference), attr(), engine());
     inf = dnnl::pooling_v2_forward(inf_pd);
-    train_pd = dnnl::pooling_v2_forward::primitive_desc(desc(dnnl::prop_kind::forward_training), engine());
+    train_pd = dnnl::pooling_v2_forward::primitive_desc(desc(dnnl::prop_kind::forward_training), attr(), engine());
     train = dnnl::pooling_v2_forward(train_pd);
   }
 
   void ensure_bwd() {
     if (bwd_ready) return;
     dnnl::pooling_v2_backward::desc d(alg, src_md, dst_md, strides, kernel, dilation, pad_l, pad_r);
-    bwd_pd = dnnl::pooling_v2_backward::primitive_desc(d, engine(), train_pd);
+    bwd_pd = dnnl::pooling_v2_backward::primitive_desc(d, attr(), engine(), train_pd);
     bwd = dnnl::pooling_v2_backward(bwd_pd);
     bwd_ready = true;
   }
@@ -77,11 +77,10 @@ std::shared_ptr<Workspace> CpuBackend::pool_forward(PoolKind kind, const WindowG
       ws->buffer = Tensor::empty(Shape{static_cast<int64_t>(ws_md.get_size())}, DType::uint8);
       args[DNNL_ARG_WORKSPACE] = dnnl::memory(ws_md, engine(), ws->buffer.raw_data());
     }
-    e->train.execute(stream(), args);
+    execute(e->train, e->train_pd, args);
   } else {
-    e->inf.execute(stream(), args);
+    execute(e->inf, e->inf_pd, args);
   }
-  stream().wait();
   return training ? ws : nullptr;
 }
 
@@ -96,8 +95,7 @@ void CpuBackend::pool_backward(PoolKind kind, const WindowGeometry& g, const Ten
                                              {DNNL_ARG_DIFF_SRC, wrap(e.src_md, dx)}};
   if (ws->buffer.defined())
     args[DNNL_ARG_WORKSPACE] = dnnl::memory(e.train_pd.workspace_desc(), engine(), ws->buffer.raw_data());
-  e.bwd.execute(stream(), args);
-  stream().wait();
+  execute(e.bwd, e.bwd_pd, args);
 }
 
 }  // namespace keras::backend::cpu

@@ -79,7 +79,7 @@ struct RnnEntry {
       case Kind::lstm: {
         dnnl::lstm_forward::desc d(prop, kDirection, src_layer, src_iter, src_iter, any_w_layer, any_w_iter, none, none,
                                    bias, dst_layer, src_iter, src_iter);
-        dnnl::lstm_forward::primitive_desc pd(d, engine());
+        dnnl::lstm_forward::primitive_desc pd(d, attr(), engine());
         if (training) lstm_hint = pd;
         fwd_pd[i] = pd;
         fwd[i] = dnnl::lstm_forward(pd);
@@ -88,7 +88,7 @@ struct RnnEntry {
       case Kind::gru: {
         dnnl::lbr_gru_forward::desc d(prop, kDirection, src_layer, src_iter, any_w_layer, any_w_iter, bias, dst_layer,
                                       src_iter);
-        dnnl::lbr_gru_forward::primitive_desc pd(d, engine());
+        dnnl::lbr_gru_forward::primitive_desc pd(d, attr(), engine());
         if (training) gru_hint = pd;
         fwd_pd[i] = pd;
         fwd[i] = dnnl::lbr_gru_forward(pd);
@@ -97,7 +97,7 @@ struct RnnEntry {
       default: {
         dnnl::vanilla_rnn_forward::desc d(prop, activation(), kDirection, src_layer, src_iter, any_w_layer, any_w_iter,
                                           bias, dst_layer, src_iter);
-        dnnl::vanilla_rnn_forward::primitive_desc pd(d, engine());
+        dnnl::vanilla_rnn_forward::primitive_desc pd(d, attr(), engine());
         if (training) rnn_hint = pd;
         fwd_pd[i] = pd;
         fwd[i] = dnnl::vanilla_rnn_forward(pd);
@@ -114,7 +114,7 @@ struct RnnEntry {
         dnnl::lstm_backward::desc d(prop, kDirection, src_layer, src_iter, src_iter, any_w_layer, any_w_iter, none, none,
                                     bias, dst_layer, src_iter, src_iter, src_layer, src_iter, src_iter, any_w_layer,
                                     any_w_iter, none, none, bias, dst_layer, src_iter, src_iter);
-        dnnl::lstm_backward::primitive_desc pd(d, engine(), lstm_hint);
+        dnnl::lstm_backward::primitive_desc pd(d, attr(), engine(), lstm_hint);
         bwd_pd = pd;
         bwd = dnnl::lstm_backward(pd);
         break;
@@ -123,7 +123,7 @@ struct RnnEntry {
         dnnl::lbr_gru_backward::desc d(prop, kDirection, src_layer, src_iter, any_w_layer, any_w_iter, bias, dst_layer,
                                        src_iter, src_layer, src_iter, any_w_layer, any_w_iter, bias, dst_layer,
                                        src_iter);
-        dnnl::lbr_gru_backward::primitive_desc pd(d, engine(), gru_hint);
+        dnnl::lbr_gru_backward::primitive_desc pd(d, attr(), engine(), gru_hint);
         bwd_pd = pd;
         bwd = dnnl::lbr_gru_backward(pd);
         break;
@@ -132,7 +132,7 @@ struct RnnEntry {
         dnnl::vanilla_rnn_backward::desc d(prop, activation(), kDirection, src_layer, src_iter, any_w_layer, any_w_iter,
                                            bias, dst_layer, src_iter, src_layer, src_iter, any_w_layer, any_w_iter, bias,
                                            dst_layer, src_iter);
-        dnnl::vanilla_rnn_backward::primitive_desc pd(d, engine(), rnn_hint);
+        dnnl::vanilla_rnn_backward::primitive_desc pd(d, attr(), engine(), rnn_hint);
         bwd_pd = pd;
         bwd = dnnl::vanilla_rnn_backward(pd);
       }
@@ -203,8 +203,7 @@ std::shared_ptr<Workspace> CpuBackend::recurrence_forward(const RecurrenceGeomet
     ws->buffer = scratch(pd.workspace_desc().get_size());
     args[DNNL_ARG_WORKSPACE] = dnnl::memory(pd.workspace_desc(), engine(), ws->buffer.raw_data());
   }
-  e->fwd[training ? 1 : 0].execute(stream(), args);
-  stream().wait();
+  execute(e->fwd[training ? 1 : 0], pd, args);
   relayout(ws->y_tm.data<float>(), y.data<float>(), g.batch, g.steps, g.units, false, true);
   if (!training) return nullptr;
   // Detached handles: the workspace lives in the backward closure of these very outputs.
@@ -263,7 +262,7 @@ void CpuBackend::recurrence_backward(const RecurrenceGeometry& g, const Workspac
     args[DNNL_ARG_DIFF_SRC_ITER_C] = wrap(e->src_iter, dc0);
     args[DNNL_ARG_DIFF_DST_ITER_C] = wrap(e->src_iter, dc_t);
   }
-  e->bwd.execute(stream(), args);
+  execute(e->bwd, pd, args);
   // Weight gradients back to Keras's layout.
   dnnl::memory user_dw(e->user_w_layer, engine(), dkernel.raw_data()), user_du(e->user_w_iter, engine(),
                                                                                   drecurrent_kernel.raw_data());

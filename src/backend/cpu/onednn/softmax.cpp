@@ -10,6 +10,7 @@ struct SoftmaxEntry {
   dnnl::memory::desc md;
   dnnl::softmax_v2_forward::primitive_desc fwd_pd;
   dnnl::softmax_v2_forward fwd;
+  dnnl::softmax_v2_backward::primitive_desc bwd_pd;
   dnnl::softmax_v2_backward bwd;
   bool bwd_ready = false;
   std::mutex mutex;
@@ -28,7 +29,7 @@ std::shared_ptr<SoftmaxEntry> entry(int64_t outer, int64_t c, int64_t inner, boo
     e->md = dnnl::memory::desc({outer, c, inner}, dt::f32, tag::abc);
     const auto alg = log ? dnnl::algorithm::softmax_log : dnnl::algorithm::softmax_accurate;
     e->fwd_pd = dnnl::softmax_v2_forward::primitive_desc(
-        dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_training, alg, e->md, e->md, 1), engine());
+        dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_training, alg, e->md, e->md, 1), attr(), engine());
     e->fwd = dnnl::softmax_v2_forward(e->fwd_pd);
     return e;
   });
@@ -39,8 +40,7 @@ std::shared_ptr<SoftmaxEntry> entry(int64_t outer, int64_t c, int64_t inner, boo
 bool softmax_forward(const Tensor& x, int64_t outer, int64_t c, int64_t inner, bool log, Tensor& y) {
   auto e = entry(outer, c, inner, log);
   std::lock_guard<std::mutex> lock(e->mutex);
-  e->fwd.execute(stream(), {{DNNL_ARG_SRC, wrap(e->md, x)}, {DNNL_ARG_DST, wrap(e->md, y)}});
-  stream().wait();
+  execute(e->fwd, e->fwd_pd, {{DNNL_ARG_SRC, wrap(e->md, x)}, {DNNL_ARG_DST, wrap(e->md, y)}});
   return true;
 }
 
@@ -51,12 +51,12 @@ bool softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t 
   if (!e->bwd_ready) {
     const auto alg = log ? dnnl::algorithm::softmax_log : dnnl::algorithm::softmax_accurate;
     dnnl::softmax_v2_backward::desc d(alg, e->md, e->md, e->md, 1);
-    e->bwd = dnnl::softmax_v2_backward(dnnl::softmax_v2_backward::primitive_desc(d, engine(), e->fwd_pd));
+    e->bwd_pd = dnnl::softmax_v2_backward::primitive_desc(d, attr(), engine(), e->fwd_pd);
+    e->bwd = dnnl::softmax_v2_backward(e->bwd_pd);
     e->bwd_ready = true;
   }
-  e->bwd.execute(stream(), {{DNNL_ARG_DST, wrap(e->md, y)}, {DNNL_ARG_DIFF_DST, wrap(e->md, dy)},
-                            {DNNL_ARG_DIFF_SRC, wrap(e->md, dx)}});
-  stream().wait();
+  execute(e->bwd, e->bwd_pd,
+          {{DNNL_ARG_DST, wrap(e->md, y)}, {DNNL_ARG_DIFF_DST, wrap(e->md, dy)}, {DNNL_ARG_DIFF_SRC, wrap(e->md, dx)}});
   return true;
 }
 
