@@ -276,6 +276,27 @@ TEST(Saving, DamagedFilesGiveExceptions) {
   testing::expect_error<IOError>([] { load_model("/nonexistent/model.keras"); }, {"Cannot open"});
 }
 
+TEST(Saving, AFlippedBitInAnEntryIsRefusedByItsCrc) {
+  // Keras stores entries uncompressed, so a flipped bit in model.weights.h5 used to load
+  // silently wrong weights. Every byte of the weights entry's data, one bit each time.
+  const std::string src = testing::data_dir() + "/keras_cases/dense_relu/model.keras";
+  const auto bytes = file_bytes(src);
+  const std::vector<uint8_t> weights = ZipReader(src).read("model.weights.h5", 1 << 26);
+  const auto at = std::search(bytes.begin(), bytes.end(), weights.begin(), weights.end());
+  ASSERT_NE(at, bytes.end()) << "the weights are stored uncompressed";
+  const size_t begin = static_cast<size_t>(at - bytes.begin());
+  int refused = 0;
+  for (size_t i = begin; i < begin + weights.size(); i += 7) {
+    auto mutated = bytes;
+    mutated[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    write_bytes(tmp("crc.keras"), mutated);
+    testing::expect_error<IOError>([] { load_model(tmp("crc.keras")); }, {"model.weights.h5 is damaged", "CRC-32"});
+    ++refused;
+  }
+  EXPECT_GT(refused, 50);
+  EXPECT_NO_THROW(load_model(src));
+}
+
 /// Rewrites the config.json of a .keras archive.
 void with_config(const std::string& src, const std::string& dst, const std::function<void(nlohmann::ordered_json&)>& edit) {
   ZipReader z(src);
