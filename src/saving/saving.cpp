@@ -481,14 +481,25 @@ std::shared_ptr<models::Model> load_keras(const std::string& path, const LoadOpt
   }
   const auto config_bytes = zip.read("config.json", kMaxConfigBytes);
   const json config = parse_json(std::string(config_bytes.begin(), config_bytes.end()), path + " config.json");
-  const uint64_t weights_size = zip.size("model.weights.h5");
+  // What the weights entry can really hold: its bytes in the archive (Keras stores
+  // entries uncompressed), or at most deflate's ~1032x of them; never the size the
+  // directory claims, which a forged archive sets to anything.
+  const uint64_t claimed = zip.size("model.weights.h5"), in_archive = zip.size_in_archive("model.weights.h5");
+  const uint64_t measured = std::min(claimed, in_archive == claimed ? in_archive : in_archive * 1032);
   std::shared_ptr<models::Model> model;
   {
     // Building the layers may not allocate much more than the weights the file carries.
-    detail::AllocationBudget budget(4 * weights_size + (uint64_t{64} << 20), path);
+    detail::AllocationBudget budget(4 * measured + (uint64_t{64} << 20), path);
     model = as_model(deserialize_layer(config), path);
-    const auto weights = zip.read("model.weights.h5", uint64_t{1} << 40);
-    const hdf5::File file = hdf5::File::from_bytes(weights, path + " model.weights.h5");
+    // The entry may be as big as the model's weights with an optimizer's slots beside
+    // them and HDF5's bookkeeping, no bigger: refuse before inflating it.
+    uint64_t justified = uint64_t{1} << 20;
+    for (const auto& v : model->weights()) justified += 6 * v.value().nbytes() + (uint64_t{16} << 10);
+    if (claimed > justified)
+      throw IOError(cat(path, ": model.weights.h5 is ", claimed, " bytes, more than the ", justified,
+                        " the model's weights can fill"));
+    auto weights = zip.read("model.weights.h5", justified);
+    const hdf5::File file = hdf5::File::from_bytes(std::move(weights), path + " model.weights.h5");
     read_object(file.root(), *model, "");
     load_assets(zip, *model, kMaxAssetBytes);
     if (options.compile)

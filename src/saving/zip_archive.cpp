@@ -52,6 +52,13 @@ uint64_t ZipReader::size(const std::string& name) const {
   return st.size;
 }
 
+uint64_t ZipReader::size_in_archive(const std::string& name) const {
+  zip_stat_t st;
+  if (zip_stat(Z(zip_), name.c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_COMP_SIZE))
+    throw IOError(cat(path_, ": no entry ", name));
+  return st.comp_size;
+}
+
 std::vector<uint8_t> ZipReader::read(const std::string& name, uint64_t max_bytes) const {
   zip_stat_t st;
   if (zip_stat(Z(zip_), name.c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))

@@ -21,6 +21,9 @@ class ZipReader {
   std::vector<std::string> names() const;
   /// Uncompressed size as the directory states it.
   uint64_t size(const std::string& name) const;
+  /// What the entry's data occupies in the archive (its compressed size; for a stored
+  /// entry, as Keras writes them, the same as size()).
+  uint64_t size_in_archive(const std::string& name) const;
   /// The whole entry; IOError if it is larger than `max_bytes` or its data is damaged.
   std::vector<uint8_t> read(const std::string& name, uint64_t max_bytes) const;
 

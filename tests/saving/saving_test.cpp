@@ -309,6 +309,23 @@ void with_config(const std::string& src, const std::string& dst, const std::func
                              {"model.weights.h5", z.read("model.weights.h5", 1 << 30)}}));
 }
 
+TEST(Saving, AWeightsEntryBiggerThanTheModelCanFillIsRefusedBeforeItIsRead) {
+  // 9 MiB of weights for a model of a few hundred bytes: refused on the sizes alone.
+  const std::string src = testing::data_dir() + "/keras_cases/dense_relu/model.keras";
+  ZipReader z(src);
+  auto weights = z.read("model.weights.h5", 1 << 30);
+  weights.resize(weights.size() + (9u << 20), 0);
+  write_bytes(tmp("padded.keras"), make_zip({{"metadata.json", z.read("metadata.json", 1 << 20)},
+                                             {"config.json", z.read("config.json", 1 << 20)},
+                                             {"model.weights.h5", weights}}));
+  testing::expect_error<IOError>([&] { load_model(tmp("padded.keras")); },
+                                 {"model.weights.h5 is ", "more than the", "the model's weights can fill"});
+  // A config asking for far more than the archive's bytes can hold: the budget follows
+  // the bytes really in the archive (a few KB here), not the sizes it states.
+  with_config(src, tmp("wide.keras"), [](auto& c) { c["config"]["layers"][1]["config"]["units"] = 1 << 22; });
+  testing::expect_error<IOError>([&] { load_model(tmp("wide.keras")); }, {"more memory"});
+}
+
 TEST(Saving, HostileConfigs) {
   const std::string src = testing::data_dir() + "/keras_cases/dense_relu/model.keras";
   // Absurd sizes fail before the memory is taken.
