@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "saving/hdf5/reader.h"
+#include "saving/hdf5/writer.h"
 #include "saving/zip_archive.h"
 #include "test_utils.h"
 
@@ -295,6 +296,37 @@ TEST(Saving, AFlippedBitInAnEntryIsRefusedByItsCrc) {
   }
   EXPECT_GT(refused, 50);
   EXPECT_NO_THROW(load_model(src));
+}
+
+TEST(Saving, HdfFeaturesWeDoNotReadAreRefusedNotTakenAsZeros) {
+  // A dataset whose layout message is replaced by an external-files message (its values
+  // would come from any file on the machine) or a filter pipeline (compressed data):
+  // refused by name, never loaded as zeros.
+  std::vector<uint8_t> bytes;
+  {
+    hdf5::Writer w("ext.h5");
+    w.root().write_dataset("w", Tensor::from_vector(std::vector<float>{1, 2, 3}, Shape{3}));
+    bytes = w.bytes();
+  }
+  // A version-1 object header message: type, size 24, flags, 3 reserved, then a version-3
+  // contiguous layout (3, 1).
+  const std::vector<uint8_t> layout_head{0x08, 0x00, 0x18, 0x00};
+  size_t at = 0;
+  for (auto it = bytes.begin(); (it = std::search(it, bytes.end(), layout_head.begin(), layout_head.end())) != bytes.end(); ++it)
+    if (static_cast<size_t>(it - bytes.begin()) + 10 <= bytes.size() && it[8] == 3 && it[9] == 1) {
+      at = static_cast<size_t>(it - bytes.begin());
+      break;
+    }
+  ASSERT_GT(at, 0u) << "no contiguous layout message found";
+  EXPECT_EQ(hdf5::File::from_bytes(bytes, "plain.h5").root().get("w").read().to_vector<float>(),
+            (std::vector<float>{1, 2, 3}));
+  for (const auto& [type, words] : std::vector<std::pair<uint8_t, std::string>>{{0x07, "external files"},
+                                                                               {0x0B, "filter pipeline"}}) {
+    auto patched = bytes;
+    patched[at] = type;
+    testing::expect_error<IOError>(
+        [&] { hdf5::File::from_bytes(patched, "hostile.h5").root().get("w").read(); }, {"hostile.h5", "/w", words});
+  }
 }
 
 /// Rewrites the config.json of a .keras archive.

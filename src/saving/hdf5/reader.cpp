@@ -543,7 +543,15 @@ void Object::parse() const {
       case 0x0015:  // attribute info
         require_compact_storage(f, c, m, "attribute info", "dense attribute storage");
         break;
+      // Features whose data we would silently not read: refused, never taken as zeros.
+      case 0x0007:  // external data files: the values live in other files (any path on the machine)
+        f.fail(cat("dataset ", path_, " stored in external files (refused: it could name any file)"));
+      case 0x000B:  // filter pipeline (compression and the like)
+        f.fail(cat("dataset ", path_, " with a filter pipeline (compressed or filtered datasets are not supported)"));
       default:
+        // A message the writer marked "fail if unknown" (flag bit 3) that this reader does not know.
+        if (m.flags & 0x08)
+          f.fail(cat("object ", path_, " needs HDF5 message type ", m.type, ", which this reader does not support"));
         break;
     }
   }
