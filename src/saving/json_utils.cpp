@@ -55,12 +55,20 @@ const json* find(const json& obj, const std::string& key) {
 }
 
 int64_t to_int(const json& v, const std::string& what) {
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+    throw IOError(cat(what, ": ", v.dump(), " is out of range"));
   if (v.is_number_integer()) return v.get<int64_t>();
   if (v.is_number_float()) {
     const double d = v.get<double>();
     if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15) return static_cast<int64_t>(d);
   }
   throw IOError(cat(what, ": expected an integer, found ", type_name(v), " ", v.dump().substr(0, 40)));
+}
+
+int to_index(const json& v, const std::string& what) {
+  const int64_t i = to_int(v, what);
+  if (i < 0 || i > INT32_MAX) throw IOError(cat(what, ": index ", i, " is out of range (0 to ", INT32_MAX, ")"));
+  return static_cast<int>(i);
 }
 
 double to_number(const json& v, const std::string& what) {

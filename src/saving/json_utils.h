@@ -22,6 +22,9 @@ const json& need(const json& obj, const std::string& key, const std::string& ctx
 const json* find(const json& obj, const std::string& key);
 
 int64_t to_int(const json& v, const std::string& what);
+/// to_int for an index that a file gives (a node or tensor index): IOError outside 0 to 2^31 - 1,
+/// never a silent wrap when narrowed.
+int to_index(const json& v, const std::string& what);
 double to_number(const json& v, const std::string& what);
 bool to_bool(const json& v, const std::string& what);
 std::string to_string(const json& v, const std::string& what);

@@ -202,7 +202,7 @@ std::vector<std::tuple<std::string, int, int>> layer_refs(const json& v, const s
   std::vector<std::tuple<std::string, int, int>> out;
   auto one = [&](const json& t) {
     if (!t.is_array() || t.size() < 3) throw IOError(cat(ctx, ": bad layer reference ", t.dump().substr(0, 60)));
-    out.emplace_back(to_string(t[0], ctx), static_cast<int>(to_int(t[1], ctx)), static_cast<int>(to_int(t[2], ctx)));
+    out.emplace_back(to_string(t[0], ctx), to_index(t[1], ctx), to_index(t[2], ctx));
   };
   if (!v.is_array()) throw IOError(cat(ctx, ": expected a list"));
   if (!v.empty() && v[0].is_string()) one(v);
@@ -234,7 +234,7 @@ NodeSpec node_spec(const json& node, const std::string& ctx, bool kwargs_layer) 
     const json& cfg = need(t, "config", ctx);
     const json& h = need(cfg, "keras_history", ctx);
     if (!h.is_array() || h.size() < 3) throw IOError(cat(ctx, ": bad keras_history"));
-    return TensorRef{to_string(h[0], ctx), static_cast<int>(to_int(h[1], ctx)), static_cast<int>(to_int(h[2], ctx))};
+    return TensorRef{to_string(h[0], ctx), to_index(h[1], ctx), to_index(h[2], ctx)};
   };
   auto tensor_ref = [&](const json& t) { spec.inputs.push_back(ref_of(t)); };
   auto is_tensor = [](const json& t) {
@@ -305,7 +305,7 @@ NodeSpec node_spec(const json& node, const std::string& ctx, bool kwargs_layer) 
   } else if (node.is_array()) {  // Keras 2
     for (const auto& t : node) {
       if (!t.is_array() || t.size() < 3) throw IOError(cat(ctx, ": bad inbound node"));
-      spec.inputs.emplace_back(to_string(t[0], ctx), static_cast<int>(to_int(t[1], ctx)), static_cast<int>(to_int(t[2], ctx)));
+      spec.inputs.emplace_back(to_string(t[0], ctx), to_index(t[1], ctx), to_index(t[2], ctx));
     }
     spec.as_list = spec.inputs.size() > 1;
   } else {

@@ -363,6 +363,23 @@ TEST(Saving, HostileConfigs) {
   // Absurd sizes fail before the memory is taken.
   with_config(src, tmp("huge.keras"), [](auto& c) { c["config"]["layers"][1]["config"]["units"] = 4000000000LL; });
   testing::expect_error<IOError>([&] { load_model(tmp("huge.keras")); }, {"more memory"});
+  // Node and tensor indices are checked against their range before they are narrowed
+  // (2^63 used to wrap through static_cast<int> and load).
+  const std::string two = testing::data_dir() + "/keras_cases/model_two_in_two_out/model.keras";
+  for (const nlohmann::ordered_json& index : {nlohmann::ordered_json(9223372036854775808ULL),
+                                              nlohmann::ordered_json(int64_t{1} << 40), nlohmann::ordered_json(-1)}) {
+    SCOPED_TRACE(index.dump());
+    with_config(two, tmp("index.keras"), [&](auto& c) {
+      for (auto& l : c["config"]["layers"])
+        if (!l["inbound_nodes"].empty()) {
+          l["inbound_nodes"][0]["args"][0]["config"]["keras_history"][1] = index;
+          break;
+        }
+    });
+    testing::expect_error<IOError>([&] { load_model(tmp("index.keras")); }, {"out of range"});
+    with_config(two, tmp("output.keras"), [&](auto& c) { c["config"]["output_layers"][1][2] = index; });
+    testing::expect_error<IOError>([&] { load_model(tmp("output.keras")); }, {"out of range"});
+  }
   // Unknown classes are named.
   with_config(src, tmp("unknown.keras"), [](auto& c) { c["config"]["layers"][1]["class_name"] = "EvilLayer"; });
   testing::expect_error<ValueError>([&] { load_model(tmp("unknown.keras")); }, {"EvilLayer"});
