@@ -4,6 +4,7 @@
 
 #include "keras/ops/math.h"
 #include "keras/ops/nn.h"
+#include "utils/excerpt.h"
 
 namespace keras::activations {
 
@@ -48,7 +49,7 @@ Activation::Activation(const std::string& name) {
   if (it == t.end()) {
     std::string known = "linear";
     for (const auto& [k, v] : t) known += ", " + k;
-    throw ValueError(detail::cat("Could not interpret activation function identifier: '", name, "'. Known: ", known));
+    throw ValueError(detail::cat("Could not interpret activation function identifier: '", utils::excerpt(name), "'. Known: ", known));
   }
   // Keras's aliases are the same function, which serializes under its own name.
   name_ = name == "swish" ? "silu" : name == "hard_swish" ? "hard_silu" : name;

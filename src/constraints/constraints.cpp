@@ -5,6 +5,7 @@
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
 #include "utils/config_values.h"
+#include "utils/excerpt.h"
 
 namespace keras::constraints {
 
@@ -49,7 +50,7 @@ Constraint by_name(const std::string& name, const ConfigMap& c) {
     return MinMaxNorm(num("min_value", 0.0), num("max_value", 1.0), num("rate", 1.0), axes(c));
   if (name == "NonNeg" || name == "non_neg") return NonNeg();
   if (name == "UnitNorm" || name == "unit_norm") return UnitNorm(axes(c));
-  throw ValueError(cat("Unknown constraint: \"", name,
+  throw ValueError(cat("Unknown constraint: \"", utils::excerpt(name),
                        "\". Known: MaxNorm (\"max_norm\"), MinMaxNorm (\"min_max_norm\"), NonNeg (\"non_neg\"), "
                        "UnitNorm (\"unit_norm\")"));
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "keras/random/random.h"
+#include "utils/excerpt.h"
 
 namespace keras::initializers {
 
@@ -53,7 +54,7 @@ Initializer::Initializer(const std::string& name) {
   else if (c == "truncatednormal") *this = TruncatedNormal();
   else if (c == "variancescaling") *this = VarianceScaling();
   else
-    throw ValueError(cat("Could not interpret initializer identifier: '", name,
+    throw ValueError(cat("Could not interpret initializer identifier: '", utils::excerpt(name),
                          "'. Known: glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, "
                          "lecun_normal, zeros, ones, constant, random_normal (normal), random_uniform (uniform), "
                          "truncated_normal, variance_scaling, orthogonal"));

@@ -18,6 +18,7 @@
 #include "keras/layers/preprocessing/mel_spectrogram.h"
 #include "keras/layers/preprocessing/stft_spectrogram.h"
 #include "saving/json_utils.h"
+#include "utils/excerpt.h"
 
 namespace keras::saving {
 // The model classes (Sequential, Functional) and the graph operations they record:
@@ -311,7 +312,7 @@ std::shared_ptr<Layer> deserialize(const Config& entry) {
       for (const auto& [k, v] : classes())
         if ((k.rfind("ops:", 0) == 0) == operation) known += (known.empty() ? "" : ", ") + k.substr(operation ? 4 : 0);
     }
-    throw ValueError(cat(operation ? "Unknown operation '" : "Unknown layer class '", cls, "'",
+    throw ValueError(cat(operation ? "Unknown operation '" : "Unknown layer class '", utils::excerpt(cls), "'",
                          operation ? " of module " + module->get<std::string>() : std::string(), " (",
                          ConfigReader(config).context(), "). This library knows: ", known));
   }

@@ -8,6 +8,7 @@
 
 #include "losses/loss_utils.h"
 #include "utils/names.h"
+#include "utils/excerpt.h"
 
 namespace keras::losses {
 
@@ -186,7 +187,7 @@ const Entry* lookup(const std::string& identifier) {
 [[noreturn]] void unknown(const std::string& identifier) {
   std::string known;
   for (const auto& e : registry()) known += cat(known.empty() ? "" : ", ", e.class_name);
-  throw ValueError(cat("Could not interpret loss identifier: '", identifier, "'. Known losses: ", known,
+  throw ValueError(cat("Could not interpret loss identifier: '", utils::excerpt(identifier), "'. Known losses: ", known,
                        " (or their function names, and the aliases bce, kld, mae, mape, mse, msle)"));
 }
 

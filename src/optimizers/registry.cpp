@@ -19,6 +19,7 @@
 #include "keras/optimizers/schedule_free_adamw.h"
 #include "optimizers/config_utils.h"
 #include "utils/names.h"
+#include "utils/excerpt.h"
 
 namespace keras::optimizers {
 
@@ -93,12 +94,12 @@ std::string known() {
 
 std::shared_ptr<Optimizer> from_config(const std::string& class_name, const ConfigMap& c) {
   if (const Factory* f = find_factory(class_name)) return (*f)(c);
-  throw ValueError(cat("Could not interpret optimizer identifier: '", class_name, "'. Known: ", known()));
+  throw ValueError(cat("Could not interpret optimizer identifier: '", utils::excerpt(class_name), "'. Known: ", known()));
 }
 
 std::shared_ptr<Optimizer> get(const std::string& name) {
   const Factory* f = find_factory(name);
-  if (!f) throw ValueError(cat("Could not interpret optimizer identifier: '", name, "'. Known: ", known()));
+  if (!f) throw ValueError(cat("Could not interpret optimizer identifier: '", utils::excerpt(name), "'. Known: ", known()));
   std::shared_ptr<Optimizer> o = (*f)(ConfigMap{});
   o->set_spec(name);
   return o;

@@ -6,6 +6,7 @@
 
 #include "keras/errors.h"
 #include "utils/config_values.h"
+#include "utils/excerpt.h"
 
 namespace keras::optimizers::schedules {
 
@@ -87,7 +88,7 @@ LearningRateSchedule LearningRateSchedule::from_config(const std::string& cls, c
     return CosineDecay(need("initial_learning_rate"), need("decay_steps"), num("alpha", 0.0), text(c, cls), warmup_target,
                        num("warmup_steps", 0));
   }
-  throw ValueError(cat("Unknown learning rate schedule: \"", cls,
+  throw ValueError(cat("Unknown learning rate schedule: \"", utils::excerpt(cls),
                        "\". Known: ExponentialDecay, InverseTimeDecay, PolynomialDecay, PiecewiseConstantDecay, "
                        "CosineDecay"));
 }

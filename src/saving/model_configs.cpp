@@ -268,8 +268,11 @@ NodeSpec node_spec(const json& node, const std::string& ctx, bool kwargs_layer) 
       else if (is_tensor(args[i]) && i == 1 && !spec.as_list) tensor_ref(args[i]);  // an operation: x + y
       else throw IOError(cat(ctx, ": positional argument ", i, " of a call is not supported"));
     }
-    if (const json* kw = find(node, "kwargs"); kw && kwargs_layer) {
-      if (!kw->is_object()) throw IOError(cat(ctx, ": kwargs is not a dict"));
+    const json* kw = find(node, "kwargs");
+    if (kw && !kw->is_object() && !kw->is_null())
+      throw IOError(cat(ctx, ": the node's kwargs is a ", kw->type_name(), ", not a dict"));
+    if (kw && kw->is_null()) kw = nullptr;
+    if (kw && kwargs_layer) {
       for (auto it = kw->begin(); it != kw->end(); ++it) {
         if (is_tensor(it.value())) {
           spec.tensor_kwargs.emplace_back(it.key(), ref_of(it.value()));

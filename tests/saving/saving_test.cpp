@@ -380,6 +380,33 @@ TEST(Saving, HostileConfigs) {
     with_config(two, tmp("output.keras"), [&](auto& c) { c["config"]["output_layers"][1][2] = index; });
     testing::expect_error<IOError>([&] { load_model(tmp("output.keras")); }, {"out of range"});
   }
+  // Messages name the layer and argument, in our words, quoting hostile strings short.
+  with_config(two, tmp("kwargs.keras"), [&](auto& c) {
+    for (auto& l : c["config"]["layers"])
+      if (!l["inbound_nodes"].empty()) {
+        l["inbound_nodes"][0]["kwargs"] = "evil";
+        break;
+      }
+  });
+  try {
+    load_model(tmp("kwargs.keras"));
+    ADD_FAILURE() << "a string kwargs loaded";
+  } catch (const std::exception& e) {
+    EXPECT_EQ(std::string(e.what()).find("json.exception"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("kwargs"), std::string::npos) << e.what();
+  }
+  with_config(src, tmp("dtype.keras"), [](auto& c) { c["config"]["layers"][1]["config"]["dtype"] = std::string(10000, 'x'); });
+  try {
+    load_model(tmp("dtype.keras"));
+    ADD_FAILURE() << "a 10 KB dtype loaded";
+  } catch (const std::exception& e) {
+    EXPECT_LT(std::string(e.what()).size(), 600u) << std::string(e.what()).substr(0, 300);
+  }
+  const std::string conv = testing::data_dir() + "/keras_cases/conv2d_same_stride2/model.keras";
+  with_config(conv, tmp("strides.keras"), [](auto& c) {
+    c["config"]["layers"][1]["config"]["strides"] = {int64_t{1} << 40, int64_t{1} << 40};
+  });
+  testing::expect_error<ValueError>([&] { load_model(tmp("strides.keras")); }, {"conv2d", "strides"});
   // Unknown classes are named.
   with_config(src, tmp("unknown.keras"), [](auto& c) { c["config"]["layers"][1]["class_name"] = "EvilLayer"; });
   testing::expect_error<ValueError>([&] { load_model(tmp("unknown.keras")); }, {"EvilLayer"});

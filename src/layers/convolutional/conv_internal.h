@@ -14,6 +14,9 @@ namespace keras::layers::conv_detail {
 
 inline std::string tuple(const std::vector<int64_t>& v) { return Shape(v).to_string(); }
 
+/// The largest kernel_size, stride or dilation_rate value accepted.
+inline constexpr int64_t kMaxWindowArg = int64_t{1} << 24;
+
 /// Keras's error for kernel_size, strides and dilation_rate (rank values each, all
 /// positive, not strides > 1 with dilation_rate > 1), or "" when they are fine.
 inline std::string window_args_error(int rank, const std::vector<int64_t>& kernel_size,
@@ -24,9 +27,15 @@ inline std::string window_args_error(int rank, const std::vector<int64_t>& kerne
     return cat("kernel_size, strides and dilation_rate need ", rank, " values each");
   for (const auto& [name, values] : {std::pair{"kernel_size", &kernel_size}, std::pair{"strides", &strides},
                                      std::pair{"dilation_rate", &dilation_rate}})
-    for (int64_t v : *values)
+    for (int64_t v : *values) {
       if (v <= 0)
         return cat("The `", name, "` argument must be positive integers. Received ", name, "=", tuple(*values));
+      // Checked when the layer is made: beyond this oneDNN refused them only at the first
+      // call, and (kernel - 1) * dilation could overflow.
+      if (v > kMaxWindowArg)
+        return cat("The `", name, "` argument is too large (at most ", kMaxWindowArg, " each). Received ", name, "=",
+                   tuple(*values));
+    }
   bool strided = false, dilated = false;
   for (int64_t v : strides) strided |= v > 1;
   for (int64_t v : dilation_rate) dilated |= v > 1;
