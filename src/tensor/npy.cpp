@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -115,16 +116,84 @@ Tensor read_string_array(std::ifstream& in, const Shape& shape, uint64_t count, 
   return t;
 }
 
-DType dtype_for(const std::string& descr, const std::string& path) {
-  if (descr == "<f4") return DType::float32;
-  if (descr == "<f8") return DType::float64;
-  if (descr == "<f2") return DType::float16;
-  if (descr == "<i4") return DType::int32;
-  if (descr == "<i8") return DType::int64;
-  if (descr == "|u1" || descr == "<u1") return DType::uint8;
-  if (descr == "|b1") return DType::bool_;
-  throw IOError(cat(path, ": unsupported .npy dtype '", descr, "' (supported: float32, float64, float16, int32, int64, "
-                    "uint8, bool, little-endian, and strings: <U, |S)"));
+/// A numeric .npy element type as stored: kind ('f', 'i', 'u', 'b'), bytes, byte order.
+struct StoredType {
+  char kind = 'f';
+  size_t bytes = 4;
+  bool big_endian = false;
+};
+
+/// NumPy's numeric descrs ('<f4', '>i2', '|u1', '=f8', ...).
+StoredType stored_type(const std::string& descr, const std::string& path) {
+  auto unsupported = [&] {
+    return IOError(cat(path, ": unsupported .npy dtype '", descr.substr(0, 16),
+                       "' (supported: float16/32/64, int8/16/32/64, uint8/16/32/64, bool in either byte order, and "
+                       "strings: <U, |S)"));
+  };
+  if (descr.size() != 3 || !std::strchr("<>|=", descr[0]) || !std::strchr("fiub", descr[1])) throw unsupported();
+  const StoredType t{descr[1], static_cast<size_t>(descr[2] - '0'), descr[0] == '>'};
+  const bool ok = (t.kind == 'f' && (t.bytes == 2 || t.bytes == 4 || t.bytes == 8)) ||
+                  ((t.kind == 'i' || t.kind == 'u') && (t.bytes == 1 || t.bytes == 2 || t.bytes == 4 || t.bytes == 8)) ||
+                  (t.kind == 'b' && t.bytes == 1);
+  if (!ok) throw unsupported();
+  return t;
+}
+
+/// The tensor dtype a stored type loads as: itself where we have it, else the smallest
+/// of ours that holds every value (int8/int16/uint16 -> int32, uint32/uint64 -> int64).
+DType dtype_for(const StoredType& t) {
+  switch (t.kind) {
+    case 'f': return t.bytes == 2 ? DType::float16 : t.bytes == 4 ? DType::float32 : DType::float64;
+    case 'b': return DType::bool_;
+    case 'u':
+      if (t.bytes == 1) return DType::uint8;
+      return t.bytes == 2 ? DType::int32 : DType::int64;
+    default: return t.bytes <= 4 ? DType::int32 : DType::int64;
+  }
+}
+
+/// Converts `count` stored elements (already in host byte order) into t's dtype.
+void convert_elements(const unsigned char* src, const StoredType& st, int64_t count, Tensor& t,
+                      const std::string& path) {
+  auto load = [&](auto tag, int64_t i) {
+    decltype(tag) v;
+    std::memcpy(&v, src + static_cast<size_t>(i) * sizeof v, sizeof v);
+    return v;
+  };
+  for (int64_t i = 0; i < count; ++i) {
+    if (t.dtype() == DType::int32) {
+      const int64_t v = st.kind == 'u' ? static_cast<int64_t>(load(uint16_t{}, i))
+                        : st.bytes == 1 ? static_cast<int64_t>(load(int8_t{}, i))
+                                        : static_cast<int64_t>(load(int16_t{}, i));
+      t.data<int32_t>()[i] = static_cast<int32_t>(v);
+    } else {  // int64 from uint32 or uint64
+      uint64_t v = st.bytes == 4 ? load(uint32_t{}, i) : load(uint64_t{}, i);
+      if (v > static_cast<uint64_t>(INT64_MAX))
+        throw IOError(cat(path, ": uint64 element ", i, " (", v, ") does not fit int64"));
+      t.data<int64_t>()[i] = static_cast<int64_t>(v);
+    }
+  }
+}
+
+/// Fortran-ordered (first axis fastest) elements of `elem` bytes into C order, in place.
+void fortran_to_c(std::vector<unsigned char>& data, const Shape& shape, size_t elem) {
+  const size_t rank = static_cast<size_t>(shape.rank());
+  if (rank < 2) return;
+  std::vector<int64_t> stride(rank, 1);  // Fortran strides, in elements
+  for (size_t k = 1; k < rank; ++k) stride[k] = stride[k - 1] * shape[k - 1];
+  std::vector<unsigned char> out(data.size());
+  std::vector<int64_t> index(rank, 0);
+  const int64_t count = shape.num_elements();
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t from = 0;
+    for (size_t k = 0; k < rank; ++k) from += index[k] * stride[k];
+    std::memcpy(out.data() + static_cast<size_t>(n) * elem, data.data() + static_cast<size_t>(from) * elem, elem);
+    for (size_t k = rank; k-- > 0;) {  // the next C-order index
+      if (++index[k] < shape[k]) break;
+      index[k] = 0;
+    }
+  }
+  data.swap(out);
 }
 
 /// The value text after `'key':` in the header dict.
@@ -167,9 +236,13 @@ Tensor load_npy(const std::string& path) {
   if (descr.size() < 2 || descr[0] != '\'') throw IOError(cat(path, ": malformed descr in .npy header"));
   descr = descr.substr(1, descr.find('\'', 1) - 1);
   const uint64_t unicode_length = string_length(descr, 'U', path), bytes_length = string_length(descr, 'S', path);
-  const DType dtype = unicode_length || bytes_length ? DType::string : dtype_for(descr, path);
-  if (header_value(header, "fortran_order", path).rfind("False", 0) != 0)
-    throw IOError(cat(path, ": Fortran-ordered .npy arrays are not supported"));
+  const bool is_string = unicode_length || bytes_length;
+  const StoredType stored = is_string ? StoredType{} : stored_type(descr, path);
+  const DType dtype = is_string ? DType::string : dtype_for(stored);
+  const std::string order = header_value(header, "fortran_order", path);
+  const bool fortran = order.rfind("True", 0) == 0;
+  if (!fortran && order.rfind("False", 0) != 0) throw IOError(cat(path, ": malformed fortran_order in .npy header"));
+  if (fortran && is_string) throw IOError(cat(path, ": Fortran-ordered string arrays are not supported"));
   std::string shape_text = header_value(header, "shape", path);
   if (shape_text.empty() || shape_text[0] != '(') throw IOError(cat(path, ": malformed shape in .npy header"));
   shape_text = shape_text.substr(1, shape_text.find(')') - 1);
@@ -192,13 +265,21 @@ Tensor load_npy(const std::string& path) {
   if (dtype == DType::string)
     return read_string_array(in, shape, count, unicode_length ? unicode_length : bytes_length, unicode_length != 0,
                              file_size - data_offset, path);
-  const uint64_t nbytes = count * dtype_size(dtype);
+  const uint64_t nbytes = count * stored.bytes;
   if (data_offset + nbytes > file_size)
-    throw IOError(cat(path, ": .npy data is truncated (expects ", nbytes, " bytes of ", dtype_name(dtype), " for shape ",
+    throw IOError(cat(path, ": .npy data is truncated (expects ", nbytes, " bytes of ", descr, " for shape ",
                       shape.to_string(), ")"));
-  Tensor t = Tensor::empty(shape, dtype);
-  if (nbytes && !in.read(static_cast<char*>(t.raw_data()), static_cast<std::streamsize>(nbytes)))
+  std::vector<unsigned char> data(static_cast<size_t>(nbytes));
+  if (nbytes && !in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(nbytes)))
     throw IOError(cat(path, ": .npy data is truncated"));
+  // As NumPy reads them: big-endian elements swapped, Fortran order made C order.
+  if (stored.big_endian && stored.bytes > 1)
+    for (size_t i = 0; i < data.size(); i += stored.bytes) std::reverse(data.begin() + i, data.begin() + i + stored.bytes);
+  if (fortran) fortran_to_c(data, shape, stored.bytes);
+  Tensor t = Tensor::empty(shape, dtype);
+  if (dtype_size(dtype) == stored.bytes && !(stored.kind == 'u' && stored.bytes == 8))
+    std::memcpy(t.raw_data(), data.data(), data.size());
+  else convert_elements(data.data(), stored, static_cast<int64_t>(count), t, path);
   return t;
 }
 

@@ -1,5 +1,6 @@
 #include "keras/tensor/npy.h"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -32,6 +33,42 @@ TEST(Npy, ReadsNumpyWrittenFiles) {
   Tensor x = load_npy(testing::data_dir() + "/keras_cases/model_mnist_cnn/input_0.npy");
   EXPECT_EQ(x.shape(), Shape({2, 28, 28, 1}));
   EXPECT_EQ(x.dtype(), DType::float32);
+}
+
+TEST(Npy, ReadsEveryWidthByteOrderAndFortranOrderNumpyWrites) {
+  // Files written by NumPy 1.24 (tests/data/npy_dtypes): each as np.save wrote it and as
+  // np.asfortranarray of it. Types we lack load widened, as the values fit.
+  const std::string dir = testing::data_dir() + "/npy_dtypes/";
+  const std::vector<double> base{1, -2, 3, 4, 5, -6}, ubase{1, 2, 3, 4, 5, 250};
+  auto times = [](std::vector<double> v, double k) {
+    for (double& x : v) x *= k;
+    return v;
+  };
+  const std::vector<std::tuple<std::string, DType, std::vector<double>>> cases = {
+      {"int8", DType::int32, base},          {"int16_be", DType::int32, base},
+      {"uint16", DType::int32, times(ubase, 200)}, {"uint32_be", DType::int64, times(ubase, 100000)},
+      {"uint64", DType::int64, ubase},       {"int32_be", DType::int32, base},
+      {"int64_be", DType::int64, base},      {"float32_be", DType::float32, times(base, 0.5)},
+      {"float64_be", DType::float64, times(base, 0.25)}};
+  for (const auto& [name, dtype, values] : cases)
+    for (const std::string suffix : {"", "_fortran"}) {
+      SCOPED_TRACE(name + suffix);
+      const Tensor t = load_npy(dir + name + suffix + ".npy");
+      EXPECT_EQ(t.shape(), Shape({2, 3}));
+      EXPECT_EQ(t.dtype(), dtype);
+      EXPECT_EQ(t.to_vector<double>(), values);
+    }
+  // float16 stays float16 (storage only): the same bits either way, 0.5 first.
+  const Tensor h = load_npy(dir + "float16_be.npy"), hf = load_npy(dir + "float16_be_fortran.npy");
+  ASSERT_EQ(h.dtype(), DType::float16);
+  EXPECT_EQ(std::memcmp(h.raw_data(), hf.raw_data(), h.nbytes()), 0);
+  EXPECT_EQ(static_cast<const uint16_t*>(h.raw_data())[0], 0x3800);
+  std::vector<double> iota(24);
+  for (size_t i = 0; i < iota.size(); ++i) iota[i] = static_cast<double>(i);
+  const Tensor f3 = load_npy(dir + "float32_3d_fortran.npy");
+  EXPECT_EQ(f3.shape(), Shape({2, 3, 4}));
+  EXPECT_EQ(f3.to_vector<double>(), iota);
+  testing::expect_error<IOError>([&] { load_npy(dir + "uint64_too_big.npy"); }, {"does not fit int64"});
 }
 
 TEST(Npy, RejectsBadFiles) {
