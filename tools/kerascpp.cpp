@@ -8,10 +8,14 @@
 //                                    (keras.utils.plot_model; the format by OUT's extension:
 //                                     png, svg, pdf, jpg, gif, ps, eps, or dot for the source)
 //
-// Inputs are fed in the model's input order, outputs written in its output order as
-// float32 .npy. Any error prints one line on stderr and exits with status 1 (2 for
-// bad usage).
+// Inputs are fed in the model's input order (`--input -` reads standard input; pipes and
+// process substitutions work too), outputs written in its output order as float32 .npy,
+// all of them or none. Any error prints one line on stderr and exits with status 1 (2
+// for bad usage).
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -24,7 +28,7 @@ namespace {
 
 const char* kUsage =
     "usage: kerascpp summary MODEL\n"
-    "       kerascpp predict MODEL --input X.npy [--input X2.npy ...] --output Y.npy [--output Y2.npy ...] "
+    "       kerascpp predict MODEL --input X.npy|- [--input X2.npy ...] --output Y.npy [--output Y2.npy ...] "
     "[--batch-size N]\n"
     "       kerascpp convert IN.(keras|h5) OUT.(keras|h5)\n"
     "       kerascpp plot MODEL OUT.(png|svg|pdf|jpg|gif|ps|eps|dot) [--show-shapes] [--show-dtype] "
@@ -34,6 +38,62 @@ const char* kUsage =
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// Writes every output or none: each is saved beside its target first (named as the
+/// library names its temporaries, so a killed run's leftovers are removed by the next
+/// save there), then all are moved into place. A symlink's target is replaced, the link
+/// kept; a device such as /dev/null or a FIFO is written through, never replaced.
+void write_outputs(const std::vector<std::string>& paths, const keras::TensorList& ys) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> targets(paths.size()), staged(paths.size());
+  auto discard = [&] {
+    std::error_code ec;
+    for (const auto& s : staged)
+      if (!s.empty()) fs::remove(s, ec);
+  };
+  auto as_saved = [](const keras::Tensor& y) {
+    return y.dtype() == keras::DType::string ? y : y.astype(keras::DType::float32);
+  };
+  try {
+    for (size_t i = 0; i < paths.size(); ++i) {
+      std::error_code ec;
+      targets[i] = fs::path(paths[i]);
+      for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(targets[i], ec)); ++hops) {  // even a dangling link
+        const fs::path to = fs::read_symlink(targets[i], ec);
+        targets[i] = to.is_absolute() ? to : targets[i].parent_path() / to;
+      }
+      const fs::file_status st = fs::status(targets[i], ec);
+      if (fs::exists(st) && fs::is_directory(st))
+        throw keras::IOError(keras::detail::cat("Cannot write output ", paths[i], ": it is a directory"));
+      if (fs::exists(st) && !fs::is_regular_file(st)) continue;  // written through in the second pass
+      const fs::path dir = targets[i].has_parent_path() ? targets[i].parent_path() : fs::path(".");
+      std::string name = ".";  // appended, not operator+: GCC 12 warns falsely (-Wrestrict) on the latter
+      name += targets[i].filename().string();
+      name += ".tmp.";
+      name += std::to_string(::getpid());
+      staged[i] = dir / name;
+      try {
+        keras::save_npy(staged[i].string(), as_saved(ys[i]));
+      } catch (const std::exception& e) {
+        staged[i].clear();
+        throw keras::IOError(keras::detail::cat("Cannot write output ", paths[i], " (", e.what(), ")"));
+      }
+    }
+    for (size_t i = 0; i < paths.size(); ++i) {
+      if (staged[i].empty()) {
+        keras::save_npy(targets[i].string(), as_saved(ys[i]));
+        continue;
+      }
+      std::error_code ec;
+      fs::rename(staged[i], targets[i], ec);
+      if (ec) throw keras::IOError(keras::detail::cat("Cannot write output ", paths[i], " (", ec.message(), ")"));
+      staged[i].clear();
+    }
+  } catch (...) {
+    discard();
+    throw;
+  }
+}
 
 int summary(const std::vector<std::string>& args) {
   if (args.size() != 1) throw UsageError("summary takes one model file");
@@ -75,10 +135,9 @@ int predict(const std::vector<std::string>& args) {
     throw keras::ValueError(keras::detail::cat("the model has ", model->outputs().size(), " output(s) but ",
                                                outputs.size(), " --output file(s) were given"));
   keras::TensorList xs;
-  for (const auto& path : inputs) xs.push_back(keras::load_npy(path));
+  for (const auto& path : inputs) xs.push_back(keras::load_npy(path == "-" ? "/dev/stdin" : path));
   const keras::TensorList ys = model->predict(xs, {.batch_size = batch_size, .verbose = 0, .callbacks = {}});
-  for (size_t i = 0; i < ys.size(); ++i)
-    keras::save_npy(outputs[i], ys[i].dtype() == keras::DType::string ? ys[i] : ys[i].astype(keras::DType::float32));
+  write_outputs(outputs, ys);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "keras/saving/saving.h"
 
 #include <chrono>
+#include <filesystem>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -520,6 +521,12 @@ bool starts_with_bytes(const std::string& path, const char* magic, size_t n) {
 }  // namespace
 
 std::shared_ptr<models::Model> load_model(const std::string& path, LoadOptions options) {
+  // Only regular files: a FIFO nobody writes to would block the open below forever, and
+  // the archive reader needs to seek.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw IOError(cat(path, ": not a regular file (models are read from files, not pipes, devices or directories)"));
   if (starts_with_bytes(path, "PK\x03\x04", 4)) return load_keras(path, options);
   if (starts_with_bytes(path, "\x89HDF\r\n\x1a\n", 8)) return load_legacy_h5(path, options);
   throw IOError(cat(path, ": neither a .keras archive nor a Keras .h5 file"));

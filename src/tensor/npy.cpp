@@ -7,7 +7,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <sstream>
 #include <vector>
 
 #include "keras/utils/file_utils.h"
@@ -18,6 +22,8 @@ namespace keras {
 using detail::cat;
 
 namespace {
+
+constexpr size_t kMaxStreamBytes = size_t{4} << 30;  // what a pipe may bring (a file has no such bound)
 
 std::string descr_for(DType d) {
   switch (d) {
@@ -83,7 +89,7 @@ std::vector<uint32_t> utf8_code_points(const std::string& s, int64_t element) {
   return out;
 }
 
-Tensor read_string_array(std::ifstream& in, const Shape& shape, uint64_t count, uint64_t length, bool unicode,
+Tensor read_string_array(std::istream& in, const Shape& shape, uint64_t count, uint64_t length, bool unicode,
                          uint64_t available, const std::string& path) {
   const uint64_t element_bytes = length * (unicode ? 4 : 1);
   if (count > 0 && element_bytes > available / count)
@@ -207,12 +213,54 @@ std::string header_value(const std::string& header, const std::string& key, cons
   return header.substr(colon);
 }
 
+/// The whole of a pipe, FIFO or character device (bounded): opened without blocking, so
+/// a FIFO nobody writes to reads as empty instead of hanging, then read to its end.
+std::string read_stream(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw IOError(cat("Cannot open ", path));
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  std::string bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      throw IOError(cat("Reading ", path, " failed"));
+    }
+    if (bytes.size() + static_cast<size_t>(n) > kMaxStreamBytes) {
+      ::close(fd);
+      throw IOError(cat(path, ": a stream of more than ", kMaxStreamBytes >> 20, " MiB; save it to a file first"));
+    }
+    bytes.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return bytes;
+}
+
+Tensor parse_npy(std::istream& in, uint64_t file_size, const std::string& path);
+
 }  // namespace
 
 Tensor load_npy(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) throw IOError(cat("Cannot open ", path));
+  if (fs::is_directory(st)) throw IOError(cat(path, " is a directory, not a .npy file"));
+  if (!fs::is_regular_file(st)) {  // standard input, a pipe, a FIFO: read it whole, then parse
+    std::istringstream in(read_stream(path));
+    return parse_npy(in, in.str().size(), path);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IOError(cat("Cannot open ", path));
-  const auto file_size = static_cast<uint64_t>(std::filesystem::file_size(path));
+  return parse_npy(in, static_cast<uint64_t>(fs::file_size(path)), path);
+}
+
+namespace {
+
+Tensor parse_npy(std::istream& in, uint64_t file_size, const std::string& path) {
   char magic[8];
   if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) throw IOError(cat(path, " is not a .npy file"));
   const int major = static_cast<unsigned char>(magic[6]);
@@ -282,6 +330,8 @@ Tensor load_npy(const std::string& path) {
   else convert_elements(data.data(), stored, static_cast<int64_t>(count), t, path);
   return t;
 }
+
+}  // namespace
 
 void save_npy(const std::string& path, const Tensor& tensor_in) {
   const Tensor tensor = tensor_in.to(Device::cpu());

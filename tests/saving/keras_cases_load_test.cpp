@@ -86,6 +86,25 @@ TEST(Kerascpp, ErrorsAreOneLineAndNonZero) {
                            c.outputs[0], c.atol, c.rtol, "converted twice");
 }
 
+TEST(Kerascpp, StandardInputAndEveryOutputOrNone) {
+  const std::string tool = KERASCPP_PATH, dir = testing::data_dir() + "/keras_cases/model_two_in_two_out";
+  const std::string out = testing::temp_dir() + "/two_outputs";
+  std::filesystem::create_directories(out);
+  const std::string base = tool + " predict " + dir + "/model.keras --input - --input " + dir + "/input_1.npy";
+  // The second output cannot be written: neither appears.
+  EXPECT_NE(std::system((base + " --output " + out + "/a.npy --output /nonexistent/b.npy < " + dir +
+                         "/input_0.npy 2> /dev/null").c_str()),
+            0);
+  EXPECT_FALSE(std::filesystem::exists(out + "/a.npy"));
+  for (const auto& e : std::filesystem::directory_iterator(out)) ADD_FAILURE() << "left behind: " << e.path();
+  // Both can: the first input read from standard input gives Keras's numbers.
+  ASSERT_EQ(std::system((base + " --output " + out + "/a.npy --output " + out + "/b.npy < " + dir + "/input_0.npy").c_str()),
+            0);
+  const auto c = testing::load_case("model_two_in_two_out");
+  testing::expect_allclose(load_npy(out + "/a.npy"), c.outputs[0], c.atol, c.rtol, "output 0 from stdin");
+  testing::expect_allclose(load_npy(out + "/b.npy"), c.outputs[1], c.atol, c.rtol, "output 1 from stdin");
+}
+
 INSTANTIATE_TEST_SUITE_P(AllCases, KerasCaseFiles, ::testing::ValuesIn(all_cases()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 

@@ -3,7 +3,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "keras/saving/saving.h"
 #include "test_utils.h"
 
 namespace keras {
@@ -102,6 +108,53 @@ TEST(Npy, SaveIsAtomic) {
               std::string::npos);
   testing::expect_error<IOError>([&] { save_npy("/nonexistent_dir/x.npy", Tensor::ones({1})); }, {"does not exist"});
   std::filesystem::remove(p);
+}
+
+TEST(Npy, SavesFollowSymlinksWriteThroughDevicesAndSweepDeadTemporaries) {
+  namespace fs = std::filesystem;
+  const fs::path dir = temp_path("targets");
+  fs::create_directories(dir);
+  // A (dangling) symlink keeps being a link; its target gets the file.
+  fs::create_symlink("real.npy", dir / "link.npy");
+  save_npy((dir / "link.npy").string(), Tensor::ones({2}));
+  EXPECT_TRUE(fs::is_symlink(dir / "link.npy"));
+  EXPECT_EQ(load_npy((dir / "real.npy").string()).to_vector<float>(), (std::vector<float>{1, 1}));
+  // A character device is written through, never replaced by a regular file.
+  save_npy("/dev/null", Tensor::ones({2}));
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  // A killed save's temporary (its process gone) is removed by the next save of that target.
+  const fs::path stale = dir / ".x.npy.tmp.99999999";
+  std::ofstream(stale) << "half";
+  save_npy((dir / "x.npy").string(), Tensor::ones({1}));
+  EXPECT_FALSE(fs::exists(stale));
+  testing::expect_error<IOError>([&] { save_npy(dir.string(), Tensor::ones({1})); }, {"is a directory"});
+  fs::remove_all(dir);
+}
+
+TEST(Npy, ReadsPipesAndNeverHangsOnAFifoNobodyWrites) {
+  namespace fs = std::filesystem;
+  const std::string fifo = temp_path("fifo.npy"), file = temp_path("plain.npy");
+  save_npy(file, Tensor::from_vector<float>({1, 2, 3}));
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // No writer: empty, refused at once.
+  testing::expect_error<IOError>([&] { load_npy(fifo); }, {fifo});
+  // A pipe with a writer, as a shell's process substitution hands it over (/dev/fd/N):
+  // read whole, then parsed.
+  std::ifstream in(file, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(in)), {});
+  int ends[2];
+  ASSERT_EQ(::pipe(ends), 0);
+  std::thread writer([&] {
+    ASSERT_EQ(::write(ends[1], content.data(), content.size()), static_cast<ssize_t>(content.size()));
+    ::close(ends[1]);
+  });
+  const Tensor t = load_npy("/dev/fd/" + std::to_string(ends[0]));
+  writer.join();
+  ::close(ends[0]);
+  EXPECT_EQ(t.to_vector<float>(), (std::vector<float>{1, 2, 3}));
+  testing::expect_error<IOError>([&] { saving::load_model(fifo); }, {"not a regular file"});
+  fs::remove(fifo);
+  fs::remove(file);
 }
 
 }  // namespace
