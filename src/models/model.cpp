@@ -300,6 +300,19 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
   std::vector<Tensor> slots(static_cast<size_t>(num_slots_));
   for (size_t i = 0; i < inputs.size(); ++i) slots[static_cast<size_t>(input_slots_[i])] = inputs[i];
   const std::vector<int> node_index = step_node_indices(steps_, graph_nodes_, inputs_, name());
+  // The step after which each slot is read no more: its tensor is dropped there, so a
+  // batch holds the activations still to be read, not every one it made (the tape keeps
+  // what backward needs by itself). Outputs are read at the end.
+  std::vector<size_t> last_read(slots.size(), 0);
+  for (size_t n = 0; n < steps_.size(); ++n) {
+    for (int s : steps_[n].in_slots) last_read[static_cast<size_t>(s)] = n;
+    if (steps_[n].mask_slot >= 0) last_read[static_cast<size_t>(steps_[n].mask_slot)] = n;
+    for (int s : steps_[n].state_slots) last_read[static_cast<size_t>(s)] = n;
+  }
+  for (int s : output_slots_) last_read[static_cast<size_t>(s)] = steps_.size();
+  auto release_after = [&](size_t n, int s) {
+    if (s >= 0 && last_read[static_cast<size_t>(s)] == n) slots[static_cast<size_t>(s)] = Tensor();
+  };
   for (size_t n = 0; n < steps_.size(); ++n) {
     const Step& step = steps_[n];
     TensorList in;
@@ -320,6 +333,11 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
       throw RuntimeError(cat("Layer \"", step.layer->name(), "\" returned ", out.size(), " tensors where its graph node has ",
                              step.out_slots.size()));
     for (size_t k = 0; k < out.size(); ++k) slots[static_cast<size_t>(step.out_slots[k])] = std::move(out[k]);
+    in.clear();
+    ctx = layers::CallContext{training};
+    for (int s : step.in_slots) release_after(n, s);
+    release_after(n, step.mask_slot);
+    for (int s : step.state_slots) release_after(n, s);
   }
   TensorList result;
   for (int s : output_slots_) result.push_back(slots[static_cast<size_t>(s)]);
