@@ -62,11 +62,26 @@ int main(int argc, char** argv) {
   auto encoder = encoder_block();
   auto mha = mha_only();
   const std::vector<std::pair<const char*, std::function<double()>>> workloads = {
-      {"encoder_fwd_bwd_b32_s128", [&] { return fwd_bwd_ms(*encoder, {32, 128, 256}); }},
-      {"encoder_infer_b1_s512", [&] { return infer_ms(*encoder, {1, 512, 256}); }},
-      {"encoder_infer_b32_s512", [&] { return infer_ms(*encoder, {32, 512, 256}); }},
-      {"mha_fwd_bwd_b32_s128", [&] { return fwd_bwd_ms(*mha, {32, 128, 256}); }},
-      {"mha_infer_b32_s512", [&] { return infer_ms(*mha, {32, 512, 256}); }},
+      {"encoder_fwd_bwd_b32_s128",
+       [&] {
+         return fwd_bwd_ms(*encoder, {32, 128, 256});
+       }},
+      {"encoder_infer_b1_s512",
+       [&] {
+         return infer_ms(*encoder, {1, 512, 256});
+       }},
+      {"encoder_infer_b32_s512",
+       [&] {
+         return infer_ms(*encoder, {32, 512, 256});
+       }},
+      {"mha_fwd_bwd_b32_s128",
+       [&] {
+         return fwd_bwd_ms(*mha, {32, 128, 256});
+       }},
+      {"mha_infer_b32_s512",
+       [&] {
+         return infer_ms(*mha, {32, 512, 256});
+       }},
   };
   const char* only = bench::flag_value(argc, argv, "--only");  // one workload, for profiling
   for (const auto& [name, run] : workloads)

@@ -58,7 +58,8 @@ void write_outputs(const std::vector<std::string>& paths, const keras::TensorLis
     for (size_t i = 0; i < paths.size(); ++i) {
       std::error_code ec;
       targets[i] = fs::path(paths[i]);
-      for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(targets[i], ec)); ++hops) {  // even a dangling link
+      for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(targets[i], ec));
+           ++hops) {  // even a dangling link
         const fs::path to = fs::read_symlink(targets[i], ec);
         targets[i] = to.is_absolute() ? to : targets[i].parent_path() / to;
       }

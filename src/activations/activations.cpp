@@ -49,7 +49,8 @@ Activation::Activation(const std::string& name) {
   if (it == t.end()) {
     std::string known = "linear";
     for (const auto& [k, v] : t) known += ", " + k;
-    throw ValueError(detail::cat("Could not interpret activation function identifier: '", utils::excerpt(name), "'. Known: ", known));
+    throw ValueError(detail::cat("Could not interpret activation function identifier: '", utils::excerpt(name),
+                                 "'. Known: ", known));
   }
   // Keras's aliases are the same function, which serializes under its own name.
   name_ = name == "swish" ? "silu" : name == "hard_swish" ? "hard_silu" : name;

@@ -38,10 +38,14 @@ std::string_view op_name(Op op) {
     case Op::softmax_backward: return "softmax_backward";
     case Op::recurrence_forward: return "recurrence_forward";
     case Op::recurrence_backward: return "recurrence_backward";
-    case Op::attention_forward: return "attention_forward";
-    case Op::attention_backward: return "attention_backward";
-    case Op::layer_norm_forward: return "layer_norm_forward";
-    case Op::layer_norm_backward: return "layer_norm_backward";
+    case Op::attention_forward:
+      return "attention_forward";
+    case Op::attention_backward:
+      return "attention_backward";
+    case Op::layer_norm_forward:
+      return "layer_norm_forward";
+    case Op::layer_norm_backward:
+      return "layer_norm_backward";
     case Op::random_uniform: return "random_uniform";
     case Op::random_normal: return "random_normal";
     case Op::random_truncated_normal: return "random_truncated_normal";
@@ -93,8 +97,7 @@ std::shared_ptr<Workspace> Backend::attention_forward(const AttentionGeometry&, 
   throw RuntimeError(detail::cat("attention_forward: the ", device().to_string(), " backend has no fused attention"));
 }
 
-void Backend::attention_backward(const AttentionGeometry&, const Workspace&, const Tensor&, Tensor&, Tensor&,
-                                 Tensor&) {
+void Backend::attention_backward(const AttentionGeometry&, const Workspace&, const Tensor&, Tensor&, Tensor&, Tensor&) {
   throw RuntimeError(detail::cat("attention_backward: the ", device().to_string(), " backend has no fused attention"));
 }
 
@@ -105,7 +108,8 @@ void Backend::layer_norm_forward(const Tensor&, const Tensor&, const Tensor&, in
 
 void Backend::layer_norm_backward(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, int64_t,
                                   int64_t, Tensor&, Tensor&, Tensor&) {
-  throw RuntimeError(detail::cat("layer_norm_backward: the ", device().to_string(), " backend has no fused layer norm"));
+  throw RuntimeError(
+      detail::cat("layer_norm_backward: the ", device().to_string(), " backend has no fused layer norm"));
 }
 
 #ifdef KERAS_HAS_CUDA

@@ -1,4 +1,3 @@
-#include "utils/names.h"
 #include "keras/initializers/initializers.h"
 
 #include <algorithm>
@@ -6,6 +5,7 @@
 
 #include "keras/random/random.h"
 #include "utils/excerpt.h"
+#include "utils/names.h"
 
 namespace keras::initializers {
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "losses/loss_utils.h"
-#include "utils/names.h"
 #include "utils/excerpt.h"
+#include "utils/names.h"
 
 namespace keras::losses {
 

@@ -25,9 +25,9 @@ backend::AttentionGeometry geometry(const Tensor& q, const Tensor& k, const Tens
   for (const Tensor* t : {&q, &k, &v}) require_float32(*t, op);
   check_same_device(op, {&q, &k, &v});
   if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4)
-    throw ValueError(cat("`dot_product_attention` only supports 4D inputs. Received: query.shape=",
-                         q.shape().to_string(), ", key.shape=", k.shape().to_string(),
-                         ", value.shape=", v.shape().to_string()));
+    throw ValueError(
+        cat("`dot_product_attention` only supports 4D inputs. Received: query.shape=", q.shape().to_string(),
+            ", key.shape=", k.shape().to_string(), ", value.shape=", v.shape().to_string()));
   if (k.dim(0) != q.dim(0) || v.dim(0) != q.dim(0) || k.dim(1) != v.dim(1) || k.dim(2) != q.dim(2) ||
       v.dim(2) != q.dim(2) || k.dim(3) != q.dim(3))
     throw ValueError(cat("dot_product_attention: query ", q.shape().to_string(), ", key ", k.shape().to_string(),
@@ -53,9 +53,8 @@ Tensor kernel_mask(const Tensor& mask, const backend::AttentionGeometry& g, cons
       throw ValueError(cat("dot_product_attention: mask of shape ", mask.shape().to_string(),
                            " does not broadcast to (batch, heads, query_len, key_len) = (", g.batch, ", ", g.heads,
                            ", ", g.query_len, ", ", g.key_len, ")"));
-  Tensor m = mask.dtype() == DType::bool_
-                 ? mask
-                 : ops::not_equal(mask, Tensor::zeros(Shape{}, mask.dtype(), mask.device()));
+  Tensor m =
+      mask.dtype() == DType::bool_ ? mask : ops::not_equal(mask, Tensor::zeros(Shape{}, mask.dtype(), mask.device()));
   m = ops::cast(ops::reshape(m, s), DType::float32);
   if (s[2] != g.query_len || s[3] != g.key_len) m = ops::broadcast_to(m, Shape{s[0], s[1], g.query_len, g.key_len});
   return ops::stop_gradient(m);
@@ -74,8 +73,8 @@ Tensor dot_product_attention_composed(const Tensor& query, const Tensor& key, co
     const Tensor c = Tensor::from_vector(tril, Shape{1, 1, g.query_len, g.key_len}, query.device());
     m = m.defined() ? ops::multiply(m, c) : c;
   }
-  Tensor logits = ops::multiply(ops::einsum("btnh,bsnh->bnts", query, key),
-                                Tensor::scalar(scale, DType::float32, query.device()));
+  Tensor logits =
+      ops::multiply(ops::einsum("btnh,bsnh->bnts", query, key), Tensor::scalar(scale, DType::float32, query.device()));
   if (m.defined()) {
     // where(m, logits, -1e9) as logits * m + (m - 1) * 1e9: exact for m in {0, 1}.
     logits = ops::add(ops::multiply(logits, m),
@@ -89,8 +88,8 @@ Tensor dot_product_attention(const Tensor& query, const Tensor& key, const Tenso
                              double scale, bool causal) {
   const backend::AttentionGeometry g = geometry(query, key, value, scale, causal);
   auto& be = backend::backend_for(query);
-  const bool empty = g.batch == 0 || g.query_len == 0 || g.key_len == 0 || g.heads == 0 || g.head_dim == 0 ||
-                     g.value_dim == 0;
+  const bool empty =
+      g.batch == 0 || g.query_len == 0 || g.key_len == 0 || g.heads == 0 || g.head_dim == 0 || g.value_dim == 0;
   if (empty || !be.supports(backend::Op::attention_forward, DType::float32))
     return dot_product_attention_composed(query, key, value, mask, scale, causal);
   const Tensor m = kernel_mask(mask, g, query);
@@ -101,7 +100,7 @@ Tensor dot_product_attention(const Tensor& query, const Tensor& key, const Tenso
   if (recording)
     autograd::record("dot_product_attention", inputs, {&out},
                      [g, ws, qs = query.shape(), ks = key.shape(), vs = value.shape()](const TensorList& grads,
-                                                                                   const std::vector<bool>&) {
+                                                                                       const std::vector<bool>&) {
                        const Device d = grads[0].device();
                        Tensor dq = Tensor::empty(qs, DType::float32, d), dk = Tensor::empty(ks, DType::float32, d),
                               dv = Tensor::empty(vs, DType::float32, d);

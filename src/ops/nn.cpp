@@ -442,9 +442,9 @@ Tensor fused_layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta
   if (beta.defined()) inputs.push_back(beta);
   if (should_record(inputs))
     record("layer_normalization", inputs, {&y},
-           [x = x.detach(), g = g.defined() ? g.detach() : g, has_beta = beta.defined(), gshape = gamma.defined() ? gamma.shape() : Shape{},
-            bshape = beta.defined() ? beta.shape() : Shape{}, mean, rstd, rows, cols](const TensorList& grads,
-                                                                                     const std::vector<bool>&) {
+           [x = x.detach(), g = g.defined() ? g.detach() : g, has_beta = beta.defined(),
+            gshape = gamma.defined() ? gamma.shape() : Shape{}, bshape = beta.defined() ? beta.shape() : Shape{}, mean,
+            rstd, rows, cols](const TensorList& grads, const std::vector<bool>&) {
              auto& b = backend::backend_for(grads[0]);
              Tensor dx = detail::empty_like(x);
              Tensor dg = g.defined() ? detail::empty_like(x, Shape{cols}, DType::float32) : Tensor();

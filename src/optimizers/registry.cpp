@@ -18,8 +18,8 @@
 #include "keras/optimizers/optimizer.h"
 #include "keras/optimizers/schedule_free_adamw.h"
 #include "optimizers/config_utils.h"
-#include "utils/names.h"
 #include "utils/excerpt.h"
+#include "utils/names.h"
 
 namespace keras::optimizers {
 
@@ -94,12 +94,14 @@ std::string known() {
 
 std::shared_ptr<Optimizer> from_config(const std::string& class_name, const ConfigMap& c) {
   if (const Factory* f = find_factory(class_name)) return (*f)(c);
-  throw ValueError(cat("Could not interpret optimizer identifier: '", utils::excerpt(class_name), "'. Known: ", known()));
+  throw ValueError(
+      cat("Could not interpret optimizer identifier: '", utils::excerpt(class_name), "'. Known: ", known()));
 }
 
 std::shared_ptr<Optimizer> get(const std::string& name) {
   const Factory* f = find_factory(name);
-  if (!f) throw ValueError(cat("Could not interpret optimizer identifier: '", utils::excerpt(name), "'. Known: ", known()));
+  if (!f)
+    throw ValueError(cat("Could not interpret optimizer identifier: '", utils::excerpt(name), "'. Known: ", known()));
   std::shared_ptr<Optimizer> o = (*f)(ConfigMap{});
   o->set_spec(name);
   return o;

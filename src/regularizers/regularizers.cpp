@@ -28,7 +28,8 @@ Regularizer by_name(const std::string& name, const ConfigMap& c) {
   // is tf.keras's l1_l2() function, whose factors default to 0.01.
   if (name == "L1L2" || name == "l1l2") return L1L2(num("l1", 0.0), num("l2", 0.0));
   if (name == "l1_l2") return L1L2(num("l1", 0.01), num("l2", 0.01));
-  throw ValueError(cat("Unknown regularizer: \"", utils::excerpt(name), "\". Known: L1 (\"l1\"), L2 (\"l2\"), L1L2 (\"l1l2\", \"l1_l2\")"));
+  throw ValueError(cat("Unknown regularizer: \"", utils::excerpt(name),
+                       "\". Known: L1 (\"l1\"), L2 (\"l2\"), L1L2 (\"l1l2\", \"l1_l2\")"));
 }
 
 }  // namespace

@@ -2,19 +2,19 @@
 #include "keras/saving/saving.h"
 
 #include <chrono>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 
 #include "keras/layers/core/input_layer.h"
+#include "keras/layers/layer_config.h"
 #include "keras/models/sequential.h"
 #include "keras/utils/file_utils.h"
 #include "saving/hdf5/reader.h"
 #include "saving/hdf5/writer.h"
 #include "saving/json_utils.h"
-#include "keras/layers/layer_config.h"
 #include "saving/legacy_h5.h"
 #include "saving/zip_archive.h"
 #include "tensor/allocation_budget.h"

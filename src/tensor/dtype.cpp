@@ -39,7 +39,8 @@ DType dtype_from_name(std::string_view name) {
   for (DType d : {DType::float32, DType::float16, DType::bfloat16, DType::float64, DType::int32, DType::int64,
                   DType::uint8, DType::bool_, DType::string})
     if (dtype_name(d) == name) return d;
-  throw ValueError(detail::cat("Unknown dtype: '", utils::excerpt(name), "'. Expected one of float32, float16, bfloat16, ",
+  throw ValueError(detail::cat("Unknown dtype: '", utils::excerpt(name),
+                               "'. Expected one of float32, float16, bfloat16, ",
                                "float64, int32, int64, uint8, bool, string"));
 }
 

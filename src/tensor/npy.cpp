@@ -1,16 +1,16 @@
 #include "keras/tensor/npy.h"
 
-#include <algorithm>
-#include <cctype>
-#include <cstdio>
-#include <cstdint>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -138,9 +138,10 @@ StoredType stored_type(const std::string& descr, const std::string& path) {
   };
   if (descr.size() != 3 || !std::strchr("<>|=", descr[0]) || !std::strchr("fiub", descr[1])) throw unsupported();
   const StoredType t{descr[1], static_cast<size_t>(descr[2] - '0'), descr[0] == '>'};
-  const bool ok = (t.kind == 'f' && (t.bytes == 2 || t.bytes == 4 || t.bytes == 8)) ||
-                  ((t.kind == 'i' || t.kind == 'u') && (t.bytes == 1 || t.bytes == 2 || t.bytes == 4 || t.bytes == 8)) ||
-                  (t.kind == 'b' && t.bytes == 1);
+  const bool ok =
+      (t.kind == 'f' && (t.bytes == 2 || t.bytes == 4 || t.bytes == 8)) ||
+      ((t.kind == 'i' || t.kind == 'u') && (t.bytes == 1 || t.bytes == 2 || t.bytes == 4 || t.bytes == 8)) ||
+      (t.kind == 'b' && t.bytes == 1);
   if (!ok) throw unsupported();
   return t;
 }
@@ -149,12 +150,15 @@ StoredType stored_type(const std::string& descr, const std::string& path) {
 /// of ours that holds every value (int8/int16/uint16 -> int32, uint32/uint64 -> int64).
 DType dtype_for(const StoredType& t) {
   switch (t.kind) {
-    case 'f': return t.bytes == 2 ? DType::float16 : t.bytes == 4 ? DType::float32 : DType::float64;
-    case 'b': return DType::bool_;
+    case 'f':
+      return t.bytes == 2 ? DType::float16 : t.bytes == 4 ? DType::float32 : DType::float64;
+    case 'b':
+      return DType::bool_;
     case 'u':
       if (t.bytes == 1) return DType::uint8;
       return t.bytes == 2 ? DType::int32 : DType::int64;
-    default: return t.bytes <= 4 ? DType::int32 : DType::int64;
+    default:
+      return t.bytes <= 4 ? DType::int32 : DType::int64;
   }
 }
 
@@ -168,7 +172,7 @@ void convert_elements(const unsigned char* src, const StoredType& st, int64_t co
   };
   for (int64_t i = 0; i < count; ++i) {
     if (t.dtype() == DType::int32) {
-      const int64_t v = st.kind == 'u' ? static_cast<int64_t>(load(uint16_t{}, i))
+      const int64_t v = st.kind == 'u'  ? static_cast<int64_t>(load(uint16_t{}, i))
                         : st.bytes == 1 ? static_cast<int64_t>(load(int8_t{}, i))
                                         : static_cast<int64_t>(load(int16_t{}, i));
       t.data<int32_t>()[i] = static_cast<int32_t>(v);
@@ -322,7 +326,8 @@ Tensor parse_npy(std::istream& in, uint64_t file_size, const std::string& path) 
     throw IOError(cat(path, ": .npy data is truncated"));
   // As NumPy reads them: big-endian elements swapped, Fortran order made C order.
   if (stored.big_endian && stored.bytes > 1)
-    for (size_t i = 0; i < data.size(); i += stored.bytes) std::reverse(data.begin() + i, data.begin() + i + stored.bytes);
+    for (size_t i = 0; i < data.size(); i += stored.bytes)
+      std::reverse(data.begin() + i, data.begin() + i + stored.bytes);
   if (fortran) fortran_to_c(data, shape, stored.bytes);
   Tensor t = Tensor::empty(shape, dtype);
   if (dtype_size(dtype) == stored.bytes && !(stored.kind == 'u' && stored.bytes == 8))

@@ -44,7 +44,8 @@ void write_file_atomically(const std::string& path, const std::function<void(std
     target = to.is_absolute() ? to : target.parent_path() / to;
   }
   const fs::file_status st = fs::status(target, ec);
-  if (fs::exists(st) && fs::is_directory(st)) throw IOError(detail::cat("Cannot save to ", path, ": it is a directory"));
+  if (fs::exists(st) && fs::is_directory(st))
+    throw IOError(detail::cat("Cannot save to ", path, ": it is a directory"));
   if (fs::exists(st) && !fs::is_regular_file(st)) {
     std::ofstream out(target, std::ios::binary);
     if (!out) throw IOError(detail::cat("Cannot write ", path));

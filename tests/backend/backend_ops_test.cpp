@@ -665,8 +665,8 @@ std::vector<LayerNormInputs> layer_norm_cases() {
       LayerNormInputs l{rows, cols, values({rows, cols}, DType::float32, seed++, -3, 5), Tensor(), Tensor(), ""};
       if (weights & 1) l.gamma = values({cols}, DType::float32, seed++, 0.5, 1.5);
       if (weights & 2) l.beta = values({cols}, DType::float32, seed++);
-      l.what = "layer_norm " + std::to_string(rows) + " x " + std::to_string(cols) + (l.gamma.defined() ? " gamma" : "") +
-               (l.beta.defined() ? " beta" : "");
+      l.what = "layer_norm " + std::to_string(rows) + " x " + std::to_string(cols) +
+               (l.gamma.defined() ? " gamma" : "") + (l.beta.defined() ? " beta" : "");
       out.push_back(std::move(l));
     }
   return out;
@@ -692,10 +692,12 @@ void case_layer_norm_backward(Ctx& c) {
     Tensor y = Tensor::empty(s), mean = Tensor::empty(r), rstd = Tensor::empty(r);
     c.ref.layer_norm_forward(l.x, l.gamma, l.beta, l.rows, l.cols, 1e-3f, y, mean, rstd);
     const Tensor dy = values(s, DType::float32, 550);
-    Tensor dx = c.dev_empty(s), dg = l.gamma.defined() ? c.dev_empty(w) : Tensor(), db = l.beta.defined() ? c.dev_empty(w) : Tensor();
+    Tensor dx = c.dev_empty(s), dg = l.gamma.defined() ? c.dev_empty(w) : Tensor(),
+           db = l.beta.defined() ? c.dev_empty(w) : Tensor();
     Tensor dx_ref = Tensor::empty(s), dg_ref = l.gamma.defined() ? Tensor::empty(w) : Tensor(),
            db_ref = l.beta.defined() ? Tensor::empty(w) : Tensor();
-    c.be.layer_norm_backward(c.dev(l.x), c.dev(l.gamma), c.dev(mean), c.dev(rstd), c.dev(dy), l.rows, l.cols, dx, dg, db);
+    c.be.layer_norm_backward(c.dev(l.x), c.dev(l.gamma), c.dev(mean), c.dev(rstd), c.dev(dy), l.rows, l.cols, dx, dg,
+                             db);
     c.ref.layer_norm_backward(l.x, l.gamma, mean, rstd, dy, l.rows, l.cols, dx_ref, dg_ref, db_ref);
     c.near(dx, dx_ref, 1e-5, 1e-4, l.what + " dx");
     if (dg.defined()) c.near(dg, dg_ref, 1e-4, 1e-4, l.what + " dgamma");

@@ -14,7 +14,8 @@ namespace {
 std::vector<std::string> case_names() {
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::directory_iterator(testing::data_dir() + "/keras_cases"))
-    if (e.is_directory() && std::filesystem::exists(e.path() / "model.keras")) out.push_back(e.path().filename().string());
+    if (e.is_directory() && std::filesystem::exists(e.path() / "model.keras"))
+      out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
 }

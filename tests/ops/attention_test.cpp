@@ -27,7 +27,8 @@ Tensor random_mask(const Shape& shape, uint64_t seed, DType dtype) {
   const Tensor r = random_tensor(shape, seed, 0, 1);
   std::vector<float> m(static_cast<size_t>(r.size()));
   const int64_t s = shape.back(), t = shape.rank() >= 2 ? shape[shape.rank() - 2] : 1;
-  for (int64_t i = 0; i < r.size(); ++i) m[static_cast<size_t>(i)] = (i / s) % t == 0 ? 0.f : r.data<float>()[i] < 0.33f ? 0.f : 1.f;
+  for (int64_t i = 0; i < r.size(); ++i)
+    m[static_cast<size_t>(i)] = (i / s) % t == 0 ? 0.f : r.data<float>()[i] < 0.33f ? 0.f : 1.f;
   return ops::cast(Tensor::from_vector(m, shape), dtype);
 }
 
@@ -37,18 +38,19 @@ TEST(DotProductAttention, FusedMatchesTheCompositionForwardAndBackward) {
       {{1, 70, 2, 8}, {1, 600, 2, 8}, {1, 600, 2, 8}, {}, false},  // several query and key blocks
       {{2, 70, 2, 4}, {2, 70, 2, 4}, {2, 70, 2, 4}, {}, true},
       {{2, 6, 2, 4}, {2, 530, 2, 4}, {2, 530, 2, 3}, {2, 1, 6, 530}, false},
-      {{2, 9, 2, 4}, {2, 9, 2, 4}, {2, 9, 2, 4}, {9, 9}, true},      // (T, S): every batch and head
+      {{2, 9, 2, 4}, {2, 9, 2, 4}, {2, 9, 2, 4}, {9, 9}, true},         // (T, S): every batch and head
       {{2, 5, 3, 4}, {2, 8, 3, 4}, {2, 8, 3, 4}, {1, 3, 1, 8}, false},  // per head, every query
   };
   uint64_t seed = 10;
   for (const Case& c : cases) {
     for (DType mask_dtype : {DType::float32, DType::bool_}) {
-      Tensor q = random_tensor(c.q, seed++, -2, 2), k = random_tensor(c.k, seed++, -2, 2), v = random_tensor(c.v, seed++);
+      Tensor q = random_tensor(c.q, seed++, -2, 2), k = random_tensor(c.k, seed++, -2, 2),
+             v = random_tensor(c.v, seed++);
       const Tensor mask = c.mask.rank() ? random_mask(c.mask, seed++, mask_dtype) : Tensor();
       const Tensor w = random_tensor(Shape{c.q[0], c.q[1], c.q[2], c.v[3]}, seed++);
       const double scale = 1.0 / std::sqrt(static_cast<double>(c.q[3]));
-      const std::string what = "query " + c.q.to_string() + " key " + c.k.to_string() + " mask " +
-                               c.mask.to_string() + (c.causal ? " causal" : "");
+      const std::string what = "query " + c.q.to_string() + " key " + c.k.to_string() + " mask " + c.mask.to_string() +
+                               (c.causal ? " causal" : "");
       auto run = [&](bool fused) {
         Tensor qq = q.clone(), kk = k.clone(), vv = v.clone();
         autograd::GradientTape tape;
@@ -78,7 +80,9 @@ TEST(DotProductAttention, GradientsMatchFiniteDifferences) {
   for (bool causal : {false, true})
     for (bool masked : {false, true})
       testing::check_gradients(
-          [&](const TensorList& x) { return dot_product_attention(x[0], x[1], x[2], masked ? mask : Tensor(), 0.7, causal); },
+          [&](const TensorList& x) {
+            return dot_product_attention(x[0], x[1], x[2], masked ? mask : Tensor(), 0.7, causal);
+          },
           {leaf({2, 3, 2, 3}, 31), leaf({2, 4, 2, 3}, 32), leaf({2, 4, 2, 5}, 33)});
 }
 
@@ -99,8 +103,7 @@ TEST(DotProductAttention, NoTensorOfEveryLogitIsMade) {
   g_largest_allocation = 0;
   backend::set_allocation_observer([](Device, size_t n) {
     size_t seen = g_largest_allocation.load();
-    while (n > seen && !g_largest_allocation.compare_exchange_weak(seen, n)) {
-    }
+    while (n > seen && !g_largest_allocation.compare_exchange_weak(seen, n)) {}
   });
   const Tensor out = dot_product_attention(q, k, v, Tensor(), 0.35, true);
   backend::set_allocation_observer(nullptr);
@@ -110,17 +113,33 @@ TEST(DotProductAttention, NoTensorOfEveryLogitIsMade) {
 }
 
 TEST(DotProductAttention, Errors) {
-  const Tensor q = random_tensor({2, 3, 2, 4}, 60), k = random_tensor({2, 5, 2, 4}, 61), v = random_tensor({2, 5, 2, 6}, 62);
-  testing::expect_error<ValueError>([&] { dot_product_attention(ops::reshape(q, {6, 2, 4}), k, v, Tensor(), 1, false); },
-                                    {"only supports 4D inputs", "query.shape=(6, 2, 4)"});
-  testing::expect_error<ValueError>([&] { dot_product_attention(q, random_tensor({2, 5, 2, 3}, 63), v, Tensor(), 1, false); },
-                                    {"do not fit", "key (2, 5, 2, 3)"});
-  testing::expect_error<ValueError>([&] { dot_product_attention(q, k, random_tensor({2, 4, 2, 6}, 64), Tensor(), 1, false); },
-                                    {"do not fit", "value (2, 4, 2, 6)"});
-  testing::expect_error<ValueError>([&] { dot_product_attention(q, k, v, Tensor::ones(Shape{2, 2, 3, 4}), 1, false); },
-                                    {"mask of shape (2, 2, 3, 4) does not broadcast", "(2, 2, 3, 5)"});
-  testing::expect_error<ValueError>([&] { dot_product_attention(q, k, v, Tensor::ones(Shape{1, 2, 2, 3, 5}), 1, false); },
-                                    {"more than 4 axes"});
+  const Tensor q = random_tensor({2, 3, 2, 4}, 60), k = random_tensor({2, 5, 2, 4}, 61),
+               v = random_tensor({2, 5, 2, 6}, 62);
+  testing::expect_error<ValueError>(
+      [&] {
+        dot_product_attention(ops::reshape(q, {6, 2, 4}), k, v, Tensor(), 1, false);
+      },
+      {"only supports 4D inputs", "query.shape=(6, 2, 4)"});
+  testing::expect_error<ValueError>(
+      [&] {
+        dot_product_attention(q, random_tensor({2, 5, 2, 3}, 63), v, Tensor(), 1, false);
+      },
+      {"do not fit", "key (2, 5, 2, 3)"});
+  testing::expect_error<ValueError>(
+      [&] {
+        dot_product_attention(q, k, random_tensor({2, 4, 2, 6}, 64), Tensor(), 1, false);
+      },
+      {"do not fit", "value (2, 4, 2, 6)"});
+  testing::expect_error<ValueError>(
+      [&] {
+        dot_product_attention(q, k, v, Tensor::ones(Shape{2, 2, 3, 4}), 1, false);
+      },
+      {"mask of shape (2, 2, 3, 4) does not broadcast", "(2, 2, 3, 5)"});
+  testing::expect_error<ValueError>(
+      [&] {
+        dot_product_attention(q, k, v, Tensor::ones(Shape{1, 2, 2, 3, 5}), 1, false);
+      },
+      {"more than 4 axes"});
   testing::expect_error<TypeError>([&] { dot_product_attention(ops::cast(q, DType::int32), k, v, Tensor(), 1, false); },
                                    {"dot_product_attention"});
 }

@@ -93,13 +93,15 @@ TEST(Kerascpp, StandardInputAndEveryOutputOrNone) {
   const std::string base = tool + " predict " + dir + "/model.keras --input - --input " + dir + "/input_1.npy";
   // The second output cannot be written: neither appears.
   EXPECT_NE(std::system((base + " --output " + out + "/a.npy --output /nonexistent/b.npy < " + dir +
-                         "/input_0.npy 2> /dev/null").c_str()),
+                         "/input_0.npy 2> /dev/null")
+                            .c_str()),
             0);
   EXPECT_FALSE(std::filesystem::exists(out + "/a.npy"));
   for (const auto& e : std::filesystem::directory_iterator(out)) ADD_FAILURE() << "left behind: " << e.path();
   // Both can: the first input read from standard input gives Keras's numbers.
-  ASSERT_EQ(std::system((base + " --output " + out + "/a.npy --output " + out + "/b.npy < " + dir + "/input_0.npy").c_str()),
-            0);
+  ASSERT_EQ(
+      std::system((base + " --output " + out + "/a.npy --output " + out + "/b.npy < " + dir + "/input_0.npy").c_str()),
+      0);
   const auto c = testing::load_case("model_two_in_two_out");
   testing::expect_allclose(load_npy(out + "/a.npy"), c.outputs[0], c.atol, c.rtol, "output 0 from stdin");
   testing::expect_allclose(load_npy(out + "/b.npy"), c.outputs[1], c.atol, c.rtol, "output 1 from stdin");

@@ -312,7 +312,8 @@ TEST(Saving, HdfFeaturesWeDoNotReadAreRefusedNotTakenAsZeros) {
   // contiguous layout (3, 1).
   const std::vector<uint8_t> layout_head{0x08, 0x00, 0x18, 0x00};
   size_t at = 0;
-  for (auto it = bytes.begin(); (it = std::search(it, bytes.end(), layout_head.begin(), layout_head.end())) != bytes.end(); ++it)
+  for (auto it = bytes.begin();
+       (it = std::search(it, bytes.end(), layout_head.begin(), layout_head.end())) != bytes.end(); ++it)
     if (static_cast<size_t>(it - bytes.begin()) + 10 <= bytes.size() && it[8] == 3 && it[9] == 1) {
       at = static_cast<size_t>(it - bytes.begin());
       break;
@@ -320,12 +321,12 @@ TEST(Saving, HdfFeaturesWeDoNotReadAreRefusedNotTakenAsZeros) {
   ASSERT_GT(at, 0u) << "no contiguous layout message found";
   EXPECT_EQ(hdf5::File::from_bytes(bytes, "plain.h5").root().get("w").read().to_vector<float>(),
             (std::vector<float>{1, 2, 3}));
-  for (const auto& [type, words] : std::vector<std::pair<uint8_t, std::string>>{{0x07, "external files"},
-                                                                               {0x0B, "filter pipeline"}}) {
+  for (const auto& [type, words] :
+       std::vector<std::pair<uint8_t, std::string>>{{0x07, "external files"}, {0x0B, "filter pipeline"}}) {
     auto patched = bytes;
     patched[at] = type;
-    testing::expect_error<IOError>(
-        [&] { hdf5::File::from_bytes(patched, "hostile.h5").root().get("w").read(); }, {"hostile.h5", "/w", words});
+    testing::expect_error<IOError>([&] { hdf5::File::from_bytes(patched, "hostile.h5").root().get("w").read(); },
+                                   {"hostile.h5", "/w", words});
   }
 }
 
@@ -395,7 +396,8 @@ TEST(Saving, HostileConfigs) {
     EXPECT_EQ(std::string(e.what()).find("json.exception"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("kwargs"), std::string::npos) << e.what();
   }
-  with_config(src, tmp("dtype.keras"), [](auto& c) { c["config"]["layers"][1]["config"]["dtype"] = std::string(10000, 'x'); });
+  with_config(src, tmp("dtype.keras"),
+              [](auto& c) { c["config"]["layers"][1]["config"]["dtype"] = std::string(10000, 'x'); });
   try {
     load_model(tmp("dtype.keras"));
     ADD_FAILURE() << "a 10 KB dtype loaded";

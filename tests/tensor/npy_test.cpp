@@ -1,13 +1,13 @@
 #include "keras/tensor/npy.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "keras/saving/saving.h"
 #include "test_utils.h"
@@ -51,10 +51,14 @@ TEST(Npy, ReadsEveryWidthByteOrderAndFortranOrderNumpyWrites) {
     return v;
   };
   const std::vector<std::tuple<std::string, DType, std::vector<double>>> cases = {
-      {"int8", DType::int32, base},          {"int16_be", DType::int32, base},
-      {"uint16", DType::int32, times(ubase, 200)}, {"uint32_be", DType::int64, times(ubase, 100000)},
-      {"uint64", DType::int64, ubase},       {"int32_be", DType::int32, base},
-      {"int64_be", DType::int64, base},      {"float32_be", DType::float32, times(base, 0.5)},
+      {"int8", DType::int32, base},
+      {"int16_be", DType::int32, base},
+      {"uint16", DType::int32, times(ubase, 200)},
+      {"uint32_be", DType::int64, times(ubase, 100000)},
+      {"uint64", DType::int64, ubase},
+      {"int32_be", DType::int32, base},
+      {"int64_be", DType::int64, base},
+      {"float32_be", DType::float32, times(base, 0.5)},
       {"float64_be", DType::float64, times(base, 0.25)}};
   for (const auto& [name, dtype, values] : cases)
     for (const std::string suffix : {"", "_fortran"}) {

@@ -28,8 +28,8 @@ bool kept(const AttentionGeometry& g, const Tensor& mask, int64_t b, int64_t h, 
 }
 
 /// The attention weights of query row i of (b, h).
-std::vector<double> weights(const AttentionGeometry& g, const Tensor& q, const Tensor& k, const Tensor& mask,
-                            int64_t b, int64_t h, int64_t i) {
+std::vector<double> weights(const AttentionGeometry& g, const Tensor& q, const Tensor& k, const Tensor& mask, int64_t b,
+                            int64_t h, int64_t i) {
   std::vector<double> p(static_cast<size_t>(g.key_len));
   double top = -INFINITY;
   for (int64_t j = 0; j < g.key_len; ++j) {

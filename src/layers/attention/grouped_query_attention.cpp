@@ -85,11 +85,10 @@ TensorList GroupedQueryAttention::call(const TensorList& inputs, const CallConte
   // itself) unless there is dropout or scores are returned; then the Softmax layer.
   const bool softmax_layer_path = options_.dropout > 0 || r.scores;
   // GroupedQueryAttention takes the masks Keras's __call__ fills in from the tensors.
-  const Tensor mask = ad::attention_mask(query, value, explicit_or(r.query_mask, ctx.mask(r.query)),
-                                         explicit_or(r.value_mask, ctx.mask(r.value)),
-                                         explicit_or(r.key_mask, r.key ? ctx.mask(*r.key) : Tensor()),
-                                         explicit_or(r.attention_mask, Tensor()), r.causal && softmax_layer_path,
-                                         options_.sliding_window);
+  const Tensor mask = ad::attention_mask(
+      query, value, explicit_or(r.query_mask, ctx.mask(r.query)), explicit_or(r.value_mask, ctx.mask(r.value)),
+      explicit_or(r.key_mask, r.key ? ctx.mask(*r.key) : Tensor()), explicit_or(r.attention_mask, Tensor()),
+      r.causal && softmax_layer_path, options_.sliding_window);
   Tensor gate;
   if (gate_dense_) gate = (*gate_dense_)(query, ctx.training);
   Tensor q = (*query_dense_)(query, ctx.training);

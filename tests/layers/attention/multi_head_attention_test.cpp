@@ -139,15 +139,18 @@ TEST(MultiHeadAttention, FusedPathMatchesTheSoftmaxLayerPath) {
   const Tensor per_batch = ops::slice(per_head, {0, 0, 0, 0}, {2, 1, 5, 5});
   for (const Tensor& mask : {Tensor(), ops::reshape(per_batch, {2, 5, 5}), per_head})
     for (bool causal : {false, true}) {
-      const std::string what = "mask " + (mask.defined() ? mask.shape().to_string() : "none") + (causal ? " causal" : "");
+      const std::string what =
+          "mask " + (mask.defined() ? mask.shape().to_string() : "none") + (causal ? " causal" : "");
       const Tensor fused = mha->attend(x, x, {.attention_mask = mask, .use_causal_mask = causal}).output;
       const Tensor plain =
-          mha->attend(x, x, {.attention_mask = mask, .return_attention_scores = true, .use_causal_mask = causal}).output;
+          mha->attend(x, x, {.attention_mask = mask, .return_attention_scores = true, .use_causal_mask = causal})
+              .output;
       testing::expect_allclose(fused, plain, 1e-5, 1e-5, "MultiHeadAttention " + what);
       if (mask.defined() && mask.rank() == 4) continue;  // GroupedQueryAttention's masks are (B, T, S)
       const Tensor gfused = gqa->attend(x, x, {.attention_mask = mask, .use_causal_mask = causal}).output;
       const Tensor gplain =
-          gqa->attend(x, x, {.attention_mask = mask, .return_attention_scores = true, .use_causal_mask = causal}).output;
+          gqa->attend(x, x, {.attention_mask = mask, .return_attention_scores = true, .use_causal_mask = causal})
+              .output;
       testing::expect_allclose(gfused, gplain, 1e-5, 1e-5, "GroupedQueryAttention " + what);
     }
 }

@@ -85,7 +85,8 @@ struct MaskRows {
   int64_t key_len = 0;
   bool causal = false;
 
-  MaskRows(const AttentionGeometry& g, const Tensor& mask, int64_t b, int64_t h) : key_len(g.key_len), causal(g.causal) {
+  MaskRows(const AttentionGeometry& g, const Tensor& mask, int64_t b, int64_t h)
+      : key_len(g.key_len), causal(g.causal) {
     if (!mask.defined()) return;
     const int64_t mb = mask.dim(0) == 1 ? 0 : b, mh = mask.dim(1) == 1 ? 0 : h;
     rows = mask.data<float>() + (mb * mask.dim(1) + mh) * g.query_len * g.key_len;
@@ -103,9 +104,7 @@ struct MaskRows {
   /// With only the causal mask, blocks whose keys all come after the last query row are
   /// skipped (every row keeps key 0, so their weights are exactly 0). With an explicit
   /// mask a row may have every key masked and attend uniformly, so nothing is skipped.
-  int64_t keys_needed(int64_t q_end) const {
-    return causal && !rows ? std::min(key_len, q_end) : key_len;
-  }
+  int64_t keys_needed(int64_t q_end) const { return causal && !rows ? std::min(key_len, q_end) : key_len; }
 };
 
 /// Runs f(task) for task in [0, n) across the pool.
@@ -140,9 +139,9 @@ std::shared_ptr<Workspace> CpuBackend::attention_forward(const AttentionGeometry
       const int64_t keys = masked.keys_needed(q0 + qb);
       for (int64_t k0 = 0; k0 < keys; k0 += kKeyBlock) {
         const int64_t kb = std::min(kKeyBlock, keys - k0);
-        gemm(false, true, qb, kb, H, g.scale, qp, N * H, k + ((b * S + k0) * N + h) * H, N * H, 0.f, logits.data(),
-             kb);
-        if (masked.any()) masked.each_masked(q0, k0, qb, kb, [&](int64_t i, int64_t j) { logits[i * kb + j] = kMaskedLogit; });
+        gemm(false, true, qb, kb, H, g.scale, qp, N * H, k + ((b * S + k0) * N + h) * H, N * H, 0.f, logits.data(), kb);
+        if (masked.any())
+          masked.each_masked(q0, k0, qb, kb, [&](int64_t i, int64_t j) { logits[i * kb + j] = kMaskedLogit; });
         for (int64_t i = 0; i < qb; ++i) {
           float* row = logits.data() + i * kb;
           const float top = std::max(row_max[i], row_max_of(row, kb));
@@ -152,8 +151,8 @@ std::shared_ptr<Workspace> CpuBackend::attention_forward(const AttentionGeometry
           if (rescale != 1.f)
             for (int64_t e = 0; e < Hv; ++e) acc[i * Hv + e] *= rescale;
         }
-        gemm(false, false, qb, Hv, kb, 1.f, logits.data(), kb, v + ((b * S + k0) * N + h) * Hv, N * Hv, 1.f,
-             acc.data(), Hv);
+        gemm(false, false, qb, Hv, kb, 1.f, logits.data(), kb, v + ((b * S + k0) * N + h) * Hv, N * Hv, 1.f, acc.data(),
+             Hv);
       }
       for (int64_t i = 0; i < qb; ++i) {
         float* orow = o + ((b * T + q0 + i) * N + h) * Hv;
@@ -218,7 +217,8 @@ void CpuBackend::attention_backward(const AttentionGeometry& g, const Workspace&
         const float* vp = v + ((b * S + k0) * N + h) * Hv;
         // The block's weights, recomputed: exp(logit - max) / denominator.
         gemm(false, true, qb, kb, H, g.scale, qp, N * H, kp, N * H, 0.f, p.data(), kb);
-        if (masked.any()) masked.each_masked(q0, k0, qb, kb, [&](int64_t i, int64_t j) { p[i * kb + j] = kMaskedLogit; });
+        if (masked.any())
+          masked.each_masked(q0, k0, qb, kb, [&](int64_t i, int64_t j) { p[i * kb + j] = kMaskedLogit; });
         for (int64_t i = 0; i < qb; ++i) {
           float* row = p.data() + i * kb;
           exp_shifted(row, kb, row_max[q0 + i]);

@@ -20,7 +20,8 @@ dnnl::primitive_attr attr(dnnl::primitive_attr base) {
   return base;
 }
 
-void execute(const dnnl::primitive& p, const dnnl::primitive_desc_base& pd, std::unordered_map<int, dnnl::memory> args) {
+void execute(const dnnl::primitive& p, const dnnl::primitive_desc_base& pd,
+             std::unordered_map<int, dnnl::memory> args) {
   const dnnl::memory::desc md = pd.scratchpad_desc();
   const size_t bytes = md.get_size();
   if (bytes > 0) {

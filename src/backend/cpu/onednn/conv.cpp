@@ -90,8 +90,8 @@ struct ConvEntry {
       ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
       post.set_post_ops(ops);
     }
-    fwd_pd = dnnl::convolution_forward::primitive_desc(fwd_desc(dnnl::prop_kind::forward_inference), attr(post),
-                                                       engine());
+    fwd_pd =
+        dnnl::convolution_forward::primitive_desc(fwd_desc(dnnl::prop_kind::forward_inference), attr(post), engine());
     fwd = dnnl::convolution_forward(fwd_pd);
     fwd_ready = true;
   }

@@ -30,7 +30,8 @@ KERAS_SIMD_CLONES void normalize_rows(const float* x, const float* gamma, const 
       for (int64_t c = 0; c < cols; ++c) out[c] = (row[c] - mu) * inv * gamma[c] + beta[c];
     } else {
 #pragma omp simd
-      for (int64_t c = 0; c < cols; ++c) out[c] = (row[c] - mu) * inv * (gamma ? gamma[c] : 1.f) + (beta ? beta[c] : 0.f);
+      for (int64_t c = 0; c < cols; ++c)
+        out[c] = (row[c] - mu) * inv * (gamma ? gamma[c] : 1.f) + (beta ? beta[c] : 0.f);
     }
     mean[r] = mu;
     rstd[r] = inv;
@@ -71,10 +72,11 @@ void CpuBackend::layer_norm_forward(const Tensor& x, const Tensor& gamma, const 
                                     int64_t cols, float epsilon, Tensor& y, Tensor& mean, Tensor& rstd) {
   const float* g = gamma.defined() ? gamma.data<float>() : nullptr;
   const float* b = beta.defined() ? beta.data<float>() : nullptr;
-  parallel_for(rows, std::max<int64_t>(1, kParallelThreshold / std::max<int64_t>(cols, 1)), [&](int64_t begin, int64_t end) {
-    normalize_rows(x.data<float>(), g, b, begin, end, cols, epsilon, y.data<float>(), mean.data<float>(),
-                   rstd.data<float>());
-  });
+  parallel_for(rows, std::max<int64_t>(1, kParallelThreshold / std::max<int64_t>(cols, 1)),
+               [&](int64_t begin, int64_t end) {
+                 normalize_rows(x.data<float>(), g, b, begin, end, cols, epsilon, y.data<float>(), mean.data<float>(),
+                                rstd.data<float>());
+               });
 }
 
 void CpuBackend::layer_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& rstd,
@@ -82,14 +84,15 @@ void CpuBackend::layer_norm_backward(const Tensor& x, const Tensor& gamma, const
                                      Tensor& dbeta) {
   std::vector<float> dg(static_cast<size_t>(cols)), db(static_cast<size_t>(cols));
   std::mutex merge;
-  parallel_for(rows, std::max<int64_t>(1, kParallelThreshold / std::max<int64_t>(cols, 1)), [&](int64_t begin, int64_t end) {
-    std::vector<float> part_g(static_cast<size_t>(cols)), part_b(static_cast<size_t>(cols));
-    backward_rows(x.data<float>(), gamma.defined() ? gamma.data<float>() : nullptr, mean.data<float>(),
-                  rstd.data<float>(), dy.data<float>(), begin, end, cols, dx.data<float>(), part_g.data(),
-                  part_b.data());
-    std::lock_guard<std::mutex> lock(merge);
-    for (size_t c = 0; c < dg.size(); ++c) dg[c] += part_g[c], db[c] += part_b[c];
-  });
+  parallel_for(rows, std::max<int64_t>(1, kParallelThreshold / std::max<int64_t>(cols, 1)),
+               [&](int64_t begin, int64_t end) {
+                 std::vector<float> part_g(static_cast<size_t>(cols)), part_b(static_cast<size_t>(cols));
+                 backward_rows(x.data<float>(), gamma.defined() ? gamma.data<float>() : nullptr, mean.data<float>(),
+                               rstd.data<float>(), dy.data<float>(), begin, end, cols, dx.data<float>(), part_g.data(),
+                               part_b.data());
+                 std::lock_guard<std::mutex> lock(merge);
+                 for (size_t c = 0; c < dg.size(); ++c) dg[c] += part_g[c], db[c] += part_b[c];
+               });
   if (dgamma.defined()) std::copy(dg.begin(), dg.end(), dgamma.data<float>());
   if (dbeta.defined()) std::copy(db.begin(), db.end(), dbeta.data<float>());
 }
