@@ -66,6 +66,26 @@ Folded fold(const Shape& as, const Shape& bs, const Shape& os) {
   return f;
 }
 
+/// out[j] = f(a[j * ia], b[j * ib]) over one row, each of ia and ib 0 (broadcast) or 1:
+/// one loop per pattern so that each vectorises.
+template <class T, class R, class F>
+void row_loop(const T* pa, const T* pb, R* po, int64_t n, int64_t ia, int64_t ib, F f) {
+  if (ia == 1 && ib == 1) {
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) po[j] = static_cast<R>(f(pa[j], pb[j]));
+  } else if (ia == 1 && ib == 0) {
+    const T vb = *pb;
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) po[j] = static_cast<R>(f(pa[j], vb));
+  } else if (ia == 0 && ib == 1) {
+    const T va = *pa;
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) po[j] = static_cast<R>(f(va, pb[j]));
+  } else {
+    for (int64_t j = 0; j < n; ++j) po[j] = static_cast<R>(f(pa[j * ia], pb[j * ib]));
+  }
+}
+
 template <class T, class R>
 void run(BinaryOp op, const T* a, const T* b, R* out, const Folded& f) {
   const size_t nd = f.dims.size();
@@ -85,38 +105,18 @@ void run(BinaryOp op, const T* a, const T* b, R* out, const Folded& f) {
     const T* pa = a + oa;
     const T* pb = b + ob;
     R* po = out + r * inner;
-    if (ia == 1 && ib == 1) {
-      switch (op) {  // the common arithmetic, written out so it vectorises
-        case BinaryOp::add:
-#pragma omp simd
-          for (int64_t j = 0; j < inner; ++j) po[j] = static_cast<R>(pa[j] + pb[j]);
-          return;
-        case BinaryOp::mul:
-#pragma omp simd
-          for (int64_t j = 0; j < inner; ++j) po[j] = static_cast<R>(pa[j] * pb[j]);
-          return;
-        default:
-          for (int64_t j = 0; j < inner; ++j) po[j] = apply<T, R>(op, pa[j], pb[j]);
-          return;
-      }
-    } else if (ia == 1 && ib == 0) {
-      const T vb = *pb;
-      switch (op) {
-        case BinaryOp::add:
-#pragma omp simd
-          for (int64_t j = 0; j < inner; ++j) po[j] = static_cast<R>(pa[j] + vb);
-          return;
-        case BinaryOp::mul:
-#pragma omp simd
-          for (int64_t j = 0; j < inner; ++j) po[j] = static_cast<R>(pa[j] * vb);
-          return;
-        default:
-          for (int64_t j = 0; j < inner; ++j) po[j] = apply<T, R>(op, pa[j], vb);
-          return;
-      }
-    } else {
-      for (int64_t j = 0; j < inner; ++j) po[j] = apply<T, R>(op, pa[j * ia], pb[j * ib]);
+    switch (op) {  // the common arithmetic, written out so it vectorises
+      case BinaryOp::add: return row_loop<T, R>(pa, pb, po, inner, ia, ib, [](T x, T y) { return x + y; });
+      case BinaryOp::sub: return row_loop<T, R>(pa, pb, po, inner, ia, ib, [](T x, T y) { return x - y; });
+      case BinaryOp::mul: return row_loop<T, R>(pa, pb, po, inner, ia, ib, [](T x, T y) { return x * y; });
+      case BinaryOp::div:
+        if constexpr (std::is_floating_point_v<T>)
+          return row_loop<T, R>(pa, pb, po, inner, ia, ib, [](T x, T y) { return x / y; });
+        break;
+      default:
+        break;
     }
+    for (int64_t j = 0; j < inner; ++j) po[j] = apply<T, R>(op, pa[j * ia], pb[j * ib]);
   };
 
   if (total > kParallelThreshold && rows > 1) {
