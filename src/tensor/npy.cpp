@@ -330,6 +330,7 @@ Tensor parse_npy(std::istream& in, uint64_t file_size, const std::string& path) 
       std::reverse(data.begin() + i, data.begin() + i + stored.bytes);
   if (fortran) fortran_to_c(data, shape, stored.bytes);
   Tensor t = Tensor::empty(shape, dtype);
+  if (data.empty()) return t;  // an empty array (memcpy from the null data() would be undefined)
   if (dtype_size(dtype) == stored.bytes && !(stored.kind == 'u' && stored.bytes == 8))
     std::memcpy(t.raw_data(), data.data(), data.size());
   else convert_elements(data.data(), stored, static_cast<int64_t>(count), t, path);

@@ -79,6 +79,11 @@ TEST(Npy, ReadsEveryWidthByteOrderAndFortranOrderNumpyWrites) {
   EXPECT_EQ(f3.shape(), Shape({2, 3, 4}));
   EXPECT_EQ(f3.to_vector<double>(), iota);
   testing::expect_error<IOError>([&] { load_npy(dir + "uint64_too_big.npy"); }, {"does not fit int64"});
+  // An empty array (found by fuzz_npy: memcpy from a null pointer).
+  const std::string empty = temp_path("empty.npy");
+  save_npy(empty, Tensor::zeros({0, 2}, DType::int32));
+  EXPECT_EQ(load_npy(empty).shape(), Shape({0, 2}));
+  std::filesystem::remove(empty);
 }
 
 TEST(Npy, RejectsBadFiles) {
