@@ -333,8 +333,6 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
       throw RuntimeError(cat("Layer \"", step.layer->name(), "\" returned ", out.size(), " tensors where its graph node has ",
                              step.out_slots.size()));
     for (size_t k = 0; k < out.size(); ++k) slots[static_cast<size_t>(step.out_slots[k])] = std::move(out[k]);
-    in.clear();
-    ctx = layers::CallContext{training};
     for (int s : step.in_slots) release_after(n, s);
     release_after(n, step.mask_slot);
     for (int s : step.state_slots) release_after(n, s);

@@ -37,8 +37,11 @@ backend::AttentionGeometry geometry(const Tensor& q, const Tensor& k, const Tens
   return {q.dim(0), q.dim(1), k.dim(1), q.dim(2), q.dim(3), v.dim(3), static_cast<float>(scale), causal};
 }
 
-/// The mask as float32 0/1 of shape (B or 1, N or 1, T, S), or undefined.
-Tensor kernel_mask(const Tensor& mask, const backend::AttentionGeometry& g, const Tensor& q) {
+/// The mask as float32 of shape (B or 1, N or 1, T, S), or undefined: non-zero = attend.
+/// With `zero_one` its values are exactly 0 and 1 (the composition multiplies by it); the
+/// kernel only tests for zero, so a float32 mask (the layers' already is 0/1) is not
+/// converted again for it.
+Tensor kernel_mask(const Tensor& mask, const backend::AttentionGeometry& g, const Tensor& q, bool zero_one) {
   if (!mask.defined()) return mask;
   check_same_device("dot_product_attention", {&q, &mask});
   if (mask.rank() > 4)
@@ -53,9 +56,11 @@ Tensor kernel_mask(const Tensor& mask, const backend::AttentionGeometry& g, cons
       throw ValueError(cat("dot_product_attention: mask of shape ", mask.shape().to_string(),
                            " does not broadcast to (batch, heads, query_len, key_len) = (", g.batch, ", ", g.heads,
                            ", ", g.query_len, ", ", g.key_len, ")"));
-  Tensor m =
-      mask.dtype() == DType::bool_ ? mask : ops::not_equal(mask, Tensor::zeros(Shape{}, mask.dtype(), mask.device()));
-  m = ops::cast(ops::reshape(m, s), DType::float32);
+  Tensor m = mask;
+  if (mask.dtype() != DType::bool_ && (zero_one || mask.dtype() != DType::float32))
+    m = ops::not_equal(mask, Tensor::zeros(Shape{}, mask.dtype(), mask.device()));
+  m = ops::reshape(m, s);
+  if (m.dtype() != DType::float32) m = ops::cast(m, DType::float32);
   if (s[2] != g.query_len || s[3] != g.key_len) m = ops::broadcast_to(m, Shape{s[0], s[1], g.query_len, g.key_len});
   return ops::stop_gradient(m);
 }
@@ -65,7 +70,7 @@ Tensor kernel_mask(const Tensor& mask, const backend::AttentionGeometry& g, cons
 Tensor dot_product_attention_composed(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask,
                                       double scale, bool causal) {
   const backend::AttentionGeometry g = geometry(query, key, value, scale, causal);
-  Tensor m = kernel_mask(mask, g, query);
+  Tensor m = kernel_mask(mask, g, query, /*zero_one=*/true);
   if (causal) {
     std::vector<float> tril(static_cast<size_t>(g.query_len * g.key_len));
     for (int64_t i = 0; i < g.query_len; ++i)
@@ -92,7 +97,7 @@ Tensor dot_product_attention(const Tensor& query, const Tensor& key, const Tenso
       g.batch == 0 || g.query_len == 0 || g.key_len == 0 || g.heads == 0 || g.head_dim == 0 || g.value_dim == 0;
   if (empty || !be.supports(backend::Op::attention_forward, DType::float32))
     return dot_product_attention_composed(query, key, value, mask, scale, causal);
-  const Tensor m = kernel_mask(mask, g, query);
+  const Tensor m = kernel_mask(mask, g, query, /*zero_one=*/false);
   Tensor out = empty_like(query, Shape{g.batch, g.query_len, g.heads, g.value_dim}, DType::float32);
   const TensorList inputs{query, key, value};
   const bool recording = autograd::should_record(inputs);
