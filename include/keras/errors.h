@@ -31,6 +31,14 @@ class IOError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A request for more memory than is allowed or available: a batch whose activations
+/// exceed keras::config::max_activation_bytes(), or an allocation that failed inside a
+/// layer (TensorFlow's ResourceExhaustedError).
+class ResourceExhaustedError : public RuntimeError {
+ public:
+  using RuntimeError::RuntimeError;
+};
+
 namespace detail {
 /// Concatenates anything streamable: cat("expected ", 3, " got ", shape.to_string()).
 template <class... Args>

@@ -1,5 +1,10 @@
 #include "keras/config/config.h"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <limits>
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -21,6 +26,30 @@ int num_threads() {
 #else
   return 1;
 #endif
+}
+
+namespace {
+std::atomic<int64_t> g_max_activation_bytes{0};  // 0: not set, the physical memory
+
+int64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return std::numeric_limits<int64_t>::max();
+  if (pages > std::numeric_limits<int64_t>::max() / page) return std::numeric_limits<int64_t>::max();
+  return static_cast<int64_t>(pages) * page;
+}
+}  // namespace
+
+void set_max_activation_bytes(int64_t bytes) {
+  if (bytes <= 0)
+    throw ValueError(detail::cat("set_max_activation_bytes: expected a positive number of bytes, got ", bytes));
+  g_max_activation_bytes.store(bytes, std::memory_order_relaxed);
+}
+
+int64_t max_activation_bytes() {
+  const int64_t set = g_max_activation_bytes.load(std::memory_order_relaxed);
+  if (set > 0) return set;
+  static const int64_t physical = physical_memory_bytes();
+  return physical;
 }
 
 }  // namespace keras::config

@@ -3,11 +3,16 @@
 #include "keras/models/model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
+#include <iomanip>
+#include <limits>
 #include <map>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
+#include "keras/config/config.h"
 #include "keras/layers/call_kwargs.h"
 #include "keras/layers/core/input_layer.h"
 #include "keras/ops/core.h"
@@ -259,6 +264,31 @@ void Model::init_graph(const KerasTensors& inputs, const KerasTensors& outputs) 
   }
   num_slots_ = slots.size();
 
+  // What the activation budget needs: each slot's size and its last reader.
+  slots_.assign(static_cast<size_t>(num_slots_), SlotInfo{});
+  auto info = [](const Shape& shape, DType dtype, const std::string& layer) {
+    double bytes = static_cast<double>(dtype_size(dtype));
+    for (int i = 1; i < shape.rank(); ++i)
+      if (shape[i] != kNone) bytes *= static_cast<double>(shape[i]);
+    return SlotInfo{shape.rank() == 0 ? 0.0 : bytes, shape, dtype, layer};
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    slots_[static_cast<size_t>(input_slots_[i])] = info(inputs[i].shape, inputs[i].dtype, inputs[i].layer->name());
+  for (const auto& r : map.ordered) {
+    const layers::Node& node = r.node();
+    for (size_t k = 0; k < node.output_shapes.size() && k < node.output_dtypes.size(); ++k)
+      slots_[static_cast<size_t>(slots.slot(r.layer, r.index, static_cast<int>(k)))] =
+          info(node.output_shapes[k], node.output_dtypes[k], r.layer->name());
+  }
+  last_read_.assign(static_cast<size_t>(num_slots_), 0);
+  for (size_t n = 0; n < steps_.size(); ++n) {
+    for (int s : steps_[n].in_slots) last_read_[static_cast<size_t>(s)] = n;
+    if (steps_[n].mask_slot >= 0) last_read_[static_cast<size_t>(steps_[n].mask_slot)] = n;
+    for (int s : steps_[n].state_slots) last_read_[static_cast<size_t>(s)] = n;
+  }
+  for (int s : output_slots_) last_read_[static_cast<size_t>(s)] = steps_.size();
+  activation_bytes_per_row_ = activation_peak(false).bytes_per_row;
+
   untrack_layers();
   for (const auto& op : operations_) track_layer(op);
   set_built();
@@ -296,22 +326,93 @@ std::vector<std::string> Model::input_names() const {
   return out;
 }
 
+Model::ActivationPeak Model::activation_peak(bool find_largest) const {
+  ActivationPeak peak;
+  std::vector<char> alive(slots_.size(), 0);
+  double live = 0;
+  auto appear = [&](int s) {
+    if (s < 0 || alive[static_cast<size_t>(s)]) return;
+    alive[static_cast<size_t>(s)] = 1;
+    live += slots_[static_cast<size_t>(s)].bytes_per_row;
+  };
+  auto release_after = [&](size_t n, int s) {
+    if (s < 0 || !alive[static_cast<size_t>(s)] || last_read_[static_cast<size_t>(s)] != n) return;
+    alive[static_cast<size_t>(s)] = 0;
+    live -= slots_[static_cast<size_t>(s)].bytes_per_row;
+  };
+  auto note_peak = [&] {
+    if (live <= peak.bytes_per_row) return;
+    peak.bytes_per_row = live;
+    if (!find_largest) return;
+    for (size_t s = 0; s < alive.size(); ++s)
+      if (alive[s] && (peak.largest_slot < 0 ||
+                       slots_[s].bytes_per_row > slots_[static_cast<size_t>(peak.largest_slot)].bytes_per_row))
+        peak.largest_slot = static_cast<int>(s);
+  };
+  for (int s : input_slots_) appear(s);
+  note_peak();
+  for (size_t n = 0; n < steps_.size(); ++n) {
+    for (int s : steps_[n].out_slots) appear(s);
+    note_peak();
+    for (int s : steps_[n].in_slots) release_after(n, s);
+    release_after(n, steps_[n].mask_slot);
+    for (int s : steps_[n].state_slots) release_after(n, s);
+  }
+  return peak;
+}
+
+namespace {
+Shape batch_of(Shape shape, int64_t rows) {
+  if (shape.rank() > 0) shape[0] = rows;
+  return shape;
+}
+
+std::string readable_bytes(double bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 6) bytes /= 1024, ++u;
+  std::ostringstream out;
+  out << std::setprecision(u == 0 ? 20 : 3) << bytes << ' ' << units[u];
+  return out.str();
+}
+}  // namespace
+
+void Model::check_activation_budget(int64_t rows) const {
+  const double budget = static_cast<double>(config::max_activation_bytes());
+  if (activation_bytes_per_row_ * static_cast<double>(rows) <= budget) return;
+  const ActivationPeak peak = activation_peak(true);
+  std::string largest;
+  if (peak.largest_slot >= 0) {
+    const SlotInfo& big = slots_[static_cast<size_t>(peak.largest_slot)];
+    largest = cat(" The largest tensor then alive is layer \"", big.layer, "\"'s output of shape ",
+                  batch_of(big.shape, rows).to_string(), " (", dtype_name(big.dtype), ", ",
+                  readable_bytes(big.bytes_per_row * static_cast<double>(rows)), ").");
+  }
+  throw ResourceExhaustedError(
+      cat("Model \"", name(), "\": a batch of ", rows, " needs at least ",
+          readable_bytes(peak.bytes_per_row * static_cast<double>(rows)), " of activations at once, over the limit of ",
+          readable_bytes(budget), ".", largest,
+          " Use smaller batches, or raise the limit with keras::config::set_max_activation_bytes."));
+}
+
+int64_t Model::max_rows_within_activation_budget() const {
+  const double per_row = has_graph() ? activation_bytes_per_row_ : 0.0;
+  if (per_row <= 0) return std::numeric_limits<int64_t>::max();
+  const double rows = std::floor(static_cast<double>(config::max_activation_bytes()) / per_row);
+  if (rows < 1) return 1;  // run_graph then refuses with the reasons
+  return rows >= 9e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(rows);
+}
+
 TensorList Model::run_graph(const TensorList& inputs, bool training) {
+  if (!inputs.empty() && inputs[0].rank() > 0) check_activation_budget(inputs[0].dim(0));
   std::vector<Tensor> slots(static_cast<size_t>(num_slots_));
   for (size_t i = 0; i < inputs.size(); ++i) slots[static_cast<size_t>(input_slots_[i])] = inputs[i];
   const std::vector<int> node_index = step_node_indices(steps_, graph_nodes_, inputs_, name());
-  // The step after which each slot is read no more: its tensor is dropped there, so a
-  // batch holds the activations still to be read, not every one it made (the tape keeps
-  // what backward needs by itself). Outputs are read at the end.
-  std::vector<size_t> last_read(slots.size(), 0);
-  for (size_t n = 0; n < steps_.size(); ++n) {
-    for (int s : steps_[n].in_slots) last_read[static_cast<size_t>(s)] = n;
-    if (steps_[n].mask_slot >= 0) last_read[static_cast<size_t>(steps_[n].mask_slot)] = n;
-    for (int s : steps_[n].state_slots) last_read[static_cast<size_t>(s)] = n;
-  }
-  for (int s : output_slots_) last_read[static_cast<size_t>(s)] = steps_.size();
+  // Each slot's tensor is dropped after its last reader (last_read_), so a batch holds
+  // the activations still to be read, not every one it made (the tape keeps what
+  // backward needs by itself). Outputs are read at the end.
   auto release_after = [&](size_t n, int s) {
-    if (s >= 0 && last_read[static_cast<size_t>(s)] == n) slots[static_cast<size_t>(s)] = Tensor();
+    if (s >= 0 && last_read_[static_cast<size_t>(s)] == n) slots[static_cast<size_t>(s)] = Tensor();
   };
   for (size_t n = 0; n < steps_.size(); ++n) {
     const Step& step = steps_[n];
@@ -322,12 +423,19 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
     if (step.mask_slot >= 0) ctx.masks = {slots[static_cast<size_t>(step.mask_slot)]};
     for (int s : step.state_slots) ctx.initial_state.push_back(slots[static_cast<size_t>(s)]);
     TensorList out;
-    if (const auto* k = dynamic_cast<const layers::KwargsLayer*>(step.layer.get())) {
-      const layers::CallKwargs kw = k->node_kwargs(node_index[n], in.size());
-      layers::CallKwargsScope scope(k, &kw);
-      out = (*step.layer)(in, ctx);
-    } else {
-      out = (*step.layer)(in, ctx);
+    try {
+      if (const auto* k = dynamic_cast<const layers::KwargsLayer*>(step.layer.get())) {
+        const layers::CallKwargs kw = k->node_kwargs(node_index[n], in.size());
+        layers::CallKwargsScope scope(k, &kw);
+        out = (*step.layer)(in, ctx);
+      } else {
+        out = (*step.layer)(in, ctx);
+      }
+    } catch (const std::bad_alloc&) {
+      std::string shapes;
+      for (const auto& t : in) shapes += (shapes.empty() ? "" : ", ") + t.shape().to_string();
+      throw ResourceExhaustedError(cat("Model \"", name(), "\": layer \"", step.layer->name(),
+                                       "\" ran out of memory on inputs of shape ", shapes));
     }
     if (out.size() != step.out_slots.size())
       throw RuntimeError(cat("Layer \"", step.layer->name(), "\" returned ", out.size(), " tensors where its graph node has ",

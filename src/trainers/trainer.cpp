@@ -527,13 +527,34 @@ std::optional<TensorList> Model::run_prediction(trainers::BatchSource& source, c
   for (auto& c : cbs) c->on_predict_begin({});
   std::vector<TensorList> per_output;
   const std::optional<int64_t> steps = source.steps();
+  // A batch whose activations would exceed config::max_activation_bytes() is predicted
+  // in parts that fit (inference treats rows independently: the results differ only by the
+  // float rounding of kernels blocked for another batch size).
+  const int64_t max_rows = max_rows_within_activation_budget();
+  auto predict_within_budget = [&](TensorList x, int64_t rows_per_part) {
+    const int64_t rows = x.empty() || x[0].rank() == 0 ? 0 : x[0].dim(0);
+    if (rows <= rows_per_part) return on_device(predict_step(on_device(std::move(x), device())), Device::cpu());
+    std::vector<TensorList> parts;
+    for (int64_t begin = 0; begin < rows; begin += rows_per_part) {
+      TensorList part;
+      for (const auto& t : x) part.push_back(ops::slice_rows(t, begin, std::min(rows, begin + rows_per_part)));
+      parts.push_back(on_device(predict_step(on_device(std::move(part), device())), Device::cpu()));
+    }
+    TensorList joined;
+    for (size_t k = 0; k < parts[0].size(); ++k) {
+      TensorList pieces;
+      for (const auto& p : parts) pieces.push_back(p.at(k));
+      joined.push_back(ops::concatenate(pieces, 0));
+    }
+    return joined;
+  };
   source.begin_epoch();
   for (int64_t step = 0; !steps || step < *steps; ++step) {
     std::optional<utils::DataBatch> data = source.next(step);
     if (!data) break;
     // A dataset's batches are checked here; arrays were checked once before the loop.
     TensorList x = source.prepared() ? std::move(data->x) : standardize_inputs(data->x);
-    TensorList out = on_device(predict_step(on_device(std::move(x), device())), Device::cpu());
+    TensorList out = predict_within_budget(std::move(x), max_rows);
     if (!per_output.empty() && out.size() != per_output.size())
       throw ValueError(cat("predict: model \"", name(), "\" gave ", out.size(), " outputs for batch ", step, " and ",
                            per_output.size(), " before"));

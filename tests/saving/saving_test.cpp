@@ -2,6 +2,8 @@
 // the safety of reading damaged or hostile files.
 #include "keras/saving/saving.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -357,6 +359,82 @@ TEST(Saving, AWeightsEntryBiggerThanTheModelCanFillIsRefusedBeforeItIsRead) {
   // the bytes really in the archive (a few KB here), not the sizes it states.
   with_config(src, tmp("wide.keras"), [](auto& c) { c["config"]["layers"][1]["config"]["units"] = 1 << 22; });
   testing::expect_error<IOError>([&] { load_model(tmp("wide.keras")); }, {"more memory"});
+}
+
+/// A zip written by hand whose last entry, deflated, claims `claimed_size` bytes through
+/// zip64 extra fields (libzip's writer never lies, so the forgery is built here).
+std::vector<uint8_t> zip_with_forged_size(const std::vector<std::pair<std::string, std::vector<uint8_t>>>& stored,
+                                          const std::string& name, const std::vector<uint8_t>& data,
+                                          uint64_t claimed_size) {
+  std::vector<uint8_t> out, directory;
+  auto put = [](std::vector<uint8_t>& b, uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  };
+  auto add = [&](const std::string& n, const std::vector<uint8_t>& payload, bool deflated) {
+    std::vector<uint8_t> body = payload;
+    if (deflated) {  // raw deflate (no zlib header), as zip stores it
+      z_stream z{};
+      deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+      body.resize(deflateBound(&z, static_cast<uLong>(payload.size())));
+      z.next_in = const_cast<Bytef*>(payload.data());
+      z.avail_in = static_cast<uInt>(payload.size());
+      z.next_out = body.data();
+      z.avail_out = static_cast<uInt>(body.size());
+      deflate(&z, Z_FINISH);
+      body.resize(z.total_out);
+      deflateEnd(&z);
+    }
+    const uint32_t crc = static_cast<uint32_t>(crc32(0, payload.data(), static_cast<uInt>(payload.size())));
+    const uint64_t offset = out.size();
+    std::vector<uint8_t> extra;
+    if (deflated) {  // zip64: both sizes in the extra field, 0xFFFFFFFF in the header
+      put(extra, 0x0001, 2), put(extra, 16, 2), put(extra, claimed_size, 8), put(extra, body.size(), 8);
+    }
+    auto header = [&](std::vector<uint8_t>& b, bool central) {
+      put(b, central ? 0x02014b50 : 0x04034b50, 4);
+      if (central) put(b, 45, 2);
+      put(b, 45, 2), put(b, 0, 2), put(b, deflated ? 8 : 0, 2), put(b, 0, 2), put(b, 0x21, 2), put(b, crc, 4);
+      put(b, deflated ? 0xFFFFFFFF : body.size(), 4), put(b, deflated ? 0xFFFFFFFF : payload.size(), 4);
+      put(b, n.size(), 2), put(b, extra.size(), 2);
+      if (central) put(b, 0, 2), put(b, 0, 2), put(b, 0, 2), put(b, 0, 4), put(b, offset, 4);
+      b.insert(b.end(), n.begin(), n.end());
+      b.insert(b.end(), extra.begin(), extra.end());
+    };
+    header(out, false);
+    out.insert(out.end(), body.begin(), body.end());
+    header(directory, true);
+  };
+  for (const auto& [n, payload] : stored) add(n, payload, false);
+  add(name, data, true);
+  const uint64_t directory_at = out.size(), entries = stored.size() + 1;
+  out.insert(out.end(), directory.begin(), directory.end());
+  put(out, 0x06054b50, 4), put(out, 0, 2), put(out, 0, 2), put(out, entries, 2), put(out, entries, 2);
+  put(out, directory.size(), 4), put(out, directory_at, 4), put(out, 0, 2);
+  return out;
+}
+
+TEST(Saving, AForgedZip64SizeIsRefusedBeforeAnythingIsInflated) {
+  // The weights entry (a few KB deflated) claims 6 GiB: refused on the sizes, at once,
+  // where it used to allocate 6 GiB and fail with std::bad_alloc tens of seconds later.
+  const std::string src = testing::data_dir() + "/keras_cases/dense_relu/model.keras";
+  ZipReader z(src);
+  const auto weights = z.read("model.weights.h5", 1 << 30);
+  const uint64_t six_gib = uint64_t{6} << 30;
+  write_bytes(tmp("zip64.keras"), zip_with_forged_size({{"metadata.json", z.read("metadata.json", 1 << 20)},
+                                                        {"config.json", z.read("config.json", 1 << 20)}},
+                                                       "model.weights.h5", weights, six_gib));
+  ZipReader forged(tmp("zip64.keras"));
+  ASSERT_EQ(forged.size("model.weights.h5"), six_gib) << "libzip reads the zip64 size";
+  testing::expect_error<IOError>([&] { load_model(tmp("zip64.keras")); },
+                                 {"model.weights.h5 is 6442450944 bytes", "the model's weights can fill"});
+  // Read directly with a limit that allows it, the ratio gives the forgery away.
+  testing::expect_error<IOError>([&] { forged.read("model.weights.h5", uint64_t{1} << 40); },
+                                 {"model.weights.h5", "impossible compression ratio"});
+  // The same archive with the true size loads: the forgery, not the hand-made zip, is refused.
+  write_bytes(tmp("zip64_true.keras"), zip_with_forged_size({{"metadata.json", z.read("metadata.json", 1 << 20)},
+                                                             {"config.json", z.read("config.json", 1 << 20)}},
+                                                            "model.weights.h5", weights, weights.size()));
+  EXPECT_NO_THROW(load_model(tmp("zip64_true.keras")));
 }
 
 TEST(Saving, HostileConfigs) {

@@ -250,6 +250,19 @@ class Model : public layers::Layer {
   };
 
   TensorList run_graph(const TensorList& inputs, bool training);
+  struct ActivationPeak {
+    double bytes_per_row = 0;
+    int largest_slot = -1;  // the largest tensor alive at the peak
+  };
+  /// The most bytes of activations run_graph holds at once per batch row (a lower bound:
+  /// unknown dimensions count as 1), following its plan: each step's outputs appear, its
+  /// inputs go after their last read. With `find_largest`, also the largest tensor then.
+  ActivationPeak activation_peak(bool find_largest) const;
+  /// ResourceExhaustedError when a batch of `rows` exceeds config::max_activation_bytes().
+  void check_activation_budget(int64_t rows) const;
+  /// The most rows a batch may have under config::max_activation_bytes() (at least 1; a
+  /// model without a graph has no limit here).
+  int64_t max_rows_within_activation_budget() const;
   Tensor add_layer_losses(const Tensor& loss, const layers::LossScope* added) const;
   void require_compiled(const char* what) const;
   void check_targets(const TensorList& y) const;
@@ -274,6 +287,17 @@ class Model : public layers::Layer {
   std::vector<Step> steps_;                                  // execution order
   std::vector<int> input_slots_, output_slots_;
   int num_slots_ = 0;
+  /// What the activation budget knows of each slot: its symbolic tensor and bytes per
+  /// batch row (the first axis is the batch; unknown dimensions count as 1).
+  struct SlotInfo {
+    double bytes_per_row = 0;
+    Shape shape;
+    DType dtype = DType::float32;
+    std::string layer;  // the producer
+  };
+  std::vector<SlotInfo> slots_;
+  std::vector<size_t> last_read_;  // the step after which each slot is read no more
+  double activation_bytes_per_row_ = 0;  // activation_peak(), computed with the plan
   std::vector<std::pair<std::shared_ptr<layers::Layer>, int>> graph_nodes_;
 
   // training configuration

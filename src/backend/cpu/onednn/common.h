@@ -41,7 +41,10 @@ inline dnnl::memory wrap(const dnnl::memory::desc& md, const Tensor& t) {
   return dnnl::memory(md, engine(), t.raw_data());
 }
 
-/// Thread-safe map from a key string to a lazily built, shared entry.
+/// Thread-safe map from a key string to a lazily built, shared entry. An entry builds
+/// each of its primitives once, under its own mutex; executing them takes no lock, so
+/// concurrent predicts of one geometry run side by side (primitives are immutable, and
+/// the scratchpads execute() gives are per thread, as oneDNN's user mode requires).
 template <class Entry>
 class PrimitiveCache {
  public:

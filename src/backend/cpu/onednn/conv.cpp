@@ -211,8 +211,10 @@ uint64_t onednn::kernel_reorder_count() { return kernel_reorders.load(std::memor
 void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
                               Tensor& y, bool fuse_relu) {
   auto e = entry_for(g, bias.defined(), fuse_relu);
-  std::lock_guard<std::mutex> lock(e->mutex);
-  e->ensure_fwd();
+  {
+    std::lock_guard<std::mutex> lock(e->mutex);
+    e->ensure_fwd();
+  }
   Tensor scratch;
   dnnl::memory w = weights_in(*e, kernel, e->fwd_pd.weights_desc(), scratch);
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, wrap(e->src_md, x)},
@@ -224,8 +226,10 @@ void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Te
 
 void CpuBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) {
   auto e = entry_for(g, false);
-  std::lock_guard<std::mutex> lock(e->mutex);
-  e->ensure_bwd_data();
+  {
+    std::lock_guard<std::mutex> lock(e->mutex);
+    e->ensure_bwd_data();
+  }
   Tensor scratch;
   dnnl::memory w = weights_in(*e, kernel, e->bwd_data_pd.weights_desc(), scratch);
   execute(e->bwd_data, e->bwd_data_pd,
@@ -235,8 +239,10 @@ void CpuBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, c
 void CpuBackend::conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
                                        Tensor& dbias) {
   auto e = entry_for(g, dbias.defined());
-  std::lock_guard<std::mutex> lock(e->mutex);
-  e->ensure_bwd_w();
+  {
+    std::lock_guard<std::mutex> lock(e->mutex);
+    e->ensure_bwd_w();
+  }
   const auto want = e->bwd_w_pd.diff_weights_desc();
   dnnl::memory user(e->user_w_md, engine(), dkernel.raw_data());
   Tensor scratch;

@@ -81,7 +81,6 @@ bool eltwise_forward(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& 
   const auto m = map_op(op, p);
   if (!m) return false;
   auto e = entry(*m, x.size());
-  std::lock_guard<std::mutex> lock(e->mutex);
   execute(e->fwd, e->fwd_pd, {{DNNL_ARG_SRC, wrap(e->md, x)}, {DNNL_ARG_DST, wrap(e->md, y)}});
   return true;
 }
@@ -93,13 +92,14 @@ bool eltwise_backward(UnaryOp op, const UnaryParams& p, const Tensor& x, const T
   const Tensor& data = dst ? y : x;
   if (!data.defined()) return false;
   auto e = entry(*m, dy.size());
-  std::lock_guard<std::mutex> lock(e->mutex);
+  std::unique_lock<std::mutex> lock(e->mutex);
   if (!e->bwd_ready) {
     dnnl::eltwise_backward::desc d(m->alg, e->md, e->md, m->alpha, m->beta);
     e->bwd_pd = dnnl::eltwise_backward::primitive_desc(d, attr(), engine(), e->fwd_pd);
     e->bwd = dnnl::eltwise_backward(e->bwd_pd);
     e->bwd_ready = true;
   }
+  lock.unlock();
   execute(e->bwd, e->bwd_pd,
           {{dst ? DNNL_ARG_DST : DNNL_ARG_SRC, wrap(e->md, data)},
            {DNNL_ARG_DIFF_DST, wrap(e->md, dy)},

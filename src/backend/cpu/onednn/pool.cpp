@@ -67,7 +67,6 @@ std::shared_ptr<Workspace> CpuBackend::pool_forward(PoolKind kind, const WindowG
                                                     bool training) {
   auto e = cache().get(geometry_key(g) + (kind == PoolKind::max ? "|max" : "|avg"),
                        [&] { return std::make_shared<PoolEntry>(kind, g); });
-  std::lock_guard<std::mutex> lock(e->mutex);
   auto ws = std::make_shared<PoolWorkspace>();
   ws->entry = e;
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, wrap(e->src_md, x)}, {DNNL_ARG_DST, wrap(e->dst_md, y)}};
@@ -89,8 +88,10 @@ void CpuBackend::pool_backward(PoolKind kind, const WindowGeometry& g, const Ten
   const auto* ws = dynamic_cast<const PoolWorkspace*>(base);
   if (!ws) throw RuntimeError("internal: pooling backward without its forward workspace");
   auto& e = *ws->entry;
-  std::lock_guard<std::mutex> lock(e.mutex);
-  e.ensure_bwd();
+  {
+    std::lock_guard<std::mutex> lock(e.mutex);
+    e.ensure_bwd();
+  }
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_DIFF_DST, wrap(e.dst_md, dy)},
                                              {DNNL_ARG_DIFF_SRC, wrap(e.src_md, dx)}};
   if (ws->buffer.defined())

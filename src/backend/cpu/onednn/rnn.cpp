@@ -178,8 +178,10 @@ std::shared_ptr<Workspace> CpuBackend::recurrence_forward(const RecurrenceGeomet
                                                           const Tensor& recurrent_kernel, const Tensor& bias,
                                                           Tensor& y, Tensor& h_t, Tensor& c_t, bool training) {
   auto e = entry_for(g);
-  std::lock_guard<std::mutex> lock(e->mutex);
-  e->ensure_fwd(training);
+  {
+    std::lock_guard<std::mutex> lock(e->mutex);
+    e->ensure_fwd(training);
+  }
   const dnnl::primitive_desc& pd = e->fwd_pd[training ? 1 : 0];
   auto ws = std::make_shared<RnnWorkspace>();
   ws->x_tm = Tensor::empty(Shape{g.steps, g.batch, g.features});
@@ -223,8 +225,10 @@ void CpuBackend::recurrence_backward(const RecurrenceGeometry& g, const Workspac
                                      Tensor& dkernel, Tensor& drecurrent_kernel, Tensor& dbias) {
   const auto& ws = dynamic_cast<const RnnWorkspace&>(workspace);
   auto e = ws.entry;
-  std::lock_guard<std::mutex> lock(e->mutex);
-  e->ensure_bwd();
+  {
+    std::lock_guard<std::mutex> lock(e->mutex);
+    e->ensure_bwd();
+  }
   const dnnl::primitive_desc& pd = e->bwd_pd;
   Tensor dy_tm = Tensor::empty(Shape{g.steps, g.batch, g.units});
   relayout(dy.data<float>(), dy_tm.data<float>(), g.batch, g.steps, g.units, false, false);

@@ -39,7 +39,6 @@ std::shared_ptr<SoftmaxEntry> entry(int64_t outer, int64_t c, int64_t inner, boo
 
 bool softmax_forward(const Tensor& x, int64_t outer, int64_t c, int64_t inner, bool log, Tensor& y) {
   auto e = entry(outer, c, inner, log);
-  std::lock_guard<std::mutex> lock(e->mutex);
   execute(e->fwd, e->fwd_pd, {{DNNL_ARG_SRC, wrap(e->md, x)}, {DNNL_ARG_DST, wrap(e->md, y)}});
   return true;
 }
@@ -47,7 +46,7 @@ bool softmax_forward(const Tensor& x, int64_t outer, int64_t c, int64_t inner, b
 bool softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t c, int64_t inner, bool log,
                       Tensor& dx) {
   auto e = entry(outer, c, inner, log);
-  std::lock_guard<std::mutex> lock(e->mutex);
+  std::unique_lock<std::mutex> lock(e->mutex);
   if (!e->bwd_ready) {
     const auto alg = log ? dnnl::algorithm::softmax_log : dnnl::algorithm::softmax_accurate;
     dnnl::softmax_v2_backward::desc d(alg, e->md, e->md, e->md, 1);
@@ -55,6 +54,7 @@ bool softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t 
     e->bwd = dnnl::softmax_v2_backward(e->bwd_pd);
     e->bwd_ready = true;
   }
+  lock.unlock();
   execute(e->bwd, e->bwd_pd,
           {{DNNL_ARG_DST, wrap(e->md, y)}, {DNNL_ARG_DIFF_DST, wrap(e->md, dy)}, {DNNL_ARG_DIFF_SRC, wrap(e->md, dx)}});
   return true;
