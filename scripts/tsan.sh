@@ -17,4 +17,4 @@ cmake -S . -B build-tsan "${generator[@]}" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_
   -DKERAS_TEST_ONLY="$threaded_tests" -DKERAS_BUILD_EXAMPLES=OFF -DKERAS_BUILD_BENCH=OFF -DKERAS_BUILD_SHARED=OFF > /dev/null
 cmake --build build-tsan -j "$(nproc)" --target keras_tests
 cd build-tsan
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest -j "$(nproc)" --output-on-failure "$@"
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest -j "$(nproc)" --output-on-failure -LE guide "$@"  # the guide's programs are not built here
