@@ -228,6 +228,7 @@
 #include "keras/optimizers/ftrl.h"
 #include "keras/optimizers/lamb.h"
 #include "keras/optimizers/lion.h"
+#include "keras/optimizers/loss_scale_optimizer.h"
 #include "keras/optimizers/muon.h"
 #include "keras/optimizers/nadam.h"
 #include "keras/optimizers/optimizer.h"

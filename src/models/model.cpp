@@ -550,7 +550,7 @@ void Model::compile(CompileOptions o) {
       if (!m.ptr()) throw ValueError(cat("compile: a metric in `", argument, "` is null"));
       if (n > 1 && m.spec().empty())
         throw ValueError(cat("compile: a metric object in `", argument,
-                             "` cannot serve several outputs; name it by string or use `output_metrics`"));
+                             "` cannot serve several outputs; name it by string or use `output_", argument, "`"));
       for (size_t i = 0; i < n; ++i) add(i, i == 0 ? m.ptr() : metrics::get(m.spec()), weighted);
     }
   };
@@ -568,7 +568,20 @@ void Model::compile(CompileOptions o) {
   } else {
     add_list(o.metrics, false, "metrics");
   }
-  add_list(o.weighted_metrics, true, "weighted_metrics");
+  if (!o.output_weighted_metrics.empty()) {
+    if (!o.weighted_metrics.empty())
+      throw ValueError("compile: give `weighted_metrics` or `output_weighted_metrics`, not both");
+    if (o.output_weighted_metrics.size() != n)
+      throw ValueError(cat("compile: `output_weighted_metrics` has ", o.output_weighted_metrics.size(),
+                           " lists but the model has ", n, " outputs"));
+    for (size_t i = 0; i < n; ++i)
+      for (const auto& m : o.output_weighted_metrics[i]) {
+        if (!m.ptr()) throw ValueError("compile: a metric in `output_weighted_metrics` is null");
+        add(i, m.ptr(), true);
+      }
+  } else {
+    add_list(o.weighted_metrics, true, "weighted_metrics");
+  }
   output_loss_trackers_.clear();
   if (n > 1)
     for (size_t i = 0; i < n; ++i) output_loss_trackers_.emplace_back(names[i] + "_loss");

@@ -88,8 +88,7 @@ ConfigMap Muon::get_config() const {
   c.push_back({"adam_beta_1", o_.adam_beta_1});
   c.push_back({"adam_beta_2", o_.adam_beta_2});
   c.push_back({"epsilon", o_.epsilon});
-  // A ConfigMap holds no list of strings: the empty list Keras writes by default.
-  c.push_back({"exclude_layers", std::vector<int64_t>{}});
+  c.push_back({"exclude_layers", o_.exclude_layers});
   c.push_back({"muon_a", o_.muon_a});
   c.push_back({"muon_b", o_.muon_b});
   c.push_back({"muon_c", o_.muon_c});
@@ -102,6 +101,14 @@ ConfigMap Muon::get_config() const {
   c.push_back({"rms_rate", o_.rms_rate ? ConfigValue(*o_.rms_rate) : ConfigValue(nullptr)});
   return c;
 }
+
+namespace {
+/// `[]` reaches a ConfigMap as an empty list of integers.
+bool empty_list(const ConfigValue& v) {
+  const auto* ints = std::get_if<std::vector<int64_t>>(&v);
+  return ints && ints->empty();
+}
+}  // namespace
 
 std::shared_ptr<Muon> Muon::from_config(const ConfigMap& c) {
   MuonOptions o;
@@ -119,6 +126,11 @@ std::shared_ptr<Muon> Muon::from_config(const ConfigMap& c) {
   o.exclude_embeddings = config::flag(c, "exclude_embeddings", o.exclude_embeddings);
   o.adam_weight_decay = config::num(c, "adam_weight_decay", o.adam_weight_decay);
   o.rms_rate = config_find(c, "rms_rate") ? config::maybe(c, "rms_rate") : o.rms_rate;
+  if (const ConfigValue* v = config_find(c, "exclude_layers")) {
+    if (const auto* patterns = std::get_if<std::vector<std::string>>(v)) o.exclude_layers = *patterns;
+    else if (!std::holds_alternative<std::nullptr_t>(*v) && !empty_list(*v))
+      throw ValueError("Optimizer config: `exclude_layers` must be a list of strings");
+  }
   return std::make_shared<Muon>(o);
 }
 

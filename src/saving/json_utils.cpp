@@ -146,6 +146,8 @@ ConfigMap to_config_map(const json& obj, const std::string& what) {
       c.push_back({it.key(), v.get<std::vector<int64_t>>()});
     else if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number(); }))
       c.push_back({it.key(), v.get<std::vector<double>>()});
+    else if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); }))
+      c.push_back({it.key(), v.get<std::vector<std::string>>()});
     // other nested values (lists, objects) are not part of these flat configs; they are skipped
   }
   return c;

@@ -95,7 +95,7 @@ void save_legacy_h5(const models::Model& model, const std::string& path) {
     tc["weighted_metrics"] = o.weighted_metrics.empty() ? json(nullptr) : weighted;
     tc["loss_weights"] = o.loss_weights.empty() ? json(nullptr) : json(o.loss_weights);
     tc["optimizer_config"] = {{"class_name", o.optimizer.ptr()->class_name()},
-                              {"config", config_map_json(o.optimizer.ptr()->get_config())}};
+                              {"config", optimizer_config_json(*o.optimizer.ptr())}};
     root.set_attribute("training_config", tc.dump(), false);
   }
   hdf5::WriteGroup mw = root.create_group("model_weights");

@@ -19,6 +19,16 @@ void load_legacy_weights(models::Model& model, const hdf5::File& file, const std
 /// the same name (Keras's ImageNet files are read this way).
 void load_legacy_weights_by_name(models::Model& model, const hdf5::File& file, const std::string& path,
                                  bool skip_mismatch);
+/// An optimizer's get_config() as Keras writes it: a schedule's serialized object as its
+/// learning_rate, a LossScaleOptimizer's inner optimizer nested (shared by both formats).
+json optimizer_config_json(const optimizers::Optimizer& optimizer);
+/// The optimizer a compile config names: a string, or a serialized object (with a nested
+/// schedule, or a LossScaleOptimizer's inner optimizer). IOError naming `ctx` for a
+/// malformed entry; `depth` counts the LossScaleOptimizers around it.
+std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const json& optimizer, const std::string& ctx,
+                                                           int depth = 0);
+/// A model's compile_config as Keras writes it ({} when never compiled).
+json compile_config(const models::Model& model);
 /// compile() from a Keras compile_config dict (shared with the .keras reader).
 void apply_compile_config(models::Model& model, const json& config);
 /// apply_compile_config, except that a config naming what this library cannot rebuild

@@ -1,7 +1,9 @@
 // .keras archives, .weights.h5 files and model save/load (keras/src/saving/saving_lib.py).
 #include "keras/saving/saving.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,7 @@
 #include "keras/layers/core/input_layer.h"
 #include "keras/layers/layer_config.h"
 #include "keras/models/sequential.h"
+#include "keras/optimizers/loss_scale_optimizer.h"
 #include "keras/utils/file_utils.h"
 #include "saving/hdf5/reader.h"
 #include "saving/hdf5/writer.h"
@@ -18,6 +21,7 @@
 #include "saving/legacy_h5.h"
 #include "saving/zip_archive.h"
 #include "tensor/allocation_budget.h"
+#include "utils/excerpt.h"
 
 namespace keras::saving {
 
@@ -221,16 +225,106 @@ std::vector<uint8_t> weights_file_bytes(const models::Model& model, const std::s
 
 // ---- compile config
 
-json optimizer_json(const optimizers::Optimizer& o) {
-  const auto& lr = o.learning_rate_setting();
-  if (!o.spec().empty() && !lr.is_schedule()) return o.spec();
+}  // namespace
+
+json optimizer_config_json(const optimizers::Optimizer& o) {
   json config = config_map_json(o.get_config());
+  if (const auto* scaled = dynamic_cast<const optimizers::LossScaleOptimizer*>(&o)) {
+    // Keras nests the inner optimizer's serialized object (always an object, never its
+    // string name) after "name".
+    json nested;
+    for (auto it = config.begin(); it != config.end(); ++it) {
+      nested[it.key()] = it.value();
+      if (it.key() == "name")
+        nested["inner_optimizer"] = json{{"module", "keras.optimizers"},
+                                         {"class_name", scaled->inner_optimizer()->class_name()},
+                                         {"config", optimizer_config_json(*scaled->inner_optimizer())},
+                                         {"registered_name", nullptr}};
+    }
+    return nested;
+  }
+  const auto& lr = o.learning_rate_setting();
   if (lr.is_schedule())  // Keras nests the schedule's own serialized object
     config["learning_rate"] = json{{"module", "keras.optimizers.schedules"},
                                    {"class_name", lr.schedule().class_name()},
                                    {"config", config_map_json(lr.schedule().config())},
                                    {"registered_name", nullptr}};
-  return json{{"module", "keras.optimizers"}, {"class_name", o.class_name()}, {"config", config}, {"registered_name", nullptr}};
+  return config;
+}
+
+std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const json& opt, const std::string& ctx, int depth) {
+  if (opt.is_string()) return optimizers::OptimizerRef(opt.get<std::string>()).ptr();
+  const std::string cls = to_string(need(opt, "class_name", ctx), ctx);
+  const json* cfg = find(opt, "config");
+  if (cls == "LossScaleOptimizer") {
+    if (depth > 0) throw IOError(cat(ctx, ": a LossScaleOptimizer inside a LossScaleOptimizer"));
+    if (!cfg) throw IOError(cat(ctx, ": LossScaleOptimizer without a config"));
+    const json* inner = find(*cfg, "inner_optimizer");
+    if (!inner) throw IOError(cat(ctx, ": LossScaleOptimizer config without inner_optimizer"));
+    const ConfigMap flat = to_config_map(*cfg, ctx);
+    optimizers::LossScaleOptimizerOptions o;
+    if (const ConfigValue* v = config_find(flat, "name"); v && std::holds_alternative<std::string>(*v))
+      o.name = std::get<std::string>(*v);
+    if (const json* s = find(*cfg, "initial_scale")) o.initial_scale = to_number(*s, ctx + " initial_scale");
+    if (const json* g = find(*cfg, "dynamic_growth_steps")) {
+      const double steps = to_number(*g, ctx + " dynamic_growth_steps");
+      if (!(steps >= 1 && steps < 9e18 && steps == std::floor(steps)))
+        throw IOError(cat(ctx, ": dynamic_growth_steps must be a positive integer"));
+      o.dynamic_growth_steps = static_cast<int64_t>(steps);
+    }
+    // Keras refuses dynamic=False, the base optimizer's arguments away from their
+    // defaults (they belong on the inner optimizer), and any other key.
+    for (auto it = cfg->begin(); it != cfg->end(); ++it) {
+      const std::string& key = it.key();
+      const json& value = it.value();
+      static const char* const own[] = {"name",          "inner_optimizer",    "initial_scale", "dynamic_growth_steps",
+                                        "learning_rate", "is_legacy_optimizer"};
+      static const char* const none_by_default[] = {"weight_decay",
+                                                    "clipnorm",
+                                                    "global_clipnorm",
+                                                    "clipvalue",
+                                                    "ema_overwrite_frequency",
+                                                    "loss_scale_factor",
+                                                    "gradient_accumulation_steps"};
+      bool ok = std::find(std::begin(own), std::end(own), key) != std::end(own);
+      if (key == "dynamic") ok = value == true;
+      else if (key == "use_ema") ok = value == false;
+      else if (key == "ema_momentum") ok = value.is_number() && value.get<double>() == 0.99;
+      else if (std::find(std::begin(none_by_default), std::end(none_by_default), key) != std::end(none_by_default))
+        ok = value.is_null();
+      if (!ok)
+        throw IOError(cat(ctx, ": LossScaleOptimizer does not support `", utils::excerpt(key),
+                          "` = ", utils::excerpt(value.dump()), " (set it on the inner optimizer)"));
+    }
+    try {
+      return std::make_shared<optimizers::LossScaleOptimizer>(
+          optimizer_from_json(*inner, ctx + " inner_optimizer", depth + 1), o);
+    } catch (const ValueError& e) {
+      throw IOError(cat(ctx, ": ", e.what()));
+    }
+  }
+  std::shared_ptr<optimizers::Optimizer> o = optimizers::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
+  if (const json* lr = cfg ? find(*cfg, "learning_rate") : nullptr; lr && lr->is_object()) {
+    const std::string where = ctx + " learning_rate";
+    const json* sc = find(*lr, "config");
+    try {
+      o->set_learning_rate(optimizers::schedules::LearningRateSchedule::from_config(
+          to_string(need(*lr, "class_name", where), where), sc ? to_config_map(*sc, where) : ConfigMap{}));
+    } catch (const ValueError& e) {
+      throw IOError(cat(where, ": ", e.what()));
+    }
+  }
+  return o;
+}
+
+namespace {
+
+json optimizer_json(const optimizers::Optimizer& o) {
+  if (!o.spec().empty() && !o.learning_rate_setting().is_schedule()) return o.spec();
+  return json{{"module", "keras.optimizers"},
+              {"class_name", o.class_name()},
+              {"config", optimizer_config_json(o)},
+              {"registered_name", nullptr}};
 }
 
 json loss_json(const losses::Loss& l) {
@@ -281,7 +375,15 @@ json compile_config(const models::Model& model) {
   } else {
     c["metrics"] = nullptr;
   }
-  if (!o.weighted_metrics.empty()) {
+  if (!o.output_weighted_metrics.empty()) {
+    json all = json::array();
+    for (const auto& list : o.output_weighted_metrics) {
+      json ms = json::array();
+      for (const auto& m : list) ms.push_back(metric_json(m));
+      all.push_back(ms);
+    }
+    c["weighted_metrics"] = all;
+  } else if (!o.weighted_metrics.empty()) {
     json ms = json::array();
     for (const auto& m : o.weighted_metrics) ms.push_back(metric_json(m));
     c["weighted_metrics"] = ms;
@@ -340,24 +442,7 @@ void apply_compile_config(models::Model& model, const json& c) {
   if (c.is_null() || (c.is_object() && c.empty())) return;
   const std::string ctx = "compile_config";
   models::CompileOptions o;
-  const json& opt = need(c, "optimizer", ctx);
-  if (opt.is_string()) {
-    o.optimizer = optimizers::OptimizerRef(opt.get<std::string>());
-  } else {
-    const std::string cls = to_string(need(opt, "class_name", ctx + " optimizer"), ctx);
-    const json* cfg = find(opt, "config");
-    o.optimizer = optimizers::from_config(cls, cfg ? to_config_map(*cfg, ctx) : ConfigMap{});
-    if (const json* lr = cfg ? find(*cfg, "learning_rate") : nullptr; lr && lr->is_object()) {
-      const std::string where = ctx + " optimizer learning_rate";
-      const json* sc = find(*lr, "config");
-      try {
-        o.optimizer.ptr()->set_learning_rate(optimizers::schedules::LearningRateSchedule::from_config(
-            to_string(need(*lr, "class_name", where), where), sc ? to_config_map(*sc, where) : ConfigMap{}));
-      } catch (const ValueError& e) {
-        throw IOError(cat(where, ": ", e.what()));
-      }
-    }
-  }
+  o.optimizer = optimizer_from_json(need(c, "optimizer", ctx), ctx + " optimizer");
   if (const json* l = find(c, "loss")) {
     if (l->is_array()) {
       if (l->size() > 4096) throw IOError(cat(ctx, ": too many losses"));
@@ -388,9 +473,17 @@ void apply_compile_config(models::Model& model, const json& c) {
   if (const json* m = find(c, "weighted_metrics")) {
     if (!m->is_array()) throw IOError(cat(ctx, ": weighted_metrics must be a list"));
     if (m->size() > 4096) throw IOError(cat(ctx, ": too many weighted_metrics"));
+    const bool nested = !m->empty() && (*m)[0].is_array();  // one list per output
     for (const auto& x : *m) {
-      if (x.is_array()) throw IOError(cat(ctx, ": weighted_metrics per output are not supported yet"));
-      o.weighted_metrics.push_back(metric_from(x, ctx + " weighted_metrics"));
+      if (x.is_array() != nested) throw IOError(cat(ctx, ": weighted_metrics mixes lists and metrics"));
+      if (!nested) {
+        o.weighted_metrics.push_back(metric_from(x, ctx + " weighted_metrics"));
+        continue;
+      }
+      if (x.size() > 4096) throw IOError(cat(ctx, ": too many weighted_metrics"));
+      std::vector<metrics::MetricRef> list;
+      for (const auto& y : x) list.push_back(metric_from(y, ctx + " weighted_metrics"));
+      o.output_weighted_metrics.push_back(list);
     }
   }
   model.compile(o);

@@ -254,16 +254,75 @@ TEST(WeightedMetrics, AreSavedAndLoadedWithTheCompileConfig) {
         loaded->evaluate(testing::random_tensor({4, 3}, 34), testing::random_tensor({4, 2}, 35), {.verbose = 0});
     for (const char* key : {"mae", "weighted_mae", "root_mean_squared_error"}) EXPECT_TRUE(logs.count(key)) << key;
   }
-  // Keras writes an unused weighted_metrics as null; a per-output list is not read yet.
+  // Keras writes an unused weighted_metrics as null; one list per output is read as
+  // output_weighted_metrics; lists mixed with metrics are refused.
   Sequential plain({Input({3}), layers::Dense(2)});
   saving::apply_compile_config(plain, {{"optimizer", "adam"}, {"loss", "mse"}, {"weighted_metrics", nullptr}});
   EXPECT_TRUE(plain.compile_options().weighted_metrics.empty());
+  using ojson = nlohmann::ordered_json;
+  saving::apply_compile_config(
+      plain, {{"optimizer", "adam"}, {"loss", "mse"}, {"weighted_metrics", ojson::array({ojson::array({"mae"})})}});
+  ASSERT_EQ(plain.compile_options().output_weighted_metrics.size(), 1u);
+  EXPECT_EQ(plain.compile_options().output_weighted_metrics[0][0].spec(), "mae");
   EXPECT_THROW(
       saving::apply_compile_config(
-          plain, {{"optimizer", "adam"},
-                  {"loss", "mse"},
-                  {"weighted_metrics", nlohmann::ordered_json::array({nlohmann::ordered_json::array({"mae"})})}}),
+          plain,
+          {{"optimizer", "adam"}, {"loss", "mse"}, {"weighted_metrics", ojson::array({ojson::array({"mae"}), "mse"})}}),
       IOError);
+}
+
+// weighted_metrics given one list per output (Keras's list-of-lists form): each output's
+// metrics see the sample weights; saved and read back in that form.
+TEST(WeightedMetrics, OneListPerOutput) {
+  auto in = Input({3});
+  Model m(in, {layers::Dense(1, {.kernel_initializer = initializers::GlorotUniform(7), .name = "a"})(in),
+               layers::Dense(2, {.kernel_initializer = initializers::GlorotUniform(8), .name = "b"})(in)});
+  m.compile({.optimizer = optimizers::SGD({.learning_rate = 0.0}),
+             .loss = "mse",
+             .output_weighted_metrics = {{"mae"}, {"mse", metrics::MeanAbsoluteError()}}});
+  const Tensor x = testing::random_tensor({5, 3}, 36), ya = testing::random_tensor({5, 1}, 37),
+               yb = testing::random_tensor({5, 2}, 38);
+  const std::vector<float> wv{1.f, 0.f, 2.f, 0.5f, 1.f};
+  const TensorList p = m.predict(TensorList{x}, {.verbose = 0});
+  const auto pa = p[0].to_vector<float>(), pb = p[1].to_vector<float>(), ta = ya.to_vector<float>(),
+             tb = yb.to_vector<float>();
+  double a_mae = 0, b_mse = 0, b_mae = 0, total = 0;
+  for (size_t i = 0; i < 5; ++i) {
+    a_mae += wv[i] * std::abs(pa[i] - ta[i]);
+    double sq = 0, ab = 0;
+    for (size_t j = 0; j < 2; ++j) {
+      sq += std::pow(pb[i * 2 + j] - tb[i * 2 + j], 2) / 2;
+      ab += std::abs(pb[i * 2 + j] - tb[i * 2 + j]) / 2;
+    }
+    b_mse += wv[i] * sq;
+    b_mae += wv[i] * ab;
+    total += wv[i];
+  }
+  const auto logs =
+      m.evaluate({x}, {ya, yb}, {.batch_size = 5, .verbose = 0, .sample_weight = {Tensor::from_vector(wv, Shape{5})}});
+  EXPECT_NEAR(logs.at("a_mae"), a_mae / total, 1e-5);
+  EXPECT_NEAR(logs.at("b_mse"), b_mse / total, 1e-5);
+  EXPECT_NEAR(logs.at("b_mean_absolute_error"), b_mae / total, 1e-5);
+  EXPECT_FALSE(logs.count("b_mae"));  // each list serves its own output only
+  const std::string path = testing::temp_dir() + "/weighted_per_output.keras";
+  m.save(path);
+  auto loaded = saving::load_model(path);
+  ASSERT_TRUE(loaded->compiled());
+  const auto& lists = loaded->compile_options().output_weighted_metrics;
+  ASSERT_EQ(lists.size(), 2u);
+  EXPECT_EQ(lists[0].size(), 1u);
+  EXPECT_EQ(lists[1].size(), 2u);
+  const auto again = loaded->evaluate(
+      {x}, {ya, yb}, {.batch_size = 5, .verbose = 0, .sample_weight = {Tensor::from_vector(wv, Shape{5})}});
+  for (const char* key : {"a_mae", "b_mse", "b_mean_absolute_error"}) EXPECT_NEAR(again.at(key), logs.at(key), 1e-6);
+  // One list per output, and not with weighted_metrics too.
+  expect_error<ValueError>([&] { m.compile({.loss = "mse", .output_weighted_metrics = {{"mae"}}}); },
+                           {"output_weighted_metrics", "1 lists", "2 outputs"});
+  expect_error<ValueError>(
+      [&] {
+        m.compile({.loss = "mse", .weighted_metrics = {"mae"}, .output_weighted_metrics = {{"mae"}, {"mae"}}});
+      },
+      {"weighted_metrics", "output_weighted_metrics"});
 }
 
 }  // namespace

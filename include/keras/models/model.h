@@ -36,9 +36,9 @@ using callbacks::Logs;
 /// compile()'s arguments. For several outputs, give `losses` (one per output, in output
 /// order) or `loss` (the same for every output), optional `loss_weights`, and `metrics`
 /// (by name, applied to every output) or `output_metrics` (one list per output).
-/// `weighted_metrics` are given each batch's sample weights (class_weight's too), as
-/// Keras's are; `metrics` never are. A weighted metric whose name is already logged is
-/// logged as "weighted_<name>".
+/// `weighted_metrics` (or `output_weighted_metrics`, one list per output) are given each
+/// batch's sample weights (class_weight's too), as Keras's are; `metrics` never are. A
+/// weighted metric whose name is already logged is logged as "weighted_<name>".
 struct CompileOptions {
   optimizers::OptimizerRef optimizer = "rmsprop";
   std::optional<losses::Loss> loss{};
@@ -48,6 +48,7 @@ struct CompileOptions {
   /// By name for every output, or objects for a model with one output.
   std::vector<metrics::MetricRef> weighted_metrics{};
   std::vector<std::vector<metrics::MetricRef>> output_metrics{};
+  std::vector<std::vector<metrics::MetricRef>> output_weighted_metrics{};
 };
 
 /// (x, y) held out for validation, with optional sample weights (one array for every
@@ -284,7 +285,7 @@ class Model : public layers::Layer {
   // graph
   layers::KerasTensors inputs_, outputs_;
   std::vector<std::shared_ptr<layers::Layer>> operations_;  // Keras's model.layers order
-  std::vector<Step> steps_;                                  // execution order
+  std::vector<Step> steps_;                                 // execution order
   std::vector<int> input_slots_, output_slots_;
   int num_slots_ = 0;
   /// What the activation budget knows of each slot: its symbolic tensor and bytes per
@@ -296,7 +297,7 @@ class Model : public layers::Layer {
     std::string layer;  // the producer
   };
   std::vector<SlotInfo> slots_;
-  std::vector<size_t> last_read_;  // the step after which each slot is read no more
+  std::vector<size_t> last_read_;        // the step after which each slot is read no more
   double activation_bytes_per_row_ = 0;  // activation_peak(), computed with the plan
   std::vector<std::pair<std::shared_ptr<layers::Layer>, int>> graph_nodes_;
 

@@ -46,8 +46,6 @@ class Muon : public Optimizer {
   ConfigMap get_config() const override;
   const MuonOptions& options() const { return o_; }
   /// From the config Keras writes (its get_config keys; absent keys take the defaults).
-  /// exclude_layers holding strings cannot pass through the flat ConfigMap and is read as
-  /// empty.
   static std::shared_ptr<Muon> from_config(const ConfigMap& config);
   /// Whether AdamW, not Muon, updates `variable` (Keras's _should_use_adamw).
   bool should_use_adamw(const Variable& variable) const;

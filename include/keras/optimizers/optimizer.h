@@ -74,21 +74,21 @@ class Optimizer {
   /// BaseOptimizer.apply: unscale by loss_scale_factor, accumulate (with
   /// gradient_accumulation_steps: the update happens every N calls, with the mean
   /// gradient), clip, decay, update_step, then the EMA of the weights and the constraints.
-  void apply_gradients(const TensorList& grads, const std::vector<Variable>& variables);
+  virtual void apply_gradients(const TensorList& grads, const std::vector<Variable>& variables);
   /// Creates the state for `trainable` in Keras's order (apply_gradients does it on its
   /// first call). Nothing happens when already built.
-  void build(const std::vector<Variable>& trainable);
+  virtual void build(const std::vector<Variable>& trainable);
 
   /// The rate the next update uses (a schedule's value at the current iteration).
-  double learning_rate() const { return common_.learning_rate.at(iterations_); }
+  virtual double learning_rate() const { return common_.learning_rate.at(iterations_); }
   /// Sets a new rate or schedule. ValueError when the optimizer runs on a schedule and is
   /// given a number, as Keras refuses it.
-  void set_learning_rate(const LearningRate& lr);
+  virtual void set_learning_rate(const LearningRate& lr);
   /// The number or schedule the optimizer was configured with.
-  const LearningRate& learning_rate_setting() const { return common_.learning_rate; }
+  virtual const LearningRate& learning_rate_setting() const { return common_.learning_rate; }
   /// Keras's optimizer.iterations: the number of updates (calls to apply_gradients divided
   /// by gradient_accumulation_steps when accumulating).
-  int64_t iterations() const;
+  virtual int64_t iterations() const;
   /// The number of apply_gradients calls (Keras's `_iterations`, the "iteration" variable
   /// saved in files).
   int64_t raw_iterations() const { return iterations_; }
@@ -97,12 +97,12 @@ class Optimizer {
   const OptimizerCommon& common() const { return common_; }
   /// Number of optimizer state values (iterations, learning rate and every slot), as
   /// Keras's summary counts "Optimizer params".
-  int64_t count_params() const;
+  virtual int64_t count_params() const;
   bool built() const { return built_; }
   /// Moves the slot variables to `device` (Model::to calls it with the weights). The
   /// iteration count and learning rate are host numbers here, not tensors: they need no
   /// move, and state_values() hands them out as CPU scalars for saving.
-  void to(Device device);
+  virtual void to(Device device);
   /// Keras's class name ("Adam") and get_config() (name, learning_rate, ... in Keras's order).
   virtual std::string class_name() const = 0;
   virtual ConfigMap get_config() const;
@@ -111,14 +111,14 @@ class Optimizer {
   /// build() creates: the EMA averages (use_ema), the gradient accumulators, each
   /// optimizer's slots, and its optimizer-wide variables. Only the first two before the
   /// first update (an unbuilt Keras optimizer). The slot tensors are shared, not copied.
-  TensorList state_values(const std::vector<Variable>& trainable);
+  virtual TensorList state_values(const std::vector<Variable>& trainable);
   /// Restores what state_values gave. Returns false (and changes nothing) when the count
   /// differs, as Keras skips a mismatched optimizer with a warning; ValueError on a shape
   /// mismatch.
-  bool load_state_values(const std::vector<Variable>& trainable, const TensorList& values);
+  virtual bool load_state_values(const std::vector<Variable>& trainable, const TensorList& values);
   /// The shapes a built optimizer's state_values have (scalars first), without creating
   /// anything: what a file must hold before it is read.
-  std::vector<Shape> state_shapes(const std::vector<Variable>& trainable) const;
+  virtual std::vector<Shape> state_shapes(const std::vector<Variable>& trainable) const;
   /// The string it was made from ("adam"), if it was made from a string.
   const std::string& spec() const { return spec_; }
   void set_spec(std::string spec) { spec_ = std::move(spec); }
@@ -134,7 +134,7 @@ class Optimizer {
   bool use_weight_decay(const Variable& variable) const;
   /// Keras's finalize_variable_values (fit calls it at the end): with use_ema, copies the
   /// moving averages into the variables.
-  void finalize_variable_values(const std::vector<Variable>& variables);
+  virtual void finalize_variable_values(const std::vector<Variable>& variables);
   /// With use_ema, each trainable variable trades values with its moving average, in
   /// place (callbacks::SwapEMAWeights around evaluation); nothing happens before the first
   /// update, when there is no average yet. ValueError without use_ema.
@@ -142,7 +142,7 @@ class Optimizer {
   /// With use_ema, sets each trainable variable's moving average to the variable's value.
   void copy_variables_to_moving_averages(const std::vector<Variable>& variables);
   /// The loss times loss_scale_factor (the loss is returned as is without one).
-  Tensor scale_loss(const Tensor& loss) const;
+  virtual Tensor scale_loss(const Tensor& loss) const;
 
  protected:
   Optimizer(OptimizerCommon common, std::string default_name);
@@ -171,6 +171,9 @@ class Optimizer {
   static void assign(const Tensor& target, const Tensor& value);
   /// Writes `value` into `variable` in place (the variable keeps its storage).
   static void assign(Variable& variable, const Tensor& value);
+  /// Turns off `other`'s own loss_scale_factor (LossScaleOptimizer scales for its inner
+  /// optimizer, as Keras sets inner_optimizer.loss_scale_factor = None).
+  static void clear_loss_scale_factor(Optimizer& other) { other.common_.loss_scale_factor.reset(); }
 
  private:
   /// The base's groups (EMA averages, gradient accumulators) followed by slot_layout's.
@@ -281,9 +284,12 @@ class RMSprop : public Optimizer {
 
 /// An optimizer by Keras's string name (its class name in any case: "adam", "sgd",
 /// "rmsprop", "adamw", "adamax", "nadam", "adagrad", "adadelta", "ftrl", "lion", "lamb",
-/// "adafactor", "muon", "schedulefreeadamw") with Keras's defaults.
+/// "adafactor", "muon", "schedulefreeadamw") with Keras's defaults. (LossScaleOptimizer
+/// wraps another optimizer: build it with its constructor.)
 std::shared_ptr<Optimizer> get(const std::string& name);
-/// An optimizer from Keras's class name and config (ValueError if unknown).
+/// An optimizer from Keras's class name and flat config (ValueError if unknown). A
+/// LossScaleOptimizer's config nests its inner optimizer's; the saving module reads
+/// those from compile configs.
 std::shared_ptr<Optimizer> from_config(const std::string& class_name, const ConfigMap& config);
 
 /// An optimizer by name or object, as compile() takes them.

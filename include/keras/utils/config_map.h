@@ -12,9 +12,10 @@
 
 namespace keras {
 
-// Lists of integers carry axes (constraints' `axis`), lists of numbers a schedule's values.
-using ConfigValue =
-    std::variant<std::nullptr_t, bool, int64_t, double, std::string, std::vector<int64_t>, std::vector<double>>;
+// Lists of integers carry axes (constraints' `axis`), lists of numbers a schedule's values,
+// lists of strings patterns (Muon's `exclude_layers`).
+using ConfigValue = std::variant<std::nullptr_t, bool, int64_t, double, std::string, std::vector<int64_t>,
+                                 std::vector<double>, std::vector<std::string>>;
 using ConfigMap = std::vector<std::pair<std::string, ConfigValue>>;
 
 /// The value under `key`, or nullopt.
