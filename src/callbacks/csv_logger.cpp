@@ -34,7 +34,9 @@ void CSVLogger::on_train_begin(const Logs&) {
 void CSVLogger::on_epoch_end(int epoch, const Logs& logs) {
   const bool first_row = keys_.empty();
   if (first_row) {
-    for (const auto& [k, v] : logs) keys_.push_back(k);  // std::map: sorted, as Keras sorts them
+    for (const auto& [k, v] : logs) keys_.push_back(k);
+    for (const auto& [k, v] : logs.arrays) keys_.push_back(k);
+    std::sort(keys_.begin(), keys_.end());  // Keras sorts them
     // Keras adds the val_ columns when the first epoch had no validation.
     const bool has_val = std::any_of(keys_.begin(), keys_.end(), [](const std::string& k) { return k.rfind("val_", 0) == 0; });
     if (!has_val) {
@@ -49,8 +51,17 @@ void CSVLogger::on_epoch_end(int epoch, const Logs& logs) {
   }
   std::string row = std::to_string(epoch);
   for (const auto& k : keys_) {
-    auto it = logs.find(k);
-    row += separator_ + (it == logs.end() ? std::string("NA") : detail::python_str(it->second));
+    if (auto it = logs.find(k); it != logs.end()) {
+      row += separator_ + detail::python_str(it->second);
+    } else if (auto a = logs.arrays.find(k); a != logs.arrays.end()) {
+      // Keras's handle_value: an array as "[v0, v1, ...]" with NumPy's str of each float32.
+      std::string list;
+      for (float v : a->second.astype(DType::float32).to_vector<float>())
+        list += (list.empty() ? "" : ", ") + detail::python_str(v);
+      row += separator_ + "\"[" + list + "]\"";
+    } else {
+      row += separator_ + "NA";
+    }
   }
   text_ += row + "\r\n";
   utils::write_file_atomically(filename_, [&](std::ostream& out) { out << text_; });

@@ -8,7 +8,15 @@ namespace keras::callbacks {
 
 namespace {
 std::vector<std::pair<std::string, double>> as_values(const Logs& logs) {
-  return {logs.begin(), logs.end()};  // std::map: sorted by name, as Keras's logs print
+  // Sorted by name, as Keras's logs print; an array shows its mean, as Keras's Progbar.
+  std::map<std::string, double> all(logs.begin(), logs.end());
+  for (const auto& [k, v] : logs.arrays) {
+    const std::vector<float> values = v.astype(DType::float32).to_vector<float>();
+    double sum = 0;
+    for (float x : values) sum += x;
+    all[k] = values.empty() ? 0.0 : sum / static_cast<double>(values.size());
+  }
+  return {all.begin(), all.end()};
 }
 }  // namespace
 

@@ -9,7 +9,10 @@
 
 namespace keras::callbacks::detail {
 
-std::string python_str(double v) {
+namespace {
+/// Python's repr rules over the shortest digits std::to_chars finds for `v`'s own type.
+template <class F>
+std::string shortest_repr(F v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   // Python's repr: the shortest digits that read back exactly, written in fixed notation
@@ -36,6 +39,10 @@ std::string python_str(double v) {
   }
   return negative ? "-" + out : out;
 }
+}  // namespace
+
+std::string python_str(double v) { return shortest_repr(v); }
+std::string python_str(float v) { return shortest_repr(v); }
 
 std::string python_format(double v, const std::string& spec) {
   if (spec.empty()) return python_str(v);

@@ -438,17 +438,51 @@ metrics::MetricRef metric_from(const json& v, const std::string& ctx) {
 
 }  // namespace
 
-void apply_compile_config(models::Model& model, const json& c) {
-  if (c.is_null() || (c.is_object() && c.empty())) return;
+namespace {
+
+/// Keras's per-output dicts ({"output_name": value}) as lists in the model's output order.
+/// Outputs the dict leaves out get `missing` (null: refused); a key naming no output is
+/// refused, as Keras refuses it.
+json by_output_name(const json& dict, const models::Model& model, const std::string& what, const json& missing) {
+  const std::vector<std::string> names = model.output_names();  // empty before a graph exists
+  for (auto it = dict.begin(); it != dict.end(); ++it)
+    if (std::find(names.begin(), names.end(), it.key()) == names.end())
+      throw IOError(cat(what, ": the key '", utils::excerpt(it.key()), "' names no output of the model"));
+  json list = json::array();
+  for (const auto& name : names) {
+    if (const json* v = find(dict, name)) list.push_back(*v);
+    else if (missing.is_null()) throw IOError(cat(what, ": nothing given for the output '", name, "'"));
+    else list.push_back(missing);
+  }
+  return list;
+}
+
+}  // namespace
+
+void apply_compile_config(models::Model& model, const json& config) {
+  if (config.is_null() || (config.is_object() && config.empty())) return;
   const std::string ctx = "compile_config";
+  json c = config;
+  // Dicts by output name become lists in output order (metrics: one list per output).
+  if (json* l = c.is_object() && c.contains("loss") ? &c["loss"] : nullptr;
+      l && l->is_object() && !l->contains("class_name"))
+    *l = by_output_name(*l, model, ctx + " loss", nullptr);
+  if (json* w = c.is_object() && c.contains("loss_weights") ? &c["loss_weights"] : nullptr; w && w->is_object())
+    *w = by_output_name(*w, model, ctx + " loss_weights", 1.0);
+  for (const char* key : {"metrics", "weighted_metrics"}) {
+    json* m = c.is_object() && c.contains(key) ? &c[key] : nullptr;
+    if (!m || !m->is_object() || m->contains("class_name")) continue;
+    json lists = by_output_name(*m, model, ctx + " " + key, json::array());
+    for (json& x : lists)
+      if (!x.is_array()) x = json::array({x});
+    *m = lists;
+  }
   models::CompileOptions o;
   o.optimizer = optimizer_from_json(need(c, "optimizer", ctx), ctx + " optimizer");
   if (const json* l = find(c, "loss")) {
     if (l->is_array()) {
       if (l->size() > 4096) throw IOError(cat(ctx, ": too many losses"));
       for (const auto& x : *l) o.losses.push_back(loss_from(x, ctx + " loss"));
-    } else if (l->is_object() && !l->contains("class_name")) {
-      throw IOError(cat(ctx, ": losses by output name are not supported yet"));
     } else {
       o.loss = loss_from(*l, ctx + " loss");
     }

@@ -228,7 +228,8 @@ Logs Model::get_metrics_result() {
     std::string logged = m->name();  // compiled metrics are logged per output ("out_accuracy")
     for (const auto& nm : metrics_)
       if (nm.metric.get() == m) logged = nm.name;
-    logs[logged] = m->result();
+    if (m->has_scalar_result()) logs[logged] = m->result();
+    else logs.arrays[logged] = m->result_tensor();  // F1Score(average=None), thresholds lists...
   }
   for (size_t i = 0; i < vars.size(); ++i) *vars[i] = local[i];
   return logs;
@@ -405,6 +406,7 @@ callbacks::History Model::run_fit(trainers::BatchSource& source, std::optional<V
       Logs val_logs = run_evaluation(val->x, val->y, val->sample_weight, o.validation_batch_size.value_or(o.batch_size),
                                      0, cbs, /*inside_fit=*/true);
       for (const auto& [k, v] : val_logs) epoch_logs["val_" + k] = v;
+      for (const auto& [k, v] : val_logs.arrays) epoch_logs.arrays["val_" + k] = v;
     }
     for (auto& c : cbs) c->update_epoch_logs(epoch, epoch_logs);
     for (auto& c : cbs) c->on_epoch_end(epoch, epoch_logs);

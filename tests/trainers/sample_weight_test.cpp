@@ -325,5 +325,42 @@ TEST(WeightedMetrics, OneListPerOutput) {
       {"weighted_metrics", "output_weighted_metrics"});
 }
 
+// Keras writes what compile() was given: losses, loss_weights and metrics may be dicts by
+// output name; they are read in the model's output order.
+TEST(CompileConfig, DictsByOutputName) {
+  auto in = Input({3});
+  Model m(in, {layers::Dense(1, {.name = "a"})(in), layers::Dense(2, {.name = "b"})(in)});
+  saving::apply_compile_config(m, saving::json::parse(R"({"optimizer": "sgd", "loss": {"b": "mae", "a": "mse"},
+      "loss_weights": {"a": 2.0}, "metrics": {"b": ["mae"]}, "weighted_metrics": {"a": "mse"}})"));
+  ASSERT_TRUE(m.compiled());
+  const auto& o = m.compile_options();
+  ASSERT_EQ(o.losses.size(), 2u);
+  EXPECT_EQ(o.losses[0].spec(), "mse");
+  EXPECT_EQ(o.losses[1].spec(), "mae");
+  EXPECT_EQ(o.loss_weights, (std::vector<double>{2.0, 1.0}));
+  ASSERT_EQ(o.output_metrics.size(), 2u);
+  EXPECT_TRUE(o.output_metrics[0].empty());
+  EXPECT_EQ(o.output_metrics[1][0].spec(), "mae");
+  ASSERT_EQ(o.output_weighted_metrics.size(), 2u);
+  EXPECT_EQ(o.output_weighted_metrics[0][0].spec(), "mse");
+  const Tensor x = testing::random_tensor({4, 3}, 41);
+  const auto logs =
+      m.evaluate({x}, {testing::random_tensor({4, 1}, 42), testing::random_tensor({4, 2}, 43)}, {.verbose = 0});
+  EXPECT_NEAR(logs.at("loss"), 2.0 * logs.at("a_loss") + logs.at("b_loss"), 1e-5);
+  for (const char* key : {"b_mae", "a_mse"}) EXPECT_TRUE(logs.count(key)) << key;
+  // A key naming no output, or an output without a loss, is refused (and loading warns).
+  Model n(in, {layers::Dense(1, {.name = "a"})(in), layers::Dense(2, {.name = "b"})(in)});
+  expect_error<IOError>(
+      [&] {
+        saving::apply_compile_config(n, {{"optimizer", "sgd"}, {"loss", {{"a", "mse"}, {"c", "mse"}}}});
+      },
+      {"'c'", "no output"});
+  expect_error<IOError>(
+      [&] {
+        saving::apply_compile_config(n, {{"optimizer", "sgd"}, {"loss", {{"a", "mse"}}}});
+      },
+      {"output 'b'"});
+}
+
 }  // namespace
 }  // namespace keras

@@ -6,13 +6,22 @@
 #include <string>
 #include <vector>
 
+#include "keras/tensor/tensor.h"
+
 namespace keras::models {
 class Model;
 }
 
 namespace keras::callbacks {
 
-using Logs = std::map<std::string, double>;
+/// The logs callbacks get and evaluate() returns: each scalar result by name ("loss",
+/// "val_accuracy"), and in `arrays` the metrics whose result has several values (F1Score
+/// with average=None, Precision with a list of thresholds, R2Score without aggregation)
+/// as float32 tensors of Keras's result shape ("f1_score", "val_f1_score").
+struct Logs : std::map<std::string, double> {
+  using std::map<std::string, double>::map;
+  std::map<std::string, Tensor> arrays;
+};
 
 /// Training parameters handed to callbacks before training (Keras's callback.params).
 struct Params {
@@ -59,6 +68,8 @@ class History : public Callback {
   void on_epoch_end(int epoch, const Logs& logs) override;
   /// history["loss"][epoch], history["val_accuracy"][epoch], ...
   std::map<std::string, std::vector<double>> history;
+  /// The logs' arrays per epoch: arrays["f1_score"][epoch] (one value per class).
+  std::map<std::string, std::vector<Tensor>> arrays;
   std::vector<int> epoch;
 };
 

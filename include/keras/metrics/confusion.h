@@ -38,6 +38,7 @@ class ConfusionMatrixConditionCount : public Metric {
   void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight = {}) override;
   double result() const override;
   Tensor result_tensor() const override;
+  bool has_scalar_result() const override { return acc_.size() == 1; }
   void reset_state() override;
   std::vector<double*> variables() override;
   ConfigMap get_config() const override;
@@ -90,6 +91,7 @@ class Precision : public Metric {
   void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight = {}) override;
   double result() const override;
   Tensor result_tensor() const override;
+  bool has_scalar_result() const override { return tp_.size() == 1; }
   void reset_state() override;
   std::vector<double*> variables() override;
   ConfigMap get_config() const override;

@@ -29,6 +29,8 @@ class Metric {
   virtual double result() const = 0;
   /// The result as a float32 tensor of its Keras shape (a scalar for most metrics).
   virtual Tensor result_tensor() const;
+  /// Whether the result is one number now (fit logs it in Logs, else in Logs::arrays).
+  virtual bool has_scalar_result() const { return true; }
   virtual void reset_state() = 0;
   /// The state result() is computed from, as numbers that add up across processes
   /// (Keras's metric.variables, created with aggregation="sum"): a distributed trainer

@@ -66,6 +66,7 @@ class MeanTensor : public Metric {
   void update_values(const Tensor& values, const Tensor& sample_weight = {});
   double result() const override;
   Tensor result_tensor() const override;
+  bool has_scalar_result() const override { return total_.size() == 1; }
   void reset_state() override;
   std::vector<double*> variables() override;
   ConfigMap get_config() const override;

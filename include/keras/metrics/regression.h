@@ -59,6 +59,7 @@ class R2Score : public Metric {
   void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight = {}) override;
   double result() const override;
   Tensor result_tensor() const override;
+  bool has_scalar_result() const override { return o_.class_aggregation.has_value() || sum_.size() <= 1; }
   void reset_state() override;
   std::vector<double*> variables() override;
   ConfigMap get_config() const override;
