@@ -554,34 +554,25 @@ void Model::compile(CompileOptions o) {
       for (size_t i = 0; i < n; ++i) add(i, i == 0 ? m.ptr() : metrics::get(m.spec()), weighted);
     }
   };
+  // Names for every output (objects for one), or one list per output.
+  auto add_metrics = [&](const std::vector<metrics::MetricRef>& flat,
+                         const std::vector<std::vector<metrics::MetricRef>>& per_output, bool weighted,
+                         const std::string& argument) {
+    if (per_output.empty()) return add_list(flat, weighted, argument.c_str());
+    const std::string lists = "output_" + argument;
+    if (!flat.empty()) throw ValueError(cat("compile: give `", argument, "` or `", lists, "`, not both"));
+    if (per_output.size() != n)
+      throw ValueError(
+          cat("compile: `", lists, "` has ", per_output.size(), " lists but the model has ", n, " outputs"));
+    for (size_t i = 0; i < n; ++i)
+      for (const auto& m : per_output[i]) {
+        if (!m.ptr()) throw ValueError(cat("compile: a metric in `", lists, "` is null"));
+        add(i, m.ptr(), weighted);
+      }
+  };
   metrics_.clear();
-  if (!o.output_metrics.empty()) {
-    if (!o.metrics.empty()) throw ValueError("compile: give `metrics` or `output_metrics`, not both");
-    if (o.output_metrics.size() != n)
-      throw ValueError(cat("compile: `output_metrics` has ", o.output_metrics.size(), " lists but the model has ", n,
-                           " outputs"));
-    for (size_t i = 0; i < n; ++i)
-      for (const auto& m : o.output_metrics[i]) {
-        if (!m.ptr()) throw ValueError("compile: a metric in `output_metrics` is null");
-        add(i, m.ptr(), false);
-      }
-  } else {
-    add_list(o.metrics, false, "metrics");
-  }
-  if (!o.output_weighted_metrics.empty()) {
-    if (!o.weighted_metrics.empty())
-      throw ValueError("compile: give `weighted_metrics` or `output_weighted_metrics`, not both");
-    if (o.output_weighted_metrics.size() != n)
-      throw ValueError(cat("compile: `output_weighted_metrics` has ", o.output_weighted_metrics.size(),
-                           " lists but the model has ", n, " outputs"));
-    for (size_t i = 0; i < n; ++i)
-      for (const auto& m : o.output_weighted_metrics[i]) {
-        if (!m.ptr()) throw ValueError("compile: a metric in `output_weighted_metrics` is null");
-        add(i, m.ptr(), true);
-      }
-  } else {
-    add_list(o.weighted_metrics, true, "weighted_metrics");
-  }
+  add_metrics(o.metrics, o.output_metrics, false, "metrics");
+  add_metrics(o.weighted_metrics, o.output_weighted_metrics, true, "weighted_metrics");
   output_loss_trackers_.clear();
   if (n > 1)
     for (size_t i = 0; i < n; ++i) output_loss_trackers_.emplace_back(names[i] + "_loss");

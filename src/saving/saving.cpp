@@ -360,36 +360,21 @@ json compile_config(const models::Model& model) {
     c["loss"] = o.loss ? loss_json(*o.loss) : json(nullptr);
   }
   c["loss_weights"] = o.loss_weights.empty() ? json(nullptr) : json(o.loss_weights);
-  if (!o.output_metrics.empty()) {
-    json all = json::array();
-    for (const auto& list : o.output_metrics) {
+  // A list of metrics, one list per output, or null, as compile() was given them.
+  auto metrics_json = [](const std::vector<metrics::MetricRef>& flat,
+                         const std::vector<std::vector<metrics::MetricRef>>& per_output) {
+    auto list_json = [](const std::vector<metrics::MetricRef>& list) {
       json ms = json::array();
       for (const auto& m : list) ms.push_back(metric_json(m));
-      all.push_back(ms);
-    }
-    c["metrics"] = all;
-  } else if (!o.metrics.empty()) {
-    json ms = json::array();
-    for (const auto& m : o.metrics) ms.push_back(metric_json(m));
-    c["metrics"] = ms;
-  } else {
-    c["metrics"] = nullptr;
-  }
-  if (!o.output_weighted_metrics.empty()) {
+      return ms;
+    };
+    if (per_output.empty()) return flat.empty() ? json(nullptr) : list_json(flat);
     json all = json::array();
-    for (const auto& list : o.output_weighted_metrics) {
-      json ms = json::array();
-      for (const auto& m : list) ms.push_back(metric_json(m));
-      all.push_back(ms);
-    }
-    c["weighted_metrics"] = all;
-  } else if (!o.weighted_metrics.empty()) {
-    json ms = json::array();
-    for (const auto& m : o.weighted_metrics) ms.push_back(metric_json(m));
-    c["weighted_metrics"] = ms;
-  } else {
-    c["weighted_metrics"] = nullptr;
-  }
+    for (const auto& list : per_output) all.push_back(list_json(list));
+    return all;
+  };
+  c["metrics"] = metrics_json(o.metrics, o.output_metrics);
+  c["weighted_metrics"] = metrics_json(o.weighted_metrics, o.output_weighted_metrics);
   c["run_eagerly"] = false;
   c["steps_per_execution"] = 1;
   c["jit_compile"] = false;
