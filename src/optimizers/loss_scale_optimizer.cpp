@@ -42,13 +42,10 @@ void LossScaleOptimizer::build(const std::vector<Variable>& trainable) {
   if (built()) return;
   Optimizer::build(trainable);  // no slots of its own: marks it built
   inner_->build(trainable);
-  scale_ = static_cast<float>(o_.initial_scale);
-  step_counter_ = 0;
 }
 
-Tensor LossScaleOptimizer::scale_loss(const Tensor& loss) const {
-  return loss * static_cast<double>(built() ? scale_ : static_cast<float>(o_.initial_scale));
-}
+// scale_ holds initial_scale (as float32) until the first update changes it.
+Tensor LossScaleOptimizer::scale_loss(const Tensor& loss) const { return loss * static_cast<double>(scale_); }
 
 void LossScaleOptimizer::apply_gradients(const TensorList& grads, const std::vector<Variable>& variables) {
   if (grads.size() != variables.size())
@@ -60,19 +57,14 @@ void LossScaleOptimizer::apply_gradients(const TensorList& grads, const std::vec
   build(trainable);
 
   // Keras's check_finite: every defined gradient holds only finite numbers. x * 0 is 0 for
-  // a finite x and NaN for inf or NaN, so one sum per gradient tells.
-  bool finite = true;
+  // a finite x and NaN for inf or NaN, so the sum of those sums tells, read once.
+  Tensor probe;
   {
     autograd::NoGradGuard no_grad;
-    for (const Tensor& g : grads) {
-      if (!g.defined()) continue;
-      const double probe = ops::sum(g * 0.0).to(Device::cpu()).astype(DType::float64).item<double>();
-      if (!std::isfinite(probe)) {
-        finite = false;
-        break;
-      }
-    }
+    for (const Tensor& g : grads)
+      if (g.defined()) probe = probe.defined() ? probe + ops::sum(g * 0.0) : ops::sum(g * 0.0);
   }
+  const bool finite = !probe.defined() || std::isfinite(probe.to(Device::cpu()).astype(DType::float64).item<double>());
   if (!finite) {  // skip the step, lower the scale
     step_counter_ = 0;
     scale_ *= 0.5f;

@@ -261,10 +261,8 @@ std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const json& opt, cons
     if (!cfg) throw IOError(cat(ctx, ": LossScaleOptimizer without a config"));
     const json* inner = find(*cfg, "inner_optimizer");
     if (!inner) throw IOError(cat(ctx, ": LossScaleOptimizer config without inner_optimizer"));
-    const ConfigMap flat = to_config_map(*cfg, ctx);
     optimizers::LossScaleOptimizerOptions o;
-    if (const ConfigValue* v = config_find(flat, "name"); v && std::holds_alternative<std::string>(*v))
-      o.name = std::get<std::string>(*v);
+    if (const json* n = find(*cfg, "name"); n && n->is_string()) o.name = n->get<std::string>();
     if (const json* s = find(*cfg, "initial_scale")) o.initial_scale = to_number(*s, ctx + " initial_scale");
     if (const json* g = find(*cfg, "dynamic_growth_steps")) {
       const double steps = to_number(*g, ctx + " dynamic_growth_steps");
