@@ -21,13 +21,15 @@ def median_ms(step, warmup, reps):
     return statistics.median(times)
 
 
-def run_ours(name, threads):
-    """Runs build/bench/<name> with `threads` threads; returns its "key value" lines as a dict."""
+def run_ours(name, threads, extra=()):
+    """Runs build/bench/<name> with `threads` threads (and `extra` arguments); returns its
+    "key value" lines as a dict."""
     exe = os.path.join(ROOT, "build", "bench", name)
     if not os.path.exists(exe):
         sys.exit(f"{exe} not found: build first (./scripts/build.sh)")
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    res = subprocess.run([exe, "--threads", str(threads)], capture_output=True, text=True, env=env, check=True)
+    res = subprocess.run([exe, "--threads", str(threads), *extra], capture_output=True, text=True, env=env,
+                         check=True)
     return {k: float(v) for k, v in (line.split() for line in res.stdout.splitlines())}
 
 

@@ -11,8 +11,14 @@ against the fastest of them, so the comparison is with PyTorch at its best here.
 Debian's python3-torch uses the system BLAS: install OpenBLAS (libopenblas0-openmp,
 scripts/install_deps.sh --bench does) or its Linear layers run on the reference BLAS.
 
+With --precision bf16, ours runs with the dtype policy "mixed_bfloat16" and PyTorch
+under torch.autocast(device_type="cpu", dtype=torch.bfloat16), the two libraries' mixed
+precision (16-bit compute, float32 weights).
+
 Usage: /usr/bin/python3 bench/seed_cnn.py [--threads N] [--torch-threads N ...] [--formats nchw channels_last]
+                                          [--precision fp32|bf16]
 """
+import contextlib
 import argparse
 import gzip
 import os
@@ -41,7 +47,7 @@ def torch_model():
                          nn.Linear(32 * 13 * 13, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
-def torch_bench(threads, channels_last):
+def torch_bench(threads, channels_last, bf16=False):
     torch.set_num_threads(threads)
     fmt = torch.channels_last if channels_last else torch.contiguous_format
     torch.manual_seed(0)
@@ -51,6 +57,10 @@ def torch_bench(threads, channels_last):
     x_train = x_train.contiguous(memory_format=fmt)
     x_test = x_test.contiguous(memory_format=fmt)
     out = {}
+
+    def autocast():
+        return torch.autocast(device_type="cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+
     for batch in (32, 128):
         model = torch_model().to(memory_format=fmt)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
@@ -63,8 +73,9 @@ def torch_bench(threads, channels_last):
                 idx = perm[i:i + batch]
                 xb, yb = x_train[idx].contiguous(memory_format=fmt), y_train[idx]
                 opt.zero_grad()
-                logits = model(xb)
-                loss = loss_fn(logits, yb)
+                with autocast():
+                    logits = model(xb)
+                    loss = loss_fn(logits, yb)
                 loss.backward()
                 opt.step()
                 correct += (logits.argmax(1) == yb).sum().item()
@@ -76,7 +87,7 @@ def torch_bench(threads, channels_last):
         out[f"train_epoch_b{batch}_s"] = time.perf_counter() - t
         out[f"train_epoch_b{batch}_accuracy"] = acc
     model = torch_model().to(memory_format=fmt).eval()
-    with torch.no_grad():
+    with torch.no_grad(), autocast():
         for batch in (32, 256):
             for i in range(0, 512, batch):
                 model(x_test[i:i + batch])
@@ -99,8 +110,8 @@ def torch_bench(threads, channels_last):
     return out
 
 
-def ours(threads):
-    return run_ours("seed_cnn_bench", threads)
+def ours(threads, bf16=False):
+    return run_ours("seed_cnn_bench", threads, ["--dtype-policy", "mixed_bfloat16"] if bf16 else [])
 
 
 KEYS = ("train_epoch_b32_s", "train_epoch_b128_s", "predict_b32_images_per_s", "predict_b256_images_per_s",
@@ -113,14 +124,17 @@ def main():
     ap.add_argument("--torch-threads", type=int, nargs="*", default=None,
                     help="thread counts to run PyTorch with (default: the same as ours)")
     ap.add_argument("--formats", nargs="*", default=["nchw", "channels_last"])
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     args = ap.parse_args()
+    bf16 = args.precision == "bf16"
     torch_threads = args.torch_threads or [args.threads]
-    print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; ours with {args.threads} threads", flush=True)
-    a = ours(args.threads)
+    print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; ours with {args.threads} threads; "
+          f"precision {args.precision}", flush=True)
+    a = ours(args.threads, bf16)
     runs = {}
     for tt in torch_threads:
         for fmt in args.formats:
-            runs[f"torch {fmt} {tt}t"] = torch_bench(tt, fmt == "channels_last")
+            runs[f"torch {fmt} {tt}t"] = torch_bench(tt, fmt == "channels_last", bf16)
             print(f"  ran {fmt} with {tt} threads", flush=True)
     names = list(runs)
     print(f"\n{'measurement':28s} {'ours':>10s} " + " ".join(f"{n:>22s}" for n in names) + f" {'ratio':>8s}")

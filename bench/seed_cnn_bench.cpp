@@ -2,7 +2,8 @@
 // 128), predict throughput on the 10k test images, and single-image latency. Prints one
 // "name value" line per measurement; bench/seed_cnn.py runs it beside PyTorch.
 //
-// Usage: seed_cnn_bench [--threads N] [--only train|predict|latency]
+// Usage: seed_cnn_bench [--threads N] [--only train|predict|latency] [--dtype-policy NAME]
+// (--dtype-policy mixed_bfloat16: mixed precision, float32 weights)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (!std::strcmp(argv[i], "--threads")) config::set_num_threads(std::atoi(argv[i + 1]));
     if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
+    if (!std::strcmp(argv[i], "--dtype-policy")) mixed_precision::set_global_policy(argv[i + 1]);
   }
   utils::set_random_seed(0);
   auto [train, test] = datasets::fashion_mnist::load_data();

@@ -5,6 +5,7 @@
 //                       Dense(10, activation='softmax')])
 //
 // Usage: seed_cnn [--epochs N] [--batch-size N] [--threads N] [--seed N] [--save PATH]
+//                 [--dtype-policy mixed_bfloat16|mixed_float16|float32]
 // Prints the summary and the progress bar, saves the trained model (default
 // seed_cnn.keras), loads it back to check it gives the same predictions, and ends with
 // "test_accuracy: 0.9123".
@@ -38,10 +39,12 @@ int main(int argc, char** argv) try {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--help" || a == "-h") {
-      std::cout << "usage: seed_cnn [--epochs N] [--batch-size N] [--threads N] [--seed N] [--save PATH]\n";
+      std::cout << "usage: seed_cnn [--epochs N] [--batch-size N] [--threads N] [--seed N] [--save PATH]"
+                   " [--dtype-policy NAME]\n";
       return 0;
     }
-    if (a != "--epochs" && a != "--batch-size" && a != "--threads" && a != "--seed" && a != "--save") {
+    if (a != "--epochs" && a != "--batch-size" && a != "--threads" && a != "--seed" && a != "--save" &&
+        a != "--dtype-policy") {
       std::cerr << "seed_cnn: unknown argument '" << a << "' (try --help)\n";
       return 2;
     }
@@ -50,6 +53,9 @@ int main(int argc, char** argv) try {
   std::string save_path = "seed_cnn.keras";
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--save") save_path = argv[i + 1];
+  // Mixed precision: the layers compute in 16 bits with float32 weights.
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--dtype-policy") mixed_precision::set_global_policy(argv[i + 1]);
   const int epochs = static_cast<int>(int_flag(argc, argv, "--epochs", 3));
   const int64_t batch_size = int_flag(argc, argv, "--batch-size", 32);
   if (const int64_t threads = int_flag(argc, argv, "--threads", 0)) config::set_num_threads(static_cast<int>(threads));
@@ -78,7 +84,7 @@ int main(int argc, char** argv) try {
   auto reloaded = models::load_model(save_path);
   const Tensor a = model.predict(x_test.slice(0, 256), {.batch_size = 256, .verbose = 0});
   const Tensor b = reloaded->predict(x_test.slice(0, 256), {.batch_size = 256, .verbose = 0});
-  const bool same = a.to_vector<float>() == b.to_vector<float>();
+  const bool same = a.astype(DType::float32).to_vector<float>() == b.astype(DType::float32).to_vector<float>();
   std::printf("saved %s and reloaded it: %s\n", save_path.c_str(), same ? "identical predictions" : "PREDICTIONS DIFFER");
   std::printf("test_loss: %.4f\n", result.at("loss"));
   std::printf("test_accuracy: %.4f\n", result.at("accuracy"));

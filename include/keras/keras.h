@@ -212,6 +212,7 @@
 #include "keras/metrics/probabilistic.h"
 #include "keras/metrics/reduction_metrics.h"
 #include "keras/metrics/regression.h"
+#include "keras/mixed_precision/policy.h"
 #include "keras/models/model.h"
 #include "keras/models/sequential.h"
 #include "keras/ops/core.h"

@@ -15,9 +15,13 @@ namespace keras::autograd {
 namespace {
 thread_local int g_recording = 0;  // > 0 while a GradientTape is alive and not paused
 
-void accumulate(Tensor& slot, const Tensor& grad) {
+/// Adds `grad` into the gradient of a tensor of dtype `dtype`. A gradient of another
+/// float dtype (a float32 mask times a bfloat16 gradient, in mixed precision) is cast
+/// back to the tensor's, so every gradient has its tensor's dtype.
+void accumulate(Tensor& slot, const Tensor& grad, DType dtype) {
   if (!grad.defined()) return;
-  slot = slot.defined() ? ops::add(slot, grad) : grad;
+  const Tensor g = grad.dtype() != dtype && is_floating(grad.dtype()) && is_floating(dtype) ? ops::cast(grad, dtype) : grad;
+  slot = slot.defined() ? ops::add(slot, g) : g;
 }
 
 /// Where each requested source's gradient is reported: leaves by impl, non-leaves by
@@ -174,10 +178,10 @@ TensorList GradientTape::gradient(const Tensor& target, const TensorList& source
       if (in.node) {
         auto& slot = grads[in.node.get()];
         slot.resize(in.node->outputs.size());
-        accumulate(slot[in.output_nr], in_grads[k]);
+        accumulate(slot[in.output_nr], in_grads[k], in.node->outputs[in.output_nr].dtype);
         if (--pending[in.node.get()] == 0) ready.push_back(in.node.get());
       } else if (in.leaf) {
-        accumulate(leaf_grads[in.leaf.get()], in_grads[k]);
+        accumulate(leaf_grads[in.leaf.get()], in_grads[k], in.leaf->dtype);
       }
     }
   }

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/half_precision.h"
 
 namespace keras::backend {
 
@@ -154,8 +155,9 @@ class Registry {
     std::lock_guard<std::mutex> lock(mutex_);
     if (Backend* b = made_[i].load(std::memory_order_relaxed)) return b;
     if (!factories_[i]) return nullptr;
-    owned_[i] = factories_[i]();
-    if (!owned_[i]) throw RuntimeError(detail::cat("The backend factory for ", name(type), " returned no backend"));
+    std::unique_ptr<Backend> made = factories_[i]();
+    if (!made) throw RuntimeError(detail::cat("The backend factory for ", name(type), " returned no backend"));
+    owned_[i] = std::make_unique<HalfPrecisionAdapter>(std::move(made));  // 16-bit floats everywhere
     made_[i].store(owned_[i].get(), std::memory_order_release);
     return owned_[i].get();
   }

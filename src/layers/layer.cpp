@@ -76,11 +76,11 @@ void assert_input_compatibility(const InputSpec& spec, const Shape& shape, const
 Layer::Layer(std::string class_name, const LayerArgs& args)
     : class_name_(std::move(class_name)),
       name_(args.name.empty() ? unique_name(to_snake_case(class_name_)) : args.name),
-      dtype_(args.dtype.value_or(DType::float32)),
+      dtype_policy_(args.dtype.value_or(mixed_precision::global_policy())),
       trainable_(args.trainable),
       declared_input_shape_(args.input_shape) {
-  if (!is_floating(dtype_) && class_name_ != "InputLayer")
-    throw ValueError(cat("Layer \"", name_, "\": dtype must be a floating type, got ", dtype_name(dtype_)));
+  if (!is_floating(compute_dtype()) && class_name_ != "InputLayer")
+    throw ValueError(cat("Layer \"", name_, "\": dtype must be a floating type, got ", dtype_policy_.name()));
   if (declared_input_shape_)
     for (int64_t d : *declared_input_shape_)
       if (d < 0 && d != kNone)
@@ -141,15 +141,27 @@ TensorList Layer::operator()(const TensorList& xs, const CallContext& ctx_in) {
   for (const Tensor& x : xs) {
     if (!x.defined()) throw ValueError(cat("Layer \"", name_, "\" was called on an undefined tensor"));
     if (!explicit_masks) ctx.masks.push_back(x.keras_mask());
-    // Keras autocasts floating inputs to the layer's dtype.
-    inputs.push_back(is_floating(x.dtype()) && x.dtype() != dtype_ ? ops::cast(x, dtype_) : x);
+    // Keras autocasts floating inputs to the layer's compute dtype (graph models cast
+    // each input to its Input's dtype instead).
+    const bool cast = autocasts_inputs() && is_floating(x.dtype()) && x.dtype() != compute_dtype();
+    inputs.push_back(cast ? ops::cast(x, compute_dtype()) : x);
     shapes.push_back(x.shape());
   }
   bool any_mask = false;
   for (const Tensor& m : ctx.masks) any_mask |= m.defined();
   if (!any_mask) ctx.masks.clear();
   build_for(shapes);  // as in Keras, an eager first call builds with the real shapes
-  TensorList out = call(inputs, ctx);
+  TensorList out;
+  {
+    // Float variables read in the compute dtype during the call (Keras's rule: a layer
+    // opens a scope of its own compute dtype when its policy is mixed or an outer layer's
+    // scope has another dtype).
+    const AutocastScope* outer = AutocastScope::current();
+    std::optional<AutocastScope> scope;
+    if (outer && outer->dtype() != compute_dtype()) scope.emplace(compute_dtype());
+    else if (!outer && dtype_policy_.is_mixed()) scope.emplace(compute_dtype());
+    out = call(inputs, ctx);
+  }
   // Keras adds the penalty of every output of the call; outside fit/evaluate no step
   // collects it, so predict does not pay for it.
   if (activity_regularizer_ && LossScope::current())
@@ -172,7 +184,7 @@ TensorList Layer::compute_mask(const TensorList&, const TensorList& masks, size_
 }
 
 std::vector<DType> Layer::compute_output_dtypes(const std::vector<DType>&, size_t num_outputs) {
-  return std::vector<DType>(num_outputs, dtype_);
+  return std::vector<DType>(num_outputs, compute_dtype());
 }
 
 Tensor Layer::operator()(const Tensor& x, bool training) {
@@ -278,7 +290,7 @@ Variable Layer::add_weight(const std::string& name, const Shape& shape, const in
   Tensor initial;
   {
     DeviceScope scope(device());
-    initial = initializer(shape, dtype.value_or(dtype_));
+    initial = initializer(shape, dtype.value_or(dtype_policy_.variable_dtype()));
   }
   if (initial.device() != device()) initial = initial.to(device());
   Variable v(initial, name, trainable && trainable_);

@@ -274,8 +274,7 @@ LayerArgs ConfigReader::layer_args() const {
                            ? d->get<std::string>()
                            : saving::to_string(saving::need(saving::need(*d, "config", what("dtype")), "name", what("dtype")),
                                              what("dtype"));
-    if (name == "mixed_float16" || name == "mixed_bfloat16") name = "float32";  // compute in float32 on CPU
-    a.dtype = dtype_from_name(name);
+    a.dtype = DTypePolicy(name);
   }
   // Keras 2 puts the model's input shape on the first layer.
   if (const Config* b = saving::find(config_, "batch_input_shape"))
@@ -298,7 +297,7 @@ Config Layer::get_config() const {
            {"dtype",
             {{"module", "keras"},
              {"class_name", "DTypePolicy"},
-             {"config", {{"name", std::string(dtype_name(dtype()))}}},
+             {"config", {{"name", dtype_policy().name()}}},
              {"registered_name", nullptr}}}};
   // Keras's Layer.get_config writes the activity regularizer only when there is one.
   if (activity_regularizer()) c["activity_regularizer"] = config_value(activity_regularizer());

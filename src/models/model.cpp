@@ -16,6 +16,7 @@
 #include "keras/layers/call_kwargs.h"
 #include "keras/layers/core/input_layer.h"
 #include "keras/ops/core.h"
+#include "keras/optimizers/loss_scale_optimizer.h"
 #include "saving/model_configs.h"
 
 namespace keras::models {
@@ -506,6 +507,10 @@ void Model::compile(CompileOptions o) {
   compile_options_ = o;
   optimizer_ = o.optimizer.ptr();
   if (!optimizer_) throw ValueError("compile: optimizer must not be null");
+  // float16 gradients underflow without loss scaling (Keras's auto_scale_loss).
+  if (o.auto_scale_loss && dtype_policy().name() == "mixed_float16" &&
+      !dynamic_cast<optimizers::LossScaleOptimizer*>(optimizer_.get()))
+    optimizer_ = std::make_shared<optimizers::LossScaleOptimizer>(optimizer_);
   const size_t n = has_graph() ? outputs_.size() : 1;  // an unbuilt Sequential has one output
   output_losses_.assign(n, std::nullopt);
   if (!o.losses.empty()) {

@@ -22,7 +22,9 @@ constexpr double kMaskedLogit = -1e9;
 /// The geometry after checking that query, key and value fit one another.
 backend::AttentionGeometry geometry(const Tensor& q, const Tensor& k, const Tensor& v, double scale, bool causal) {
   const char* op = "dot_product_attention";
-  for (const Tensor* t : {&q, &k, &v}) require_float32(*t, op);
+  for (const Tensor* t : {&q, &k, &v}) require_float(*t, op);
+  require_same_dtype(q, k, op);
+  require_same_dtype(q, v, op);
   check_same_device(op, {&q, &k, &v});
   if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4)
     throw ValueError(
@@ -98,7 +100,7 @@ Tensor dot_product_attention(const Tensor& query, const Tensor& key, const Tenso
   if (empty || !be.supports(backend::Op::attention_forward, DType::float32))
     return dot_product_attention_composed(query, key, value, mask, scale, causal);
   const Tensor m = kernel_mask(mask, g, query, /*zero_one=*/false);
-  Tensor out = empty_like(query, Shape{g.batch, g.query_len, g.heads, g.value_dim}, DType::float32);
+  Tensor out = empty_like(query, Shape{g.batch, g.query_len, g.heads, g.value_dim}, query.dtype());
   const TensorList inputs{query, key, value};
   const bool recording = autograd::should_record(inputs);
   auto ws = be.attention_forward(g, query, key, value, m, out, recording);
@@ -107,8 +109,8 @@ Tensor dot_product_attention(const Tensor& query, const Tensor& key, const Tenso
                      [g, ws, qs = query.shape(), ks = key.shape(), vs = value.shape()](const TensorList& grads,
                                                                                        const std::vector<bool>&) {
                        const Device d = grads[0].device();
-                       Tensor dq = Tensor::empty(qs, DType::float32, d), dk = Tensor::empty(ks, DType::float32, d),
-                              dv = Tensor::empty(vs, DType::float32, d);
+                       const DType t = grads[0].dtype();
+                       Tensor dq = Tensor::empty(qs, t, d), dk = Tensor::empty(ks, t, d), dv = Tensor::empty(vs, t, d);
                        backend::backend_for(d).attention_backward(g, *ws, grads[0], dq, dk, dv);
                        return TensorList{dq, dk, dv};
                      });

@@ -44,10 +44,18 @@ Tensor sum_to_shape(const Tensor& grad, const Shape& shape) {
   return ops::reshape(s, shape);
 }
 
-void require_float32(const Tensor& x, const char* op) {
-  if (x.dtype() != DType::float32)
-    throw TypeError(cat(op, ": expected a float32 tensor, got ", dtype_name(x.dtype()), " of shape ",
+void require_float(const Tensor& x, const char* op) {
+  const DType d = x.dtype();
+  if (d != DType::float32 && d != DType::bfloat16 && d != DType::float16)
+    throw TypeError(cat(op, ": expected a float32, bfloat16 or float16 tensor, got ", dtype_name(d), " of shape ",
                         x.shape().to_string(), " (cast it with astype first)"));
+}
+
+void require_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
+  if (a.defined() && b.defined() && a.dtype() != b.dtype())
+    throw TypeError(cat(op, ": operands have different dtypes (", dtype_name(a.dtype()), " of shape ",
+                        a.shape().to_string(), " and ", dtype_name(b.dtype()), " of shape ", b.shape().to_string(),
+                        "); cast one with astype"));
 }
 
 std::vector<int64_t> normalize_axes(std::vector<int64_t> axes, int64_t rank, const char* op) {

@@ -17,7 +17,24 @@ using keras::detail::cat;
 
 namespace {
 
-Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const char* name) {
+/// Keras's result_type of two float dtypes: the wider one; float16 with bfloat16 gives
+/// float32 (neither holds the other).
+DType promoted_float(DType a, DType b) {
+  if (a == DType::float64 || b == DType::float64) return DType::float64;
+  if (a == DType::float32 || b == DType::float32 || a != b) return DType::float32;
+  return a;
+}
+
+Tensor binary_raw(BinaryOp op, const Tensor& a_in, const Tensor& b_in, const char* name) {
+  // Floats of two widths meet in mixed precision (a float32 constant or mask and a
+  // bfloat16 activation): both are cast to the wider, as Keras promotes. Backward casts
+  // each gradient back to its input's dtype (autograd's accumulate).
+  Tensor a = a_in, b = b_in;
+  if (a.dtype() != b.dtype() && is_floating(a.dtype()) && is_floating(b.dtype())) {
+    const DType to = promoted_float(a.dtype(), b.dtype());
+    if (a.dtype() != to) a = cast(a, to);
+    if (b.dtype() != to) b = cast(b, to);
+  }
   if (a.dtype() != b.dtype())
     throw TypeError(cat(name, ": operands have different dtypes (", dtype_name(a.dtype()), " and ",
                         dtype_name(b.dtype()), "); cast one with astype"));
@@ -128,7 +145,7 @@ Tensor greater_equal(const Tensor& a, const Tensor& b) { return binary_raw(Binar
 namespace detail {
 /// Applies a backend unary op and records its gradient (shared with nn.cpp).
 Tensor unary_op(UnaryOp op, const Tensor& x, const char* name, backend::UnaryParams p = {}) {
-  require_float32(x, name);
+  require_float(x, name);
   Tensor y = empty_like(x);
   backend::backend_for(x).unary(op, p, x, y);
   if (should_record({&x})) {
@@ -205,7 +222,7 @@ Shape reduced_shape(const Shape& s, const std::vector<int64_t>& axes, bool keepd
 
 Tensor reduce_with_grad(ReduceOp op, const Tensor& x, std::vector<int64_t> axes_in, bool keepdims, const char* name) {
   const auto axes = detail::normalize_axes(std::move(axes_in), x.rank(), name);
-  if (op != ReduceOp::sum) detail::require_float32(x, name);
+  if (op != ReduceOp::sum) detail::require_float(x, name);
   Tensor kept = reduce_raw(op, x, axes);
   Tensor out = ops::reshape(kept.detach(), reduced_shape(x.shape(), axes, keepdims));
   out = out.detach();  // a fresh impl for record()
@@ -234,7 +251,7 @@ Tensor sum(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
 }
 
 Tensor mean(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
-  detail::require_float32(x, "mean");
+  detail::require_float(x, "mean");
   const auto norm = detail::normalize_axes(axes, x.rank(), "mean");
   int64_t count = 1;
   for (int64_t a : norm) count *= x.shape()[static_cast<size_t>(a)];
@@ -265,7 +282,7 @@ Tensor all(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
 }
 
 Tensor argmax(const Tensor& x, int64_t axis, bool keepdims) {
-  detail::require_float32(x, "argmax");
+  detail::require_float(x, "argmax");
   axis = normalize_axis(axis, x.rank(), "argmax axis");
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < x.rank(); ++d)
@@ -295,7 +312,7 @@ Tensor matmul_raw(const Tensor& a, const Tensor& b, bool ta, bool tb) {
   Shape out_shape = batch;
   out_shape.push_back(m);
   out_shape.push_back(n);
-  Tensor out = detail::empty_like(a, out_shape, DType::float32);
+  Tensor out = detail::empty_like(a, out_shape, a.dtype());
   const int64_t sa = ra == 2 ? 0 : m * ka, sb = rb == 2 ? 0 : kb * n;
   backend::backend_for(a).matmul(a, b, out, nb, m, n, ka, ta, tb, sa, sb, 0.f);
   return out;
@@ -304,8 +321,9 @@ Tensor matmul_raw(const Tensor& a, const Tensor& b, bool ta, bool tb) {
 }  // namespace
 
 Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
-  detail::require_float32(a_in, "matmul");
-  detail::require_float32(b_in, "matmul");
+  detail::require_float(a_in, "matmul");
+  detail::require_float(b_in, "matmul");
+  detail::require_same_dtype(a_in, b_in, "matmul");
   if (a_in.rank() == 0 || b_in.rank() == 0) throw ValueError("matmul: operands must not be scalars");
   detail::check_same_device("matmul", {&a_in, &b_in});
   // NumPy promotion of 1-D operands.

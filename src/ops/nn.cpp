@@ -49,7 +49,7 @@ Tensor log_sigmoid(const Tensor& x) { return detail::unary_op(UnaryOp::log_sigmo
 
 namespace {
 Tensor softmax_impl(const Tensor& x, int64_t axis, bool log, const char* name) {
-  detail::require_float32(x, name);
+  detail::require_float(x, name);
   if (x.rank() == 0) throw ValueError(cat(name, ": cannot apply to a scalar"));
   axis = normalize_axis(axis, x.rank(), "softmax axis");
   int64_t outer = 1, inner = 1;
@@ -153,8 +153,10 @@ Shape window_output_shape(const backend::WindowGeometry& g, int64_t channels) {
 namespace {
 Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
                  const std::string& padding, const std::vector<int64_t>& dilation_rate, bool relu) {
-  detail::require_float32(x, "conv");
-  detail::require_float32(kernel, "conv");
+  detail::require_float(x, "conv");
+  detail::require_float(kernel, "conv");
+  detail::require_same_dtype(x, kernel, "conv");
+  detail::require_same_dtype(x, bias, "conv");
   detail::check_same_device("conv", {&x, &kernel, &bias});
   if (kernel.rank() != x.rank())
     throw ValueError(cat("conv: kernel of shape ", kernel.shape().to_string(), " does not fit input of shape ",
@@ -176,7 +178,7 @@ Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
   g.out_channels = filters;
   g.groups = groups;
 
-  Tensor y = detail::empty_like(x, window_output_shape(g, filters), DType::float32);
+  Tensor y = detail::empty_like(x, window_output_shape(g, filters), x.dtype());
   auto& be = backend::backend_for(x);
   be.conv_forward(g, x, kernel, bias, y, relu);
 
@@ -199,7 +201,7 @@ Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
              }
              if (n[1] || (has_bias && n[2])) {
                Tensor dk = detail::empty_like(kernel);
-               Tensor db = has_bias ? Tensor::empty(Shape{g.out_channels}, DType::float32, x.device()) : Tensor();
+               Tensor db = has_bias ? Tensor::empty(Shape{g.out_channels}, x.dtype(), x.device()) : Tensor();
                be.conv_backward_weights(g, x, grads[0], dk, db);
                if (n[1]) out[1] = dk;
                if (has_bias && n[2]) out[2] = db;
@@ -263,8 +265,9 @@ std::pair<int64_t, int64_t> conv_transpose_pads(int64_t kernel, int64_t stride, 
 Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<int64_t>& strides,
                       const std::string& padding, const std::vector<int64_t>& output_padding,
                       const std::vector<int64_t>& dilation_rate) {
-  detail::require_float32(x, "conv_transpose");
-  detail::require_float32(kernel, "conv_transpose");
+  detail::require_float(x, "conv_transpose");
+  detail::require_float(kernel, "conv_transpose");
+  detail::require_same_dtype(x, kernel, "conv_transpose");
   detail::check_same_device("conv_transpose", {&x, &kernel});
   const int spatial = static_cast<int>(x.rank()) - 2;
   if (spatial < 1 || spatial > 3)
@@ -317,7 +320,7 @@ Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<i
   y_shape.push_back(filters);
 
   auto& be = backend::backend_for(x);
-  Tensor y = detail::empty_like(x, y_shape, DType::float32);
+  Tensor y = detail::empty_like(x, y_shape, x.dtype());
   const bool empty = x.size() == 0 || y.size() == 0;  // no kernel runs on empty tensors
   if (empty) be.fill(y, 0.0);
   else be.conv_backward_data(g, x, kernel, y);
@@ -345,18 +348,18 @@ Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<i
 namespace {
 Tensor pool(backend::PoolKind kind, const Tensor& x, const std::vector<int64_t>& pool_size,
             const std::vector<int64_t>& strides, const std::string& padding, const char* name) {
-  detail::require_float32(x, name);
+  detail::require_float(x, name);
   if (padding != "valid" && padding != "same")
     throw ValueError(cat(name, ": padding must be \"valid\" or \"same\", got \"", padding, "\""));
   backend::WindowGeometry g;
   fill_window(g, x, pool_size, strides, std::vector<int64_t>(pool_size.size(), 1), padding, name);
   g.out_channels = g.in_channels;
-  Tensor y = detail::empty_like(x, window_output_shape(g, g.in_channels), DType::float32);
+  Tensor y = detail::empty_like(x, window_output_shape(g, g.in_channels), x.dtype());
   const bool rec = should_record({&x});
   auto ws = backend::backend_for(x).pool_forward(kind, g, x, y, rec);
   if (rec)
     record(name, {x}, {&y}, [kind, g, ws, xs = x.shape()](const TensorList& grads, const std::vector<bool>&) {
-      Tensor dx = Tensor::empty(xs, DType::float32, grads[0].device());
+      Tensor dx = Tensor::empty(xs, grads[0].dtype(), grads[0].device());
       backend::backend_for(grads[0]).pool_backward(kind, g, grads[0], ws.get(), dx);
       return TensorList{dx};
     });

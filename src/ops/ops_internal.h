@@ -25,8 +25,11 @@ void check_same_device(const char* op, const TensorList& xs);
 /// Sums `grad` down to `shape` (undoing NumPy broadcasting).
 Tensor sum_to_shape(const Tensor& grad, const Shape& shape);
 
-/// Throws TypeError unless x is float32 (the dtype kernels are written for so far).
-void require_float32(const Tensor& x, const char* op);
+/// Throws TypeError unless x is float32, bfloat16 or float16 (the float kernels; the
+/// backend widens 16-bit floats where it has no 16-bit kernel, backend/half_precision.h).
+void require_float(const Tensor& x, const char* op);
+/// Throws TypeError naming both when two operands of a kernel differ in dtype.
+void require_same_dtype(const Tensor& a, const Tensor& b, const char* op);
 
 /// Sorted, de-duplicated, non-negative axes (empty input = all axes).
 std::vector<int64_t> normalize_axes(std::vector<int64_t> axes, int64_t rank, const char* op);

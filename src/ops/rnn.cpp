@@ -16,7 +16,10 @@ TensorList fused_recurrence(RecurrenceKind kind, const Tensor& x, const TensorLi
                             const Tensor& recurrent_kernel, const Tensor& bias, bool reverse) {
   if (kind == RecurrenceKind::none) throw ValueError("fused_recurrence: no fused kernel for this cell");
   const bool lstm = kind == RecurrenceKind::lstm;
-  for (const Tensor* t : {&x, &kernel, &recurrent_kernel, &bias}) detail::require_float32(*t, "fused_recurrence");
+  for (const Tensor* t : {&x, &kernel, &recurrent_kernel, &bias}) {
+    detail::require_float(*t, "fused_recurrence");
+    detail::require_same_dtype(x, *t, "fused_recurrence");
+  }
   detail::check_same_device("fused_recurrence", {&x, &kernel, &recurrent_kernel, &bias});
   for (const Tensor& s : states) detail::check_same_device("fused_recurrence", {&x, &s});
   if (x.rank() != 3) throw ValueError(cat("fused_recurrence: x must be (batch, time, features); got ", x.shape().to_string()));
@@ -53,11 +56,12 @@ TensorList fused_recurrence(RecurrenceKind kind, const Tensor& x, const TensorLi
       auto& b = backend::backend_for(go[0]);
       const Shape state{g.batch, g.units};
       const Device d = go[0].device();
-      Tensor dx = Tensor::empty(Shape{g.batch, g.steps, g.features}, DType::float32, d);
-      Tensor dh0 = Tensor::empty(state, DType::float32, d);
-      Tensor dc0 = lstm ? Tensor::empty(state, DType::float32, d) : Tensor();
-      Tensor dk = Tensor::empty(kshape, DType::float32, d), dr = Tensor::empty(rshape, DType::float32, d);
-      Tensor db = Tensor::empty(bias_shape, DType::float32, d);
+      const DType t = go[0].dtype();
+      Tensor dx = Tensor::empty(Shape{g.batch, g.steps, g.features}, t, d);
+      Tensor dh0 = Tensor::empty(state, t, d);
+      Tensor dc0 = lstm ? Tensor::empty(state, t, d) : Tensor();
+      Tensor dk = Tensor::empty(kshape, t, d), dr = Tensor::empty(rshape, t, d);
+      Tensor db = Tensor::empty(bias_shape, t, d);
       b.recurrence_backward(g, *ws, go[0], go[1], lstm ? go[2] : Tensor(), dx, dh0, dc0, dk, dr, db);
       TensorList grads{dx, dh0};
       if (lstm) grads.push_back(dc0);

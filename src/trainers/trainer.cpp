@@ -200,7 +200,9 @@ Logs Model::compute_metrics(const TensorList& /*x*/, const TensorList& y, const 
   for (auto& m : metrics_) {
     // Detached, keeping the Keras mask, which Keras's metrics weigh by as its losses do.
     const Tensor& p = y_pred[m.output];
-    Tensor detached = p.detach();
+    // Metrics compute in float32 (their dtype), whatever the model computes in.
+    const bool narrow = p.dtype() == DType::bfloat16 || p.dtype() == DType::float16;
+    Tensor detached = narrow ? p.detach().astype(DType::float32) : p.detach();
     if (const Tensor mask = p.keras_mask(); mask.defined()) detached.set_keras_mask(mask);
     Tensor weight;  // Keras 3 gives only the weighted metrics the sample weights
     if (m.weighted && !sample_weight.empty())

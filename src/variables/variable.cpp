@@ -2,6 +2,7 @@
 
 #include "backend/backend.h"
 #include "keras/constraints/constraints.h"
+#include "keras/ops/core.h"
 #include "keras/regularizers/regularizers.h"
 
 namespace keras {
@@ -15,9 +16,45 @@ Variable::Variable(const Tensor& initial_value, std::string name, bool trainable
   if (trainable && is_floating(state_->value.dtype())) state_->value.set_requires_grad(true);
 }
 
-const Tensor& Variable::value() const {
+const Tensor& Variable::raw() const {
   if (!state_) throw RuntimeError("Use of an undefined Variable");
   return state_->value;
+}
+
+const Tensor& Variable::value() const {
+  AutocastScope* scope = AutocastScope::current();
+  if (scope == nullptr || !scope->dtype() || !state_ || !state_->autocast) return raw();
+  const DType stored = state_->value.dtype();
+  if (stored == *scope->dtype() || !is_floating(stored)) return raw();
+  return scope->read(*this);
+}
+
+void Variable::set_autocast(bool autocast) {
+  if (!state_) throw RuntimeError("Use of an undefined Variable");
+  state_->autocast = autocast;
+}
+
+// ---- AutocastScope
+
+namespace {
+thread_local AutocastScope* t_autocast_scope = nullptr;
+}  // namespace
+
+AutocastScope::AutocastScope(std::optional<DType> dtype) : dtype_(dtype), outer_(t_autocast_scope) {
+  if (dtype_ && !is_floating(*dtype_))
+    throw ValueError(detail::cat("AutocastScope can only be used with a floating-point target dtype, such as "
+                                 "'float16'. Received: dtype=", dtype_name(*dtype_)));
+  t_autocast_scope = this;
+}
+
+AutocastScope::~AutocastScope() { t_autocast_scope = outer_; }
+
+AutocastScope* AutocastScope::current() { return t_autocast_scope; }
+
+const Tensor& AutocastScope::read(const Variable& v) {
+  auto it = cast_.find(v.id());
+  if (it == cast_.end()) it = cast_.emplace(v.id(), ops::cast(v.raw(), *dtype_)).first;
+  return it->second;
 }
 
 void Variable::assign(const Tensor& v) {
@@ -31,7 +68,7 @@ void Variable::assign(const Tensor& v) {
   note_written();
 }
 
-void Variable::note_written() { value().note_written(); }
+void Variable::note_written() { raw().note_written(); }
 
 void Variable::to(Device device) {
   Tensor& cur = state_->value;

@@ -149,7 +149,7 @@ struct ScaleOptions {
   bool use_offset = false;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
   static constexpr auto fields() {
     return std::tuple{field("factor", &ScaleOptions::factor), field("use_offset", &ScaleOptions::use_offset)};

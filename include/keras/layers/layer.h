@@ -4,7 +4,9 @@
 //   call(x, ctx)  computes with keras::ops only (so it is differentiable);
 //   compute_output_shape(shape) for shape inference without data.
 // operator() is the only entry point users call: it checks the input against the
-// InputSpec, builds lazily, casts floating inputs to the layer's dtype and runs call().
+// InputSpec, builds lazily, casts floating inputs to the layer's compute dtype and runs
+// call() with its float variables read in that dtype (its dtype policy, see
+// keras/mixed_precision/policy.h).
 #pragma once
 
 #include <memory>
@@ -19,11 +21,15 @@
 #include "keras/layers/input_spec.h"
 #include "keras/regularizers/regularizers.h"
 #include "keras/layers/keras_tensor.h"
+#include "keras/mixed_precision/policy.h"
 #include "keras/tensor/tensor.h"
 #include "keras/utils/config.h"
 #include "keras/variables/variable.h"
 
 namespace keras::layers {
+
+/// A layer's `dtype` argument: a dtype, or a policy name such as "mixed_bfloat16".
+using mixed_precision::DTypePolicy;
 
 /// Per-call arguments besides the inputs (Keras's `training`, `mask`, `initial_state`).
 struct CallContext {
@@ -67,7 +73,7 @@ struct CallArgs {
 struct LayerArgs {
   std::optional<Shape> input_shape{};  // shape without the batch dim, for a model's first layer
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
   static constexpr auto fields() { return std::tuple<>(); }
 };
@@ -100,8 +106,12 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual void to(Device device);
   bool trainable() const { return trainable_; }
   void set_trainable(bool trainable);
-  /// The dtype of the layer's weights and computations.
-  DType dtype() const { return dtype_; }
+  /// The dtype of the layer's variables (Keras's layer.dtype).
+  DType dtype() const { return dtype_policy_.variable_dtype(); }
+  /// The dtype it computes in: its floating inputs are cast to it, and so are its float
+  /// variables inside call().
+  DType compute_dtype() const { return dtype_policy_.compute_dtype(); }
+  const DTypePolicy& dtype_policy() const { return dtype_policy_; }
   /// The `input_shape` given at construction (without batch dim), if any.
   const std::optional<Shape>& declared_input_shape() const { return declared_input_shape_; }
 
@@ -131,6 +141,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::shared_ptr<Node> last_node() const;
   /// Merge layers take a list of tensors as one argument.
   virtual bool takes_list_input() const { return false; }
+  /// Whether operator() casts floating inputs to the compute dtype (graph models cast
+  /// each input to its Input's dtype instead, as Keras's Functional does).
+  virtual bool autocasts_inputs() const { return true; }
   /// Moves this layer (of its most derived type) into a shared_ptr. See Concrete.
   virtual std::shared_ptr<Layer> move_to_shared() && = 0;
 
@@ -142,7 +155,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual Tensor call(const Tensor& x, const CallContext& ctx);
   virtual std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes);
   virtual Shape compute_output_shape(const Shape& input_shape);
-  /// The dtypes of the outputs (the layer's dtype unless it makes masks or indices).
+  /// The dtypes of the outputs (the compute dtype unless it makes masks or indices).
   virtual std::vector<DType> compute_output_dtypes(const std::vector<DType>& input_dtypes, size_t num_outputs);
 
   // ---- masks (Keras's supports_masking / compute_mask)
@@ -239,7 +252,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
 
   std::string class_name_;
   std::string name_;
-  DType dtype_ = DType::float32;
+  DTypePolicy dtype_policy_{DType::float32};
   bool trainable_ = true;
   bool built_ = false;
   std::optional<Device> device_;

@@ -49,6 +49,9 @@ struct CompileOptions {
   std::vector<metrics::MetricRef> weighted_metrics{};
   std::vector<std::vector<metrics::MetricRef>> output_metrics{};
   std::vector<std::vector<metrics::MetricRef>> output_weighted_metrics{};
+  /// With the model's dtype policy "mixed_float16", wraps the optimizer in a
+  /// LossScaleOptimizer (dynamic loss scaling), as Keras does.
+  bool auto_scale_loss = true;
 };
 
 /// (x, y) held out for validation, with optional sample weights (one array for every
@@ -230,6 +233,9 @@ class Model : public layers::Layer {
   /// The Functional config (layers with their inbound nodes, input_layers, output_layers).
   Config get_config() const override;
   bool takes_list_input() const override { return inputs_.size() > 1; }
+  /// Graph models (Functional, Sequential) cast each input to its Input's dtype instead;
+  /// subclassed models cast to their compute dtype as layers do.
+  bool autocasts_inputs() const override { return !has_graph() && class_name() != "Sequential"; }
 
  protected:
   /// For subclasses (Sequential) that set up their graph later with init_graph.

@@ -10,8 +10,8 @@ namespace keras {
 
 enum class DType : uint8_t {
   float32,
-  float16,   // storage only for now (mixed precision comes later)
-  bfloat16,  // storage only for now
+  float16,   // mixed precision: kernels widen to float32 where a backend has no 16-bit one
+  bfloat16,
   float64,
   int32,
   int64,

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "keras/tensor/tensor.h"
 
@@ -19,7 +21,10 @@ class Variable {
 
   bool defined() const { return state_ != nullptr; }
   /// The current value (shares memory with the variable; do not keep it across assign()).
+  /// Inside an AutocastScope a float variable that autocasts reads as its value cast to
+  /// the scope's dtype (differentiably); raw() is the stored value always.
   const Tensor& value() const;
+  const Tensor& raw() const;
   operator const Tensor&() const { return value(); }  // NOLINT: use a variable wherever a tensor goes
 
   /// Copies `v` into the variable (shapes must match; dtype is converted; a value on
@@ -33,7 +38,7 @@ class Variable {
   /// Moves the value to `device`. The Variable keeps its identity (optimizer slots and
   /// models find it by id()); tensors taken from value() before stay where they were.
   void to(Device device);
-  Device device() const { return value().device(); }
+  Device device() const { return raw().device(); }
 
   const std::string& name() const;
   /// "layer_name/weight_name" once a layer owns it.
@@ -41,8 +46,12 @@ class Variable {
   void set_path(std::string path);
   bool trainable() const;
   void set_trainable(bool trainable);
-  const Shape& shape() const { return value().shape(); }
-  DType dtype() const { return value().dtype(); }
+  /// Whether value() casts it inside an AutocastScope (Keras's `autocast`; true unless a
+  /// layer opts out, as BatchNormalization does for the statistics it keeps in float32).
+  bool autocast() const { return state_ && state_->autocast; }
+  void set_autocast(bool autocast);
+  const Shape& shape() const { return raw().shape(); }
+  DType dtype() const { return raw().dtype(); }
 
   /// Keras's variable.regularizer (its penalty joins the loss) and variable.constraint
   /// (applied after each optimizer update); null when none.
@@ -59,10 +68,33 @@ class Variable {
     Tensor value;
     std::string name, path;
     bool trainable = true;
+    bool autocast = true;
     std::shared_ptr<const regularizers::Regularizer> regularizer;
     std::shared_ptr<const constraints::Constraint> constraint;
   };
   std::shared_ptr<State> state_;
+};
+
+/// Keras's AutocastScope: while one is open on this thread, float variables that autocast
+/// read as their value cast to `dtype` (each variable is cast once per scope); with no
+/// dtype, they read as stored. Layers open one around their call (Layer::operator()).
+/// Scopes nest; the innermost counts.
+class AutocastScope {
+ public:
+  explicit AutocastScope(std::optional<DType> dtype);
+  ~AutocastScope();
+  AutocastScope(const AutocastScope&) = delete;
+  AutocastScope& operator=(const AutocastScope&) = delete;
+  std::optional<DType> dtype() const { return dtype_; }
+  /// The innermost open scope on this thread, or null.
+  static AutocastScope* current();
+  /// `v`'s value as this scope reads it.
+  const Tensor& read(const Variable& v);
+
+ private:
+  std::optional<DType> dtype_;
+  std::unordered_map<const void*, Tensor> cast_;  // by Variable::id()
+  AutocastScope* outer_;
 };
 
 }  // namespace keras

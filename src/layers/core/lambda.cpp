@@ -19,7 +19,7 @@ Shape Lambda::compute_output_shape(const Shape& s) {
   Shape probe;
   for (int64_t v : s) probe.push_back(v == kNone ? 1 : v);
   autograd::NoGradGuard no_grad;
-  Shape out = fn_(Tensor::zeros(probe, dtype(), device())).shape();
+  Shape out = fn_(Tensor::zeros(probe, compute_dtype(), device())).shape();
   if (out.rank() > 0 && s.rank() > 0) out[0] = s[0];
   return out;
 }

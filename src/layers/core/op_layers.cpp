@@ -112,7 +112,7 @@ std::vector<Shape> BinaryOperation::compute_output_shape(const std::vector<Shape
 }
 
 std::vector<DType> BinaryOperation::compute_output_dtypes(const std::vector<DType>& in, size_t n) {
-  return std::vector<DType>(n, in.empty() ? dtype() : in[0]);
+  return std::vector<DType>(n, in.empty() ? compute_dtype() : in[0]);
 }
 
 Config BinaryOperation::get_config() const { return Config{{"name", name()}}; }

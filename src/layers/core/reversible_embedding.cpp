@@ -81,7 +81,7 @@ Shape ReversibleEmbedding::compute_output_shape(const Shape& input_shape) {
 }
 
 std::vector<DType> ReversibleEmbedding::compute_output_dtypes(const std::vector<DType>&, size_t num_outputs) {
-  return std::vector<DType>(num_outputs, dtype());
+  return std::vector<DType>(num_outputs, compute_dtype());
 }
 
 TensorList ReversibleEmbedding::compute_mask(const TensorList& inputs, const TensorList&, size_t) {

@@ -30,11 +30,17 @@ void BatchNormalization::build(const Shape& input_shape) {
   if (o_.center) beta_ = add_weight("beta", Shape{n}, o_.beta_initializer, true, o_.beta_regularizer, o_.beta_constraint);
   moving_mean_ = add_weight("moving_mean", Shape{n}, o_.moving_mean_initializer, /*trainable=*/false);
   moving_variance_ = add_weight("moving_variance", Shape{n}, o_.moving_variance_initializer, /*trainable=*/false);
+  // Keras opts BatchNormalization out of mixed precision (16-bit statistics overflow):
+  // its weights are read as stored and call() computes in float32 at least.
+  for (Variable* v : {&gamma_, &beta_, &moving_mean_, &moving_variance_})
+    if (v->defined()) v->set_autocast(false);
   input_spec_.ndim = input_shape.rank();
   input_spec_.axes = {{axis_, n}};
 }
 
-Tensor BatchNormalization::call(const Tensor& x, const CallContext& ctx) {
+Tensor BatchNormalization::call(const Tensor& x_in, const CallContext& ctx) {
+  const bool narrow = x_in.dtype() == DType::bfloat16 || x_in.dtype() == DType::float16;
+  const Tensor x = narrow ? ops::cast(x_in, DType::float32) : x_in;
   // Statistics are (n,) vectors broadcast along `axis`: shape (1, .., n, .., 1).
   Shape stat_shape(std::vector<int64_t>(static_cast<size_t>(x.rank()), 1));
   stat_shape[static_cast<size_t>(axis_)] = x.dim(axis_);
@@ -60,7 +66,7 @@ Tensor BatchNormalization::call(const Tensor& x, const CallContext& ctx) {
   if (o_.scale) inv = ops::multiply(inv, ops::reshape(gamma_, stat_shape));
   Tensor y = ops::multiply(ops::subtract(x, mean), inv);
   if (o_.center) y = ops::add(y, ops::reshape(beta_, stat_shape));
-  return y;
+  return narrow ? ops::cast(y, x_in.dtype()) : y;
 }
 
 Config BatchNormalization::get_config() const {

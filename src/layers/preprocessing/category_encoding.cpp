@@ -106,7 +106,7 @@ TensorList CategoryEncoding::call(const TensorList& inputs, const CallContext&) 
                ", count_weights.shape=", weights.shape().to_string()));
   }
   const Tensor ids = checked_token_ids(x, num_tokens_, [this](const std::string& m) { fail(m); });
-  return {detail::encode_categorical(ids, options_.output_mode, num_tokens_, dtype(), weights)};
+  return {detail::encode_categorical(ids, options_.output_mode, num_tokens_, compute_dtype(), weights)};
 }
 
 Tensor CategoryEncoding::operator()(const Tensor& inputs, const Tensor& count_weights) {

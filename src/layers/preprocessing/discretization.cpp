@@ -59,7 +59,7 @@ Shape Discretization::compute_output_shape(const Shape& input_shape) {
 }
 
 std::vector<DType> Discretization::compute_output_dtypes(const std::vector<DType>&, size_t num_outputs) {
-  return std::vector<DType>(num_outputs, options_.output_mode == "int" ? DType::int32 : dtype());
+  return std::vector<DType>(num_outputs, options_.output_mode == "int" ? DType::int32 : compute_dtype());
 }
 
 Tensor Discretization::call(const Tensor& x, const CallContext&) {
@@ -81,7 +81,7 @@ Tensor Discretization::call(const Tensor& x, const CallContext&) {
   }
   const Tensor ids = ops::cast(index, DType::int32);
   if (options_.output_mode == "int") return ids;
-  return detail::encode_categorical(ids, options_.output_mode, n + 1, dtype());
+  return detail::encode_categorical(ids, options_.output_mode, n + 1, compute_dtype());
 }
 
 void Discretization::adapt(const Tensor& data) { adapt(TensorList{data}); }
@@ -114,7 +114,7 @@ Config Discretization::get_config() const {
   c["output_mode"] = options_.output_mode;
   c["sparse"] = options_.sparse;
   c["name"] = name();
-  c["dtype"] = std::string(dtype_name(dtype()));
+  c["dtype"] = dtype_policy().name();
   return c;
 }
 

@@ -22,7 +22,7 @@ HashingOptions with_default_dtype(HashingOptions o) {
 /// "int64" policy) is kept by the Hashing layer itself, its Layer computing in float32.
 LayerArgs base_args(const HashingOptions& o) {
   LayerArgs a = layer_args_of(o);
-  if (a.dtype && !is_floating(*a.dtype)) a.dtype = DType::float32;
+  if (a.dtype && !is_floating(a.dtype->compute_dtype())) a.dtype = DType::float32;
   return a;
 }
 
@@ -52,9 +52,9 @@ Hashing::Hashing(int64_t num_bins, HashingOptions o)
   if (num_bins_ <= 0)
     fail(cat("The `num_bins` for `Hashing` cannot be `None` or non-positive values. Received: num_bins=", num_bins_,
              "."));
-  if (op.output_mode == "int" && *op.dtype != DType::int32 && *op.dtype != DType::int64)
+  if (op.output_mode == "int" && op.dtype->compute_dtype() != DType::int32 && op.dtype->compute_dtype() != DType::int64)
     fail(cat("When `output_mode=\"int\"`, `dtype` should be an integer type, 'int32' or 'int64'. Received: dtype=",
-             dtype_name(*op.dtype)));
+             op.dtype->name()));
   if (op.output_mode != "int" && op.output_mode != "one_hot" && op.output_mode != "multi_hot" &&
       op.output_mode != "count")
     fail(cat("Invalid value for argument `output_mode`. Expected one of ('int', 'one_hot', 'multi_hot', 'count'). ",
@@ -111,8 +111,8 @@ Tensor Hashing::call(const Tensor& x, const CallContext&) {
     in = in.reshape(Shape(dims));
   }
   const Tensor bins = hash_to_bins(in);
-  if (options_.output_mode == "int") return bins.astype(*options_.dtype);
-  return detail::encode_categorical(bins, options_.output_mode, num_bins_, *options_.dtype);
+  if (options_.output_mode == "int") return bins.astype(options_.dtype->compute_dtype());
+  return detail::encode_categorical(bins, options_.output_mode, num_bins_, options_.dtype->compute_dtype());
 }
 
 Shape Hashing::compute_output_shape(const Shape& input_shape) {
@@ -125,12 +125,12 @@ Shape Hashing::compute_output_shape(const Shape& input_shape) {
 }
 
 std::vector<DType> Hashing::compute_output_dtypes(const std::vector<DType>&, size_t num_outputs) {
-  return std::vector<DType>(num_outputs, *options_.dtype);
+  return std::vector<DType>(num_outputs, options_.dtype->compute_dtype());
 }
 
 Config Hashing::get_config() const {
   Config c = Layer::get_config();
-  c["dtype"]["config"]["name"] = std::string(dtype_name(*options_.dtype));  // Keras's "int64" policy
+  c["dtype"]["config"]["name"] = std::string(dtype_name(options_.dtype->compute_dtype()));  // Keras's "int64" policy
   c["num_bins"] = num_bins_;
   c["salt"] = options_.salt ? Config(*options_.salt) : Config(nullptr);
   if (!options_.mask_value) c["mask_value"] = nullptr;

@@ -143,7 +143,7 @@ Tensor MelSpectrogram::call(const Tensor& input, const CallContext&) {
   }
   Tensor out = ops::transpose(mel, {0, 2, 1});
   if (input.rank() == 1) out = ops::squeeze(out, 0);
-  return out.dtype() == dtype() ? out : ops::cast(out, dtype());
+  return out.dtype() == compute_dtype() ? out : ops::cast(out, compute_dtype());
 }
 
 Config MelSpectrogram::get_config() const {

@@ -87,7 +87,7 @@ Tensor Normalization::variance() const {
 }
 
 Tensor Normalization::call(const Tensor& x_in, const CallContext&) {
-  const Tensor x = x_in.dtype() == dtype() ? x_in : ops::cast(x_in, dtype());
+  const Tensor x = x_in.dtype() == compute_dtype() ? x_in : ops::cast(x_in, compute_dtype());
   const Tensor m = mean(), v = variance();
   const Tensor scale = ops::maximum(ops::sqrt(v), Tensor::full(Shape{}, kEpsilon, v.dtype(), v.device()));
   if (o_.invert) return ops::add(m, ops::multiply(x, scale));

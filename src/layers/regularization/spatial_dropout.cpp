@@ -43,7 +43,7 @@ Config BaseSpatialDropout::get_config() const {
   c["rate"] = rate_;
   c["seed"] = seed_ ? Config(*seed_) : Config(nullptr);
   c["name"] = name();
-  c["dtype"] = std::string(dtype_name(dtype()));
+  c["dtype"] = dtype_policy().name();
   if (rank_ > 1) c["data_format"] = data_format_;
   return c;
 }

@@ -67,7 +67,7 @@ FusedRecurrence GRUCell::fused() const {
 
 Tensor GRUCell::fused_bias() const {
   const int64_t u = units();
-  if (!options_.use_bias) return Tensor::zeros(Shape{4 * u}, dtype(), kernel_.device());
+  if (!options_.use_bias) return Tensor::zeros(Shape{4 * u}, compute_dtype(), kernel_.device());
   const TensorList rows = ops::unstack(bias_.value(), 0);  // input, recurrent
   const TensorList in = ops::split(rows[0], {2 * u, u}, 0), rec = ops::split(rows[1], {2 * u, u}, 0);
   return ops::concatenate({ops::add(in[0], rec[0]), in[1], rec[1]}, 0);

@@ -87,7 +87,7 @@ TensorList RNN::initial_states(const TensorList& given, const Shape& step) const
       if (given[i].shape() != want[i])
         fail(cat("An initial state has shape ", given[i].shape().to_string(), "; expected ", want[i].to_string()));
     TensorList out;
-    for (const Tensor& s : given) out.push_back(s.dtype() == dtype() ? s : ops::cast(s, dtype()));
+    for (const Tensor& s : given) out.push_back(s.dtype() == compute_dtype() ? s : ops::cast(s, compute_dtype()));
     return out;
   }
   if (rnn_options_.stateful && !states_.empty()) {
@@ -104,7 +104,7 @@ TensorList RNN::initial_states(const TensorList& given, const Shape& step) const
     return out;
   }
   TensorList out;
-  for (const Shape& s : want) out.push_back(Tensor::zeros(s, dtype(), device()));
+  for (const Shape& s : want) out.push_back(Tensor::zeros(s, compute_dtype(), device()));
   return out;
 }
 
@@ -112,7 +112,7 @@ TensorList RNN::run_steps(const Tensor& x, TensorList states, const Tensor& mask
   const int64_t steps = x.dim(1), batch = x.dim(0);
   const TensorList projected = ops::unstack(cell_->project_inputs(x), 1);
   TensorList step_masks;
-  if (mask.defined()) step_masks = ops::unstack(ops::cast(mask, dtype()), 1);  // (batch,) per step
+  if (mask.defined()) step_masks = ops::unstack(ops::cast(mask, compute_dtype()), 1);  // (batch,) per step
   // A step's mask (batch,) as (batch, 1, ..., 1), to meet a tensor of rank `rank`.
   auto spread = [batch](const Tensor& m, int64_t rank) {
     Shape s{batch};
@@ -131,13 +131,13 @@ TensorList RNN::run_steps(const Tensor& x, TensorList states, const Tensor& mask
       // As Keras's backends: a masked step keeps the states and emits the previous
       // step's output (zeros before the first), or zeros with zero_output_for_mask.
       const Tensor m = spread(step_masks[t], output.rank());
-      const Tensor keep = ops::subtract(Tensor::scalar(1.0, dtype(), m.device()), m);
+      const Tensor keep = ops::subtract(Tensor::scalar(1.0, compute_dtype(), m.device()), m);
       const Tensor previous = last.defined() ? last : ops::zeros_like(output);
       output = rnn_options_.zero_output_for_mask ? ops::multiply(output, m)
                                                  : ops::add(ops::multiply(output, m), ops::multiply(previous, keep));
       for (size_t i = 0; i < next.size(); ++i) {
         const Tensor ms = spread(step_masks[t], next[i].rank());
-        const Tensor ks = ops::subtract(Tensor::scalar(1.0, dtype(), ms.device()), ms);
+        const Tensor ks = ops::subtract(Tensor::scalar(1.0, compute_dtype(), ms.device()), ms);
         next[i] = ops::add(ops::multiply(next[i], ms), ops::multiply(states[i], ks));
       }
     }

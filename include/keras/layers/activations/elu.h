@@ -16,7 +16,7 @@ struct ELUOptions {
   double alpha = 1.0;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("alpha", &ELUOptions::alpha)}; }

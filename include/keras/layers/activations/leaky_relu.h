@@ -11,7 +11,7 @@ struct LeakyReLUOptions {
   double negative_slope = 0.3;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -15,7 +15,7 @@ struct PReLUOptions {
   std::vector<int64_t> shared_axes{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -14,7 +14,7 @@ struct ReLUOptions {
   double threshold = 0.0;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

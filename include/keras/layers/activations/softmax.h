@@ -11,7 +11,7 @@ struct SoftmaxOptions {
   int64_t axis = -1;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -43,7 +43,7 @@ struct MultiHeadAttentionOptions {
   std::optional<uint64_t> seed{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {  // in the order of Keras's get_config

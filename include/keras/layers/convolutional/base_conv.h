@@ -57,7 +57,7 @@ struct ConvOptions {
   constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {
@@ -120,7 +120,7 @@ struct DepthwiseConvOptions {
   constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   /// get_config writes depth_multiplier and kernel_size first, then the rest in this order.
@@ -165,7 +165,7 @@ struct SeparableConvOptions {
   constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   /// get_config writes depth_multiplier, filters and kernel_size first, then the rest in this order.

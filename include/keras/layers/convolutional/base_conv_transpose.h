@@ -47,7 +47,7 @@ struct ConvTransposeOptions {
   constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   /// get_config writes filters and kernel_size first, then these in this order.

@@ -28,7 +28,7 @@ struct DenseOptions {
   constraints::Constraint bias_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -19,7 +19,7 @@ struct LambdaOptions {
   std::string function_name{};  // the name it is saved and loaded under
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple<>(); }  // function and output_shape: see Lambda::get_config

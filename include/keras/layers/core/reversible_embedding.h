@@ -30,7 +30,7 @@ struct ReversibleEmbeddingOptions {
   std::optional<double> logit_soft_cap{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {  // Keras's order: Embedding's keys, then its own

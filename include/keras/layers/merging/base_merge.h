@@ -10,7 +10,7 @@ namespace keras::layers {
 /// The keyword arguments of every merge layer.
 struct MergeOptions {
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple<>(); }

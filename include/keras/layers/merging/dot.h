@@ -35,7 +35,7 @@ struct DotAxes {
 struct DotOptions {
   bool normalize = false;
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("normalize", &DotOptions::normalize)}; }

@@ -32,7 +32,7 @@ struct BatchNormalizationOptions {
   constraints::Constraint gamma_constraint{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

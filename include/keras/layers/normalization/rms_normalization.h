@@ -20,7 +20,7 @@ struct RMSNormalizationOptions {
   double epsilon = 1e-6;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -28,7 +28,7 @@ struct SpectralNormalizationOptions {
   int64_t power_iterations = 1;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

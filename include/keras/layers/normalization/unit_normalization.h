@@ -18,7 +18,7 @@ struct UnitNormalizationOptions {
   Axes axis = -1;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("axis", &UnitNormalizationOptions::axis)}; }

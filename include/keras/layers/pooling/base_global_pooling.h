@@ -12,7 +12,7 @@ struct GlobalPoolingOptions {
   bool keepdims = false;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -33,7 +33,7 @@ struct CategoryEncodingOptions {
   bool sparse = false;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   // Keras 3.15 (the reference cases' version) writes no "sparse"; it is read when present.

@@ -37,7 +37,7 @@ struct DiscretizationOptions {
   bool sparse = false;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -29,7 +29,7 @@ struct HashingOptions {
   bool sparse = false;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};  // int64 ("int") or float32 by default
+  std::optional<DTypePolicy> dtype{};  // int64 ("int") or float32 by default
   bool trainable = true;
 };
 

@@ -71,7 +71,7 @@ struct LookupOptions {
   std::string encoding = "utf-8";              // StringLookup's config key; only UTF-8
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 };
 

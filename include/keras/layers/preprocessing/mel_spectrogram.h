@@ -50,7 +50,7 @@ struct MelSpectrogramOptions {
   double ref_power = 1.0;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -19,7 +19,7 @@ struct RescalingOptions {
   FloatOrList offset = 0.0;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("offset", &RescalingOptions::offset)}; }

@@ -43,7 +43,7 @@ struct TextVectorizationOptions {
   std::string encoding = "utf-8";
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 };
 

@@ -12,7 +12,7 @@ struct ActivityRegularizationOptions {
   double l2 = 0.0;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

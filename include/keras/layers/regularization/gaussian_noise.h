@@ -11,7 +11,7 @@ struct GaussianNoiseOptions {
   std::optional<uint64_t> seed{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

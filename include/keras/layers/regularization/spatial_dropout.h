@@ -21,7 +21,7 @@ namespace keras::layers {
 struct SpatialDropout1DOptions {
   std::optional<uint64_t> seed{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("seed", &SpatialDropout1DOptions::seed)}; }
@@ -32,7 +32,7 @@ struct SpatialDropoutOptions {
   std::string data_format = "channels_last";
   std::optional<uint64_t> seed{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

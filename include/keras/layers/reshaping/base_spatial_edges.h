@@ -16,7 +16,7 @@ struct SpatialEdgesOptions {
   std::string data_format = "channels_last";  // or "channels_first"
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("data_format", &SpatialEdgesOptions::data_format)}; }

@@ -18,7 +18,7 @@ struct UpSampling3DOptions {
   std::string data_format = "channels_last";
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("data_format", &UpSampling3DOptions::data_format)}; }

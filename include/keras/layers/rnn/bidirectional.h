@@ -21,7 +21,7 @@ struct BidirectionalOptions {
   std::optional<LayerHandle> backward_layer{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   // layer and backward_layer are nested layer entries (see Bidirectional::get_config)

@@ -103,7 +103,7 @@ struct ConvLSTMOptions {
   bool zero_output_for_mask = false;  // RNN's, through **kwargs
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   /// The keys after filters and kernel_size, in Keras's get_config order.

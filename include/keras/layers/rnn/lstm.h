@@ -42,7 +42,7 @@ struct LSTMOptions {
   bool zero_output_for_mask = false;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   /// The cell's keys, in Keras's get_config order.

@@ -30,7 +30,7 @@ struct RNNOptions {
   bool zero_output_for_mask = false;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return rnn_layer_fields<RNNOptions>(); }

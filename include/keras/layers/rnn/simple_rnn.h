@@ -35,7 +35,7 @@ struct SimpleRNNOptions {
   bool zero_output_for_mask = false;
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   /// The cell's keys, in Keras's get_config order (Keras writes no seed for SimpleRNN).

@@ -5,7 +5,9 @@
 // Storage::version), and the reordered copy is kept with the version it was made from.
 // That makes inference with fixed weights cheap; in training the optimizer changes the
 // kernel every step, so there it only saves the second reorder when the forward and the
-// backward-data primitives want the same layout.
+// backward-data primitives want the same layout. bfloat16 data (mixed precision) runs
+// oneDNN's bfloat16 primitives, which accumulate in float32, where the CPU has them
+// (CpuBackend::supports).
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -24,7 +26,7 @@ namespace {
 std::atomic<uint64_t> kernel_reorders{0};
 
 /// Keras kernel (*k, in/groups, out) as oneDNN weights (plain or grouped).
-dnnl::memory::desc keras_weights_md(const WindowGeometry& g) {
+dnnl::memory::desc keras_weights_md(const WindowGeometry& g, dt type) {
   dims d;
   const int s = g.spatial;
   if (g.groups == 1) {
@@ -36,17 +38,18 @@ dnnl::memory::desc keras_weights_md(const WindowGeometry& g) {
   tag t;
   if (g.groups == 1) t = s == 1 ? tag::wio : s == 2 ? tag::hwio : tag::dhwio;
   else t = s == 1 ? tag::wigo : s == 2 ? tag::hwigo : tag::dhwigo;
-  return dnnl::memory::desc(d, dt::f32, t);
+  return dnnl::memory::desc(d, type, t);
 }
 
-dnnl::memory::desc any_weights_md(const WindowGeometry& g) {
-  return dnnl::memory::desc(keras_weights_md(g).dims(), dt::f32, tag::any);
+dnnl::memory::desc any_weights_md(const WindowGeometry& g, dt type) {
+  return dnnl::memory::desc(keras_weights_md(g, type).dims(), type, tag::any);
 }
 
 struct ConvEntry {
   WindowGeometry g;
   bool has_bias = false;
   bool relu = false;  // relu post-op on the forward output
+  dt type = dt::f32;  // of every operand: f32 or bf16
   dnnl::memory::desc src_md, dst_md, bias_md, user_w_md;
   dims strides, dilates, pad_l, pad_r;
 
@@ -60,11 +63,12 @@ struct ConvEntry {
   dnnl::convolution_backward_weights bwd_w;
   std::mutex mutex;
 
-  ConvEntry(const WindowGeometry& geo, bool bias, bool fuse_relu) : g(geo), has_bias(bias), relu(fuse_relu) {
-    src_md = dnnl::memory::desc(data_dims(g, g.in_channels, false), dt::f32, channels_last_tag(g.spatial));
-    dst_md = dnnl::memory::desc(data_dims(g, g.out_channels, true), dt::f32, channels_last_tag(g.spatial));
-    bias_md = has_bias ? dnnl::memory::desc({g.out_channels}, dt::f32, tag::x) : dnnl::memory::desc();
-    user_w_md = keras_weights_md(g);
+  ConvEntry(const WindowGeometry& geo, bool bias, bool fuse_relu, dt data_type)
+      : g(geo), has_bias(bias), relu(fuse_relu), type(data_type) {
+    src_md = dnnl::memory::desc(data_dims(g, g.in_channels, false), type, channels_last_tag(g.spatial));
+    dst_md = dnnl::memory::desc(data_dims(g, g.out_channels, true), type, channels_last_tag(g.spatial));
+    bias_md = has_bias ? dnnl::memory::desc({g.out_channels}, type, tag::x) : dnnl::memory::desc();
+    user_w_md = keras_weights_md(g, type);
     for (int i = 0; i < g.spatial; ++i) {
       const size_t u = static_cast<size_t>(i);
       strides.push_back(g.stride[u]);
@@ -76,10 +80,10 @@ struct ConvEntry {
 
   dnnl::convolution_forward::desc fwd_desc(dnnl::prop_kind prop) const {
     return has_bias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, src_md,
-                                                      any_weights_md(g), bias_md, dst_md, strides, dilates, pad_l,
+                                                      any_weights_md(g, type), bias_md, dst_md, strides, dilates, pad_l,
                                                       pad_r)
                     : dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, src_md,
-                                                      any_weights_md(g), dst_md, strides, dilates, pad_l, pad_r);
+                                                      any_weights_md(g, type), dst_md, strides, dilates, pad_l, pad_r);
   }
 
   void ensure_fwd() {
@@ -102,7 +106,7 @@ struct ConvEntry {
   void ensure_bwd_data() {
     if (bwd_data_ready) return;
     ensure_hint();
-    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, src_md, any_weights_md(g), dst_md,
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, src_md, any_weights_md(g, type), dst_md,
                                             strides, dilates, pad_l, pad_r);
     bwd_data_pd = dnnl::convolution_backward_data::primitive_desc(d, attr(), engine(), hint_pd);
     bwd_data = dnnl::convolution_backward_data(bwd_data_pd);
@@ -112,10 +116,10 @@ struct ConvEntry {
     if (bwd_w_ready) return;
     ensure_hint();
     auto d = has_bias ? dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, src_md,
-                                                                 any_weights_md(g), bias_md, dst_md, strides, dilates,
+                                                                 any_weights_md(g, type), bias_md, dst_md, strides, dilates,
                                                                  pad_l, pad_r)
                       : dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, src_md,
-                                                                 any_weights_md(g), dst_md, strides, dilates, pad_l,
+                                                                 any_weights_md(g, type), dst_md, strides, dilates, pad_l,
                                                                  pad_r);
     bwd_w_pd = dnnl::convolution_backward_weights::primitive_desc(d, attr(), engine(), hint_pd);
     bwd_w = dnnl::convolution_backward_weights(bwd_w_pd);
@@ -128,9 +132,10 @@ PrimitiveCache<ConvEntry>& cache() {
   return c;
 }
 
-std::shared_ptr<ConvEntry> entry_for(const WindowGeometry& g, bool has_bias, bool relu = false) {
-  return cache().get(geometry_key(g) + (has_bias ? "|b" : "|n") + (relu ? "r" : ""),
-                     [&] { return std::make_shared<ConvEntry>(g, has_bias, relu); });
+std::shared_ptr<ConvEntry> entry_for(const WindowGeometry& g, DType dtype, bool has_bias, bool relu = false) {
+  const dt type = dtype == DType::bfloat16 ? dt::bf16 : dt::f32;
+  return cache().get(geometry_key(g) + (has_bias ? "|b" : "|n") + (relu ? "r" : "") + (type == dt::bf16 ? "|bf16" : ""),
+                     [&] { return std::make_shared<ConvEntry>(g, has_bias, relu, type); });
 }
 
 /// `kernel` (Keras layout) reordered into `want`, in a new tensor.
@@ -210,7 +215,7 @@ uint64_t onednn::kernel_reorder_count() { return kernel_reorders.load(std::memor
 
 void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
                               Tensor& y, bool fuse_relu) {
-  auto e = entry_for(g, bias.defined(), fuse_relu);
+  auto e = entry_for(g, x.dtype(), bias.defined(), fuse_relu);
   {
     std::lock_guard<std::mutex> lock(e->mutex);
     e->ensure_fwd();
@@ -225,7 +230,7 @@ void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Te
 }
 
 void CpuBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) {
-  auto e = entry_for(g, false);
+  auto e = entry_for(g, dy.dtype(), false);
   {
     std::lock_guard<std::mutex> lock(e->mutex);
     e->ensure_bwd_data();
@@ -238,7 +243,7 @@ void CpuBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, c
 
 void CpuBackend::conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
                                        Tensor& dbias) {
-  auto e = entry_for(g, dbias.defined());
+  auto e = entry_for(g, x.dtype(), dbias.defined());
   {
     std::lock_guard<std::mutex> lock(e->mutex);
     e->ensure_bwd_w();

@@ -18,7 +18,7 @@ struct AugmentSettings {
   FloatOrList value_range;
   std::string interpolation;
   std::optional<uint64_t> seed;
-  std::optional<DType> dtype;
+  std::optional<DTypePolicy> dtype;
   std::string name;  // the composite's: the layers are named <name>_<attribute>
 };
 

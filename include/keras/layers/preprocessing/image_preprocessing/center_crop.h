@@ -20,7 +20,7 @@ struct CenterCropOptions {
   std::string data_format = "channels_last";
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("data_format", &CenterCropOptions::data_format)}; }

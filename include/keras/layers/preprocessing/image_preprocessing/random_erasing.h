@@ -28,7 +28,7 @@ struct RandomErasingOptions {
   std::string data_format = "channels_last";
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -28,7 +28,7 @@ struct RandomGaussianBlurOptions {
   std::optional<uint64_t> seed{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {

@@ -20,7 +20,7 @@ struct RandomGrayscaleOptions {
   std::optional<uint64_t> seed{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() { return std::tuple{field("data_format", &RandomGrayscaleOptions::data_format)}; }

@@ -31,7 +31,7 @@ struct RandomShearOptions {
   std::optional<uint64_t> seed{};
   std::optional<Shape> input_shape{};
   std::string name{};
-  std::optional<DType> dtype{};
+  std::optional<DTypePolicy> dtype{};
   bool trainable = true;
 
   static constexpr auto fields() {
