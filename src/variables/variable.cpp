@@ -1,8 +1,14 @@
 #include "keras/variables/variable.h"
 
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
 #include "backend/backend.h"
 #include "keras/constraints/constraints.h"
+#include "keras/autograd/node.h"
 #include "keras/ops/core.h"
+#include "keras/tensor/storage.h"
 #include "keras/regularizers/regularizers.h"
 
 namespace keras {
@@ -51,9 +57,54 @@ AutocastScope::~AutocastScope() { t_autocast_scope = outer_; }
 
 AutocastScope* AutocastScope::current() { return t_autocast_scope; }
 
+namespace {
+
+/// Casts of variables made outside any gradient tape (predict), kept while the variable's
+/// storage keeps its version: inference with fixed weights casts each weight once, not
+/// once per call. Under a tape the cast is recorded afresh (gradients flow through it).
+class CastCache {
+ public:
+  Tensor get(const Tensor& value, DType dtype) {
+    const std::shared_ptr<Storage>& storage = value.impl()->storage;
+    const uint64_t version = storage->version();
+    if (version == 0) return ops::cast(value, dtype);  // a storage that does not track writes
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Entry& e : entries_)
+      if (e.source.lock() == storage && e.byte_offset == value.impl()->byte_offset && e.dtype == dtype) {
+        if (e.version != version) e.cast = ops::cast(value, dtype), e.version = version;
+        return e.cast;
+      }
+    std::erase_if(entries_, [](const Entry& e) { return e.source.expired(); });
+    entries_.push_back(Entry{storage, value.impl()->byte_offset, version, dtype, ops::cast(value, dtype)});
+    return entries_.back().cast;
+  }
+
+ private:
+  struct Entry {
+    std::weak_ptr<Storage> source;
+    size_t byte_offset = 0;
+    uint64_t version = 0;
+    DType dtype;
+    Tensor cast;
+  };
+  std::mutex mutex_;
+  std::vector<Entry> entries_;
+};
+
+CastCache& cast_cache() {
+  static auto* c = new CastCache();  // never destroyed: tensors may outlive static destructors
+  return *c;
+}
+
+}  // namespace
+
 const Tensor& AutocastScope::read(const Variable& v) {
   auto it = cast_.find(v.id());
-  if (it == cast_.end()) it = cast_.emplace(v.id(), ops::cast(v.raw(), *dtype_)).first;
+  if (it == cast_.end()) {
+    const Tensor& raw = v.raw();
+    it = cast_.emplace(v.id(), autograd::should_record({&raw}) ? ops::cast(raw, *dtype_)
+                                                                 : cast_cache().get(raw, *dtype_)).first;
+  }
   return it->second;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/parallel.h"
 
 namespace keras::backend::cpu {
 
@@ -162,7 +163,81 @@ void CpuBackend::fill(Tensor& dst, double value) {
   }
 }
 
+namespace {
+
+// 16-bit float conversions, vectorised: mixed precision converts every activation the
+// backend widens, so these run as often as the kernels themselves.
+KERAS_SIMD_CLONES void float_to_bfloat16(const float* s, uint16_t* d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t u;
+    std::memcpy(&u, s + i, 4);
+    const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;  // to nearest even
+    d[i] = static_cast<uint16_t>((u & 0x7fffffffu) > 0x7f800000u ? (u >> 16) | 0x40u : rounded);  // NaN stays NaN
+  }
+}
+
+KERAS_SIMD_CLONES void bfloat16_to_float(const uint16_t* s, float* d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t u = static_cast<uint32_t>(s[i]) << 16;
+    std::memcpy(d + i, &u, 4);
+  }
+}
+
+#ifdef __FLT16_MAX__
+// GCC's _Float16 converts with F16C where the clone's target has it.
+KERAS_SIMD_CLONES void float_to_float16(const float* s, uint16_t* d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const _Float16 h = static_cast<_Float16>(s[i]);
+    std::memcpy(d + i, &h, 2);
+  }
+}
+
+KERAS_SIMD_CLONES void float16_to_float(const uint16_t* s, float* d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    _Float16 h;
+    std::memcpy(&h, s + i, 2);
+    d[i] = static_cast<float>(h);
+  }
+}
+#endif
+
+/// float32 <-> bfloat16 / float16 in parallel chunks; false for other pairs.
+bool cast_half(const Tensor& src, Tensor& dst) {
+  const DType from = src.dtype(), to = dst.dtype();
+  const int64_t n = src.size();
+  if (from == DType::float32 && to == DType::bfloat16) {
+    const float* s = src.data<float>();
+    auto* d = static_cast<uint16_t*>(dst.raw_data());
+    parallel_for(n, kParallelThreshold, [&](int64_t b, int64_t e) { float_to_bfloat16(s + b, d + b, e - b); });
+    return true;
+  }
+  if (from == DType::bfloat16 && to == DType::float32) {
+    const auto* s = static_cast<const uint16_t*>(src.raw_data());
+    float* d = dst.data<float>();
+    parallel_for(n, kParallelThreshold, [&](int64_t b, int64_t e) { bfloat16_to_float(s + b, d + b, e - b); });
+    return true;
+  }
+#ifdef __FLT16_MAX__
+  if (from == DType::float32 && to == DType::float16) {
+    const float* s = src.data<float>();
+    auto* d = static_cast<uint16_t*>(dst.raw_data());
+    parallel_for(n, kParallelThreshold, [&](int64_t b, int64_t e) { float_to_float16(s + b, d + b, e - b); });
+    return true;
+  }
+  if (from == DType::float16 && to == DType::float32) {
+    const auto* s = static_cast<const uint16_t*>(src.raw_data());
+    float* d = dst.data<float>();
+    parallel_for(n, kParallelThreshold, [&](int64_t b, int64_t e) { float16_to_float(s + b, d + b, e - b); });
+    return true;
+  }
+#endif
+  return false;
+}
+
+}  // namespace
+
 void CpuBackend::cast(const Tensor& src, Tensor& dst) {
+  if (cast_half(src, dst)) return;
   if (src.dtype() == DType::string || dst.dtype() == DType::string) {
     if (src.dtype() == dst.dtype()) return copy(src, dst);
     throw TypeError(keras::detail::cat("Cannot cast a ", dtype_name(src.dtype()), " tensor to ",
@@ -179,7 +254,7 @@ void CpuBackend::cast(const Tensor& src, Tensor& dst) {
     default: break;
   }
   if (done) return;
-  // Half types: element by element through double (storage-only dtypes for now).
+  // Other pairs with a 16-bit float: element by element through double.
   const int64_t n = src.size();
   const size_t ss = dtype_size(src.dtype()), ds = dtype_size(dst.dtype());
   const char* s = static_cast<const char*>(src.raw_data());
