@@ -20,7 +20,8 @@ thread_local int g_recording = 0;  // > 0 while a GradientTape is alive and not 
 /// back to the tensor's, so every gradient has its tensor's dtype.
 void accumulate(Tensor& slot, const Tensor& grad, DType dtype) {
   if (!grad.defined()) return;
-  const Tensor g = grad.dtype() != dtype && is_floating(grad.dtype()) && is_floating(dtype) ? ops::cast(grad, dtype) : grad;
+  const Tensor g =
+      grad.dtype() != dtype && is_floating(grad.dtype()) && is_floating(dtype) ? ops::cast(grad, dtype) : grad;
   slot = slot.defined() ? ops::add(slot, g) : g;
 }
 

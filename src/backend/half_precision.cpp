@@ -104,8 +104,8 @@ void HalfPrecisionAdapter::matmul(const Tensor& a, const Tensor& b, Tensor& out,
                                   float beta) {
   Widening w(*inner_, Op::matmul, a);
   if (!w) return inner_->matmul(a, b, out, batch, m, n, k, trans_a, trans_b, a_batch_stride, b_batch_stride, beta);
-  inner_->matmul(w.in(a), w.in(b), w.out(out, /*read=*/beta != 0.f), batch, m, n, k, trans_a, trans_b,
-                 a_batch_stride, b_batch_stride, beta);
+  inner_->matmul(w.in(a), w.in(b), w.out(out, /*read=*/beta != 0.f), batch, m, n, k, trans_a, trans_b, a_batch_stride,
+                 b_batch_stride, beta);
   w.narrow();
 }
 
@@ -142,8 +142,8 @@ std::shared_ptr<Workspace> HalfPrecisionAdapter::pool_forward(PoolKind kind, con
   return ws;
 }
 
-void HalfPrecisionAdapter::pool_backward(PoolKind kind, const WindowGeometry& g, const Tensor& dy,
-                                         const Workspace* ws, Tensor& dx) {
+void HalfPrecisionAdapter::pool_backward(PoolKind kind, const WindowGeometry& g, const Tensor& dy, const Workspace* ws,
+                                         Tensor& dx) {
   Widening w(*inner_, Op::pool_backward, dy);
   if (!w) return inner_->pool_backward(kind, g, dy, ws, dx);
   inner_->pool_backward(kind, g, w.in(dy), ws, w.out(dx));
@@ -165,24 +165,20 @@ void HalfPrecisionAdapter::softmax_backward(const Tensor& y, const Tensor& dy, i
   w.narrow();
 }
 
-std::shared_ptr<Workspace> HalfPrecisionAdapter::recurrence_forward(const RecurrenceGeometry& g, const Tensor& x,
-                                                                    const Tensor& h0, const Tensor& c0,
-                                                                    const Tensor& kernel,
-                                                                    const Tensor& recurrent_kernel, const Tensor& bias,
-                                                                    Tensor& y, Tensor& h_t, Tensor& c_t,
-                                                                    bool training) {
+std::shared_ptr<Workspace> HalfPrecisionAdapter::recurrence_forward(
+    const RecurrenceGeometry& g, const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& kernel,
+    const Tensor& recurrent_kernel, const Tensor& bias, Tensor& y, Tensor& h_t, Tensor& c_t, bool training) {
   Widening w(*inner_, Op::recurrence_forward, x);
   if (!w) return inner_->recurrence_forward(g, x, h0, c0, kernel, recurrent_kernel, bias, y, h_t, c_t, training);
-  auto ws = inner_->recurrence_forward(g, w.in(x), w.in(h0), w.in(c0), w.in(kernel), w.in(recurrent_kernel),
-                                       w.in(bias), w.out(y), w.out(h_t), w.out(c_t), training);
+  auto ws = inner_->recurrence_forward(g, w.in(x), w.in(h0), w.in(c0), w.in(kernel), w.in(recurrent_kernel), w.in(bias),
+                                       w.out(y), w.out(h_t), w.out(c_t), training);
   w.narrow();
   return ws;
 }
 
 void HalfPrecisionAdapter::recurrence_backward(const RecurrenceGeometry& g, const Workspace& ws, const Tensor& dy,
                                                const Tensor& dh_t, const Tensor& dc_t, Tensor& dx, Tensor& dh0,
-                                               Tensor& dc0, Tensor& dkernel, Tensor& drecurrent_kernel,
-                                               Tensor& dbias) {
+                                               Tensor& dc0, Tensor& dkernel, Tensor& drecurrent_kernel, Tensor& dbias) {
   Widening w(*inner_, Op::recurrence_backward, dy);
   if (!w) return inner_->recurrence_backward(g, ws, dy, dh_t, dc_t, dx, dh0, dc0, dkernel, drecurrent_kernel, dbias);
   inner_->recurrence_backward(g, ws, w.in(dy), w.in(dh_t), w.in(dc_t), w.out(dx), w.out(dh0), w.out(dc0),
@@ -212,8 +208,7 @@ void HalfPrecisionAdapter::layer_norm_forward(const Tensor& x, const Tensor& gam
                                               int64_t cols, float epsilon, Tensor& y, Tensor& mean, Tensor& rstd) {
   Widening w(*inner_, Op::layer_norm_forward, x);
   if (!w) return inner_->layer_norm_forward(x, gamma, beta, rows, cols, epsilon, y, mean, rstd);
-  inner_->layer_norm_forward(w.in(x), w.in(gamma), w.in(beta), rows, cols, epsilon, w.out(y), w.out(mean),
-                             w.out(rstd));
+  inner_->layer_norm_forward(w.in(x), w.in(gamma), w.in(beta), rows, cols, epsilon, w.out(y), w.out(mean), w.out(rstd));
   w.narrow();
 }
 
@@ -255,8 +250,8 @@ void HalfPrecisionAdapter::dropout_mask(Tensor& out, double rate, uint64_t seed)
   w.narrow();
 }
 
-void HalfPrecisionAdapter::sgd_update(Tensor& var, const Tensor& grad, Tensor& momentum, float lr,
-                                      float momentum_coef, bool nesterov) {
+void HalfPrecisionAdapter::sgd_update(Tensor& var, const Tensor& grad, Tensor& momentum, float lr, float momentum_coef,
+                                      bool nesterov) {
   Widening w(*inner_, Op::sgd_update, var);
   if (!w) return inner_->sgd_update(var, grad, momentum, lr, momentum_coef, nesterov);
   inner_->sgd_update(w.out(var, true), w.in(grad), w.out(momentum, true), lr, momentum_coef, nesterov);
@@ -267,17 +262,18 @@ void HalfPrecisionAdapter::adam_update(Tensor& var, const Tensor& grad, Tensor& 
                                        float alpha, float beta_1, float beta_2, float epsilon, bool amsgrad) {
   Widening w(*inner_, Op::adam_update, var);
   if (!w) return inner_->adam_update(var, grad, m, v, v_hat, alpha, beta_1, beta_2, epsilon, amsgrad);
-  inner_->adam_update(w.out(var, true), w.in(grad), w.out(m, true), w.out(v, true), w.out(v_hat, true), alpha,
-                      beta_1, beta_2, epsilon, amsgrad);
+  inner_->adam_update(w.out(var, true), w.in(grad), w.out(m, true), w.out(v, true), w.out(v_hat, true), alpha, beta_1,
+                      beta_2, epsilon, amsgrad);
   w.narrow();
 }
 
 void HalfPrecisionAdapter::rmsprop_update(Tensor& var, const Tensor& grad, Tensor& velocity, Tensor& momentum,
-                                          Tensor& average_grad, float lr, float rho, float momentum_coef,
-                                          float epsilon, bool centered) {
+                                          Tensor& average_grad, float lr, float rho, float momentum_coef, float epsilon,
+                                          bool centered) {
   Widening w(*inner_, Op::rmsprop_update, var);
-  if (!w) return inner_->rmsprop_update(var, grad, velocity, momentum, average_grad, lr, rho, momentum_coef, epsilon,
-                                        centered);
+  if (!w)
+    return inner_->rmsprop_update(var, grad, velocity, momentum, average_grad, lr, rho, momentum_coef, epsilon,
+                                  centered);
   inner_->rmsprop_update(w.out(var, true), w.in(grad), w.out(velocity, true), w.out(momentum, true),
                          w.out(average_grad, true), lr, rho, momentum_coef, epsilon, centered);
   w.narrow();

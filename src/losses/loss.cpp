@@ -140,7 +140,8 @@ Tensor Loss::operator()(const Tensor& y_true, const Tensor& y_pred_in, const Ten
   const Tensor in_mask = y_pred_in.defined() ? y_pred_in.keras_mask() : Tensor();
   // Keras computes losses in float32 (the loss's dtype): predictions of a mixed
   // precision model arrive in 16 bits.
-  const bool narrow = y_pred_in.defined() && (y_pred_in.dtype() == DType::bfloat16 || y_pred_in.dtype() == DType::float16);
+  const bool narrow =
+      y_pred_in.defined() && (y_pred_in.dtype() == DType::bfloat16 || y_pred_in.dtype() == DType::float16);
   Tensor y_pred = narrow ? ops::cast(y_pred_in, DType::float32) : y_pred_in;
   if (narrow && in_mask.defined()) y_pred.set_keras_mask(in_mask);
   const Tensor values = call(y_true, y_pred);

@@ -34,8 +34,8 @@ DTypePolicy& global() {
 
 void set_global_policy(const DTypePolicy& policy) {
   if (!is_floating(policy.compute_dtype()))
-    throw ValueError(detail::cat("set_global_policy: the global policy must be a floating point policy, got '",
-                                 policy.name(), "'"));
+    throw ValueError(
+        detail::cat("set_global_policy: the global policy must be a floating point policy, got '", policy.name(), "'"));
   std::lock_guard<std::mutex> lock(g_mutex);
   global() = policy;
 }

@@ -87,7 +87,7 @@ void write_from_double(void* p, DType dtype, double v) {
       float f = static_cast<float>(v);
       uint32_t bits;
       std::memcpy(&bits, &f, 4);
-      const bool nan = (bits & 0x7fffffffu) > 0x7f800000u;  // rounding must not carry a NaN into Inf
+      const bool nan = (bits & 0x7fffffffu) > 0x7f800000u;                 // rounding must not carry a NaN into Inf
       bits = nan ? bits | 0x400000u : bits + 0x7fff + ((bits >> 16) & 1);  // round to nearest even
       *static_cast<uint16_t*>(p) = static_cast<uint16_t>(bits >> 16);
       break;

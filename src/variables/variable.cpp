@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "backend/backend.h"
-#include "keras/constraints/constraints.h"
 #include "keras/autograd/node.h"
+#include "keras/constraints/constraints.h"
 #include "keras/ops/core.h"
-#include "keras/tensor/storage.h"
 #include "keras/regularizers/regularizers.h"
+#include "keras/tensor/storage.h"
 
 namespace keras {
 
@@ -48,8 +48,10 @@ thread_local AutocastScope* t_autocast_scope = nullptr;
 
 AutocastScope::AutocastScope(std::optional<DType> dtype) : dtype_(dtype), outer_(t_autocast_scope) {
   if (dtype_ && !is_floating(*dtype_))
-    throw ValueError(detail::cat("AutocastScope can only be used with a floating-point target dtype, such as "
-                                 "'float16'. Received: dtype=", dtype_name(*dtype_)));
+    throw ValueError(
+        detail::cat("AutocastScope can only be used with a floating-point target dtype, such as "
+                    "'float16'. Received: dtype=",
+                    dtype_name(*dtype_)));
   t_autocast_scope = this;
 }
 
@@ -102,8 +104,10 @@ const Tensor& AutocastScope::read(const Variable& v) {
   auto it = cast_.find(v.id());
   if (it == cast_.end()) {
     const Tensor& raw = v.raw();
-    it = cast_.emplace(v.id(), autograd::should_record({&raw}) ? ops::cast(raw, *dtype_)
-                                                                 : cast_cache().get(raw, *dtype_)).first;
+    it =
+        cast_
+            .emplace(v.id(), autograd::should_record({&raw}) ? ops::cast(raw, *dtype_) : cast_cache().get(raw, *dtype_))
+            .first;
   }
   return it->second;
 }

@@ -976,8 +976,7 @@ TEST_P(BackendOps, MatchesReference) {
                     << " but BackendOps has no case for it: add one to op_cases() in " << __FILE__;
       continue;
     }
-    ASSERT_TRUE(ref_covers(op, dt)) << "the reference backend lacks " << op_name(op) << " on "
-                                             << dtype_name(dt);
+    ASSERT_TRUE(ref_covers(op, dt)) << "the reference backend lacks " << op_name(op) << " on " << dtype_name(dt);
     Ctx ctx{be, is_half(dt) ? half_ref() : host_ref(), dt};
     it->second.run(ctx);
     EXPECT_GT(ctx.cases, 0);

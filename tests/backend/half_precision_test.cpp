@@ -3,10 +3,11 @@
 // the same (16-bit) inputs rounded to 16 bits: exactly, since the adapter widens, runs
 // float32 and rounds once; a native 16-bit kernel (accumulating in float32) is allowed
 // the rounding of its output, one unit in the last place.
+#include "backend/half_precision.h"
+
 #include <cmath>
 
 #include "backend/backend.h"
-#include "backend/half_precision.h"
 #include "keras/autograd/gradient_tape.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -68,10 +69,10 @@ TEST(HalfPrecision, MatmulConvolutionAndPoolingEqualFloat32Rounded) {
 
     const Tensor x = half_values({2, 9, 9, 3}, dt, 5), k = half_values({3, 3, 3, 4}, dt, 6);
     const Tensor xf = x.astype(DType::float32), kf = k.astype(DType::float32);
-    expect_same(ops::conv(x, k, Tensor(), {1, 1}, "same", {1, 1}), rounded(ops::conv(xf, kf, Tensor(), {1, 1}, "same", {1, 1}), dt), dt,
-                "conv " + name(dt));
-    expect_same(ops::max_pool(x, {2, 2}, {2, 2}, "valid"), rounded(ops::max_pool(xf, {2, 2}, {2, 2}, "valid"), dt),
-                dt, "max_pool " + name(dt));
+    expect_same(ops::conv(x, k, Tensor(), {1, 1}, "same", {1, 1}),
+                rounded(ops::conv(xf, kf, Tensor(), {1, 1}, "same", {1, 1}), dt), dt, "conv " + name(dt));
+    expect_same(ops::max_pool(x, {2, 2}, {2, 2}, "valid"), rounded(ops::max_pool(xf, {2, 2}, {2, 2}, "valid"), dt), dt,
+                "max_pool " + name(dt));
     expect_same(ops::average_pool(x, {2, 2}, {1, 1}, "same"),
                 rounded(ops::average_pool(xf, {2, 2}, {1, 1}, "same"), dt), dt, "average_pool " + name(dt));
   }

@@ -76,8 +76,8 @@ TEST(MixedPrecision, ADenseLayerComputesIn16BitsFromFloat32Variables) {
     // The same layer in float32 on the inputs and weights rounded to 16 bits: each output
     // is that float32 result rounded once (products and sums accumulate in float32).
     auto round = [half](const Tensor& t) { return t.astype(half).astype(DType::float32); };
-    const Tensor want = ops::relu(ops::add(ops::matmul(round(x), round(dense->weights()[0].value())),
-                                           round(dense->weights()[1].value())));
+    const Tensor want = ops::relu(
+        ops::add(ops::matmul(round(x), round(dense->weights()[0].value())), round(dense->weights()[1].value())));
     testing::expect_allclose(y.astype(DType::float32), round(want), 1e-6, 1e-2, policy);
   }
 }

@@ -19,8 +19,8 @@ class DTypePolicy {
   /// The policy of one dtype: computes in it and keeps variables in it.
   DTypePolicy(DType dtype);  // NOLINT: a dtype is a policy wherever one is expected
   /// "float32", "bfloat16", ..., "mixed_bfloat16" or "mixed_float16"; ValueError otherwise.
-  DTypePolicy(std::string_view name);  // NOLINT
-  DTypePolicy(const char* name) : DTypePolicy(std::string_view(name)) {}          // NOLINT
+  DTypePolicy(std::string_view name);                                            // NOLINT
+  DTypePolicy(const char* name) : DTypePolicy(std::string_view(name)) {}         // NOLINT
   DTypePolicy(const std::string& name) : DTypePolicy(std::string_view(name)) {}  // NOLINT
 
   const std::string& name() const { return name_; }

@@ -10,7 +10,7 @@ namespace keras {
 
 enum class DType : uint8_t {
   float32,
-  float16,   // mixed precision: kernels widen to float32 where a backend has no 16-bit one
+  float16,  // mixed precision: kernels widen to float32 where a backend has no 16-bit one
   bfloat16,
   float64,
   int32,

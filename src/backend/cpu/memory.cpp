@@ -171,7 +171,7 @@ KERAS_SIMD_CLONES void float_to_bfloat16(const float* s, uint16_t* d, int64_t n)
   for (int64_t i = 0; i < n; ++i) {
     uint32_t u;
     std::memcpy(&u, s + i, 4);
-    const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;  // to nearest even
+    const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;                              // to nearest even
     d[i] = static_cast<uint16_t>((u & 0x7fffffffu) > 0x7f800000u ? (u >> 16) | 0x40u : rounded);  // NaN stays NaN
   }
 }
@@ -201,37 +201,25 @@ KERAS_SIMD_CLONES void float16_to_float(const uint16_t* s, float* d, int64_t n) 
 }
 #endif
 
+/// Runs convert(s, d, n) over src -> dst in parallel chunks.
+template <class S, class D>
+void convert_chunks(const Tensor& src, Tensor& dst, void (*convert)(const S*, D*, int64_t)) {
+  const auto* s = static_cast<const S*>(src.raw_data());
+  auto* d = static_cast<D*>(dst.raw_data());
+  parallel_for(src.size(), kParallelThreshold, [&](int64_t b, int64_t e) { convert(s + b, d + b, e - b); });
+}
+
 /// float32 <-> bfloat16 / float16 in parallel chunks; false for other pairs.
 bool cast_half(const Tensor& src, Tensor& dst) {
   const DType from = src.dtype(), to = dst.dtype();
-  const int64_t n = src.size();
-  if (from == DType::float32 && to == DType::bfloat16) {
-    const float* s = src.data<float>();
-    auto* d = static_cast<uint16_t*>(dst.raw_data());
-    parallel_for(n, kParallelThreshold, [&](int64_t b, int64_t e) { float_to_bfloat16(s + b, d + b, e - b); });
-    return true;
-  }
-  if (from == DType::bfloat16 && to == DType::float32) {
-    const auto* s = static_cast<const uint16_t*>(src.raw_data());
-    float* d = dst.data<float>();
-    parallel_for(n, kParallelThreshold, [&](int64_t b, int64_t e) { bfloat16_to_float(s + b, d + b, e - b); });
-    return true;
-  }
+  if (from == DType::float32 && to == DType::bfloat16) convert_chunks(src, dst, float_to_bfloat16);
+  else if (from == DType::bfloat16 && to == DType::float32) convert_chunks(src, dst, bfloat16_to_float);
 #ifdef __FLT16_MAX__
-  if (from == DType::float32 && to == DType::float16) {
-    const float* s = src.data<float>();
-    auto* d = static_cast<uint16_t*>(dst.raw_data());
-    parallel_for(n, kParallelThreshold, [&](int64_t b, int64_t e) { float_to_float16(s + b, d + b, e - b); });
-    return true;
-  }
-  if (from == DType::float16 && to == DType::float32) {
-    const auto* s = static_cast<const uint16_t*>(src.raw_data());
-    float* d = dst.data<float>();
-    parallel_for(n, kParallelThreshold, [&](int64_t b, int64_t e) { float16_to_float(s + b, d + b, e - b); });
-    return true;
-  }
+  else if (from == DType::float32 && to == DType::float16) convert_chunks(src, dst, float_to_float16);
+  else if (from == DType::float16 && to == DType::float32) convert_chunks(src, dst, float16_to_float);
 #endif
-  return false;
+  else return false;
+  return true;
 }
 
 }  // namespace

@@ -71,7 +71,8 @@ void GroupedQueryAttention::build(const std::vector<Shape>& shapes) {
   value_dense_ = sublayer("bkm,mvh->bkvh", Shape{kNone, num_key_value_heads_, head_dim_}, "vh", "value");
   value_dense_->build_for({v});
   (void)unique_name("softmax");  // Keras makes a Softmax and a Dropout layer here, taking their names
-  dropout_layer_ = std::make_shared<Dropout>(options_.dropout, DropoutOptions{.seed = options_.seed, .dtype = dtype_policy()});
+  dropout_layer_ =
+      std::make_shared<Dropout>(options_.dropout, DropoutOptions{.seed = options_.seed, .dtype = dtype_policy()});
   output_dense_ = sublayer("bquh,uhm->bqm", Shape{kNone, q.back()}, "m", "attention_output");
   output_dense_->build_for({Shape{kNone, kNone, num_query_heads_, head_dim_}});
   track_projections();

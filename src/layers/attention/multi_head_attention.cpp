@@ -160,7 +160,8 @@ void MultiHeadAttention::build(const std::vector<Shape>& shapes) {
   combine_equation_ = product + "," + source + "->" + target;
 
   (void)unique_name("softmax");  // Keras makes a Softmax and a Dropout layer here, taking their names
-  dropout_layer_ = std::make_shared<Dropout>(options_.dropout, DropoutOptions{.seed = options_.seed, .dtype = dtype_policy()});
+  dropout_layer_ =
+      std::make_shared<Dropout>(options_.dropout, DropoutOptions{.seed = options_.seed, .dtype = dtype_policy()});
   std::vector<int64_t> out_last =
       options_.output_shape ? options_.output_shape->dims() : std::vector<int64_t>{q.back()};
   const ProjEquation oe = proj_equation(q.rank() - 1, 2, static_cast<int64_t>(out_last.size()));

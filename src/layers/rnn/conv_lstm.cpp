@@ -145,7 +145,8 @@ DropoutMasks ConvLSTMCell::dropout_masks(const Shape& step_input) {
   const size_t axis = channels_first() ? 1 : step_input.size() - 1;
   DropoutMasks m;
   if (dropout() > 0)
-    m.input = ops::dropout(Tensor::ones(scale_dim(step_input, axis, 4), compute_dtype(), device()), dropout(), {}, next_seed());
+    m.input = ops::dropout(Tensor::ones(scale_dim(step_input, axis, 4), compute_dtype(), device()), dropout(), {},
+                           next_seed());
   if (recurrent_dropout() > 0)
     m.recurrent = ops::dropout(Tensor::ones(scale_dim(state_shapes(step_input)[0], axis, 4), compute_dtype(), device()),
                                recurrent_dropout(), {}, next_seed());

@@ -25,7 +25,8 @@ void RNNCell::check_units_and_rates() const {
 }
 
 Tensor RNNCell::fused_bias() const {
-  return bias_.defined() ? bias_.value() : Tensor::zeros(Shape{kernel_.shape().dim(-1)}, compute_dtype(), kernel_.device());
+  return bias_.defined() ? bias_.value()
+                         : Tensor::zeros(Shape{kernel_.shape().dim(-1)}, compute_dtype(), kernel_.device());
 }
 
 void RNNCell::build(const std::vector<Shape>& input_shapes) {
@@ -42,10 +43,11 @@ std::vector<Shape> RNNCell::state_shapes(const Shape& step_input) const {
 
 DropoutMasks RNNCell::dropout_masks(const Shape& step_input) {
   DropoutMasks m;
-  if (dropout() > 0) m.input = ops::dropout(Tensor::ones(step_input, compute_dtype(), device()), dropout(), {}, next_seed());
+  if (dropout() > 0)
+    m.input = ops::dropout(Tensor::ones(step_input, compute_dtype(), device()), dropout(), {}, next_seed());
   if (recurrent_dropout() > 0)
-    m.recurrent = ops::dropout(Tensor::ones(state_shapes(step_input)[0], compute_dtype(), device()), recurrent_dropout(), {},
-                               next_seed());
+    m.recurrent = ops::dropout(Tensor::ones(state_shapes(step_input)[0], compute_dtype(), device()),
+                               recurrent_dropout(), {}, next_seed());
   return m;
 }
 

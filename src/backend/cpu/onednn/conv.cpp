@@ -106,8 +106,8 @@ struct ConvEntry {
   void ensure_bwd_data() {
     if (bwd_data_ready) return;
     ensure_hint();
-    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, src_md, any_weights_md(g, type), dst_md,
-                                            strides, dilates, pad_l, pad_r);
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, src_md, any_weights_md(g, type),
+                                            dst_md, strides, dilates, pad_l, pad_r);
     bwd_data_pd = dnnl::convolution_backward_data::primitive_desc(d, attr(), engine(), hint_pd);
     bwd_data = dnnl::convolution_backward_data(bwd_data_pd);
     bwd_data_ready = true;
@@ -116,11 +116,11 @@ struct ConvEntry {
     if (bwd_w_ready) return;
     ensure_hint();
     auto d = has_bias ? dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, src_md,
-                                                                 any_weights_md(g, type), bias_md, dst_md, strides, dilates,
-                                                                 pad_l, pad_r)
+                                                                 any_weights_md(g, type), bias_md, dst_md, strides,
+                                                                 dilates, pad_l, pad_r)
                       : dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, src_md,
-                                                                 any_weights_md(g, type), dst_md, strides, dilates, pad_l,
-                                                                 pad_r);
+                                                                 any_weights_md(g, type), dst_md, strides, dilates,
+                                                                 pad_l, pad_r);
     bwd_w_pd = dnnl::convolution_backward_weights::primitive_desc(d, attr(), engine(), hint_pd);
     bwd_w = dnnl::convolution_backward_weights(bwd_w_pd);
     bwd_w_ready = true;

@@ -38,8 +38,8 @@ struct MatmulEntry {
 void matmul_bf16(const Tensor& a, const Tensor& b, Tensor& out, int64_t batch, int64_t m, int64_t n, int64_t k,
                  bool trans_a, bool trans_b, int64_t a_batch_stride, int64_t b_batch_stride, float beta) {
   static PrimitiveCache<MatmulEntry> cache;
-  const std::string key = std::to_string(m) + "," + std::to_string(n) + "," + std::to_string(k) + (trans_a ? "T" : "N") +
-                          (trans_b ? "T" : "N") + "|" + std::to_string(beta);
+  const std::string key = std::to_string(m) + "," + std::to_string(n) + "," + std::to_string(k) +
+                          (trans_a ? "T" : "N") + (trans_b ? "T" : "N") + "|" + std::to_string(beta);
   const auto e = cache.get(key, [&] { return std::make_shared<MatmulEntry>(m, n, k, trans_a, trans_b, beta); });
   auto* pa = static_cast<const uint16_t*>(a.raw_data());
   auto* pb = static_cast<const uint16_t*>(b.raw_data());
