@@ -40,13 +40,20 @@ class Widening {
   std::deque<std::pair<Tensor*, Tensor>> outs_;  // stable addresses for out()'s references
 };
 
+/// A kernel that only writes `out` (fill, the random ops): run on `out` itself, or on a
+/// float32 stand-in that is then rounded into it.
+template <class Kernel>
+void write_only(Backend& be, Op op, Tensor& out, Kernel&& kernel) {
+  Widening w(be, op, out);
+  if (!w) return kernel(out);
+  kernel(w.out(out));
+  w.narrow();
+}
+
 }  // namespace
 
 void HalfPrecisionAdapter::fill(Tensor& dst, double value) {
-  Widening w(*inner_, Op::fill, dst);
-  if (!w) return inner_->fill(dst, value);
-  inner_->fill(w.out(dst), value);
-  w.narrow();
+  write_only(*inner_, Op::fill, dst, [&](Tensor& t) { inner_->fill(t, value); });
 }
 
 void HalfPrecisionAdapter::unary(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& y) {
@@ -223,31 +230,20 @@ void HalfPrecisionAdapter::layer_norm_backward(const Tensor& x, const Tensor& ga
 }
 
 void HalfPrecisionAdapter::random_uniform(Tensor& out, double low, double high, uint64_t seed) {
-  Widening w(*inner_, Op::random_uniform, out);
-  if (!w) return inner_->random_uniform(out, low, high, seed);
-  inner_->random_uniform(w.out(out), low, high, seed);
-  w.narrow();
+  write_only(*inner_, Op::random_uniform, out, [&](Tensor& t) { inner_->random_uniform(t, low, high, seed); });
 }
 
 void HalfPrecisionAdapter::random_normal(Tensor& out, double mean, double stddev, uint64_t seed) {
-  Widening w(*inner_, Op::random_normal, out);
-  if (!w) return inner_->random_normal(out, mean, stddev, seed);
-  inner_->random_normal(w.out(out), mean, stddev, seed);
-  w.narrow();
+  write_only(*inner_, Op::random_normal, out, [&](Tensor& t) { inner_->random_normal(t, mean, stddev, seed); });
 }
 
 void HalfPrecisionAdapter::random_truncated_normal(Tensor& out, double mean, double stddev, uint64_t seed) {
-  Widening w(*inner_, Op::random_truncated_normal, out);
-  if (!w) return inner_->random_truncated_normal(out, mean, stddev, seed);
-  inner_->random_truncated_normal(w.out(out), mean, stddev, seed);
-  w.narrow();
+  write_only(*inner_, Op::random_truncated_normal, out,
+             [&](Tensor& t) { inner_->random_truncated_normal(t, mean, stddev, seed); });
 }
 
 void HalfPrecisionAdapter::dropout_mask(Tensor& out, double rate, uint64_t seed) {
-  Widening w(*inner_, Op::dropout_mask, out);
-  if (!w) return inner_->dropout_mask(out, rate, seed);
-  inner_->dropout_mask(w.out(out), rate, seed);
-  w.narrow();
+  write_only(*inner_, Op::dropout_mask, out, [&](Tensor& t) { inner_->dropout_mask(t, rate, seed); });
 }
 
 void HalfPrecisionAdapter::sgd_update(Tensor& var, const Tensor& grad, Tensor& momentum, float lr, float momentum_coef,
