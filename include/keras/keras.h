@@ -38,6 +38,7 @@
 #include "keras/callbacks/swap_ema_weights.h"
 #include "keras/callbacks/tensorboard.h"
 #include "keras/config/config.h"
+#include "keras/config/memory.h"
 #include "keras/constraints/constraints.h"
 #include "keras/datasets/fashion_mnist.h"
 #include "keras/distribution/distribution.h"

@@ -47,6 +47,10 @@ std::string_view op_name(Op op) {
       return "layer_norm_forward";
     case Op::layer_norm_backward:
       return "layer_norm_backward";
+    case Op::batch_norm_forward:
+      return "batch_norm_forward";
+    case Op::batch_norm_backward:
+      return "batch_norm_backward";
     case Op::random_uniform: return "random_uniform";
     case Op::random_normal: return "random_normal";
     case Op::random_truncated_normal: return "random_truncated_normal";
@@ -111,6 +115,17 @@ void Backend::layer_norm_backward(const Tensor&, const Tensor&, const Tensor&, c
                                   int64_t, Tensor&, Tensor&, Tensor&) {
   throw RuntimeError(
       detail::cat("layer_norm_backward: the ", device().to_string(), " backend has no fused layer norm"));
+}
+
+void Backend::batch_norm_forward(const Tensor&, const Tensor&, const Tensor&, int64_t, int64_t, float, bool, Tensor&,
+                                 Tensor&, Tensor&) {
+  throw RuntimeError(detail::cat("batch_norm_forward: the ", device().to_string(), " backend has no fused batch norm"));
+}
+
+void Backend::batch_norm_backward(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, int64_t,
+                                  int64_t, float, bool, Tensor&, Tensor&, Tensor&) {
+  throw RuntimeError(
+      detail::cat("batch_norm_backward: the ", device().to_string(), " backend has no fused batch norm"));
 }
 
 #ifdef KERAS_HAS_CUDA

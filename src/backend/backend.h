@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "keras/backend/recurrence_kind.h"
+#include "keras/config/memory.h"
 #include "keras/tensor/tensor.h"
 
 namespace keras::backend {
@@ -25,7 +26,8 @@ namespace keras::backend {
 /// supports() is asked about is that of the kernel's data operand: the source of
 /// copy/cast, the destination of fill and the random ops, `x` or `a` elsewhere, the
 /// indices of one_hot (take_rows: the rows, whatever the index type).
-enum class Op : uint8_t {
+// clang-format off
+enum class Op : uint8_t {  // one line per kernel family
   copy, fill, cast,
   unary, unary_backward, binary,
   reduce, argmax,
@@ -37,9 +39,11 @@ enum class Op : uint8_t {
   recurrence_forward, recurrence_backward,
   attention_forward, attention_backward,
   layer_norm_forward, layer_norm_backward,
+  batch_norm_forward, batch_norm_backward,
   random_uniform, random_normal, random_truncated_normal, dropout_mask,
   sgd_update, adam_update, rmsprop_update,
 };
+// clang-format on
 /// Number of Op values (they run from 0 to kOpCount - 1).
 inline constexpr int kOpCount = static_cast<int>(Op::rmsprop_update) + 1;
 /// The kernel's name as in the Backend table: "matmul", "conv_forward", ...
@@ -115,6 +119,11 @@ class Backend {
   // ---- memory
   virtual void* allocate(size_t nbytes) = 0;
   virtual void deallocate(void* ptr, size_t nbytes) = 0;
+  /// The allocator's statistics (config::get_memory_info); zeros where it does not count.
+  virtual config::MemoryInfo memory_info() { return {}; }
+  virtual void reset_peak_memory() {}
+  /// Frees what the allocator keeps for reuse.
+  virtual void release_cached_memory() {}
   /// Copies src into dst (same byte size; either may be on the host).
   virtual void copy(const Tensor& src, Tensor& dst) = 0;
   virtual void fill(Tensor& dst, double value) = 0;
@@ -210,6 +219,24 @@ class Backend {
   virtual void layer_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& rstd,
                                    const Tensor& dy, int64_t rows, int64_t cols, Tensor& dx, Tensor& dgamma,
                                    Tensor& dbeta);
+
+  // ---- batch normalization of channels-last data: x viewed as [rows, channels], one
+  // mean and variance per channel. Backends without it answer false to
+  // supports(Op::batch_norm_forward, float32) and BatchNormalization composes ops
+  // instead; these defaults throw.
+  /// y = (x - mean) / sqrt(variance + epsilon) * gamma + beta (gamma, beta of `channels`
+  /// values, either may be undefined). With `training` the mean and (biased) variance of
+  /// each channel over the rows are computed and written to `mean` and `variance`;
+  /// otherwise they are read from them.
+  virtual void batch_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t rows,
+                                  int64_t channels, float epsilon, bool training, Tensor& mean, Tensor& variance,
+                                  Tensor& y);
+  /// dx, and (where defined) dgamma and dbeta, from dy. With `training` the gradient also
+  /// flows through the batch statistics forward computed (mean, variance); otherwise those
+  /// were constants.
+  virtual void batch_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& variance,
+                                   const Tensor& dy, int64_t rows, int64_t channels, float epsilon, bool training,
+                                   Tensor& dx, Tensor& dgamma, Tensor& dbeta);
 
   // ---- random numbers (counter-based: the same seed gives the same numbers on any thread count)
   virtual void random_uniform(Tensor& out, double low, double high, uint64_t seed) = 0;

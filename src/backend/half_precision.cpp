@@ -229,6 +229,29 @@ void HalfPrecisionAdapter::layer_norm_backward(const Tensor& x, const Tensor& ga
   w.narrow();
 }
 
+void HalfPrecisionAdapter::batch_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t rows,
+                                              int64_t channels, float epsilon, bool training, Tensor& mean,
+                                              Tensor& variance, Tensor& y) {
+  Widening w(*inner_, Op::batch_norm_forward, x);
+  if (!w) return inner_->batch_norm_forward(x, gamma, beta, rows, channels, epsilon, training, mean, variance, y);
+  inner_->batch_norm_forward(w.in(x), w.in(gamma), w.in(beta), rows, channels, epsilon, training,
+                             w.out(mean, !training), w.out(variance, !training), w.out(y));
+  w.narrow();
+}
+
+void HalfPrecisionAdapter::batch_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean,
+                                               const Tensor& variance, const Tensor& dy, int64_t rows, int64_t channels,
+                                               float epsilon, bool training, Tensor& dx, Tensor& dgamma,
+                                               Tensor& dbeta) {
+  Widening w(*inner_, Op::batch_norm_backward, x);
+  if (!w)
+    return inner_->batch_norm_backward(x, gamma, mean, variance, dy, rows, channels, epsilon, training, dx, dgamma,
+                                       dbeta);
+  inner_->batch_norm_backward(w.in(x), w.in(gamma), w.in(mean), w.in(variance), w.in(dy), rows, channels, epsilon,
+                              training, w.out(dx), w.out(dgamma), w.out(dbeta));
+  w.narrow();
+}
+
 void HalfPrecisionAdapter::random_uniform(Tensor& out, double low, double high, uint64_t seed) {
   write_only(*inner_, Op::random_uniform, out, [&](Tensor& t) { inner_->random_uniform(t, low, high, seed); });
 }

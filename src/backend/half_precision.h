@@ -30,6 +30,9 @@ class HalfPrecisionAdapter final : public Backend {
 
   void* allocate(size_t nbytes) override { return inner_->allocate(nbytes); }
   void deallocate(void* ptr, size_t nbytes) override { inner_->deallocate(ptr, nbytes); }
+  config::MemoryInfo memory_info() override { return inner_->memory_info(); }
+  void reset_peak_memory() override { inner_->reset_peak_memory(); }
+  void release_cached_memory() override { inner_->release_cached_memory(); }
   void copy(const Tensor& src, Tensor& dst) override { inner_->copy(src, dst); }
   void fill(Tensor& dst, double value) override;
   void cast(const Tensor& src, Tensor& dst) override { inner_->cast(src, dst); }
@@ -89,6 +92,11 @@ class HalfPrecisionAdapter final : public Backend {
   void layer_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& rstd,
                            const Tensor& dy, int64_t rows, int64_t cols, Tensor& dx, Tensor& dgamma,
                            Tensor& dbeta) override;
+  void batch_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t rows, int64_t channels,
+                          float epsilon, bool training, Tensor& mean, Tensor& variance, Tensor& y) override;
+  void batch_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& variance,
+                           const Tensor& dy, int64_t rows, int64_t channels, float epsilon, bool training, Tensor& dx,
+                           Tensor& dgamma, Tensor& dbeta) override;
 
   void random_uniform(Tensor& out, double low, double high, uint64_t seed) override;
   void random_normal(Tensor& out, double mean, double stddev, uint64_t seed) override;

@@ -30,3 +30,20 @@ Tensor dot_product_attention_composed(const Tensor& query, const Tensor& key, co
                                       double scale, bool causal);
 
 }  // namespace keras::ops::detail
+
+namespace keras::ops::detail {
+
+/// BatchNormalization over the last axis in one backend kernel each way: y, and the
+/// statistics it used (the batch's, biased variance, when `training`; otherwise
+/// `moving_mean` and `moving_variance`, which are constants to the gradient).
+struct BatchNormOutputs {
+  Tensor y, mean, variance;
+};
+/// Whether batch_norm takes x normalised over `axis`: float32, channels last, and a
+/// backend with the kernels. (Otherwise BatchNormalization composes ops.)
+bool batch_norm_fusable(const Tensor& x, int64_t axis);
+/// gamma and beta: undefined or float32 of the channel count (checked by the layer).
+BatchNormOutputs batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& moving_mean,
+                            const Tensor& moving_variance, double epsilon, bool training);
+
+}  // namespace keras::ops::detail

@@ -8,6 +8,7 @@
 
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
+#include "ops/fused.h"
 #include "ops/ops_internal.h"
 
 namespace keras::ops {
@@ -500,5 +501,48 @@ Tensor rms_normalization(const Tensor& x, const Tensor& scale, const std::vector
   const Tensor out = multiply(x, rrms);
   return scale.defined() ? multiply(out, broadcast_weight(scale, x, norm, "rms_normalization scale")) : out;
 }
+
+namespace detail {
+
+bool batch_norm_fusable(const Tensor& x, int64_t axis) {
+  return x.dtype() == DType::float32 && x.rank() >= 1 && axis == x.rank() - 1 &&
+         backend::backend_for(x).supports(backend::Op::batch_norm_forward, DType::float32);
+}
+
+BatchNormOutputs batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& moving_mean,
+                            const Tensor& moving_variance, double epsilon, bool training) {
+  check_same_device("batch_normalization", {&x, &gamma, &beta, &moving_mean, &moving_variance});
+  const int64_t channels = x.dim(-1), rows = channels ? x.size() / channels : 0;
+  const Shape stat{channels};
+  auto& be = backend::backend_for(x);
+  Tensor y = empty_like(x);
+  Tensor mean = training ? empty_like(x, stat, DType::float32) : reshape(moving_mean, stat).detach();
+  Tensor variance = training ? empty_like(x, stat, DType::float32) : reshape(moving_variance, stat).detach();
+  const Tensor g = gamma.defined() ? reshape(gamma, stat) : gamma;
+  const Tensor b = beta.defined() ? reshape(beta, stat) : beta;
+  be.batch_norm_forward(x, g, b, rows, channels, static_cast<float>(epsilon), training, mean, variance, y);
+  TensorList inputs{x};
+  if (gamma.defined()) inputs.push_back(gamma);
+  if (beta.defined()) inputs.push_back(beta);
+  if (should_record(inputs))
+    record("batch_normalization", inputs, {&y},
+           [x = x.detach(), g = g.defined() ? g.detach() : g, has_beta = beta.defined(),
+            gshape = gamma.defined() ? gamma.shape() : Shape{}, bshape = beta.defined() ? beta.shape() : Shape{}, mean,
+            variance, rows, channels, epsilon, training](const TensorList& grads, const std::vector<bool>&) {
+             auto& b = backend::backend_for(grads[0]);
+             Tensor dx = empty_like(x);
+             Tensor dg = g.defined() ? empty_like(x, Shape{channels}, DType::float32) : Tensor();
+             Tensor db = has_beta ? empty_like(x, Shape{channels}, DType::float32) : Tensor();
+             b.batch_norm_backward(x, g, mean, variance, grads[0], rows, channels, static_cast<float>(epsilon),
+                                   training, dx, dg, db);
+             TensorList out{dx};
+             if (g.defined()) out.push_back(reshape(dg, gshape));
+             if (has_beta) out.push_back(reshape(db, bshape));
+             return out;
+           });
+  return {y, mean, variance};
+}
+
+}  // namespace detail
 
 }  // namespace keras::ops

@@ -724,6 +724,50 @@ void case_layer_norm_backward(Ctx& c) {
   }
 }
 
+// ---------------------------------------------------------------- batch normalization
+// Reuses the layer-norm inputs as [rows, channels]; each case both in training mode
+// (statistics of the batch) and inference mode (given statistics).
+void case_batch_norm_forward(Ctx& c) {
+  uint64_t seed = 600;
+  for (const auto& l : layer_norm_cases())
+    for (const bool training : {true, false}) {
+      const Shape s{l.rows, l.cols}, w{l.cols};
+      Tensor mean = training ? c.dev_empty(w) : c.dev(values(w, DType::float32, seed++, -1, 3));
+      Tensor var = training ? c.dev_empty(w) : c.dev(values(w, DType::float32, seed++, 0.1, 4));
+      Tensor mean_ref = training ? Tensor::empty(w) : c.host(mean), var_ref = training ? Tensor::empty(w) : c.host(var);
+      Tensor y = c.dev_empty(s), y_ref = Tensor::empty(s);
+      c.be.batch_norm_forward(c.dev(l.x), c.dev(l.gamma), c.dev(l.beta), l.rows, l.cols, 1e-3f, training, mean, var, y);
+      c.ref.batch_norm_forward(l.x, l.gamma, l.beta, l.rows, l.cols, 1e-3f, training, mean_ref, var_ref, y_ref);
+      const std::string what = "batch_norm " + l.what + (training ? " training" : " inference");
+      c.near(y, y_ref, 1e-5, 1e-4, what + " y");
+      c.near(mean, mean_ref, 1e-5, 1e-4, what + " mean");
+      c.near(var, var_ref, 1e-5, 1e-4, what + " variance");
+      ++c.cases;
+    }
+}
+
+void case_batch_norm_backward(Ctx& c) {
+  uint64_t seed = 700;
+  for (const auto& l : layer_norm_cases())
+    for (const bool training : {true, false}) {
+      const Shape s{l.rows, l.cols}, w{l.cols};
+      const Tensor mean = values(w, DType::float32, seed++, -1, 3), var = values(w, DType::float32, seed++, 0.1, 4);
+      const Tensor dy = values(s, DType::float32, seed++);
+      Tensor dx = c.dev_empty(s), dg = l.gamma.defined() ? c.dev_empty(w) : Tensor(),
+             db = l.beta.defined() ? c.dev_empty(w) : Tensor();
+      Tensor dx_ref = Tensor::empty(s), dg_ref = l.gamma.defined() ? Tensor::empty(w) : Tensor(),
+             db_ref = l.beta.defined() ? Tensor::empty(w) : Tensor();
+      c.be.batch_norm_backward(c.dev(l.x), c.dev(l.gamma), c.dev(mean), c.dev(var), c.dev(dy), l.rows, l.cols, 1e-3f,
+                               training, dx, dg, db);
+      c.ref.batch_norm_backward(l.x, l.gamma, mean, var, dy, l.rows, l.cols, 1e-3f, training, dx_ref, dg_ref, db_ref);
+      const std::string what = "batch_norm " + l.what + (training ? " training" : " inference");
+      c.near(dx, dx_ref, 1e-5, 1e-4, what + " dx");
+      if (dg.defined()) c.near(dg, dg_ref, 1e-4, 1e-4, what + " dgamma");
+      if (db.defined()) c.near(db, db_ref, 1e-4, 1e-4, what + " dbeta");
+      ++c.cases;
+    }
+}
+
 // ---------------------------------------------------------------- recurrences
 struct RnnInputs {
   RecurrenceGeometry g;
@@ -933,6 +977,8 @@ const std::map<Op, OpCases>& op_cases() {
       {Op::attention_backward, {kFloat, case_attention_backward}},
       {Op::layer_norm_forward, {kFloat, case_layer_norm_forward}},
       {Op::layer_norm_backward, {kFloat, case_layer_norm_backward}},
+      {Op::batch_norm_forward, {kFloat, case_batch_norm_forward}},
+      {Op::batch_norm_backward, {kFloat, case_batch_norm_backward}},
       {Op::random_uniform, {kFloat, case_random_uniform}},
       {Op::random_normal, {kFloat, case_random_normal}},
       {Op::random_truncated_normal, {kFloat, case_random_truncated_normal}},

@@ -207,6 +207,20 @@ class FakeDeviceBackend final : public Backend {
     Tensor vdx = view(dx), vdg = view(dgamma), vdb = view(dbeta);
     cpu_.layer_norm_backward(view(x), view(gamma), view(mean), view(rstd), view(dy), rows, cols, vdx, vdg, vdb);
   }
+  void batch_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t rows, int64_t channels,
+                          float epsilon, bool training, Tensor& mean, Tensor& variance, Tensor& y) override {
+    Enter e(this, Op::batch_norm_forward);
+    Tensor vm = view(mean), vv = view(variance), vy = view(y);
+    cpu_.batch_norm_forward(view(x), view(gamma), view(beta), rows, channels, epsilon, training, vm, vv, vy);
+  }
+  void batch_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& variance,
+                           const Tensor& dy, int64_t rows, int64_t channels, float epsilon, bool training, Tensor& dx,
+                           Tensor& dgamma, Tensor& dbeta) override {
+    Enter e(this, Op::batch_norm_backward);
+    Tensor vdx = view(dx), vdg = view(dgamma), vdb = view(dbeta);
+    cpu_.batch_norm_backward(view(x), view(gamma), view(mean), view(variance), view(dy), rows, channels, epsilon,
+                             training, vdx, vdg, vdb);
+  }
   void random_uniform(Tensor& out, double low, double high, uint64_t seed) override {
     Enter e(this, Op::random_uniform);
     Tensor vo = view(out);

@@ -1,5 +1,5 @@
-// Reference layer normalization: each row's mean and variance in double (two passes),
-// and backward from the textbook derivative, one row at a time.
+// Reference layer and batch normalization: statistics in double (two passes), backward
+// from the textbook derivative.
 #include <cmath>
 #include <vector>
 
@@ -58,6 +58,58 @@ void RefBackend::layer_norm_backward(const Tensor& x, const Tensor& gamma, const
   for (int64_t c = 0; c < cols; ++c) {
     if (dgamma.defined()) dgamma.data<float>()[c] = static_cast<float>(dg[static_cast<size_t>(c)]);
     if (dbeta.defined()) dbeta.data<float>()[c] = static_cast<float>(db[static_cast<size_t>(c)]);
+  }
+}
+
+void RefBackend::batch_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, int64_t rows,
+                                    int64_t channels, float epsilon, bool training, Tensor& mean, Tensor& variance,
+                                    Tensor& y) {
+  const float* px = x.data<float>();
+  for (int64_t c = 0; c < channels; ++c) {
+    double mu = mean.data<float>()[c], var = variance.data<float>()[c];
+    if (training) {
+      mu = 0, var = 0;
+      for (int64_t r = 0; r < rows; ++r) mu += px[r * channels + c];
+      mu = rows ? mu / static_cast<double>(rows) : 0.0;
+      for (int64_t r = 0; r < rows; ++r) var += (px[r * channels + c] - mu) * (px[r * channels + c] - mu);
+      var = rows ? var / static_cast<double>(rows) : 0.0;
+      mean.data<float>()[c] = static_cast<float>(mu);
+      variance.data<float>()[c] = static_cast<float>(var);
+    }
+    const double inv = 1.0 / std::sqrt(var + static_cast<double>(epsilon));
+    for (int64_t r = 0; r < rows; ++r) {
+      double v = (px[r * channels + c] - mu) * inv;
+      if (gamma.defined()) v *= gamma.data<float>()[c];
+      if (beta.defined()) v += beta.data<float>()[c];
+      y.data<float>()[r * channels + c] = static_cast<float>(v);
+    }
+  }
+}
+
+void RefBackend::batch_norm_backward(const Tensor& x, const Tensor& gamma, const Tensor& mean, const Tensor& variance,
+                                     const Tensor& dy, int64_t rows, int64_t channels, float epsilon, bool training,
+                                     Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
+  for (int64_t c = 0; c < channels; ++c) {
+    const double mu = mean.data<float>()[c];
+    const double inv = 1.0 / std::sqrt(static_cast<double>(variance.data<float>()[c]) + epsilon);
+    const double g = gamma.defined() ? gamma.data<float>()[c] : 1.0;
+    double sum_dy = 0, sum_dy_xhat = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      const double d = dy.data<float>()[r * channels + c];
+      sum_dy += d;
+      sum_dy_xhat += d * (x.data<float>()[r * channels + c] - mu) * inv;
+    }
+    // Training: dx = g * inv * (dy - mean(dy) - xhat * mean(dy * xhat)); else dx = g * inv * dy.
+    for (int64_t r = 0; r < rows; ++r) {
+      double d = dy.data<float>()[r * channels + c];
+      if (training) {
+        const double xhat = (x.data<float>()[r * channels + c] - mu) * inv;
+        d -= (sum_dy + xhat * sum_dy_xhat) / static_cast<double>(rows);
+      }
+      dx.data<float>()[r * channels + c] = static_cast<float>(g * inv * d);
+    }
+    if (dgamma.defined()) dgamma.data<float>()[c] = static_cast<float>(sum_dy_xhat);
+    if (dbeta.defined()) dbeta.data<float>()[c] = static_cast<float>(sum_dy);
   }
 }
 

@@ -1,13 +1,25 @@
 #include "keras/layers/normalization/batch_normalization.h"
-#include "keras/layers/layer_config.h"
 
 #include "keras/autograd/gradient_tape.h"
+#include "keras/layers/layer_config.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
+#include "ops/fused.h"
 
 namespace keras::layers {
 
 using keras::detail::cat;
+
+namespace {
+/// Keras 3: moving = moving * momentum + batch * (1 - momentum), the batch variance biased.
+void update_moving_statistics(Variable& moving_mean, Variable& moving_variance, double momentum, const Tensor& mean,
+                              const Tensor& variance) {
+  autograd::NoGradGuard no_grad;
+  moving_mean.assign(ops::add(moving_mean.value() * momentum, ops::reshape(mean.detach(), {-1}) * (1.0 - momentum)));
+  moving_variance.assign(
+      ops::add(moving_variance.value() * momentum, ops::reshape(variance.detach(), {-1}) * (1.0 - momentum)));
+}
+}  // namespace
 
 BatchNormalization::BatchNormalization(BatchNormalizationOptions o)
     : Concrete("BatchNormalization", layer_args_of(o)), o_(std::move(o)) {
@@ -48,16 +60,22 @@ Tensor BatchNormalization::call(const Tensor& x_in, const CallContext& ctx) {
   for (int64_t d = 0; d < x.rank(); ++d)
     if (d != axis_) reduce.push_back(d);
 
+  const bool training = ctx.training && trainable();
+  const auto is_f32 = [](const Variable& v) { return !v.defined() || v.value().dtype() == DType::float32; };
+  if (ops::detail::batch_norm_fusable(x, axis_) && is_f32(gamma_) && is_f32(beta_) && is_f32(moving_mean_) &&
+      is_f32(moving_variance_)) {
+    // One kernel each way (channels last); the same numbers as the composition below.
+    auto out = ops::detail::batch_norm(x, o_.scale ? gamma_.value() : Tensor(), o_.center ? beta_.value() : Tensor(),
+                                       moving_mean_.value(), moving_variance_.value(), o_.epsilon, training);
+    if (training) update_moving_statistics(moving_mean_, moving_variance_, o_.momentum, out.mean, out.variance);
+    return narrow ? ops::cast(out.y, x_in.dtype()) : out.y;
+  }
+
   Tensor mean, variance;
-  if (ctx.training && trainable()) {
+  if (training) {
     mean = ops::mean(x, reduce, /*keepdims=*/true);
     variance = ops::mean(ops::square(ops::subtract(x, mean)), reduce, true);
-    // Keras 3: moving = moving * momentum + batch * (1 - momentum), batch variance biased.
-    autograd::NoGradGuard no_grad;
-    const double m = o_.momentum;
-    moving_mean_.assign(ops::add(moving_mean_.value() * m, ops::reshape(mean.detach(), {-1}) * (1.0 - m)));
-    moving_variance_.assign(
-        ops::add(moving_variance_.value() * m, ops::reshape(variance.detach(), {-1}) * (1.0 - m)));
+    update_moving_statistics(moving_mean_, moving_variance_, o_.momentum, mean, variance);
   } else {
     mean = ops::reshape(moving_mean_, stat_shape);
     variance = ops::reshape(moving_variance_, stat_shape);

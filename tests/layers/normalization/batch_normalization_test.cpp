@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "keras/autograd/gradient_tape.h"
+#include "keras/ops/core.h"
+#include "keras/ops/math.h"
 #include "test_utils.h"
 
 namespace keras::layers {
@@ -88,6 +91,50 @@ TEST(BatchNormalization, MovingStatisticsStayNonTrainableThroughAConfigAndTraina
   EXPECT_EQ(copy->trainable_weights().size(), 0u);
   copy->set_trainable(true);
   EXPECT_EQ(copy->trainable_weights().size(), 2u);
+}
+
+}  // namespace
+}  // namespace keras::layers
+
+namespace keras::layers {
+namespace {
+
+// Channels last runs the fused kernels; axis=1 on the transposed input runs the
+// composition of ops. Both must give the same outputs, gradients and moving statistics,
+// on a batch big enough to split across threads (16384 rows).
+TEST(BatchNormalization, FusedKernelEqualsTheComposition) {
+  for (const bool training : {true, false}) {
+    BatchNormalization last({.momentum = 0.5}), first({.axis = 1, .momentum = 0.5});
+    const Tensor x = testing::random_tensor({64, 16, 16, 8}, 3, -2.0, 5.0);
+    const Tensor x_first = ops::transpose(x, {0, 3, 1, 2});
+    last.build_for({x.shape()});
+    first.build_for({x_first.shape()});
+    for (size_t i = 0; i < 4; ++i) {  // the same non-trivial weights and statistics
+      const Tensor w = testing::random_tensor({8}, 20 + static_cast<int>(i), 0.5, 1.5);
+      last.weights()[i].assign(w);
+      first.weights()[i].assign(w);
+    }
+    Tensor a = x, b = x_first;
+    a.set_requires_grad(true);
+    b.set_requires_grad(true);
+    const Tensor dy = testing::random_tensor(x.shape(), 7);
+    autograd::GradientTape tape_a;
+    const Tensor ya = last(a, training);
+    const auto ga = tape_a.gradient(ops::sum(ops::multiply(ya, dy)),
+                                    TensorList{a, last.weights()[0].value(), last.weights()[1].value()});
+    autograd::GradientTape tape_b;
+    const Tensor yb = first(b, training);
+    const auto gb = tape_b.gradient(ops::sum(ops::multiply(yb, ops::transpose(dy, {0, 3, 1, 2}))),
+                                    TensorList{b, first.weights()[0].value(), first.weights()[1].value()});
+    const std::string mode = training ? "training" : "inference";
+    testing::expect_allclose(ya, ops::transpose(yb, {0, 2, 3, 1}), 1e-5, 1e-4, mode + " y");
+    testing::expect_allclose(ga[0], ops::transpose(gb[0], {0, 2, 3, 1}), 1e-5, 1e-3, mode + " dx");
+    testing::expect_allclose(ga[1], gb[1], 1e-3, 1e-4, mode + " dgamma");
+    testing::expect_allclose(ga[2], gb[2], 1e-3, 1e-4, mode + " dbeta");
+    testing::expect_allclose(last.moving_mean().value(), first.moving_mean().value(), 1e-5, 1e-5, mode + " mean");
+    testing::expect_allclose(last.moving_variance().value(), first.moving_variance().value(), 1e-5, 1e-5,
+                             mode + " variance");
+  }
 }
 
 }  // namespace
