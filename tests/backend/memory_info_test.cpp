@@ -30,6 +30,27 @@ TEST(MemoryInfo, CountsTensorsAndReusesFreedBlocks) {
   EXPECT_EQ(config::get_memory_info().peak, config::get_memory_info().current);
 }
 
+TEST(MemoryInfo, ABigRequestTakesACachedBlockOfUpToTwiceItsSize) {
+  config::release_cached_memory();
+  { const Tensor six = Tensor::empty({6 * kMiB / 4}); }
+  const int64_t cached = config::get_memory_info().cached;
+  EXPECT_EQ(cached, 6 * kMiB);
+  {
+    const Tensor five = Tensor::empty({5 * kMiB / 4});  // served by the 6 MiB block
+    EXPECT_EQ(config::get_memory_info().cached, 0);
+    const Tensor two = Tensor::empty({2 * kMiB / 4});  // nothing cached: a new block
+  }
+  // Both back in the cache, the 6 MiB block under its own size.
+  EXPECT_EQ(config::get_memory_info().cached, 8 * kMiB);
+  {
+    const Tensor six_again = Tensor::empty({6 * kMiB / 4});
+    EXPECT_EQ(config::get_memory_info().cached, 2 * kMiB);
+  }
+  { const Tensor small = Tensor::empty({kMiB / 8}); }  // under 1 MiB: exact sizes only
+  EXPECT_EQ(config::get_memory_info().cached, 8 * kMiB + kMiB / 2);
+  config::release_cached_memory();
+}
+
 TEST(MemoryInfo, TheCacheStaysWithinTwiceThePeakWhenSizesChange) {
   config::release_cached_memory();
   config::reset_memory_stats();

