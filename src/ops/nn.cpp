@@ -528,16 +528,19 @@ BatchNormOutputs batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& 
     record("batch_normalization", inputs, {&y},
            [x = x.detach(), g = g.defined() ? g.detach() : g, has_beta = beta.defined(),
             gshape = gamma.defined() ? gamma.shape() : Shape{}, bshape = beta.defined() ? beta.shape() : Shape{}, mean,
-            variance, rows, channels, epsilon, training](const TensorList& grads, const std::vector<bool>&) {
+            variance, rows, channels, epsilon, training](const TensorList& grads, const std::vector<bool>& needs) {
              auto& b = backend::backend_for(grads[0]);
+             // A frozen layer's gamma and beta (fine-tuning) want no gradient: the kernel
+             // then skips their sums, and at inference its reduction pass altogether.
+             const bool want_g = g.defined() && needs[1], want_b = has_beta && needs[g.defined() ? 2 : 1];
              Tensor dx = empty_like(x);
-             Tensor dg = g.defined() ? empty_like(x, Shape{channels}, DType::float32) : Tensor();
-             Tensor db = has_beta ? empty_like(x, Shape{channels}, DType::float32) : Tensor();
+             Tensor dg = want_g ? empty_like(x, Shape{channels}, DType::float32) : Tensor();
+             Tensor db = want_b ? empty_like(x, Shape{channels}, DType::float32) : Tensor();
              b.batch_norm_backward(x, g, mean, variance, grads[0], rows, channels, static_cast<float>(epsilon),
                                    training, dx, dg, db);
              TensorList out{dx};
-             if (g.defined()) out.push_back(reshape(dg, gshape));
-             if (has_beta) out.push_back(reshape(db, bshape));
+             if (g.defined()) out.push_back(want_g ? reshape(dg, gshape) : Tensor());
+             if (has_beta) out.push_back(want_b ? reshape(db, bshape) : Tensor());
              return out;
            });
   return {y, mean, variance};

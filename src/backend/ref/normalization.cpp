@@ -66,9 +66,11 @@ void RefBackend::batch_norm_forward(const Tensor& x, const Tensor& gamma, const 
                                     Tensor& y) {
   const float* px = x.data<float>();
   for (int64_t c = 0; c < channels; ++c) {
-    double mu = mean.data<float>()[c], var = variance.data<float>()[c];
-    if (training) {
-      mu = 0, var = 0;
+    double mu = 0, var = 0;
+    if (!training) {
+      mu = mean.data<float>()[c];
+      var = variance.data<float>()[c];
+    } else {
       for (int64_t r = 0; r < rows; ++r) mu += px[r * channels + c];
       mu = rows ? mu / static_cast<double>(rows) : 0.0;
       for (int64_t r = 0; r < rows; ++r) var += (px[r * channels + c] - mu) * (px[r * channels + c] - mu);

@@ -53,13 +53,6 @@ void BatchNormalization::build(const Shape& input_shape) {
 Tensor BatchNormalization::call(const Tensor& x_in, const CallContext& ctx) {
   const bool narrow = x_in.dtype() == DType::bfloat16 || x_in.dtype() == DType::float16;
   const Tensor x = narrow ? ops::cast(x_in, DType::float32) : x_in;
-  // Statistics are (n,) vectors broadcast along `axis`: shape (1, .., n, .., 1).
-  Shape stat_shape(std::vector<int64_t>(static_cast<size_t>(x.rank()), 1));
-  stat_shape[static_cast<size_t>(axis_)] = x.dim(axis_);
-  std::vector<int64_t> reduce;
-  for (int64_t d = 0; d < x.rank(); ++d)
-    if (d != axis_) reduce.push_back(d);
-
   const bool training = ctx.training && trainable();
   const auto is_f32 = [](const Variable& v) { return !v.defined() || v.value().dtype() == DType::float32; };
   if (ops::detail::batch_norm_fusable(x, axis_) && is_f32(gamma_) && is_f32(beta_) && is_f32(moving_mean_) &&
@@ -71,6 +64,12 @@ Tensor BatchNormalization::call(const Tensor& x_in, const CallContext& ctx) {
     return narrow ? ops::cast(out.y, x_in.dtype()) : out.y;
   }
 
+  // Composed from ops. Statistics are (n,) vectors broadcast along `axis`: shape (1, .., n, .., 1).
+  Shape stat_shape(std::vector<int64_t>(static_cast<size_t>(x.rank()), 1));
+  stat_shape[static_cast<size_t>(axis_)] = x.dim(axis_);
+  std::vector<int64_t> reduce;
+  for (int64_t d = 0; d < x.rank(); ++d)
+    if (d != axis_) reduce.push_back(d);
   Tensor mean, variance;
   if (training) {
     mean = ops::mean(x, reduce, /*keepdims=*/true);

@@ -139,3 +139,36 @@ TEST(BatchNormalization, FusedKernelEqualsTheComposition) {
 
 }  // namespace
 }  // namespace keras::layers
+
+namespace keras::layers {
+namespace {
+
+// A frozen layer (fine-tuning): inference mode, no gradient for gamma and beta, and the
+// fused kernel skips their sums; x's gradient still equals the composition's.
+TEST(BatchNormalization, FrozenLayerPassesTheGradientToItsInput) {
+  BatchNormalization last, first({.axis = 1});
+  const Tensor x = testing::random_tensor({32, 8, 8, 4}, 5, -2.0, 5.0);
+  const Tensor x_first = ops::transpose(x, {0, 3, 1, 2});
+  last.build_for({x.shape()});
+  first.build_for({x_first.shape()});
+  for (size_t i = 0; i < 4; ++i) {
+    const Tensor w = testing::random_tensor({4}, 30 + static_cast<int>(i), 0.5, 1.5);
+    last.weights()[i].assign(w);
+    first.weights()[i].assign(w);
+  }
+  last.set_trainable(false);
+  first.set_trainable(false);
+  Tensor a = x, b = x_first;
+  a.set_requires_grad(true);
+  b.set_requires_grad(true);
+  const Tensor dy = testing::random_tensor(x.shape(), 9);
+  autograd::GradientTape tape_a;
+  const Tensor ga = tape_a.gradient(ops::sum(ops::multiply(last(a, true), dy)), TensorList{a})[0];
+  autograd::GradientTape tape_b;
+  const Tensor gb =
+      tape_b.gradient(ops::sum(ops::multiply(first(b, true), ops::transpose(dy, {0, 3, 1, 2}))), TensorList{b})[0];
+  testing::expect_allclose(ga, ops::transpose(gb, {0, 2, 3, 1}), 1e-5, 1e-4, "dx");
+}
+
+}  // namespace
+}  // namespace keras::layers

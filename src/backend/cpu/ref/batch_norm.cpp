@@ -135,10 +135,11 @@ void CpuBackend::batch_norm_backward(const Tensor& x, const Tensor& gamma, const
                                      Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
   const size_t n = static_cast<size_t>(channels);
   const float *px = x.data<float>(), *pg = dy.data<float>(), *pm = mean.data<float>(), *pv = variance.data<float>();
-  std::vector<double> totals;  // [sum dy | sum dy * (x - mean)]
-  reduce_rows(rows, channels, 2, totals, [&](int64_t b, int64_t e, float* block, double* part) {
-    gradient_sums(pg, px, pm, b, e, channels, block, block + channels, part, part + channels);
-  });
+  std::vector<double> totals(2 * n, 0.0);  // [sum dy | sum dy * (x - mean)]
+  if (training || dgamma.defined() || dbeta.defined())
+    reduce_rows(rows, channels, 2, totals, [&](int64_t b, int64_t e, float* block, double* part) {
+      gradient_sums(pg, px, pm, b, e, channels, block, block + channels, part, part + channels);
+    });
   // dx = scale * (dy - [training] (sum dy + xhat * sum dy * xhat) / rows), scale = gamma * inv,
   // written dx = dy * p + (x - mean) * q + r per channel.
   std::vector<float> p(n), q(n, 0.f), r(n, 0.f);
