@@ -81,6 +81,24 @@ struct WindowGeometry {
 
 enum class PoolKind { max, average };
 
+/// Activations a convolution applies to its output in the same pass (oneDNN eltwise
+/// post-ops): relu6 is min(max(x, 0), 6), silu is x * sigmoid(x) (Keras's swish).
+enum class ConvActivation { none, relu, relu6, silu, sigmoid, tanh };
+/// What conv_forward does to each output value v = conv(x) + bias before storing it, in
+/// this order (oneDNN post-ops; at inference this is a folded BatchNormalization, a
+/// residual Add and the activation that follows, one pass instead of four):
+///   v = v * scale[c] + shift[c]        scale, shift: float32 (out_channels), or undefined
+///   v = v + y                          when accumulate: y holds a tensor to add
+///   y = activation(v)
+struct ConvEpilogue {
+  Tensor scale, shift;
+  bool accumulate = false;
+  ConvActivation activation = ConvActivation::none;
+  bool empty() const {
+    return !scale.defined() && !shift.defined() && !accumulate && activation == ConvActivation::none;
+  }
+};
+
 /// A whole-sequence recurrence (keras/ops/rnn.h): x (batch, steps, features) through a
 /// cell of `units`, Keras's weight layouts, processed from the last step when `reverse`.
 struct RecurrenceGeometry {
@@ -160,9 +178,9 @@ class Backend {
                       float beta) = 0;
 
   // ---- convolution (channels-last data, Keras kernel layout (*kernel, in/groups, out))
-  /// `fuse_relu` applies relu to the output in the same pass (oneDNN post-op).
+  /// `epilogue` (see ConvEpilogue) is applied to the output in the same pass.
   virtual void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                            Tensor& y, bool fuse_relu) = 0;
+                            Tensor& y, const ConvEpilogue& epilogue) = 0;
   virtual void conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) = 0;
   /// dbias may be undefined (no bias).
   virtual void conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,

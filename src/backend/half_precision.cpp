@@ -117,10 +117,10 @@ void HalfPrecisionAdapter::matmul(const Tensor& a, const Tensor& b, Tensor& out,
 }
 
 void HalfPrecisionAdapter::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel,
-                                        const Tensor& bias, Tensor& y, bool fuse_relu) {
+                                        const Tensor& bias, Tensor& y, const ConvEpilogue& epilogue) {
   Widening w(*inner_, Op::conv_forward, x);
-  if (!w) return inner_->conv_forward(g, x, kernel, bias, y, fuse_relu);
-  inner_->conv_forward(g, w.in(x), w.in(kernel), w.in(bias), w.out(y), fuse_relu);
+  if (!w) return inner_->conv_forward(g, x, kernel, bias, y, epilogue);
+  inner_->conv_forward(g, w.in(x), w.in(kernel), w.in(bias), w.out(y, epilogue.accumulate), epilogue);
   w.narrow();
 }
 

@@ -12,11 +12,13 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "keras/autograd/gradient_tape.h"
 #include "keras/config/config.h"
 #include "keras/layers/call_kwargs.h"
 #include "keras/layers/core/input_layer.h"
 #include "keras/ops/core.h"
 #include "keras/optimizers/loss_scale_optimizer.h"
+#include "models/inference_fusion.h"
 #include "saving/model_configs.h"
 
 namespace keras::models {
@@ -415,8 +417,60 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
   auto release_after = [&](size_t n, int s) {
     if (s >= 0 && last_read_[static_cast<size_t>(s)] == n) slots[static_cast<size_t>(s)] = Tensor();
   };
+  auto out_of_memory = [&](const Step& step, const TensorList& in) {
+    std::string shapes;
+    for (const auto& t : in) shapes += (shapes.empty() ? "" : ", ") + t.shape().to_string();
+    return ResourceExhaustedError(cat("Model \"", name(), "\": layer \"", step.layer->name(),
+                                      "\" ran out of memory on inputs of shape ", shapes));
+  };
+  // At inference, chains Conv -> BatchNormalization -> Add -> activation run as one
+  // convolution with post-ops (models/inference_fusion.h); the steps a chain stands for
+  // are then skipped. Planned per call: a walk over the steps, small beside the kernels.
+  std::vector<fusion::StepView> views;
+  std::vector<std::optional<fusion::ConvChain>> chains;
+  std::vector<bool> absorbed(steps_.size(), false);
+  if (!training && !autograd::is_recording()) {
+    views.reserve(steps_.size());
+    for (const Step& s : steps_) {
+      fusion::StepView& v = views.emplace_back();
+      v.layer = s.layer.get();
+      v.in_slots = &s.in_slots;
+      v.out_slots = &s.out_slots;
+      v.other_reads = s.state_slots;
+      if (s.mask_slot >= 0) v.other_reads.push_back(s.mask_slot);
+      v.plain = v.other_reads.empty() && !dynamic_cast<const layers::KwargsLayer*>(s.layer.get());
+    }
+    chains = fusion::plan(views, num_slots_, output_slots_);
+  }
   for (size_t n = 0; n < steps_.size(); ++n) {
     const Step& step = steps_[n];
+    if (absorbed[n]) {  // its output came with the chain's convolution
+      for (int s : step.in_slots) release_after(n, s);
+      continue;
+    }
+    if (!chains.empty() && chains[n]) {
+      const fusion::ConvChain& chain = *chains[n];
+      const int x_slot = step.in_slots[0];
+      Tensor residual;
+      if (chain.add) {
+        Tensor& r = slots[static_cast<size_t>(chain.residual_slot)];
+        // Only the Add reads it from here on: the convolution may add onto its buffer.
+        residual = chain.residual_read_only_here ? std::move(r) : r;
+      }
+      std::optional<Tensor> y;
+      try {
+        y = fusion::run(chain, views, slots[static_cast<size_t>(x_slot)], residual);
+      } catch (const std::bad_alloc&) {
+        throw out_of_memory(step, {slots[static_cast<size_t>(x_slot)]});
+      }
+      if (y) {
+        slots[static_cast<size_t>(chain.out_slot)] = std::move(*y);
+        for (size_t a : chain.absorbed()) absorbed[a] = true;
+        release_after(n, x_slot);
+        continue;
+      }
+      if (chain.add && chain.residual_read_only_here) slots[static_cast<size_t>(chain.residual_slot)] = residual;
+    }
     TensorList in;
     in.reserve(step.in_slots.size());
     for (int s : step.in_slots) in.push_back(slots[static_cast<size_t>(s)]);
@@ -433,10 +487,7 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
         out = (*step.layer)(in, ctx);
       }
     } catch (const std::bad_alloc&) {
-      std::string shapes;
-      for (const auto& t : in) shapes += (shapes.empty() ? "" : ", ") + t.shape().to_string();
-      throw ResourceExhaustedError(cat("Model \"", name(), "\": layer \"", step.layer->name(),
-                                       "\" ran out of memory on inputs of shape ", shapes));
+      throw out_of_memory(step, in);
     }
     if (out.size() != step.out_slots.size())
       throw RuntimeError(cat("Layer \"", step.layer->name(), "\" returned ", out.size(), " tensors where its graph node has ",

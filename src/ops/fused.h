@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/backend.h"
 #include "keras/tensor/tensor.h"
 
 namespace keras::ops::detail {
@@ -12,6 +13,14 @@ namespace keras::ops::detail {
 /// relu(conv(x, kernel) + bias), the relu applied by oneDNN as a post-op.
 Tensor conv_relu(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
                  const std::string& padding, const std::vector<int64_t>& dilation_rate);
+/// activation((conv(x, kernel) + bias) * scale + shift + residual) in one pass (see
+/// backend::ConvEpilogue): a convolution, the BatchNormalization after it, a residual Add
+/// and an activation at inference. scale, shift and residual may be undefined; the
+/// residual's buffer becomes the output when nothing else holds it. Inference only: it
+/// throws when a GradientTape watches its inputs.
+Tensor conv_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
+                  const std::string& padding, const std::vector<int64_t>& dilation_rate, const Tensor& scale,
+                  const Tensor& shift, Tensor residual, backend::ConvActivation activation);
 
 }  // namespace keras::ops::detail
 

@@ -152,8 +152,11 @@ Shape window_output_shape(const backend::WindowGeometry& g, int64_t channels) {
 }  // namespace
 
 namespace {
+/// conv with an epilogue; `residual` (moved in) is what the epilogue accumulates onto,
+/// written over in place when nothing else holds it.
 Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
-                 const std::string& padding, const std::vector<int64_t>& dilation_rate, bool relu) {
+                 const std::string& padding, const std::vector<int64_t>& dilation_rate,
+                 const backend::ConvEpilogue& epilogue, Tensor residual = Tensor()) {
   detail::require_float(x, "conv");
   detail::require_float(kernel, "conv");
   detail::require_same_dtype(x, kernel, "conv");
@@ -179,11 +182,30 @@ Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
   g.out_channels = filters;
   g.groups = groups;
 
-  Tensor y = detail::empty_like(x, window_output_shape(g, filters), x.dtype());
+  const bool relu = epilogue.activation == backend::ConvActivation::relu;
+  const bool differentiable = !epilogue.scale.defined() && !epilogue.shift.defined() && !epilogue.accumulate &&
+                              (relu || epilogue.activation == backend::ConvActivation::none);
+  if (!differentiable && should_record({&x, &kernel, &bias, &residual}))
+    throw RuntimeError("conv_fused: the fused convolution is for inference; a GradientTape is watching its inputs");
+  const Shape out_shape = window_output_shape(g, filters);
+  Tensor y;
+  if (epilogue.accumulate) {
+    if (residual.shape() != out_shape || residual.dtype() != x.dtype() || residual.device() != x.device())
+      throw ValueError(cat("conv_fused: the residual of shape ", residual.shape().to_string(), " (",
+                           dtype_name(residual.dtype()), ") does not match the output ", out_shape.to_string(), " (",
+                           dtype_name(x.dtype()), ")"));
+    // Nothing else holds the residual's buffer: the convolution adds onto it in place.
+    const bool sole_owner = residual.impl_ptr().use_count() == 1 && residual.impl()->storage.use_count() == 1;
+    y = sole_owner ? residual.detach() : residual.clone();
+    residual = Tensor();
+  } else {
+    y = detail::empty_like(x, out_shape, x.dtype());
+  }
   auto& be = backend::backend_for(x);
-  be.conv_forward(g, x, kernel, bias, y, relu);
+  be.conv_forward(g, x, kernel, bias, y, epilogue);
+  if (epilogue.accumulate) y.note_written();
 
-  if (should_record({&x, &kernel, &bias}))
+  if (differentiable && should_record({&x, &kernel, &bias}))
     record(relu ? "conv_relu" : "conv", {x, kernel, bias}, {&y},
            [g, x = x.detach(), kernel = kernel.detach(), has_bias = bias.defined(),
             y_relu = relu ? y.detach() : Tensor()](const TensorList& grads_in, const std::vector<bool>& n) {
@@ -215,13 +237,28 @@ Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
 
 Tensor conv(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
             const std::string& padding, const std::vector<int64_t>& dilation_rate) {
-  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, false);
+  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, {});
 }
 
 namespace detail {
 Tensor conv_relu(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
                  const std::string& padding, const std::vector<int64_t>& dilation_rate) {
-  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, true);
+  backend::ConvEpilogue relu;
+  relu.activation = backend::ConvActivation::relu;
+  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, relu);
+}
+
+Tensor conv_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
+                  const std::string& padding, const std::vector<int64_t>& dilation_rate, const Tensor& scale,
+                  const Tensor& shift, Tensor residual, backend::ConvActivation activation) {
+  for (const Tensor* t : {&scale, &shift})
+    if (t->defined() &&
+        (t->dtype() != DType::float32 || t->rank() != 1 || t->dim(0) != kernel.dim(-1) || t->device() != x.device()))
+      throw ValueError(cat("conv_fused: a per-channel scale or shift must be float32 of shape (", kernel.dim(-1),
+                           ") on the input's device; got ", t->shape().to_string(), " (", dtype_name(t->dtype()), ")"));
+  backend::ConvEpilogue epilogue{
+      .scale = scale, .shift = shift, .accumulate = residual.defined(), .activation = activation};
+  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, epilogue, std::move(residual));
 }
 }  // namespace detail
 
@@ -333,7 +370,7 @@ Tensor conv_transpose(const Tensor& x, const Tensor& kernel, const std::vector<i
              if (n[0]) {
                out[0] = detail::empty_like(x);
                if (empty) be.fill(out[0], 0.0);
-               else be.conv_forward(g, grads[0], kernel, Tensor(), out[0], false);
+               else be.conv_forward(g, grads[0], kernel, Tensor(), out[0], {});
              }
              if (n[1]) {
                out[1] = detail::empty_like(kernel);

@@ -481,15 +481,41 @@ const std::vector<WindowGeometry>& conv_geometries() {
 }
 
 void case_conv_forward(Ctx& c) {
+  using backend::ConvActivation;
+  // The epilogues: none; relu without and with a bias; then a folded BatchNormalization
+  // (scale, shift), a residual sum and each activation, alone and together.
+  struct Variant {
+    bool bias, scale, shift, accumulate;
+    ConvActivation activation;
+  };
+  const std::vector<Variant> variants{
+      {true, false, false, false, ConvActivation::none}, {false, false, false, false, ConvActivation::relu},
+      {true, false, false, false, ConvActivation::relu}, {false, true, true, false, ConvActivation::none},
+      {true, true, false, false, ConvActivation::relu6}, {false, false, true, true, ConvActivation::silu},
+      {true, true, true, true, ConvActivation::relu},    {false, true, true, false, ConvActivation::sigmoid},
+      {true, false, false, true, ConvActivation::tanh},
+  };
   for (const auto& g : conv_geometries())
-    for (int variant = 0; variant < 3; ++variant) {
-      const bool bias = variant != 1, relu = variant != 0;
+    for (const Variant& v : variants) {
       const Tensor x = values(data_shape(g, false), c.dtype, 121), k = values(kernel_shape(g), c.dtype, 122);
-      const Tensor b = bias ? values({g.out_channels}, c.dtype, 123) : Tensor();
-      Tensor y = c.dev_empty(data_shape(g, true), c.dtype), want = Tensor::empty(data_shape(g, true), c.dtype);
-      c.be.conv_forward(g, c.dev(x), c.dev(k), c.dev(b), y, relu);
-      c.ref.conv_forward(g, x, k, b, want, relu);
-      c.near(y, want, 1e-4, 1e-4, "conv_forward " + describe(g) + (bias ? " bias" : "") + (relu ? " relu" : ""));
+      const Tensor b = v.bias ? values({g.out_channels}, c.dtype, 123) : Tensor();
+      backend::ConvEpilogue host_epilogue;
+      if (v.scale) host_epilogue.scale = values({g.out_channels}, DType::float32, 124) * 3.0;
+      if (v.shift) host_epilogue.shift = values({g.out_channels}, DType::float32, 125);
+      host_epilogue.accumulate = v.accumulate;
+      host_epilogue.activation = v.activation;
+      backend::ConvEpilogue dev_epilogue = host_epilogue;
+      dev_epilogue.scale = c.dev(host_epilogue.scale);
+      dev_epilogue.shift = c.dev(host_epilogue.shift);
+      // accumulate adds onto what the output holds.
+      const Tensor before = values(data_shape(g, true), c.dtype, 126);
+      Tensor y = c.dev(before), want = before.clone();
+      c.be.conv_forward(g, c.dev(x), c.dev(k), c.dev(b), y, dev_epilogue);
+      c.ref.conv_forward(g, x, k, b, want, host_epilogue);
+      c.near(y, want, 1e-4, 1e-4,
+             "conv_forward " + describe(g) + (v.bias ? " bias" : "") + (v.scale ? " scale" : "") +
+                 (v.shift ? " shift" : "") + (v.accumulate ? " +y" : "") + " activation " +
+                 std::to_string(static_cast<int>(v.activation)));
       ++c.cases;
     }
 }

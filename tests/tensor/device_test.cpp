@@ -123,10 +123,13 @@ class FakeDeviceBackend final : public Backend {
     cpu_.matmul(view(a), view(b), vo, batch, m, n, k, trans_a, trans_b, a_batch_stride, b_batch_stride, beta);
   }
   void conv_forward(const backend::WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                    Tensor& y, bool fuse_relu) override {
+                    Tensor& y, const backend::ConvEpilogue& epilogue) override {
     Enter e(this, Op::conv_forward);
     Tensor vy = view(y);
-    cpu_.conv_forward(g, view(x), view(kernel), view(bias), vy, fuse_relu);
+    backend::ConvEpilogue on_host = epilogue;
+    on_host.scale = view(epilogue.scale);
+    on_host.shift = view(epilogue.shift);
+    cpu_.conv_forward(g, view(x), view(kernel), view(bias), vy, on_host);
   }
   void conv_backward_data(const backend::WindowGeometry& g, const Tensor& dy, const Tensor& kernel,
                           Tensor& dx) override {

@@ -44,8 +44,8 @@ class CpuBackend final : public Backend {
   void matmul(const Tensor& a, const Tensor& b, Tensor& out, int64_t batch, int64_t m, int64_t n, int64_t k,
               bool trans_a, bool trans_b, int64_t a_batch_stride, int64_t b_batch_stride, float beta) override;
 
-  void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                    Tensor& y, bool fuse_relu) override;
+  void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y,
+                    const ConvEpilogue& epilogue) override;
   void conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) override;
   void conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
                              Tensor& dbias) override;

@@ -126,7 +126,7 @@ void RefBackend::matmul(const Tensor& a, const Tensor& b, Tensor& out, int64_t b
 }
 
 void RefBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                              Tensor& y, bool fuse_relu) {
+                              Tensor& y, const ConvEpilogue& epilogue) {
   std::vector<double> acc(static_cast<size_t>(y.size()), 0.0);
   if (bias.defined())
     for (size_t i = 0; i < acc.size(); ++i) acc[i] = bias.data<float>()[static_cast<int64_t>(i) % g.out_channels];
@@ -135,8 +135,34 @@ void RefBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Te
   for_each_tap(g, [&](int64_t xi, int64_t ki, int64_t yi) {
     acc[static_cast<size_t>(yi)] += static_cast<double>(px[xi]) * pk[ki];
   });
-  for (size_t i = 0; i < acc.size(); ++i)
-    y.data<float>()[i] = static_cast<float>(fuse_relu ? std::max(acc[i], 0.0) : acc[i]);
+  float* py = y.data<float>();
+  for (size_t i = 0; i < acc.size(); ++i) {
+    const int64_t c = static_cast<int64_t>(i) % g.out_channels;
+    double v = acc[i];
+    if (epilogue.scale.defined()) v *= epilogue.scale.data<float>()[c];
+    if (epilogue.shift.defined()) v += epilogue.shift.data<float>()[c];
+    if (epilogue.accumulate) v += py[i];
+    switch (epilogue.activation) {
+      case ConvActivation::none:
+        break;
+      case ConvActivation::relu:
+        v = std::max(v, 0.0);
+        break;
+      case ConvActivation::relu6:
+        v = std::min(std::max(v, 0.0), 6.0);
+        break;
+      case ConvActivation::silu:
+        v = v / (1.0 + std::exp(-v));
+        break;
+      case ConvActivation::sigmoid:
+        v = 1.0 / (1.0 + std::exp(-v));
+        break;
+      case ConvActivation::tanh:
+        v = std::tanh(v);
+        break;
+    }
+    py[i] = static_cast<float>(v);
+  }
 }
 
 void RefBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) {

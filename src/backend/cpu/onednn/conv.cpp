@@ -7,9 +7,11 @@
 // kernel every step, so there it only saves the second reorder when the forward and the
 // backward-data primitives want the same layout. bfloat16 data (mixed precision) runs
 // oneDNN's bfloat16 primitives, which accumulate in float32, where the CPU has them
-// (CpuBackend::supports).
+// (CpuBackend::supports). The forward's epilogue (a folded BatchNormalization, a
+// residual sum, an activation) is oneDNN post-ops, part of the primitive's key.
 #include <atomic>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
@@ -45,12 +47,53 @@ dnnl::memory::desc any_weights_md(const WindowGeometry& g, dt type) {
   return dnnl::memory::desc(keras_weights_md(g, type).dims(), type, tag::any);
 }
 
+/// The shape of a ConvEpilogue (which post-ops), part of the primitive's key.
+struct EpilogueKind {
+  bool scale = false, shift = false, accumulate = false;
+  ConvActivation activation = ConvActivation::none;
+
+  explicit EpilogueKind(const ConvEpilogue& e = {})
+      : scale(e.scale.defined()), shift(e.shift.defined()), accumulate(e.accumulate), activation(e.activation) {}
+  std::string key() const {
+    return std::string(scale ? "s" : "") + (shift ? "t" : "") + (accumulate ? "+" : "") +
+           std::to_string(static_cast<int>(activation));
+  }
+  /// oneDNN's post-ops in ConvEpilogue's order: binary mul, binary add, sum, eltwise.
+  dnnl::post_ops post_ops(const dnnl::memory::desc& per_channel) const {
+    dnnl::post_ops ops;
+    if (scale) ops.append_binary(dnnl::algorithm::binary_mul, per_channel);
+    if (shift) ops.append_binary(dnnl::algorithm::binary_add, per_channel);
+    if (accumulate) ops.append_sum(1.f);
+    switch (activation) {
+      case ConvActivation::none:
+        break;
+      case ConvActivation::relu:
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+        break;
+      case ConvActivation::relu6:
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_clip, 0.f, 6.f);
+        break;
+      case ConvActivation::silu:
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_swish, 1.f, 0.f);
+        break;
+      case ConvActivation::sigmoid:
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_logistic, 0.f, 0.f);
+        break;
+      case ConvActivation::tanh:
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_tanh, 0.f, 0.f);
+        break;
+    }
+    return ops;
+  }
+};
+
 struct ConvEntry {
   WindowGeometry g;
   bool has_bias = false;
-  bool relu = false;  // relu post-op on the forward output
+  EpilogueKind epilogue;  // post-ops on the forward output
   dt type = dt::f32;  // of every operand: f32 or bf16
   dnnl::memory::desc src_md, dst_md, bias_md, user_w_md;
+  dnnl::memory::desc per_channel_md;  // a scale or shift of the epilogue: (1, C, 1...) f32
   dims strides, dilates, pad_l, pad_r;
 
   // Built on first use.
@@ -63,12 +106,16 @@ struct ConvEntry {
   dnnl::convolution_backward_weights bwd_w;
   std::mutex mutex;
 
-  ConvEntry(const WindowGeometry& geo, bool bias, bool fuse_relu, dt data_type)
-      : g(geo), has_bias(bias), relu(fuse_relu), type(data_type) {
+  ConvEntry(const WindowGeometry& geo, bool bias, const EpilogueKind& post, dt data_type)
+      : g(geo), has_bias(bias), epilogue(post), type(data_type) {
     src_md = dnnl::memory::desc(data_dims(g, g.in_channels, false), type, channels_last_tag(g.spatial));
     dst_md = dnnl::memory::desc(data_dims(g, g.out_channels, true), type, channels_last_tag(g.spatial));
     bias_md = has_bias ? dnnl::memory::desc({g.out_channels}, type, tag::x) : dnnl::memory::desc();
     user_w_md = keras_weights_md(g, type);
+    dims per_channel(static_cast<size_t>(g.spatial) + 2, 1), per_channel_strides(per_channel.size(), g.out_channels);
+    per_channel[1] = g.out_channels;
+    per_channel_strides[1] = 1;
+    per_channel_md = dnnl::memory::desc(per_channel, dt::f32, per_channel_strides);
     for (int i = 0; i < g.spatial; ++i) {
       const size_t u = static_cast<size_t>(i);
       strides.push_back(g.stride[u]);
@@ -89,11 +136,7 @@ struct ConvEntry {
   void ensure_fwd() {
     if (fwd_ready) return;
     dnnl::primitive_attr post;
-    if (relu) {
-      dnnl::post_ops ops;
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
-      post.set_post_ops(ops);
-    }
+    post.set_post_ops(epilogue.post_ops(per_channel_md));
     fwd_pd =
         dnnl::convolution_forward::primitive_desc(fwd_desc(dnnl::prop_kind::forward_inference), attr(post), engine());
     fwd = dnnl::convolution_forward(fwd_pd);
@@ -132,10 +175,11 @@ PrimitiveCache<ConvEntry>& cache() {
   return c;
 }
 
-std::shared_ptr<ConvEntry> entry_for(const WindowGeometry& g, DType dtype, bool has_bias, bool relu = false) {
+std::shared_ptr<ConvEntry> entry_for(const WindowGeometry& g, DType dtype, bool has_bias,
+                                     const EpilogueKind& epilogue = EpilogueKind()) {
   const dt type = dtype == DType::bfloat16 ? dt::bf16 : dt::f32;
-  return cache().get(geometry_key(g) + (has_bias ? "|b" : "|n") + (relu ? "r" : "") + (type == dt::bf16 ? "|bf16" : ""),
-                     [&] { return std::make_shared<ConvEntry>(g, has_bias, relu, type); });
+  return cache().get(geometry_key(g) + (has_bias ? "|b" : "|n") + epilogue.key() + (type == dt::bf16 ? "|bf16" : ""),
+                     [&] { return std::make_shared<ConvEntry>(g, has_bias, epilogue, type); });
 }
 
 /// `kernel` (Keras layout) reordered into `want`, in a new tensor.
@@ -214,8 +258,8 @@ dnnl::memory weights_in(const ConvEntry& e, const Tensor& kernel, const dnnl::me
 uint64_t onednn::kernel_reorder_count() { return kernel_reorders.load(std::memory_order_relaxed); }
 
 void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                              Tensor& y, bool fuse_relu) {
-  auto e = entry_for(g, x.dtype(), bias.defined(), fuse_relu);
+                              Tensor& y, const ConvEpilogue& epilogue) {
+  auto e = entry_for(g, x.dtype(), bias.defined(), EpilogueKind(epilogue));
   {
     std::lock_guard<std::mutex> lock(e->mutex);
     e->ensure_fwd();
@@ -226,6 +270,9 @@ void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Te
                                              {DNNL_ARG_WEIGHTS, w},
                                              {DNNL_ARG_DST, wrap(e->dst_md, y)}};
   if (bias.defined()) args[DNNL_ARG_BIAS] = wrap(e->bias_md, bias);
+  int post_op = 0;  // the binary post-ops' operands, by their index in the list
+  for (const Tensor* t : {&epilogue.scale, &epilogue.shift})
+    if (t->defined()) args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(post_op++) | DNNL_ARG_SRC_1] = wrap(e->per_channel_md, *t);
   execute(e->fwd, e->fwd_pd, args);
 }
 

@@ -1,0 +1,234 @@
+#include "models/inference_fusion.h"
+
+#include <atomic>
+#include <cmath>
+#include <typeinfo>
+
+#include "keras/autograd/gradient_tape.h"
+#include "keras/layers/activations/activation.h"
+#include "keras/layers/activations/relu.h"
+#include "keras/layers/convolutional/conv1d.h"
+#include "keras/layers/convolutional/conv2d.h"
+#include "keras/layers/convolutional/conv3d.h"
+#include "keras/layers/convolutional/depthwise_conv1d.h"
+#include "keras/layers/convolutional/depthwise_conv2d.h"
+#include "keras/layers/convolutional/separable_conv1d.h"
+#include "keras/layers/convolutional/separable_conv2d.h"
+#include "keras/layers/merging/add.h"
+#include "keras/layers/normalization/batch_normalization.h"
+#include "keras/ops/core.h"
+#include "keras/ops/nn.h"
+#include "ops/fused.h"
+
+namespace keras::models::fusion {
+
+namespace {
+
+std::atomic<size_t> g_fused_runs{0};
+
+template <class... L>
+bool is_exactly(const layers::Layer& layer) {
+  return ((typeid(layer) == typeid(L)) || ...);
+}
+
+/// The convolution layer of a chain's first step, or null.
+const layers::BaseConv* as_conv(const layers::Layer& layer) {
+  if (!is_exactly<layers::Conv1D, layers::Conv2D, layers::Conv3D, layers::DepthwiseConv1D, layers::DepthwiseConv2D,
+                  layers::SeparableConv1D, layers::SeparableConv2D>(layer))
+    return nullptr;
+  const auto& conv = static_cast<const layers::BaseConv&>(layer);
+  const layers::ConvConfig& c = conv.config();
+  return c.data_format == "channels_last" && c.activation.is_linear() ? &conv : nullptr;
+}
+
+bool is_norm_over_channels(const layers::Layer& layer, int rank) {
+  if (!is_exactly<layers::BatchNormalization>(layer)) return false;
+  const int64_t axis = static_cast<const layers::BatchNormalization&>(layer).options().axis;
+  return axis == -1 || axis == rank - 1;
+}
+
+/// The epilogue activation a layer stands for, or nullopt.
+std::optional<backend::ConvActivation> activation_of(const layers::Layer& layer) {
+  using backend::ConvActivation;
+  if (is_exactly<layers::Activation>(layer)) {
+    const activations::Activation& a = static_cast<const layers::Activation&>(layer).activation();
+    if (a.is_builtin("relu")) return ConvActivation::relu;
+    if (a.is_builtin("relu6")) return ConvActivation::relu6;
+    if (a.is_builtin("silu")) return ConvActivation::silu;
+    if (a.is_builtin("sigmoid")) return ConvActivation::sigmoid;
+    if (a.is_builtin("tanh")) return ConvActivation::tanh;
+    return std::nullopt;
+  }
+  if (is_exactly<layers::ReLU>(layer)) {
+    const layers::ReLUOptions& o = static_cast<const layers::ReLU&>(layer).options();
+    if (o.negative_slope != 0.0 || o.threshold != 0.0) return std::nullopt;
+    if (!o.max_value) return ConvActivation::relu;
+    if (*o.max_value == 6.0) return ConvActivation::relu6;
+  }
+  return std::nullopt;
+}
+
+const Variable* weight_named(const layers::Layer& layer, const std::string& name) {
+  for (const Variable& v : layer.own_weights())
+    if (v.name() == name) return &v;
+  return nullptr;
+}
+
+/// A layer the fused kernel may stand in for on this call: built, all float32, and no
+/// activity regularizer (whose penalty evaluate() would collect).
+bool runs_plain_float32(const layers::Layer& layer) {
+  return layer.built() && layer.compute_dtype() == DType::float32 && layer.dtype() == DType::float32 &&
+         !layer.activity_regularizer();
+}
+
+/// A host float32 copy of `t` (the BatchNormalization's variables are small).
+Tensor on_host(const Tensor& t) { return t.device().is_cpu() ? t : t.to(Device::cpu()); }
+
+/// BatchNormalization at inference as y = x * scale + shift, per channel:
+/// scale = gamma / sqrt(moving_variance + epsilon), shift = beta - moving_mean * scale.
+std::pair<Tensor, Tensor> folded_norm(const layers::BatchNormalization& norm, Device device) {
+  const layers::BatchNormalizationOptions& o = norm.options();
+  const Tensor mean = on_host(norm.moving_mean().value()), variance = on_host(norm.moving_variance().value());
+  const Variable* gamma = o.scale ? weight_named(norm, "gamma") : nullptr;
+  const Variable* beta = o.center ? weight_named(norm, "beta") : nullptr;
+  const Tensor g = gamma ? on_host(gamma->value()) : Tensor(), b = beta ? on_host(beta->value()) : Tensor();
+  const int64_t n = mean.size();
+  Tensor scale = Tensor::empty(Shape{n}, DType::float32), shift = Tensor::empty(Shape{n}, DType::float32);
+  const float* pm = mean.data<float>();
+  const float* pv = variance.data<float>();
+  float* ps = scale.data<float>();
+  float* pt = shift.data<float>();
+  for (int64_t c = 0; c < n; ++c) {
+    const double s = (g.defined() ? g.data<float>()[c] : 1.0) / std::sqrt(static_cast<double>(pv[c]) + o.epsilon);
+    ps[c] = static_cast<float>(s);
+    pt[c] = static_cast<float>((b.defined() ? b.data<float>()[c] : 0.0) - pm[c] * s);
+  }
+  if (device.is_cpu()) return {scale, shift};
+  return {scale.to(device), shift.to(device)};
+}
+
+}  // namespace
+
+std::vector<size_t> ConvChain::absorbed() const {
+  std::vector<size_t> out;
+  for (const auto& s : {norm, add, activation})
+    if (s) out.push_back(*s);
+  return out;
+}
+
+std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, int num_slots,
+                                           const std::vector<int>& pinned_slots) {
+  const size_t none = steps.size();
+  std::vector<std::vector<size_t>> readers(static_cast<size_t>(num_slots));
+  std::vector<size_t> producer(static_cast<size_t>(num_slots), none);
+  std::vector<bool> pinned(static_cast<size_t>(num_slots), false);
+  for (int s : pinned_slots) pinned[static_cast<size_t>(s)] = true;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    for (int s : *steps[i].in_slots) readers[static_cast<size_t>(s)].push_back(i);
+    for (int s : steps[i].other_reads) readers[static_cast<size_t>(s)].push_back(i);
+    for (int s : *steps[i].out_slots) producer[static_cast<size_t>(s)] = i;
+  }
+  // The plain one-input one-output step that alone reads `slot`, or nullopt.
+  auto sole_reader = [&](int slot) -> std::optional<size_t> {
+    const auto& r = readers[static_cast<size_t>(slot)];
+    if (pinned[static_cast<size_t>(slot)] || r.size() != 1 || !steps[r[0]].plain || steps[r[0]].out_slots->size() != 1)
+      return std::nullopt;
+    return r[0];
+  };
+
+  std::vector<std::optional<ConvChain>> chains(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const StepView& step = steps[i];
+    const layers::BaseConv* conv = as_conv(*step.layer);
+    if (!conv || !step.plain || step.in_slots->size() != 1 || step.out_slots->size() != 1) continue;
+    ConvChain chain;
+    chain.conv = i;
+    int slot = step.out_slots->front();
+    std::optional<size_t> next = sole_reader(slot);
+    auto advance = [&](size_t n) {
+      slot = steps[n].out_slots->front();
+      next = sole_reader(slot);
+    };
+    if (next && steps[*next].in_slots->size() == 1 &&
+        is_norm_over_channels(*steps[*next].layer, conv->config().rank + 2)) {
+      chain.norm = *next;
+      advance(*next);
+    }
+    if (next && is_exactly<layers::Add>(*steps[*next].layer) && steps[*next].in_slots->size() == 2) {
+      const std::vector<int>& in = *steps[*next].in_slots;
+      const int other = in[0] == slot ? in[1] : in[0];
+      const size_t made = producer[static_cast<size_t>(other)];
+      if (other != slot && (made == none || made < i)) {  // none: a model input
+        chain.add = *next;
+        chain.residual_slot = other;
+        chain.residual_read_only_here = !pinned[static_cast<size_t>(other)];
+        for (size_t r : readers[static_cast<size_t>(other)])  // the convolution itself reads it too: not in place
+          if (r != *next && r >= i) chain.residual_read_only_here = false;
+        advance(*next);
+      }
+    }
+    if (next && steps[*next].in_slots->size() == 1) {
+      if (const auto act = activation_of(*steps[*next].layer)) {
+        chain.activation = *next;
+        chain.act = *act;
+        advance(*next);
+      }
+    }
+    if (chain.absorbed().empty()) continue;
+    chain.out_slot = slot;
+    chains[i] = chain;
+  }
+  return chains;
+}
+
+std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& steps, const Tensor& x,
+                          Tensor& residual) {
+  if (autograd::is_recording()) return std::nullopt;
+  if (!x.defined() || x.dtype() != DType::float32 || x.keras_mask().defined()) return std::nullopt;
+  auto& conv = static_cast<layers::BaseConv&>(*steps[chain.conv].layer);
+  if (!runs_plain_float32(conv) || x.rank() != conv.config().rank + 2) return std::nullopt;
+  for (size_t s : chain.absorbed())
+    if (!runs_plain_float32(*steps[s].layer)) return std::nullopt;
+  if (chain.add) {
+    // Add broadcasts; the epilogue adds a tensor of the output's own shape only.
+    const Shape want = conv.compute_output_shape(x.shape());
+    if (!residual.defined() || residual.dtype() != DType::float32 || residual.keras_mask().defined() ||
+        residual.shape() != want || residual.device() != x.device())
+      return std::nullopt;
+  }
+
+  const layers::ConvConfig& c = conv.config();
+  Tensor scale, shift;
+  if (chain.norm)
+    std::tie(scale, shift) =
+        folded_norm(static_cast<const layers::BatchNormalization&>(*steps[*chain.norm].layer), x.device());
+  const Variable* bias = c.use_bias ? weight_named(conv, "bias") : nullptr;
+  const Tensor b = bias ? bias->value() : Tensor();
+  Tensor in = x, kernel;
+  std::vector<int64_t> strides = c.strides, dilation = c.dilation_rate;
+  std::string padding = c.padding;
+  if (c.kind == layers::ConvKind::standard) {
+    kernel = weight_named(conv, "kernel")->value();
+  } else {
+    // (*k, in, multiplier) is the grouped kernel (*k, 1, in * multiplier), the same bytes.
+    const Variable* dw = weight_named(conv, c.kind == layers::ConvKind::separable ? "depthwise_kernel" : "kernel");
+    Shape grouped(c.kernel_size);
+    grouped.push_back(1);
+    grouped.push_back(dw->shape().dim(-2) * c.depth_multiplier);
+    kernel = ops::reshape(dw->value(), grouped);
+    if (c.kind == layers::ConvKind::separable) {
+      in = ops::conv(x, kernel, Tensor(), strides, padding, dilation);
+      kernel = weight_named(conv, "pointwise_kernel")->value();
+      strides = dilation = std::vector<int64_t>(static_cast<size_t>(c.rank), 1);
+      padding = "valid";
+    }
+  }
+  Tensor y =
+      ops::detail::conv_fused(in, kernel, b, strides, padding, dilation, scale, shift, std::move(residual), chain.act);
+  g_fused_runs.fetch_add(1, std::memory_order_relaxed);
+  return y;
+}
+
+size_t fused_runs() { return g_fused_runs.load(std::memory_order_relaxed); }
+
+}  // namespace keras::models::fusion

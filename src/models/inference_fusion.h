@@ -1,0 +1,61 @@
+// At inference a Functional graph runs some chains of layers as one convolution:
+//   Conv -> [BatchNormalization] -> [Add(residual)] -> [activation]
+// (at least one after the convolution), the BatchNormalization folded into a per-channel
+// scale and shift, the residual added and the activation applied as oneDNN post-ops in
+// the convolution's own pass (ops::detail::conv_fused). Keras files keep these layers
+// apart; running them apart costs a pass over the activations for each one. The numbers
+// change by float32 rounding only.
+//
+// A chain is planned from the graph alone: each link's output is read by the next link
+// only (and is not a model output), the layers are exactly the library's own classes
+// (a subclass may override call), channels last, and the residual is produced before the
+// convolution runs. Whether a planned chain runs fused is decided per call (float32
+// tensors, no masks, no activity regularizer, no GradientTape recording); otherwise the
+// model runs its steps one by one as before.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "backend/backend.h"
+#include "keras/layers/layer.h"
+
+namespace keras::models::fusion {
+
+/// One step of a graph as the planner sees it (Model's execution order).
+struct StepView {
+  layers::Layer* layer = nullptr;
+  const std::vector<int>* in_slots = nullptr;
+  const std::vector<int>* out_slots = nullptr;
+  std::vector<int> other_reads;  // an explicit mask or initial_state
+  bool plain = true;             // called with its inputs only (no mask, initial_state or kwargs)
+};
+
+/// Steps of one chain, by index into the steps; `conv` runs them all.
+struct ConvChain {
+  size_t conv = 0;
+  std::optional<size_t> norm, add, activation;
+  int residual_slot = -1;                // the Add's other input
+  bool residual_read_only_here = false;  // no step from the convolution on but the Add reads it
+  int out_slot = -1;                     // the last step's output
+  backend::ConvActivation act = backend::ConvActivation::none;
+  /// The steps the chain stands for after the convolution.
+  std::vector<size_t> absorbed() const;
+};
+
+/// The chains of a graph, indexed by their convolution's step (nullopt elsewhere).
+/// `pinned_slots`: slots read from outside the steps (the model's outputs).
+std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, int num_slots,
+                                           const std::vector<int>& pinned_slots);
+
+/// The chain's output for the convolution's input x and the residual (moved in; undefined
+/// without an Add), or nullopt when this call cannot run fused (the caller then runs the
+/// steps one by one; the residual is left untouched then).
+std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& steps, const Tensor& x,
+                          Tensor& residual);
+
+/// How many chains ran fused in this process (tests check that fusion happens).
+size_t fused_runs();
+
+}  // namespace keras::models::fusion

@@ -1,0 +1,143 @@
+// At inference a Functional model runs Conv -> BatchNormalization -> Add -> activation
+// chains as one convolution with post-ops (src/models/inference_fusion.h). The fused
+// model must give the unfused numbers (to float32 rounding), never fuse what another
+// step still reads, never write into a tensor someone else holds, and step aside where
+// the chain's layers would do something the fused kernel does not (a subclass's call,
+// an activity penalty, a gradient).
+#include "models/inference_fusion.h"
+
+#include "keras/autograd/gradient_tape.h"
+#include "test_utils.h"
+
+namespace keras {
+namespace {
+
+using namespace layers;
+
+/// Gives every BatchNormalization of the model statistics far from the identity.
+void randomize_norms(Model& model, uint64_t seed) {
+  for (const auto& layer : model.layers()) {
+    if (!dynamic_cast<BatchNormalization*>(layer.get())) continue;
+    std::vector<Tensor> w = layer->get_weights();  // gamma?, beta?, moving_mean, moving_variance
+    for (size_t i = 0; i < w.size(); ++i) {
+      const bool variance = i + 1 == w.size();
+      w[i] = testing::random_tensor(w[i].shape(), seed++, variance ? 0.2 : -1.5, variance ? 3.0 : 1.5);
+    }
+    layer->set_weights(w);
+  }
+}
+
+/// The model's output run step by step: a GradientTape records, so nothing fuses.
+TensorList unfused(Model& model, const Tensor& x) {
+  autograd::GradientTape tape;
+  return model(TensorList{x}, false);
+}
+
+/// What predict_on_batch gives, and how many chains ran fused for it.
+std::pair<TensorList, size_t> fused(Model& model, const Tensor& x) {
+  const size_t before = models::fusion::fused_runs();
+  TensorList out = model(TensorList{x}, false);
+  return {out, models::fusion::fused_runs() - before};
+}
+
+TEST(InferenceFusion, ChainsOfEveryKindGiveTheUnfusedNumbers) {
+  auto x = keras::Input({9, 9, 4});
+  // conv (no bias) -> norm -> relu
+  auto r = Activation("relu")(BatchNormalization()(Conv2D(8, 3, {.padding = "same", .use_bias = false})(x)));
+  // ResNet's identity block: conv -> norm -> add(r) -> relu, r read by nothing later
+  auto y = ReLU()(Add()({BatchNormalization()(Conv2D(8, 3, {.padding = "same"})(r)), r}));
+  // MobileNetV2: depthwise -> norm -> relu6; EfficientNet: -> swish
+  auto d = ReLU({.max_value = 6.0})(BatchNormalization()(DepthwiseConv2D(3, {.padding = "same"})(y)));
+  auto e = Activation("swish")(BatchNormalization()(SeparableConv2D(8, 3, {.padding = "same"})(d)));
+  // conv -> sigmoid, no norm
+  auto f = Activation("sigmoid")(Conv2D(8, 1)(e));
+  // conv -> norm -> add(f) with f read again afterwards: the sum may not go into f's buffer
+  auto g = Add()({BatchNormalization({.center = false})(Conv2D(8, 1, {.strides = 1})(f)), f});
+  auto joined = Concatenate()({g, f});
+  // a strided conv whose raw output is also a model output: not fused
+  auto raw = Conv2D(6, 3, {.strides = 2})(joined);
+  auto normed = Activation("tanh")(BatchNormalization({.scale = false})(raw));
+  Model model(x, {normed, raw}, "chains");
+  randomize_norms(model, 7);
+
+  const Tensor in = testing::random_tensor({3, 9, 9, 4}, 1, -2, 2);
+  const TensorList want = unfused(model, in);
+  const auto [got, runs] = fused(model, in);
+  EXPECT_EQ(runs, 6u);  // r, y, d, e, f, g
+  ASSERT_EQ(got.size(), 2u);
+  testing::expect_allclose(got[0], want[0], 1e-5, 1e-4, "tanh(norm(conv))");
+  testing::expect_allclose(got[1], want[1], 1e-5, 1e-4, "raw conv");
+  // predict (batches, the progress bar off) takes the same path.
+  const TensorList predicted = model.predict(TensorList{in}, {.batch_size = 2, .verbose = 0});
+  testing::expect_allclose(predicted[0], want[0], 1e-5, 1e-4, "predict");
+}
+
+TEST(InferenceFusion, AResidualTheCallerHoldsIsNotWrittenInto) {
+  auto x = keras::Input({6, 6, 4});
+  auto y = ReLU()(Add()({BatchNormalization()(Conv2D(4, 3, {.padding = "same"})(x)), x}));
+  Model model(x, y, "input_residual");
+  randomize_norms(model, 3);
+  const Tensor in = testing::random_tensor({2, 6, 6, 4}, 2);
+  const Tensor copy = in.clone();
+  const TensorList want = unfused(model, in);
+  const auto [got, runs] = fused(model, in);
+  EXPECT_EQ(runs, 1u);
+  testing::expect_allclose(got[0], want[0], 1e-5, 1e-4);
+  testing::expect_allclose(in, copy, 0, 0, "the model's input");
+}
+
+/// A Conv2D subclass with a call of its own: the fused kernel must not stand in for it.
+class DoubledConv : public Concrete<DoubledConv, Conv2D> {
+ public:
+  using Concrete::Concrete;
+  Tensor call(const Tensor& x, const CallContext& ctx) override { return Conv2D::call(x, ctx) * 2.0; }
+};
+
+TEST(InferenceFusion, StepsAsideForSubclassesPenaltiesAndGradients) {
+  {
+    auto x = keras::Input({5, 5, 2});
+    Model model(x, Activation("relu")(DoubledConv(3, 3)(x)), "subclass");
+    const Tensor in = testing::random_tensor({2, 5, 5, 2}, 4);
+    const auto [got, runs] = fused(model, in);
+    EXPECT_EQ(runs, 0u);
+    testing::expect_allclose(got[0], unfused(model, in)[0], 1e-6, 1e-6);
+  }
+  // An activity regularizer's penalty is part of evaluate's loss: that chain runs unfused.
+  auto x = keras::Input({5, 5, 2});
+  auto h = BatchNormalization()(Conv2D(3, 3, {.activity_regularizer = "l2"})(x));
+  Model model(x, Activation("relu")(h), "penalised");
+  model.compile("sgd", losses::Loss("mse"));
+  const Tensor in = testing::random_tensor({2, 5, 5, 2}, 5), target = Tensor::zeros({2, 3, 3, 3});
+  const size_t before = models::fusion::fused_runs();
+  const auto logs = model.evaluate(in, target, {.verbose = 0});
+  EXPECT_EQ(models::fusion::fused_runs(), before);
+  const Tensor out = unfused(model, in)[0];
+  EXPECT_GT(logs.at("loss"), ops::mean(ops::square(out)).item<double>());  // mse plus the penalty
+  // Training and a watching GradientTape run the layers themselves (their gradients).
+  model.fit(in, target, {.epochs = 1, .verbose = 0});
+  EXPECT_EQ(models::fusion::fused_runs(), before);
+  // Plain inference fuses.
+  model.predict(in, {.verbose = 0});
+  EXPECT_EQ(models::fusion::fused_runs(), before);  // the regularizer still steps aside
+}
+
+TEST(InferenceFusion, ReferenceCaseModelsFuseAtInference) {
+  // A deep channels-last CNN as Keras applications build them: stem, residual stages.
+  auto x = keras::Input({16, 16, 3});
+  auto h = Activation("relu")(BatchNormalization()(Conv2D(8, 3, {.strides = 2, .padding = "same"})(x)));
+  for (int block = 0; block < 3; ++block) {
+    auto a = Activation("relu")(BatchNormalization()(Conv2D(8, 1)(h)));
+    a = Activation("relu")(BatchNormalization()(Conv2D(8, 3, {.padding = "same"})(a)));
+    h = Activation("relu")(Add()({BatchNormalization()(Conv2D(8, 1)(a)), h}));
+  }
+  Model model(x, Dense(4)(GlobalAveragePooling2D()(h)), "tiny_resnet");
+  randomize_norms(model, 11);
+  const Tensor in = testing::random_tensor({4, 16, 16, 3}, 6);
+  const TensorList want = unfused(model, in);
+  const auto [got, runs] = fused(model, in);
+  EXPECT_EQ(runs, 10u);
+  testing::expect_allclose(got[0], want[0], 1e-5, 1e-4);
+}
+
+}  // namespace
+}  // namespace keras
