@@ -6,10 +6,15 @@ Prints the first call's time, the steady time and the peak resident memory of th
 process (interpreter and libraries included: what a user's process costs), each with the
 ratio torch / ours (above 1: we are faster or smaller).
 
-Usage: /usr/bin/python3 bench/big_models.py [--threads N] [--models ...] [--batches ...]
+Each side runs --repeats fresh processes (default 3) and each number is their median:
+on this VM a fresh process's first call varies 3x from run to run (page faults; one run
+in three or so is slow), so one sample per side said little.
+
+Usage: /usr/bin/python3 bench/big_models.py [--threads N] [--models ...] [--batches ...] [--repeats N]
 """
 import argparse
 import os
+import statistics
 import resource
 import subprocess
 import sys
@@ -60,6 +65,7 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--models", nargs="*", default=list(SIDES))
     ap.add_argument("--batches", type=int, nargs="*", default=[1, 16])
+    ap.add_argument("--repeats", type=int, default=3, help="fresh processes per side; medians are printed")
     ap.add_argument("--torch-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.torch_child:
@@ -68,16 +74,28 @@ def main():
     exe = os.path.join(ROOT, "build", "bench", "big_models_bench")
     if not os.path.exists(exe):
         sys.exit(f"{exe} not found: build first (./scripts/build.sh)")
-    print(f"machine: {os.cpu_count()} cores; {args.threads} threads each; a fresh process per row")
+    print(f"machine: {os.cpu_count()} cores; {args.threads} threads each; medians of {args.repeats} fresh processes"
+          " per side")
     print(f"\n{'model':12s} {'batch':>5s} | {'first call ms':>22s} | {'steady ms':>22s} | {'peak RSS MB':>22s}")
     print(f"{'':12s} {'':>5s} | {'ours':>7s} {'torch':>7s} {'ratio':>6s} | {'ours':>7s} {'torch':>7s} {'ratio':>6s} |"
           f" {'ours':>7s} {'torch':>7s} {'ratio':>6s}")
     for name in args.models:
         for batch in args.batches:
-            ours = run([exe, "--threads", str(args.threads), "--model", name, "--batch", str(batch)], args.threads)
-            torch_runs = [run([sys.executable, os.path.abspath(__file__), "--torch-child", name, str(batch),
-                               str(args.threads), layout], args.threads) for layout in ("channels_last", "default")]
-            best = min(torch_runs, key=lambda r: r["steady_ms"])
+            def torch_run(layout):
+                return run([sys.executable, os.path.abspath(__file__), "--torch-child", name, str(batch),
+                            str(args.threads), layout], args.threads)
+
+            ours_runs, torch_runs = [], {}
+            for layout in ("channels_last", "default"):  # torch's faster layout, then its repeats
+                torch_runs[layout] = [torch_run(layout)]
+            layout = min(torch_runs, key=lambda k: torch_runs[k][0]["steady_ms"])
+            for i in range(args.repeats):  # alternate the sides so drift hits both
+                ours_runs.append(run([exe, "--threads", str(args.threads), "--model", name, "--batch", str(batch)],
+                                     args.threads))
+                if i > 0:
+                    torch_runs[layout].append(torch_run(layout))
+            ours = {k: statistics.median(r[k] for r in ours_runs) for k in ours_runs[0]}
+            best = {k: statistics.median(r[k] for r in torch_runs[layout]) for k in torch_runs[layout][0]}
             cells = []
             for key in ("first_ms", "steady_ms", "peak_rss_mb"):
                 cells.append(f"{ours[key]:7.0f} {best[key]:7.0f} {best[key] / ours[key]:5.2f}x")

@@ -50,9 +50,16 @@ int main(int argc, char** argv) {
   auto model = it->second.first();
   std::printf("build_ms %.3f\n", ms_since(t));
   config::reset_memory_stats();
+  auto page_faults = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_minflt + u.ru_majflt;
+  };
+  const long faults_before = page_faults();
   t = Clock::now();
   model->predict_on_batch(x);
   std::printf("first_ms %.3f\n", ms_since(t));
+  std::printf("first_page_faults %ld\n", page_faults() - faults_before);
   std::printf("steady_ms %.3f\n", bench::median_ms([&] { model->predict_on_batch(x); }, 0, batch > 4 ? 3 : 10));
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

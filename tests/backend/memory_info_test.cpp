@@ -1,5 +1,7 @@
 // The CPU allocator's statistics (config::get_memory_info) and its caching policy, and
 // what they show about a deep graph at inference.
+#include <fstream>
+
 #include "keras/config/memory.h"
 #include "test_utils.h"
 
@@ -72,6 +74,54 @@ TEST(MemoryInfo, TheCacheStaysWithinTwiceThePeakWhenSizesChange) {
     EXPECT_GE(info.cached - config::get_memory_info().cached, (8 + 3 * 11) * kMiB);
   }
   config::release_cached_memory();
+}
+
+/// Resident memory of this process (/proc/self/statm), in bytes.
+int64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * 4096;
+}
+
+// Blocks from 64 KiB to 4 MiB are cut from 32 MiB slabs of huge pages: they never
+// overlap, whatever the order of frees and releases, and a released block's pages go
+// back to the system even while its slab holds live blocks.
+TEST(MemoryInfo, SlabBlocksStayApartAndTheirPagesGoBack) {
+  config::release_cached_memory();
+  std::vector<Tensor> live;
+  auto fill = [&](int round) {
+    for (int i = 0; i < 60; ++i) {
+      const int64_t floats = (64 * 1024 + (i * 97 % 40) * 100 * 1024) / 4;  // 64 KiB .. 4 MiB
+      live.push_back(Tensor::full({floats}, static_cast<float>(round * 1000 + i)));
+    }
+  };
+  auto check = [&](const std::string& when) {
+    for (const Tensor& t : live) {
+      const float want = t.data<float>()[0];
+      const float* p = t.data<float>();
+      for (int64_t k = 0; k < t.size(); k += 1021)
+        ASSERT_EQ(p[k], want) << when << ": a block of " << t.size() << " floats was overwritten";
+      ASSERT_EQ(p[t.size() - 1], want) << when;
+    }
+  };
+  fill(1);
+  check("after the first round");
+  std::vector<Tensor> kept;
+  for (size_t i = 0; i < live.size(); i += 2) kept.push_back(live[i]);  // free every other one
+  live = kept;
+  config::release_cached_memory();
+  check("after a release");
+  fill(2);
+  check("after the second round");
+  // Everything freed and released: the resident size drops by about what was filled.
+  int64_t bytes = 0;
+  for (const Tensor& t : live) bytes += t.size() * 4;
+  const int64_t before = resident_bytes();
+  live.clear();
+  kept.clear();
+  config::release_cached_memory();
+  EXPECT_LT(resident_bytes(), before - bytes / 2) << "of " << bytes << " bytes filled";
 }
 
 // Issue 16: at inference a Functional graph frees each activation after its last reader,
