@@ -197,6 +197,9 @@ std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& s
       return std::nullopt;
   }
 
+  // The variables as stored (float32, checked above), even inside an outer layer's
+  // autocast scope of another dtype (a float32 model nested in a mixed one).
+  AutocastScope as_stored(std::nullopt);
   const layers::ConvConfig& c = conv.config();
   Tensor scale, shift;
   if (chain.norm)
