@@ -74,24 +74,28 @@ const Variable* weight_named(const layers::Layer& layer, const std::string& name
   return nullptr;
 }
 
-/// A layer the fused kernel may stand in for on this call: built, all float32, and no
-/// activity regularizer (whose penalty evaluate() would collect).
-bool runs_plain_float32(const layers::Layer& layer) {
-  return layer.built() && layer.compute_dtype() == DType::float32 && layer.dtype() == DType::float32 &&
-         !layer.activity_regularizer();
+/// A layer the fused kernel may stand in for on this call: built, computing in `dtype`
+/// (float32, or bfloat16 under a mixed policy), float variables, and no activity
+/// regularizer (whose penalty evaluate() would collect).
+bool runs_plain(const layers::Layer& layer, DType dtype) {
+  return layer.built() && layer.compute_dtype() == dtype && is_floating(layer.dtype()) && !layer.activity_regularizer();
 }
 
-/// A host float32 copy of `t` (the BatchNormalization's variables are small).
-Tensor on_host(const Tensor& t) { return t.device().is_cpu() ? t : t.to(Device::cpu()); }
+/// `t` on the host in float32 (the BatchNormalization's variables are small).
+Tensor host_float32(const Tensor& t) {
+  const Tensor h = t.device().is_cpu() ? t : t.to(Device::cpu());
+  return h.dtype() == DType::float32 ? h : h.astype(DType::float32);
+}
 
 /// BatchNormalization at inference as y = x * scale + shift, per channel:
 /// scale = gamma / sqrt(moving_variance + epsilon), shift = beta - moving_mean * scale.
 std::pair<Tensor, Tensor> folded_norm(const layers::BatchNormalization& norm, Device device) {
   const layers::BatchNormalizationOptions& o = norm.options();
-  const Tensor mean = on_host(norm.moving_mean().value()), variance = on_host(norm.moving_variance().value());
+  const Tensor mean = host_float32(norm.moving_mean().value());
+  const Tensor variance = host_float32(norm.moving_variance().value());
   const Variable* gamma = o.scale ? weight_named(norm, "gamma") : nullptr;
   const Variable* beta = o.center ? weight_named(norm, "beta") : nullptr;
-  const Tensor g = gamma ? on_host(gamma->value()) : Tensor(), b = beta ? on_host(beta->value()) : Tensor();
+  const Tensor g = gamma ? host_float32(gamma->value()) : Tensor(), b = beta ? host_float32(beta->value()) : Tensor();
   const int64_t n = mean.size();
   Tensor scale = Tensor::empty(Shape{n}, DType::float32), shift = Tensor::empty(Shape{n}, DType::float32);
   const float* pm = mean.data<float>();
@@ -181,30 +185,41 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
   return chains;
 }
 
-std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& steps, const Tensor& x,
+std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& steps, const Tensor& x_in,
                           Tensor& residual) {
   if (autograd::is_recording()) return std::nullopt;
-  if (!x.defined() || x.dtype() != DType::float32 || x.keras_mask().defined()) return std::nullopt;
   auto& conv = static_cast<layers::BaseConv&>(*steps[chain.conv].layer);
-  if (!runs_plain_float32(conv) || x.rank() != conv.config().rank + 2) return std::nullopt;
+  const DType dtype = conv.compute_dtype();
+  if (!x_in.defined() || (dtype != DType::float32 && dtype != DType::bfloat16) || x_in.keras_mask().defined() ||
+      !is_floating(x_in.dtype()) || (x_in.dtype() != dtype && !conv.autocasts_inputs()))
+    return std::nullopt;
+  if (!runs_plain(conv, dtype) || x_in.rank() != conv.config().rank + 2) return std::nullopt;
   for (size_t s : chain.absorbed())
-    if (!runs_plain_float32(*steps[s].layer)) return std::nullopt;
+    if (!runs_plain(*steps[s].layer, dtype)) return std::nullopt;
+  // As Layer::operator() does: a floating input in another dtype is cast to the compute
+  // dtype (a mixed model's float32 input reaching its first convolution).
+  const Tensor x = x_in.dtype() == dtype ? x_in : ops::cast(x_in, dtype);
   if (chain.add) {
     // Add broadcasts; the epilogue adds a tensor of the output's own shape only.
     const Shape want = conv.compute_output_shape(x.shape());
-    if (!residual.defined() || residual.dtype() != DType::float32 || residual.keras_mask().defined() ||
+    if (!residual.defined() || !is_floating(residual.dtype()) || residual.keras_mask().defined() ||
         residual.shape() != want || residual.device() != x.device())
       return std::nullopt;
+    if (residual.dtype() != dtype) residual = ops::cast(residual, dtype);  // Add's autocast
   }
 
-  // The variables as stored (float32, checked above), even inside an outer layer's
-  // autocast scope of another dtype (a float32 model nested in a mixed one).
-  AutocastScope as_stored(std::nullopt);
   const layers::ConvConfig& c = conv.config();
   Tensor scale, shift;
-  if (chain.norm)
+  if (chain.norm) {
+    // The statistics as stored, in float32, as Keras's BatchNormalization computes under
+    // a mixed policy (the epilogue applies them in float32 before rounding once).
+    AutocastScope as_stored(std::nullopt);
     std::tie(scale, shift) =
         folded_norm(static_cast<const layers::BatchNormalization&>(*steps[*chain.norm].layer), x.device());
+  }
+  // The convolution's variables in the compute dtype, as the layer's own call reads them
+  // (also inside an outer layer's scope of another dtype).
+  AutocastScope compute(x.dtype());
   const Variable* bias = c.use_bias ? weight_named(conv, "bias") : nullptr;
   const Tensor b = bias ? bias->value() : Tensor();
   Tensor in = x, kernel;

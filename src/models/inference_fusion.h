@@ -10,8 +10,8 @@
 // only (and is not a model output), the layers are exactly the library's own classes
 // (a subclass may override call), channels last, and the residual is produced before the
 // convolution runs. Whether a planned chain runs fused is decided per call (float32
-// tensors, no masks, no activity regularizer, no GradientTape recording); otherwise the
-// model runs its steps one by one as before.
+// tensors, or bfloat16 under a mixed policy; no masks, no activity regularizer, no
+// GradientTape recording); otherwise the model runs its steps one by one as before.
 #pragma once
 
 #include <cstddef>

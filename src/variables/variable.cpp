@@ -64,8 +64,18 @@ namespace {
 /// Casts of variables made outside any gradient tape (predict), kept while the variable's
 /// storage keeps its version: inference with fixed weights casts each weight once, not
 /// once per call. Under a tape the cast is recorded afresh (gradients flow through it).
+/// A kept cast's storage tracks writes too (it has a version, and is never written
+/// after), so a backend may keep what it derives from it: the oneDNN convolution its
+/// kernel packed into a blocked layout (mixed_bfloat16 inference reordered every
+/// bfloat16 kernel on every call before).
 class CastCache {
  public:
+  static Tensor tracked_cast(const Tensor& value, DType dtype) {
+    Tensor cast = ops::cast(value, dtype);
+    cast.impl()->storage->track_writes();
+    return cast;
+  }
+
   Tensor get(const Tensor& value, DType dtype) {
     const std::shared_ptr<Storage>& storage = value.impl()->storage;
     const uint64_t version = storage->version();
@@ -73,11 +83,11 @@ class CastCache {
     std::lock_guard<std::mutex> lock(mutex_);
     for (Entry& e : entries_)
       if (e.source.lock() == storage && e.byte_offset == value.impl()->byte_offset && e.dtype == dtype) {
-        if (e.version != version) e.cast = ops::cast(value, dtype), e.version = version;
+        if (e.version != version) e.cast = tracked_cast(value, dtype), e.version = version;
         return e.cast;
       }
     std::erase_if(entries_, [](const Entry& e) { return e.source.expired(); });
-    entries_.push_back(Entry{storage, value.impl()->byte_offset, version, dtype, ops::cast(value, dtype)});
+    entries_.push_back(Entry{storage, value.impl()->byte_offset, version, dtype, tracked_cast(value, dtype)});
     return entries_.back().cast;
   }
 

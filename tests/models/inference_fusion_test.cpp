@@ -6,6 +6,7 @@
 // an activity penalty, a gradient).
 #include "models/inference_fusion.h"
 
+#include "backend/cpu/onednn/onednn.h"
 #include "keras/autograd/gradient_tape.h"
 #include "test_utils.h"
 
@@ -121,8 +122,8 @@ TEST(InferenceFusion, StepsAsideForSubclassesPenaltiesAndGradients) {
   EXPECT_EQ(models::fusion::fused_runs(), before);  // the regularizer still steps aside
 }
 
-TEST(InferenceFusion, ReferenceCaseModelsFuseAtInference) {
-  // A deep channels-last CNN as Keras applications build them: stem, residual stages.
+/// A deep channels-last CNN as Keras applications build them: stem, residual stages.
+Model tiny_resnet() {
   auto x = keras::Input({16, 16, 3});
   auto h = Activation("relu")(BatchNormalization()(Conv2D(8, 3, {.strides = 2, .padding = "same"})(x)));
   for (int block = 0; block < 3; ++block) {
@@ -130,13 +131,61 @@ TEST(InferenceFusion, ReferenceCaseModelsFuseAtInference) {
     a = Activation("relu")(BatchNormalization()(Conv2D(8, 3, {.padding = "same"})(a)));
     h = Activation("relu")(Add()({BatchNormalization()(Conv2D(8, 1)(a)), h}));
   }
-  Model model(x, Dense(4)(GlobalAveragePooling2D()(h)), "tiny_resnet");
+  return Model(x, Dense(4)(GlobalAveragePooling2D()(h)), "tiny_resnet");
+}
+
+TEST(InferenceFusion, AResidualNetworkFusesEveryChain) {
+  Model model = tiny_resnet();
   randomize_norms(model, 11);
   const Tensor in = testing::random_tensor({4, 16, 16, 3}, 6);
   const TensorList want = unfused(model, in);
   const auto [got, runs] = fused(model, in);
   EXPECT_EQ(runs, 10u);
   testing::expect_allclose(got[0], want[0], 1e-5, 1e-4);
+}
+
+/// Sets the global dtype policy for one test and puts float32 back.
+struct PolicyScope {
+  explicit PolicyScope(const char* policy) { mixed_precision::set_global_policy(policy); }
+  ~PolicyScope() { mixed_precision::set_global_policy("float32"); }
+};
+
+TEST(InferenceFusion, MixedBfloat16FusesToo) {
+  // Compute in bfloat16, variables and the folded statistics in float32: the fused run
+  // rounds once where the layers round after each of them, so they agree to bfloat16's
+  // precision (8 bits), not float32's.
+  PolicyScope policy("mixed_bfloat16");
+  Model model = tiny_resnet();
+  randomize_norms(model, 12);
+  const Tensor in = testing::random_tensor({4, 16, 16, 3}, 7);
+  const TensorList want = unfused(model, in);
+  const auto [got, runs] = fused(model, in);
+  EXPECT_EQ(runs, 10u);
+  ASSERT_EQ(got[0].dtype(), want[0].dtype());
+  testing::expect_allclose(got[0].astype(DType::float32), want[0].astype(DType::float32), 1e-2, 2e-2);
+}
+
+TEST(InferenceFusion, AMixedModelCastsItsFloat32InputAsTheLayersWould) {
+  // The input stays float32 under mixed_bfloat16: the first convolution and the Add cast
+  // it to bfloat16, and so does the fused chain. Its kernels are cast once and packed once,
+  // not on every call.
+  PolicyScope policy("mixed_bfloat16");
+  auto x = keras::Input({8, 8, 16});
+  auto conv = [] { return Conv2D(16, 3, {.padding = "same", .use_bias = false}); };
+  auto h = ReLU()(BatchNormalization()(conv()(x)));
+  h = ReLU()(Add()({BatchNormalization()(conv()(h)), x}));
+  Model model(x, h, "mixed_block");
+  randomize_norms(model, 13);
+  const Tensor in = testing::random_tensor({2, 8, 8, 16}, 8);
+  const TensorList want = unfused(model, in);
+  const auto [got, runs] = fused(model, in);
+  EXPECT_EQ(runs, 2u);
+  testing::expect_allclose(got[0].astype(DType::float32), want[0].astype(DType::float32), 1e-2, 2e-2);
+  if (backend::backend_for(in).supports(backend::Op::conv_forward, DType::bfloat16)) {
+    const uint64_t reorders = backend::cpu::onednn::kernel_reorder_count();
+    model.predict_on_batch(in);
+    EXPECT_EQ(backend::cpu::onednn::kernel_reorder_count(), reorders);
+  }
 }
 
 }  // namespace
