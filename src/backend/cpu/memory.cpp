@@ -112,11 +112,17 @@ class CachingAllocator {
       }
     }
     if (from_slab(size)) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      void* p = cut_from_slab(size);
-      if (!p) throw std::bad_alloc();
-      note_in_use(size);
-      return p;
+      for (int attempt = 0; attempt < 2; ++attempt) {
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (void* p = cut_from_slab(size)) {
+            note_in_use(size);
+            return p;
+          }
+        }
+        if (attempt == 0) release_cached();  // no new slab: give the cache back and try once more
+      }
+      throw std::bad_alloc();
     }
     void* p = system_alloc(size);
     if (!p) {
