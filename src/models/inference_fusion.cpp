@@ -199,6 +199,16 @@ std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& s
   // As Layer::operator() does: a floating input in another dtype is cast to the compute
   // dtype (a mixed model's float32 input reaching its first convolution).
   const Tensor x = x_in.dtype() == dtype ? x_in : ops::cast(x_in, dtype);
+  const layers::ConvConfig& c = conv.config();
+  const Variable* bias = c.use_bias ? weight_named(conv, "bias") : nullptr;
+  const bool separable = c.kind == layers::ConvKind::separable;
+  const Variable* k = weight_named(conv, separable ? "depthwise_kernel" : "kernel");
+  const Variable* pointwise = separable ? weight_named(conv, "pointwise_kernel") : nullptr;
+  if (!k || (separable && !pointwise) || (c.use_bias && !bias)) return std::nullopt;
+  // The channels the layer was built for (its call would refuse others; the convolution
+  // op would take a multiple of them as groups).
+  const int64_t built_for = c.kind == layers::ConvKind::standard ? k->shape().dim(-2) * c.groups : k->shape().dim(-2);
+  if (x.dim(-1) != built_for) return std::nullopt;
   if (chain.add) {
     // Add broadcasts; the epilogue adds a tensor of the output's own shape only.
     const Shape want = conv.compute_output_shape(x.shape());
@@ -208,7 +218,6 @@ std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& s
     if (residual.dtype() != dtype) residual = ops::cast(residual, dtype);  // Add's autocast
   }
 
-  const layers::ConvConfig& c = conv.config();
   Tensor scale, shift;
   if (chain.norm) {
     // The statistics as stored, in float32, as Keras's BatchNormalization computes under
@@ -220,23 +229,21 @@ std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& s
   // The convolution's variables in the compute dtype, as the layer's own call reads them
   // (also inside an outer layer's scope of another dtype).
   AutocastScope compute(x.dtype());
-  const Variable* bias = c.use_bias ? weight_named(conv, "bias") : nullptr;
   const Tensor b = bias ? bias->value() : Tensor();
   Tensor in = x, kernel;
   std::vector<int64_t> strides = c.strides, dilation = c.dilation_rate;
   std::string padding = c.padding;
   if (c.kind == layers::ConvKind::standard) {
-    kernel = weight_named(conv, "kernel")->value();
+    kernel = k->value();
   } else {
     // (*k, in, multiplier) is the grouped kernel (*k, 1, in * multiplier), the same bytes.
-    const Variable* dw = weight_named(conv, c.kind == layers::ConvKind::separable ? "depthwise_kernel" : "kernel");
     Shape grouped(c.kernel_size);
     grouped.push_back(1);
-    grouped.push_back(dw->shape().dim(-2) * c.depth_multiplier);
-    kernel = ops::reshape(dw->value(), grouped);
-    if (c.kind == layers::ConvKind::separable) {
+    grouped.push_back(k->shape().dim(-2) * c.depth_multiplier);
+    kernel = ops::reshape(k->value(), grouped);
+    if (separable) {
       in = ops::conv(x, kernel, Tensor(), strides, padding, dilation);
-      kernel = weight_named(conv, "pointwise_kernel")->value();
+      kernel = pointwise->value();
       strides = dilation = std::vector<int64_t>(static_cast<size_t>(c.rank), 1);
       padding = "valid";
     }

@@ -185,7 +185,7 @@ Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
   const bool relu = epilogue.activation == backend::ConvActivation::relu;
   const bool differentiable = !epilogue.scale.defined() && !epilogue.shift.defined() && !epilogue.accumulate &&
                               (relu || epilogue.activation == backend::ConvActivation::none);
-  if (!differentiable && should_record({&x, &kernel, &bias, &residual}))
+  if (!differentiable && should_record({&x, &kernel, &bias, &residual, &epilogue.scale, &epilogue.shift}))
     throw RuntimeError("conv_fused: the fused convolution is for inference; a GradientTape is watching its inputs");
   const Shape out_shape = window_output_shape(g, filters);
   Tensor y;

@@ -117,9 +117,21 @@ TEST(InferenceFusion, StepsAsideForSubclassesPenaltiesAndGradients) {
   // Training and a watching GradientTape run the layers themselves (their gradients).
   model.fit(in, target, {.epochs = 1, .verbose = 0});
   EXPECT_EQ(models::fusion::fused_runs(), before);
-  // Plain inference fuses.
+  // predict has no penalty to collect, but the chain still steps aside for the regularizer.
   model.predict(in, {.verbose = 0});
-  EXPECT_EQ(models::fusion::fused_runs(), before);  // the regularizer still steps aside
+  EXPECT_EQ(models::fusion::fused_runs(), before);
+}
+
+TEST(InferenceFusion, AnInputTheConvolutionWasNotBuiltForIsRefusedAsTheLayerWould) {
+  // A Lambda that declares 4 channels but returns 8: the Conv2D was built for 4. Called
+  // by itself it refuses the input; the fused chain must not run it as a grouped
+  // convolution instead.
+  auto x = keras::Input({5, 5, 8});
+  auto lied = Lambda([](const Tensor& t) { return t; }, {.output_shape = Shape{5, 5, 4}})(x);
+  Model model(x, Activation("relu")(BatchNormalization()(Conv2D(8, 3)(lied))), "mismatch");
+  const Tensor in = testing::random_tensor({2, 5, 5, 8}, 9);
+  EXPECT_THROW(model.predict_on_batch(in), ValueError);
+  EXPECT_THROW(unfused(model, in), ValueError);
 }
 
 /// A deep channels-last CNN as Keras applications build them: stem, residual stages.
