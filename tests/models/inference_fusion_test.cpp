@@ -41,6 +41,17 @@ std::pair<TensorList, size_t> fused(Model& model, const Tensor& x) {
   return {out, models::fusion::fused_runs() - before};
 }
 
+/// Runs a one-output model fused and unfused: `chains` chains ran fused and the outputs
+/// agree within atol/rtol (compared in float32). Returns {fused, unfused}.
+std::pair<Tensor, Tensor> expect_fuses_like_the_layers(Model& model, const Tensor& in, size_t chains, double atol,
+                                                       double rtol) {
+  const Tensor want = unfused(model, in)[0];
+  const auto [got, runs] = fused(model, in);
+  EXPECT_EQ(runs, chains);
+  testing::expect_allclose(got[0].astype(DType::float32), want.astype(DType::float32), atol, rtol);
+  return {got[0], want};
+}
+
 TEST(InferenceFusion, ChainsOfEveryKindGiveTheUnfusedNumbers) {
   auto x = keras::Input({9, 9, 4});
   // conv (no bias) -> norm -> relu
@@ -80,10 +91,7 @@ TEST(InferenceFusion, AResidualTheCallerHoldsIsNotWrittenInto) {
   randomize_norms(model, 3);
   const Tensor in = testing::random_tensor({2, 6, 6, 4}, 2);
   const Tensor copy = in.clone();
-  const TensorList want = unfused(model, in);
-  const auto [got, runs] = fused(model, in);
-  EXPECT_EQ(runs, 1u);
-  testing::expect_allclose(got[0], want[0], 1e-5, 1e-4);
+  expect_fuses_like_the_layers(model, in, 1, 1e-5, 1e-4);
   testing::expect_allclose(in, copy, 0, 0, "the model's input");
 }
 
@@ -150,10 +158,7 @@ TEST(InferenceFusion, AResidualNetworkFusesEveryChain) {
   Model model = tiny_resnet();
   randomize_norms(model, 11);
   const Tensor in = testing::random_tensor({4, 16, 16, 3}, 6);
-  const TensorList want = unfused(model, in);
-  const auto [got, runs] = fused(model, in);
-  EXPECT_EQ(runs, 10u);
-  testing::expect_allclose(got[0], want[0], 1e-5, 1e-4);
+  expect_fuses_like_the_layers(model, in, 10, 1e-5, 1e-4);
 }
 
 /// Sets the global dtype policy for one test and puts float32 back.
@@ -170,11 +175,8 @@ TEST(InferenceFusion, MixedBfloat16FusesToo) {
   Model model = tiny_resnet();
   randomize_norms(model, 12);
   const Tensor in = testing::random_tensor({4, 16, 16, 3}, 7);
-  const TensorList want = unfused(model, in);
-  const auto [got, runs] = fused(model, in);
-  EXPECT_EQ(runs, 10u);
-  ASSERT_EQ(got[0].dtype(), want[0].dtype());
-  testing::expect_allclose(got[0].astype(DType::float32), want[0].astype(DType::float32), 1e-2, 2e-2);
+  const auto [got, want] = expect_fuses_like_the_layers(model, in, 10, 1e-2, 2e-2);
+  ASSERT_EQ(got.dtype(), want.dtype());
 }
 
 TEST(InferenceFusion, AMixedModelCastsItsFloat32InputAsTheLayersWould) {
@@ -189,10 +191,7 @@ TEST(InferenceFusion, AMixedModelCastsItsFloat32InputAsTheLayersWould) {
   Model model(x, h, "mixed_block");
   randomize_norms(model, 13);
   const Tensor in = testing::random_tensor({2, 8, 8, 16}, 8);
-  const TensorList want = unfused(model, in);
-  const auto [got, runs] = fused(model, in);
-  EXPECT_EQ(runs, 2u);
-  testing::expect_allclose(got[0].astype(DType::float32), want[0].astype(DType::float32), 1e-2, 2e-2);
+  expect_fuses_like_the_layers(model, in, 2, 1e-2, 2e-2);
   if (backend::backend_for(in).supports(backend::Op::conv_forward, DType::bfloat16)) {
     const uint64_t reorders = backend::cpu::onednn::kernel_reorder_count();
     model.predict_on_batch(in);
