@@ -8,7 +8,8 @@
 //                 [--dtype-policy mixed_bfloat16|mixed_float16|float32]
 // Prints the summary and the progress bar, saves the trained model (default
 // seed_cnn.keras), loads it back to check it gives the same predictions, and ends with
-// "test_accuracy: 0.9123".
+// "test_accuracy: 0.9123". `mpirun -np 2 seed_cnn` trains it on two processes
+// (data parallelism, each computing half of every batch of 32).
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -74,7 +75,10 @@ int main(int argc, char** argv) try {
       layers::Dense(128, "relu"),
       layers::Dense(10, "softmax"),
   });
-  model.summary();
+  // Under `mpirun -np N` the same program trains data-parallel (keras::distribution);
+  // rank 0 alone prints, as it alone shows the progress bar and writes the file.
+  const bool chief = distribution::distribution()->is_chief();
+  if (chief) model.summary();
   model.compile("adam", "sparse_categorical_crossentropy", {"accuracy"});
   model.fit(x_train, y_train, {.batch_size = batch_size, .epochs = epochs});
   const auto result = model.evaluate(x_test, y_test, {.batch_size = 32, .verbose = 0});
@@ -85,9 +89,12 @@ int main(int argc, char** argv) try {
   const Tensor a = model.predict(x_test.slice(0, 256), {.batch_size = 256, .verbose = 0});
   const Tensor b = reloaded->predict(x_test.slice(0, 256), {.batch_size = 256, .verbose = 0});
   const bool same = a.astype(DType::float32).to_vector<float>() == b.astype(DType::float32).to_vector<float>();
-  std::printf("saved %s and reloaded it: %s\n", save_path.c_str(), same ? "identical predictions" : "PREDICTIONS DIFFER");
-  std::printf("test_loss: %.4f\n", result.at("loss"));
-  std::printf("test_accuracy: %.4f\n", result.at("accuracy"));
+  if (chief) {
+    std::printf("saved %s and reloaded it: %s\n", save_path.c_str(),
+                same ? "identical predictions" : "PREDICTIONS DIFFER");
+    std::printf("test_loss: %.4f\n", result.at("loss"));
+    std::printf("test_accuracy: %.4f\n", result.at("accuracy"));
+  }
   if (!same) return 1;
   return 0;
 } catch (const std::exception& e) {

@@ -5,7 +5,7 @@
 # As root it runs apt-get; otherwise it prints the exact command.
 set -euo pipefail
 
-packages=(g++ cmake ninja-build pkg-config libdnnl-dev ocl-icd-opencl-dev zlib1g-dev libzip-dev libhdf5-dev libgtest-dev nlohmann-json3-dev libpng-dev libjpeg62-turbo-dev graphviz dataset-fashion-mnist python3 python3-protobuf)
+packages=(g++ cmake ninja-build pkg-config libdnnl-dev ocl-icd-opencl-dev zlib1g-dev libzip-dev libhdf5-dev libgtest-dev nlohmann-json3-dev libpng-dev libjpeg62-turbo-dev graphviz dataset-fashion-mnist python3 python3-protobuf libopenmpi-dev openmpi-bin)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3 python3-torch python3-torchvision python3-numpy libopenblas0-openmp)
 elif [[ "${1:-}" == "--fuzz" ]]; then

@@ -41,6 +41,7 @@
 #include "keras/config/memory.h"
 #include "keras/constraints/constraints.h"
 #include "keras/datasets/fashion_mnist.h"
+#include "keras/distribution/data_parallel.h"
 #include "keras/distribution/distribution.h"
 #include "keras/errors.h"
 #include "keras/initializers/initializers.h"

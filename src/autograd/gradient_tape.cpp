@@ -43,17 +43,25 @@ SourceIndex index_sources(const TensorList& sources) {
   return index;
 }
 
-/// For each node reachable from root, how many recorded uses feed gradients into it.
-std::unordered_map<Node*, int> count_pending(Node* root) {
-  std::unordered_map<Node*, int> pending;
+/// For each node reachable from root, how many recorded uses feed gradients into it;
+/// and for each leaf, how many uses send it a gradient (when they have all run, its
+/// gradient is final).
+struct Pending {
+  std::unordered_map<Node*, int> nodes;
+  std::unordered_map<const detail::TensorImpl*, int> leaves;
+};
+
+Pending count_pending(Node* root) {
+  Pending pending;
   std::vector<Node*> stack{root};
   std::unordered_set<Node*> seen{root};
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
     for (auto& in : n->inputs) {
+      if (in.leaf && in.needs_grad) ++pending.leaves[in.leaf.get()];
       if (!in.node) continue;
-      ++pending[in.node.get()];
+      ++pending.nodes[in.node.get()];
       if (seen.insert(in.node.get()).second) stack.push_back(in.node.get());
     }
   }
@@ -133,6 +141,11 @@ void GradientTape::watch(Tensor& t) {
 }
 
 TensorList GradientTape::gradient(const Tensor& target, const TensorList& sources, const Tensor& output_gradient) {
+  return gradient(target, sources, output_gradient, GradientReady());
+}
+
+TensorList GradientTape::gradient(const Tensor& target, const TensorList& sources, const Tensor& output_gradient,
+                                  const GradientReady& on_ready) {
   NoGradGuard pause;  // backward computations are not recorded themselves
   TensorList result(sources.size());
   if (!target.requires_grad()) return result;
@@ -155,7 +168,7 @@ TensorList GradientTape::gradient(const Tensor& target, const TensorList& source
   }
 
   Node* root = target_impl->grad_fn.get();
-  std::unordered_map<Node*, int> pending = count_pending(root);
+  Pending pending = count_pending(root);
 
   // Walk the graph in dependency order: a node runs once every use has sent its gradient.
   std::unordered_map<Node*, TensorList> grads;
@@ -180,9 +193,13 @@ TensorList GradientTape::gradient(const Tensor& target, const TensorList& source
         auto& slot = grads[in.node.get()];
         slot.resize(in.node->outputs.size());
         accumulate(slot[in.output_nr], in_grads[k], in.node->outputs[in.output_nr].dtype);
-        if (--pending[in.node.get()] == 0) ready.push_back(in.node.get());
+        if (--pending.nodes[in.node.get()] == 0) ready.push_back(in.node.get());
       } else if (in.leaf) {
-        accumulate(leaf_grads[in.leaf.get()], in_grads[k], in.leaf->dtype);
+        Tensor& slot = leaf_grads[in.leaf.get()];
+        accumulate(slot, in_grads[k], in.leaf->dtype);
+        if (--pending.leaves[in.leaf.get()] == 0 && on_ready && slot.defined())
+          if (auto it = index.leaves.find(in.leaf.get()); it != index.leaves.end())
+            for (size_t i : it->second) on_ready(i, slot);
       }
     }
   }

@@ -59,7 +59,10 @@ void BackupAndRestore::on_train_begin(const Logs&) {
 
 void BackupAndRestore::save() {
   fs::create_directories(backup_dir_);
-  if (o_.double_checkpoint) {
+  // With several processes (DataParallel) rank 0 keeps the files; save_weights is
+  // collective (rank 0 writes, all wait), the rest is rank 0's alone.
+  const bool chief = model()->distribution()->is_chief();
+  if (o_.double_checkpoint && chief) {
     for (const std::string& p : {weights_path_, metadata_path_})
       if (fs::exists(p)) fs::copy_file(p, p + ".bkp", fs::copy_options::overwrite_existing);
   }
@@ -97,7 +100,7 @@ void BackupAndRestore::on_train_batch_end(int64_t batch, const Logs&) {
 }
 
 void BackupAndRestore::on_train_end(const Logs&) {
-  if (!o_.delete_checkpoint) return;
+  if (!o_.delete_checkpoint || !model()->distribution()->is_chief()) return;
   // Keras removes backup_dir; only what this callback wrote goes here, then the folder
   // if that left it empty, so a mistaken backup_dir never costs the user other files.
   std::error_code ec;

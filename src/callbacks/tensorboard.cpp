@@ -118,6 +118,10 @@ TensorBoard::TensorBoard(TensorBoardOptions options) : o_(std::move(options)) {
 
 TensorBoard::~TensorBoard() = default;
 
+// With several processes (DataParallel) only rank 0 writes event files; the logs it
+// would write are the global ones already.
+bool TensorBoard::writes_files() const { return !model() || model()->distribution()->is_chief(); }
+
 EventFileWriter& TensorBoard::train_writer() {
   if (!train_) train_ = std::make_unique<EventFileWriter>(train_dir_);
   return *train_;
@@ -185,6 +189,7 @@ void TensorBoard::configure_embeddings() {
 }
 
 void TensorBoard::on_train_begin(const Logs&) {
+  if (!writes_files()) return;
   global_train_batch_ = 0;
   if (o_.embeddings_freq) configure_embeddings();
   if (o_.write_graph) write_model_config();
@@ -204,6 +209,7 @@ void TensorBoard::on_train_batch_begin(int64_t, const Logs&) {
 }
 
 void TensorBoard::on_train_batch_end(int64_t, const Logs& logs) {
+  if (!writes_files()) return;
   // Batch summaries are recorded only with an integer update_freq, every update_freq
   // batches counted over the whole fit (from 1).
   const int64_t every = o_.update_freq.batches();
@@ -219,6 +225,7 @@ void TensorBoard::on_train_batch_end(int64_t, const Logs& logs) {
 }
 
 void TensorBoard::on_test_end(const Logs& logs) {
+  if (!writes_files()) return;
   const auto& optimizer = model() ? model()->optimizer() : nullptr;
   if (!optimizer) return;
   EventFileWriter& w = val_writer();
@@ -230,6 +237,7 @@ void TensorBoard::on_test_end(const Logs& logs) {
 }
 
 void TensorBoard::on_epoch_end(int epoch, const Logs& logs) {
+  if (!writes_files()) return;
   // _log_epoch_metrics: the train logs plus the optimizer's learning rate to train/, the
   // val_ logs without their prefix to validation/, all as "epoch_<name>" at step = epoch.
   if (!logs.empty()) {

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "keras/distribution/data_parallel.h"
 #include "keras/errors.h"
 
 namespace keras::distribution {
@@ -12,8 +13,17 @@ namespace {
 
 std::mutex g_mutex;  // set_distribution may race with a model reading it on another thread
 
+/// Under an MPI launcher with several processes, data parallelism: the program trains
+/// distributed without a change (and a library built without MPI says so rather than
+/// letting each process train alone).
+std::shared_ptr<Distribution> default_distribution() {
+  if (DataParallel::launched_processes() > 1) return std::make_shared<DataParallel>();
+  return std::make_shared<SingleProcess>();
+}
+
 std::shared_ptr<Distribution>& global() {
-  static std::shared_ptr<Distribution> value = std::make_shared<SingleProcess>();
+  static std::shared_ptr<Distribution> value;
+  if (!value) value = default_distribution();
   return value;
 }
 
@@ -32,7 +42,7 @@ BatchShard Distribution::shard_batch(int64_t batch_size) const {
 
 void set_distribution(std::shared_ptr<Distribution> value) {
   std::lock_guard<std::mutex> lock(g_mutex);
-  global() = value ? std::move(value) : std::make_shared<SingleProcess>();
+  global() = value ? std::move(value) : default_distribution();
 }
 
 std::shared_ptr<Distribution> distribution() {

@@ -642,7 +642,8 @@ std::shared_ptr<models::Model> load_model(const std::string& path, LoadOptions o
   throw IOError(cat(path, ": neither a .keras archive nor a Keras .h5 file"));
 }
 
-void save_model(const models::Model& model, const std::string& path) {
+namespace {
+void write_model_file(const models::Model& model, const std::string& path) {
   if (ends_with(path, ".weights.h5"))
     throw ValueError(cat("save_model: \"", path, "\" is a weights file name; use save_weights, or a .keras / .h5 path"));
   if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) return save_legacy_h5(model, path);
@@ -651,13 +652,27 @@ void save_model(const models::Model& model, const std::string& path) {
   save_keras(model, path);
 }
 
+}  // namespace
+
+// With several processes (DataParallel) saving is collective: rank 0 writes, and every
+// process returns once the file is there, so that any of them can load it right after.
+void save_model(const models::Model& model, const std::string& path) {
+  const auto dist = model.distribution();
+  if (dist->is_chief()) write_model_file(model, path);
+  dist->barrier();
+}
+
 void save_weights(const models::Model& model, const std::string& path) {
   if (!ends_with(path, ".weights.h5"))
     throw ValueError(cat("save_weights: the file name must end in .weights.h5, got \"", path, "\""));
-  const auto bytes = weights_file_bytes(model, path);
-  utils::write_file_atomically(path, [&](std::ostream& out) {
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  });
+  const auto dist = model.distribution();
+  if (dist->is_chief()) {
+    const auto bytes = weights_file_bytes(model, path);
+    utils::write_file_atomically(path, [&](std::ostream& out) {
+      out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    });
+  }
+  dist->barrier();
 }
 
 void load_weights(models::Model& model, const std::string& path, LoadWeightsOptions options) {

@@ -22,7 +22,32 @@ using CallbackList = std::vector<std::shared_ptr<callbacks::Callback>>;
 
 namespace {
 
-int resolve_verbose(int verbose) { return verbose < 0 ? 1 : verbose; }
+/// "auto" is 1; with several processes only rank 0 shows progress.
+int resolve_verbose(int verbose, const distribution::Distribution& dist) {
+  if (!dist.is_chief()) return 0;
+  return verbose < 0 ? 1 : verbose;
+}
+
+/// Every process starts fit from rank 0's weights and optimizer state (their initialisers
+/// or files may differ); nothing to do for one process.
+void broadcast_training_state(models::Model& model, distribution::Distribution& dist) {
+  if (dist.num_replicas() <= 1) return;
+  const std::vector<Variable> weights = model.weights();
+  TensorList values;
+  for (const auto& w : weights) values.push_back(w.raw());
+  dist.broadcast(values);
+  for (size_t i = 0; i < weights.size(); ++i) {
+    Variable v = weights[i];
+    v.assign(values[i]);
+  }
+  const auto& optimizer = model.optimizer();
+  if (!optimizer || !optimizer->built()) return;  // built alike on every process at the first step
+  const std::vector<Variable> trainable = model.trainable_weights();
+  TensorList state = optimizer->state_values(trainable);
+  for (auto& t : state) t = t.clone();  // the slots are shared: do not write them in place
+  dist.broadcast(state);
+  optimizer->load_state_values(trainable, state);
+}
 
 /// Progress bar first, the user's callbacks, History last (Keras's CallbackList order).
 CallbackList make_callbacks(const CallbackList& user, int verbose, std::shared_ptr<callbacks::History> history,
@@ -258,7 +283,11 @@ Logs Model::default_train_step(const TensorList& x, const TensorList& y, const T
     layers::LossScope added;                 // forward, collecting what layers add_loss
     y_pred = (*this)(x, /*training=*/true);
     loss = compute_loss(x, y, y_pred, sample_weight);              // loss, with the penalties
-    grads = tape.gradient(optimizer_->scale_loss(loss), sources);  // gradients (of the scaled loss)
+    // Gradients (of the scaled loss); each one final is handed to the distribution hook
+    // at once, so that combining them overlaps the rest of backward.
+    const auto dist = distribution();
+    grads = tape.gradient(optimizer_->scale_loss(loss), sources, Tensor(),
+                          [&dist](size_t i, const Tensor& g) { dist->gradient_ready(i, g); });
   }
   distribution()->reduce_gradients(grads);   // the distribution hook (all-reduce)
   if (grads.size() != vars.size())
@@ -361,14 +390,15 @@ callbacks::History Model::run_fit(trainers::BatchSource& source, std::optional<V
     trainers::check_cardinality(val->x, val->y);
     val->sample_weight = check_sample_weight(val->sample_weight, val->y, "fit validation_data");
   }
-  const int verbose = resolve_verbose(o.verbose);
+  const int verbose = resolve_verbose(o.verbose, *distribution());
   const std::optional<int64_t> steps = source.steps();
 
   auto history = std::make_shared<callbacks::History>();
   const auto cbs = make_callbacks(o.callbacks, verbose, history, this, {o.epochs, steps.value_or(0), verbose});
   stop_training = false;
   resume_at_epoch.reset();
-  for (auto& c : cbs) c->on_train_begin({});
+  for (auto& c : cbs) c->on_train_begin({});  // (BackupAndRestore may load its checkpoint here)
+  bool in_step = false;                       // processes synchronised before the first step
   const int first_epoch = resume_at_epoch.value_or(o.initial_epoch);
   resume_at_epoch.reset();
 
@@ -386,6 +416,10 @@ callbacks::History Model::run_fit(trainers::BatchSource& source, std::optional<V
         break;
       }
       if (!source.prepared()) prepare_batch(*data, o.class_weight);
+      if (!in_step) {  // the model is built by now (the first batch built it at the latest)
+        broadcast_training_state(*this, *distribution());
+        in_step = true;
+      }
       for (auto& c : cbs) c->on_train_batch_begin(step, {});
       const utils::DataBatch b = shard(*distribution(), on_device(std::move(*data), device()));
       // A scope around the step too, so an overriding train_step still collects add_loss.
@@ -474,7 +508,7 @@ Logs Model::evaluate(utils::PyDataset& data, EvaluateOptions o) {
   if (!o.sample_weight.empty())
     throw ValueError(
         "evaluate: the `sample_weight` argument is not supported with a dataset; its batches carry their own");
-  const int verbose = resolve_verbose(o.verbose);
+  const int verbose = resolve_verbose(o.verbose, *distribution());
   trainers::DatasetSource source(data, std::nullopt);
   const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, source.steps().value_or(0), verbose});
   return run_evaluation(source, verbose, cbs, false);
@@ -486,7 +520,7 @@ Logs Model::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions o) {
 
 Logs Model::evaluate(const TensorList& x, const TensorList& y, EvaluateOptions o) {
   require_compiled("evaluating");
-  const int verbose = resolve_verbose(o.verbose);
+  const int verbose = resolve_verbose(o.verbose, *distribution());
   const int64_t n = trainers::check_cardinality(x, y);
   const int64_t bs = std::max<int64_t>(o.batch_size, 1);
   const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, (n + bs - 1) / bs, verbose});
@@ -504,7 +538,7 @@ TensorList Model::predict(const TensorList& x_in, PredictOptions o) {
   trainers::check_cardinality(x_in, {});
   if (o.batch_size <= 0) throw ValueError(cat("predict: batch_size must be a positive integer, got ", o.batch_size));
   TensorList x = standardize_inputs(x_in);
-  const int verbose = resolve_verbose(o.verbose);
+  const int verbose = resolve_verbose(o.verbose, *distribution());
   trainers::ArraySource source({x, {}, {}}, o.batch_size, /*shuffle=*/false);
   const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, source.steps().value_or(0), verbose});
   if (std::optional<TensorList> out = run_prediction(source, cbs)) return *std::move(out);
@@ -518,7 +552,7 @@ TensorList Model::predict(const TensorList& x_in, PredictOptions o) {
 }
 
 TensorList Model::predict(utils::PyDataset& data, PredictOptions o) {
-  const int verbose = resolve_verbose(o.verbose);
+  const int verbose = resolve_verbose(o.verbose, *distribution());
   trainers::DatasetSource source(data, std::nullopt);
   const auto cbs = make_callbacks(o.callbacks, verbose, nullptr, this, {1, source.steps().value_or(0), verbose});
   std::optional<TensorList> out = run_prediction(source, cbs);
@@ -535,6 +569,7 @@ std::optional<TensorList> Model::run_prediction(trainers::BatchSource& source, c
   // in parts that fit (inference treats rows independently: the results differ only by the
   // float rounding of kernels blocked for another batch size).
   const int64_t max_rows = max_rows_within_activation_budget();
+  const auto dist = distribution();
   auto predict_within_budget = [&](TensorList x, int64_t rows_per_part) {
     const int64_t rows = x.empty() || x[0].rank() == 0 ? 0 : x[0].dim(0);
     if (rows <= rows_per_part) return on_device(predict_step(on_device(std::move(x), device())), Device::cpu());
@@ -558,7 +593,23 @@ std::optional<TensorList> Model::run_prediction(trainers::BatchSource& source, c
     if (!data) break;
     // A dataset's batches are checked here; arrays were checked once before the loop.
     TensorList x = source.prepared() ? std::move(data->x) : standardize_inputs(data->x);
+    // With several processes each predicts its rows of the batch and the outputs are
+    // gathered in order (a batch with fewer rows than processes is predicted by all).
+    const int64_t rows = x.empty() || x[0].rank() == 0 ? 0 : x[0].dim(0);
+    const bool sharded = dist->num_replicas() > 1 && rows >= dist->num_replicas();
+    if (sharded) {
+      const distribution::BatchShard s = dist->shard_batch(rows);
+      for (auto& t : x) t = t.slice(s.begin, s.end);
+    }
     TensorList out = predict_within_budget(std::move(x), max_rows);
+    if (sharded)
+      for (auto& t : out) {
+        t = dist->all_gather_rows(t);
+        if (t.rank() < 1 || t.dim(0) != rows)
+          throw RuntimeError(cat("Distribution: all_gather_rows gave ", t.rank() < 1 ? 0 : t.dim(0),
+                                 " rows for a batch of ", rows, " (rank ", dist->rank(), " of ", dist->num_replicas(),
+                                 "); with several processes it must gather every process's rows"));
+      }
     if (!per_output.empty() && out.size() != per_output.size())
       throw ValueError(cat("predict: model \"", name(), "\" gave ", out.size(), " outputs for batch ", step, " and ",
                            per_output.size(), " before"));

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "keras/distribution/distribution.h"
 #include "keras/errors.h"
 
 namespace keras::utils {
@@ -35,6 +36,10 @@ void remove_stale_temporaries(const fs::path& dir, const std::string& prefix) {
 }  // namespace
 
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  // With several processes training together (DataParallel) the library's files (logs,
+  // checkpoints' metadata, saves) are rank 0's to write: the others would write the same
+  // bytes to the same place at the same time.
+  if (!distribution::distribution()->is_chief()) return;
   // A symlink is followed (its target is replaced, the link stays); a device, FIFO or
   // socket is written through in place (renaming over /dev/null would replace it).
   std::error_code ec;

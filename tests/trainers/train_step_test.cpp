@@ -395,6 +395,39 @@ TEST(TrainStep, MetricStatesReducedBeforeResultsAreRead) {
   EXPECT_NEAR(m.get_metrics_result().at("loss"), local.at("loss"), 1e-12);
 }
 
+/// One process that records what the step hands it early and checks it against the
+/// gradients reduce_gradients then gets.
+class EarlyRecorder : public distribution::Distribution {
+ public:
+  int num_replicas() const override { return 1; }
+  int rank() const override { return 0; }
+  void gradient_ready(size_t index, const Tensor& grad) override { early.emplace_back(index, grad.clone()); }
+  void reduce_gradients(TensorList& grads) override {
+    ++steps;
+    size_t defined = 0;
+    for (const auto& g : grads) defined += g.defined();
+    EXPECT_EQ(early.size(), defined);
+    for (const auto& [i, g] : early) {
+      ASSERT_LT(i, grads.size());
+      testing::expect_allclose(g, grads[i], 0, 0, "gradient " + std::to_string(i));
+    }
+    early.clear();
+  }
+  void reduce_metric_states(std::span<double>) override {}
+  std::vector<std::pair<size_t, Tensor>> early;
+  int steps = 0;
+};
+
+TEST(TrainStep, GradientsReachTheHookAsTheyBecomeFinal) {
+  auto [x, y] = classification_data(32);
+  Model m = make_classifier(4);
+  compile_sgd(m);
+  auto hook = std::make_shared<EarlyRecorder>();
+  m.set_distribution(hook);
+  m.fit(x, y, {.batch_size = 16, .epochs = 1, .verbose = 0});
+  EXPECT_EQ(hook->steps, 2);
+}
+
 TEST(TrainStep, ShardErrorsNameTheSizes) {
   auto [x, y] = classification_data(16);
   Model m = make_classifier(4);

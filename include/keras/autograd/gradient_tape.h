@@ -9,6 +9,8 @@
 // require grad (trainable weights, or anything passed to watch()) are the leaves.
 #pragma once
 
+#include <functional>
+
 #include "keras/tensor/tensor.h"
 
 namespace keras::autograd {
@@ -30,6 +32,14 @@ class GradientTape {
   /// an undefined Tensor (Python's None). A non-scalar target is summed first, unless
   /// `output_gradient` (same shape as target) is given.
   TensorList gradient(const Tensor& target, const TensorList& sources, const Tensor& output_gradient = Tensor());
+
+  /// Called during gradient() as each source's gradient becomes final (no recorded use of
+  /// it is left to run), with its index in `sources`: data-parallel training starts
+  /// combining gradients with it while backward goes on. Sources that are not leaves, or
+  /// whose gradient is undefined, are not reported.
+  using GradientReady = std::function<void(size_t index, const Tensor& grad)>;
+  TensorList gradient(const Tensor& target, const TensorList& sources, const Tensor& output_gradient,
+                      const GradientReady& on_ready);
 };
 
 /// Pauses recording for its lifetime (e.g. inside optimizer updates and metrics).

@@ -99,6 +99,7 @@ class TensorBoard : public Callback {
   static std::shared_ptr<TensorBoard> from_config(const nlohmann::ordered_json& config);
 
  private:
+  bool writes_files() const;
   tensorboard::EventFileWriter& train_writer();
   tensorboard::EventFileWriter& val_writer();
   void close_writers();

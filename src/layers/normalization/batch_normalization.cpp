@@ -1,6 +1,8 @@
 #include "keras/layers/normalization/batch_normalization.h"
 
 #include "keras/autograd/gradient_tape.h"
+#include "keras/autograd/node.h"
+#include "keras/distribution/distribution.h"
 #include "keras/layers/layer_config.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -18,6 +20,16 @@ void update_moving_statistics(Variable& moving_mean, Variable& moving_variance, 
   moving_mean.assign(ops::add(moving_mean.value() * momentum, ops::reshape(mean.detach(), {-1}) * (1.0 - momentum)));
   moving_variance.assign(
       ops::add(moving_variance.value() * momentum, ops::reshape(variance.detach(), {-1}) * (1.0 - momentum)));
+}
+/// The sum of `t` over the processes training together, differentiable: each process's
+/// output depends on every process's input, so the gradient is summed the same way.
+Tensor all_reduce_sum(const Tensor& t, const std::shared_ptr<distribution::Distribution>& dist) {
+  Tensor out = dist->all_reduce_sum(t.detach());
+  if (autograd::should_record({&t}))
+    autograd::record("AllReduceSum", {t}, {&out}, [dist](const TensorList& g, const std::vector<bool>&) {
+      return TensorList{dist->all_reduce_sum(g[0])};
+    });
+  return out;
 }
 }  // namespace
 
@@ -55,8 +67,10 @@ Tensor BatchNormalization::call(const Tensor& x_in, const CallContext& ctx) {
   const Tensor x = narrow ? ops::cast(x_in, DType::float32) : x_in;
   const bool training = ctx.training && trainable();
   const auto is_f32 = [](const Variable& v) { return !v.defined() || v.value().dtype() == DType::float32; };
-  if (ops::detail::batch_norm_fusable(x, axis_) && is_f32(gamma_) && is_f32(beta_) && is_f32(moving_mean_) &&
-      is_f32(moving_variance_)) {
+  const auto dist = o_.synchronized && training ? distribution::distribution() : nullptr;
+  const bool synchronized = dist && dist->num_replicas() > 1;
+  if (!synchronized && ops::detail::batch_norm_fusable(x, axis_) && is_f32(gamma_) && is_f32(beta_) &&
+      is_f32(moving_mean_) && is_f32(moving_variance_)) {
     // One kernel each way (channels last); the same numbers as the composition below.
     auto out = ops::detail::batch_norm(x, o_.scale ? gamma_.value() : Tensor(), o_.center ? beta_.value() : Tensor(),
                                        moving_mean_.value(), moving_variance_.value(), o_.epsilon, training);
@@ -71,7 +85,14 @@ Tensor BatchNormalization::call(const Tensor& x_in, const CallContext& ctx) {
   for (int64_t d = 0; d < x.rank(); ++d)
     if (d != axis_) reduce.push_back(d);
   Tensor mean, variance;
-  if (training) {
+  if (synchronized) {
+    // The global batch's statistics: sums over every process's rows.
+    const double local_count = static_cast<double>(x.size() / x.dim(axis_));
+    const double count = dist->all_reduce_sum(Tensor::scalar(local_count, DType::float64)).item<double>();
+    mean = all_reduce_sum(ops::sum(x, reduce, true), dist) / count;
+    variance = all_reduce_sum(ops::sum(ops::square(ops::subtract(x, mean)), reduce, true), dist) / count;
+    update_moving_statistics(moving_mean_, moving_variance_, o_.momentum, mean, variance);
+  } else if (training) {
     mean = ops::mean(x, reduce, /*keepdims=*/true);
     variance = ops::mean(ops::square(ops::subtract(x, mean)), reduce, true);
     update_moving_statistics(moving_mean_, moving_variance_, o_.momentum, mean, variance);
@@ -89,7 +110,6 @@ Tensor BatchNormalization::call(const Tensor& x_in, const CallContext& ctx) {
 Config BatchNormalization::get_config() const {
   Config c = config_with_fields(*this, o_);
   // Keras 3's arguments this layer does not have, at their defaults.
-  c["synchronized"] = false;
   c["renorm"] = false;
   c["renorm_clipping"] = nullptr;
   c["renorm_momentum"] = 0.99;

@@ -170,5 +170,18 @@ TEST(BatchNormalization, FrozenLayerPassesTheGradientToItsInput) {
   testing::expect_allclose(ga, ops::transpose(gb, {0, 2, 3, 1}), 1e-5, 1e-4, "dx");
 }
 
+TEST(BatchNormalization, SynchronizedIsKerasArgumentAndOneProcessIsUnchanged) {
+  // Keras's `synchronized`: in the config, read back; with one process the statistics are
+  // this batch's either way (tests/distributed checks several processes).
+  BatchNormalization sync({.synchronized = true});
+  EXPECT_EQ(sync.get_config().at("synchronized"), true);
+  EXPECT_EQ(BatchNormalization().get_config().at("synchronized"), false);
+  const auto back = BatchNormalization::from_config(sync.get_config());
+  EXPECT_TRUE(std::static_pointer_cast<BatchNormalization>(back)->options().synchronized);
+  BatchNormalization plain;
+  const Tensor x = testing::random_tensor({6, 3}, 4, -2.0, 3.0);
+  testing::expect_allclose(sync(x, /*training=*/true), plain(x, /*training=*/true), 1e-6, 1e-6, "one process");
+}
+
 }  // namespace
 }  // namespace keras::layers

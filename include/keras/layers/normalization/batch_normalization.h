@@ -5,7 +5,8 @@
 //   y = gamma * (x - mean) / sqrt(variance + epsilon) + beta
 //
 // Args: axis (-1); momentum (0.99); epsilon (1e-3); center (true: beta); scale (true:
-//   gamma); beta/gamma/moving_mean/moving_variance initializers (zeros/ones/zeros/ones).
+//   gamma); beta/gamma/moving_mean/moving_variance initializers (zeros/ones/zeros/ones);
+//   synchronized (false: under data parallelism, each process's own batch statistics).
 // Weights, in Keras's order: gamma, beta, moving_mean, moving_variance (the last two
 // non-trainable).
 //
@@ -33,6 +34,11 @@ struct BatchNormalizationOptions {
   std::optional<Shape> input_shape{};
   std::string name{};
   std::optional<DTypePolicy> dtype{};
+  /// Keras's `synchronized`: in training under data parallelism (several processes,
+  /// keras::distribution), the batch statistics are the global batch's (summed over the
+  /// processes, forward and backward) rather than each process's own rows'. Exactly one
+  /// process's numbers when the processes compute equal shares of each batch.
+  bool synchronized = false;
   bool trainable = true;
 
   static constexpr auto fields() {
@@ -49,7 +55,8 @@ struct BatchNormalizationOptions {
                       field("beta_regularizer", &O::beta_regularizer),
                       field("gamma_regularizer", &O::gamma_regularizer),
                       field("beta_constraint", &O::beta_constraint),
-                      field("gamma_constraint", &O::gamma_constraint)};
+                      field("gamma_constraint", &O::gamma_constraint),
+                      field("synchronized", &O::synchronized)};
   }
 };
 
