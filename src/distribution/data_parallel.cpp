@@ -237,6 +237,9 @@ struct DataParallel::Impl {
 
   void start(Bucket& b, bool early) {
     if (b.entries.empty()) return;
+    if (b.count() > INT32_MAX)  // MPI counts are ints
+      throw ValueError(cat("DataParallel: a bucket of ", b.count(), " values is more than one all-reduce can take; ",
+                           "use a smaller bucket_bytes (", bucket_bytes, ")"));
     b.started = true;
     b.early = early;
     if (buckets.empty()) first_start = Clock::now();
@@ -386,8 +389,9 @@ void DataParallel::broadcast(TensorList& values) {
   Impl& m = *impl_;
   if (m.size == 1) return;
   for (Tensor& t : values) {
-    if (!t.defined()) continue;
-    if (t.dtype() == DType::string) throw ValueError("DataParallel: cannot broadcast a string tensor");
+    // Strings (a lookup layer's vocabulary) are not sent: every process built them from
+    // the same data or file, and MPI has no type for them.
+    if (!t.defined() || t.dtype() == DType::string) continue;
     Tensor host = t.device() == Device::cpu() ? t.detach().clone() : t.to(Device::cpu());
     const size_t bytes = host.nbytes();
     if (bytes > static_cast<size_t>(INT32_MAX))

@@ -74,13 +74,13 @@ class Distribution {
   /// process (the backward walk is deterministic); some may never arrive (undefined ones, or
   /// a custom train_step that takes gradients another way), so reduce_gradients must handle
   /// every entry. Default: nothing.
-  virtual void gradient_ready(size_t index, const Tensor& grad) {}
+  virtual void gradient_ready(size_t /*index*/, const Tensor& /*grad*/) {}
 
   /// (d) Replaces every entry by rank 0's (a new tensor or the same one written in place; the
   /// caller assigns the results back). fit calls it once before its first step with the
   /// model's weights, then with the optimizer's state if it has one, so that processes whose
   /// initialisers or loaded files differ start alike. Default: nothing (one process).
-  virtual void broadcast(TensorList& values) {}
+  virtual void broadcast(TensorList& /*values*/) {}
 
   /// (e) Every process's `local` rows, concatenated along axis 0 in rank order (predict
   /// shards its batches and gathers the outputs with it). Default: `local`.
