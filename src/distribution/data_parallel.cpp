@@ -132,7 +132,6 @@ struct DataParallel::Impl {
     std::vector<std::byte> data;
     std::vector<Entry> entries;
     MPI_Request request = MPI_REQUEST_NULL;
-    bool started = false, early = false;
     int64_t count() const { return static_cast<int64_t>(data.size() / dtype_size(dtype)); }
   };
   std::deque<Bucket> buckets;  // this step's, in the order they were started
@@ -240,8 +239,6 @@ struct DataParallel::Impl {
     if (b.count() > INT32_MAX)  // MPI counts are ints
       throw ValueError(cat("DataParallel: a bucket of ", b.count(), " values is more than one all-reduce can take; ",
                            "use a smaller bucket_bytes (", bucket_bytes, ")"));
-    b.started = true;
-    b.early = early;
     if (buckets.empty()) first_start = Clock::now();
     buckets.push_back(std::move(b));
     b = Bucket{};

@@ -36,17 +36,18 @@ void broadcast_training_state(models::Model& model, distribution::Distribution& 
   TensorList values;
   for (const auto& w : weights) values.push_back(w.raw());
   dist.broadcast(values);
-  for (size_t i = 0; i < weights.size(); ++i) {
-    Variable v = weights[i];
-    v.assign(values[i]);
-  }
+  if (!dist.is_chief())  // rank 0's own values came back: nothing to assign there
+    for (size_t i = 0; i < weights.size(); ++i) {
+      Variable v = weights[i];
+      v.assign(values[i]);
+    }
   const auto& optimizer = model.optimizer();
   if (!optimizer || !optimizer->built()) return;  // built alike on every process at the first step
   const std::vector<Variable> trainable = model.trainable_weights();
   TensorList state = optimizer->state_values(trainable);
   for (auto& t : state) t = t.clone();  // the slots are shared: do not write them in place
   dist.broadcast(state);
-  optimizer->load_state_values(trainable, state);
+  if (!dist.is_chief()) optimizer->load_state_values(trainable, state);
 }
 
 /// Progress bar first, the user's callbacks, History last (Keras's CallbackList order).
