@@ -5,6 +5,7 @@
 #include <regex>
 #include <unordered_set>
 
+#include "backend/allocation_lifetime.h"
 #include "keras/autograd/gradient_tape.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -290,6 +291,9 @@ Variable Layer::add_weight(const std::string& name, const Shape& shape, const in
   Tensor initial;
   {
     DeviceScope scope(device());
+    // Weights live as long as the layer, also when it is built inside a graph's call at
+    // inference (whose tensors are declared short-lived).
+    backend::AllocationLifetimeScope lifetime(backend::AllocationLifetime::long_lived);
     initial = initializer(shape, dtype.value_or(dtype_policy_.variable_dtype()));
   }
   if (initial.device() != device()) initial = initial.to(device());

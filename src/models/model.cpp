@@ -8,10 +8,12 @@
 #include <iomanip>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
 
+#include "backend/allocation_lifetime.h"
 #include "keras/autograd/gradient_tape.h"
 #include "keras/config/config.h"
 #include "keras/layers/call_kwargs.h"
@@ -429,7 +431,11 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
   std::vector<fusion::StepView> views;
   std::vector<std::optional<fusion::ConvChain>> chains;
   std::vector<bool> absorbed(steps_.size(), false);
+  // At inference each activation is freed after its last reader: the allocator may then
+  // hand it a somewhat larger cached block (backend/allocation_lifetime.h).
+  std::optional<backend::AllocationLifetimeScope> lifetime;
   if (!training && !autograd::is_recording()) {
+    lifetime.emplace(backend::AllocationLifetime::short_lived);
     views.reserve(steps_.size());
     for (const Step& s : steps_) {
       fusion::StepView& v = views.emplace_back();

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <vector>
 
+#include "backend/allocation_lifetime.h"
 #include "backend/backend.h"
 #include "keras/autograd/node.h"
 #include "keras/constraints/constraints.h"
@@ -71,7 +73,9 @@ namespace {
 class CastCache {
  public:
   static Tensor tracked_cast(const Tensor& value, DType dtype) {
+    std::optional<backend::AllocationLifetimeScope> kept(backend::AllocationLifetime::long_lived);
     Tensor cast = ops::cast(value, dtype);
+    kept.reset();
     cast.impl()->storage->track_writes();
     return cast;
   }

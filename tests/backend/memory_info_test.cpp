@@ -2,6 +2,7 @@
 // what they show about a deep graph at inference.
 #include <fstream>
 
+#include "backend/allocation_lifetime.h"
 #include "keras/config/memory.h"
 #include "test_utils.h"
 
@@ -51,6 +52,52 @@ TEST(MemoryInfo, ABigRequestTakesACachedBlockOfUpToTwiceItsSize) {
   { const Tensor small = Tensor::empty({kMiB / 8}); }  // under 1 MiB: exact sizes only
   EXPECT_EQ(config::get_memory_info().cached, 8 * kMiB + kMiB / 2);
   config::release_cached_memory();
+}
+
+TEST(MemoryInfo, AShortLivedRequestTakesACachedBlockOfUpToFourTimesItsSize) {
+  using backend::AllocationLifetime;
+  using backend::AllocationLifetimeScope;
+  config::release_cached_memory();
+  { const Tensor eight = Tensor::empty({8 * kMiB / 4}); }
+  {
+    const Tensor three = Tensor::empty({3 * kMiB / 4});  // 8 MiB is over twice 3: a new block
+    EXPECT_EQ(config::get_memory_info().cached, 8 * kMiB);
+  }
+  config::release_cached_memory();
+  { const Tensor eight = Tensor::empty({8 * kMiB / 4}); }
+  {
+    AllocationLifetimeScope inference(AllocationLifetime::short_lived);
+    Tensor packed;
+    {
+      AllocationLifetimeScope kept(AllocationLifetime::long_lived);  // the inner scope decides
+      packed = Tensor::empty({3 * kMiB / 4});
+      EXPECT_EQ(config::get_memory_info().cached, 8 * kMiB);
+    }
+    const Tensor three = Tensor::empty({3 * kMiB / 4});  // served by the 8 MiB block
+    EXPECT_EQ(config::get_memory_info().cached, 0);
+    packed = Tensor();
+    const Tensor one = Tensor::empty({kMiB / 4});  // 3 MiB is within four times 1 MiB
+    EXPECT_EQ(config::get_memory_info().cached, 0);
+  }
+  EXPECT_EQ(backend::allocation_lifetime(), AllocationLifetime::usual);
+  config::release_cached_memory();
+}
+
+// At inference a graph's activations are short-lived: one three times smaller than a
+// freed one reuses its block, so a first predict asks the system for less memory.
+TEST(MemoryInfo, AtInferenceASmallerActivationReusesAFreedLargerBlock) {
+  auto input = keras::Input({3072});
+  auto a = layers::Activation("relu")(input);            // 24 MiB at batch 2048
+  auto b = layers::Activation("relu")(a);                // 24 MiB; a is freed after it
+  auto c = layers::Dense(1024, {.use_bias = false})(b);  // 8 MiB: a's block, not a new one
+  Model model(input, c, "shrinking");
+  const Tensor x = testing::random_tensor({2048, 3072}, 1);
+  config::release_cached_memory();
+  Tensor y = model.predict_on_batch(x);
+  EXPECT_EQ(y.shape(), Shape({2048, 1024}));
+  y = Tensor();
+  // Every block the call took from the system is back in the cache now.
+  EXPECT_EQ(config::get_memory_info().cached, 48 * kMiB) << "two 24 MiB blocks, the 8 MiB output in the first one";
 }
 
 TEST(MemoryInfo, TheCacheStaysWithinTwiceThePeakWhenSizesChange) {

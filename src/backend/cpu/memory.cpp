@@ -7,7 +7,12 @@
 // (sizes rounded up so that near sizes share a list) and handed out again, newest first;
 // a request of 1 MiB or more with no block of its size takes the smallest cached block
 // of up to twice its size, so that fewer distinct blocks serve a network's many shapes
-// (InceptionV3 predicting batch 16: 890 MB resident with exact sizes only, 606 MB so).
+// (InceptionV3 predicting batch 16: 890 MB resident with exact sizes only, 606 MB so);
+// up to four times for tensors declared short-lived (a graph at inference).
+//
+// The statistics count tensors' bytes (rounded sizes): a tensor served by a larger cached
+// block counts as its own size in `current` and `peak`, the block as a whole in `cached`
+// once it is back.
 //
 // How much is kept: up to twice the most ever in use at once (at least kMinCache). A
 // loop that repeats one pattern of sizes needs at most the sum over sizes of each size's
@@ -34,6 +39,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "backend/allocation_lifetime.h"
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/parallel.h"
 
@@ -98,8 +104,10 @@ class CachingAllocator {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       // The block of this size freed last, or for a big block the smallest cached one of
-      // up to twice the size: fewer distinct blocks serve a network's many shapes.
-      const size_t largest = size >= kBestFitMin ? 2 * size : size;
+      // up to twice the size (four times for a short-lived tensor, see
+      // backend/allocation_lifetime.h): fewer distinct blocks serve a network's many shapes.
+      const size_t fit = allocation_lifetime() == AllocationLifetime::short_lived ? 4 : 2;
+      const size_t largest = size >= kBestFitMin ? fit * size : size;
       if (auto it = free_.lower_bound(size); it != free_.end() && it->first <= largest) {
         const size_t block = it->first;
         void* p = it->second.back().ptr;
@@ -107,7 +115,7 @@ class CachingAllocator {
         if (it->second.empty()) free_.erase(it);
         if (block != size) larger_[p] = block;
         cached_ -= block;
-        note_in_use(block);
+        note_in_use(size);  // the statistics count tensors' bytes, not the slack of a larger block
         return p;
       }
     }
@@ -137,18 +145,19 @@ class CachingAllocator {
 
   void deallocate(void* p, size_t nbytes) {
     if (!p) return;
-    size_t size = round_size(nbytes);
+    const size_t size = round_size(nbytes);
+    size_t block = size;
     std::vector<void*> evicted;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!larger_.empty())
         if (auto it = larger_.find(p); it != larger_.end()) {
-          size = it->second;
+          block = it->second;
           larger_.erase(it);
         }
       in_use_ -= size;
-      free_[size].push_back({p, ++clock_});
-      cached_ += size;
+      free_[block].push_back({p, ++clock_});
+      cached_ += block;
       const size_t limit = std::max(kMinCache, 2 * peak_);
       while (cached_ > limit) evict_oldest(evicted);
     }
