@@ -16,6 +16,9 @@
 #include "keras/layers/convolutional/separable_conv2d.h"
 #include "keras/layers/merging/add.h"
 #include "keras/layers/normalization/batch_normalization.h"
+#include "keras/layers/reshaping/zero_padding1d.h"
+#include "keras/layers/reshaping/zero_padding2d.h"
+#include "keras/layers/reshaping/zero_padding3d.h"
 #include "keras/ops/core.h"
 #include "keras/ops/nn.h"
 #include "ops/fused.h"
@@ -39,6 +42,23 @@ const layers::BaseConv* as_conv(const layers::Layer& layer) {
   const auto& conv = static_cast<const layers::BaseConv&>(layer);
   const layers::ConvConfig& c = conv.config();
   return c.data_format == "channels_last" && c.activation.is_linear() ? &conv : nullptr;
+}
+
+/// The ZeroPadding layer of a chain's first step, when the convolution `conv` can take
+/// its zeros as its own padding (a "valid" standard or depthwise convolution, no more
+/// zeros on a side than its window spans past one cell), or null.
+const layers::BaseSpatialEdges* as_padding_for(const layers::Layer& layer, const layers::BaseConv& conv) {
+  if (!is_exactly<layers::ZeroPadding1D, layers::ZeroPadding2D, layers::ZeroPadding3D>(layer)) return nullptr;
+  const auto& pad = static_cast<const layers::BaseSpatialEdges&>(layer);
+  const layers::ConvConfig& c = conv.config();
+  if (c.padding != "valid" || c.kind == layers::ConvKind::separable || !pad.pads() ||
+      static_cast<int>(pad.sides().size()) != c.rank)
+    return nullptr;
+  for (size_t u = 0; u < pad.sides().size(); ++u) {
+    const int64_t span = (c.kernel_size[u] - 1) * c.dilation_rate[u];
+    if (pad.sides()[u][0] > span || pad.sides()[u][1] > span) return nullptr;
+  }
+  return &pad;
 }
 
 bool is_norm_over_channels(const layers::Layer& layer, int rank) {
@@ -115,6 +135,7 @@ std::pair<Tensor, Tensor> folded_norm(const layers::BatchNormalization& norm, De
 
 std::vector<size_t> ConvChain::absorbed() const {
   std::vector<size_t> out;
+  if (pad) out.push_back(conv);
   for (const auto& s : {norm, add, activation})
     if (s) out.push_back(*s);
   return out;
@@ -147,6 +168,12 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
     if (!conv || !step.plain || step.in_slots->size() != 1 || step.out_slots->size() != 1) continue;
     ConvChain chain;
     chain.conv = i;
+    // A ZeroPadding whose output only this convolution reads: the chain starts there.
+    const size_t padded_by = producer[static_cast<size_t>(step.in_slots->front())];
+    if (padded_by != none && sole_reader(step.in_slots->front()) == i && steps[padded_by].in_slots->size() == 1 &&
+        as_padding_for(*steps[padded_by].layer, *conv))
+      chain.pad = padded_by;
+    const size_t start = chain.first();
     int slot = step.out_slots->front();
     std::optional<size_t> next = sole_reader(slot);
     auto advance = [&](size_t n) {
@@ -162,12 +189,12 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
       const std::vector<int>& in = *steps[*next].in_slots;
       const int other = in[0] == slot ? in[1] : in[0];
       const size_t made = producer[static_cast<size_t>(other)];
-      if (other != slot && (made == none || made < i)) {  // none: a model input
+      if (other != slot && (made == none || made < start)) {  // none: a model input
         chain.add = *next;
         chain.residual_slot = other;
         chain.residual_read_only_here = !pinned[static_cast<size_t>(other)];
         for (size_t r : readers[static_cast<size_t>(other)])  // the convolution itself reads it too: not in place
-          if (r != *next && r >= i) chain.residual_read_only_here = false;
+          if (r != *next && r >= start) chain.residual_read_only_here = false;
         advance(*next);
       }
     }
@@ -180,7 +207,7 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
     }
     if (chain.absorbed().empty()) continue;
     chain.out_slot = slot;
-    chains[i] = chain;
+    chains[start] = chain;
   }
   return chains;
 }
@@ -196,6 +223,18 @@ std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& s
   if (!runs_plain(conv, dtype) || x_in.rank() != conv.config().rank + 2) return std::nullopt;
   for (size_t s : chain.absorbed())
     if (!runs_plain(*steps[s].layer, dtype)) return std::nullopt;
+  // The ZeroPadding's zeros become the convolution's padding. Its sides are on the
+  // spatial axes of a channels-last input when its output shape says so (with
+  // channels_first they would land on other axes: then it runs on its own).
+  ops::detail::SpatialZeros zeros;
+  Shape conv_in_shape = x_in.shape();
+  if (chain.pad) {
+    auto& pad = static_cast<layers::BaseSpatialEdges&>(*steps[*chain.pad].layer);
+    if (!runs_plain(pad, dtype)) return std::nullopt;
+    zeros = pad.sides();
+    for (size_t u = 0; u < zeros.size(); ++u) conv_in_shape[u + 1] += zeros[u][0] + zeros[u][1];
+    if (pad.compute_output_shape(x_in.shape()) != conv_in_shape) return std::nullopt;
+  }
   // As Layer::operator() does: a floating input in another dtype is cast to the compute
   // dtype (a mixed model's float32 input reaching its first convolution).
   const Tensor x = x_in.dtype() == dtype ? x_in : ops::cast(x_in, dtype);
@@ -211,7 +250,7 @@ std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& s
   if (x.dim(-1) != built_for) return std::nullopt;
   if (chain.add) {
     // Add broadcasts; the epilogue adds a tensor of the output's own shape only.
-    const Shape want = conv.compute_output_shape(x.shape());
+    const Shape want = conv.compute_output_shape(conv_in_shape);
     if (!residual.defined() || !is_floating(residual.dtype()) || residual.keras_mask().defined() ||
         residual.shape() != want || residual.device() != x.device())
       return std::nullopt;
@@ -248,8 +287,8 @@ std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& s
       padding = "valid";
     }
   }
-  Tensor y =
-      ops::detail::conv_fused(in, kernel, b, strides, padding, dilation, scale, shift, std::move(residual), chain.act);
+  Tensor y = ops::detail::conv_fused(in, kernel, b, strides, padding, dilation, scale, shift, std::move(residual),
+                                     chain.act, zeros);
   g_fused_runs.fetch_add(1, std::memory_order_relaxed);
   return y;
 }

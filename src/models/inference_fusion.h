@@ -1,10 +1,12 @@
 // At inference a Functional graph runs some chains of layers as one convolution:
-//   Conv -> [BatchNormalization] -> [Add(residual)] -> [activation]
-// (at least one after the convolution), the BatchNormalization folded into a per-channel
-// scale and shift, the residual added and the activation applied as oneDNN post-ops in
-// the convolution's own pass (ops::detail::conv_fused). Keras files keep these layers
-// apart; running them apart costs a pass over the activations for each one. The numbers
-// change by float32 rounding only.
+//   [ZeroPadding] -> Conv -> [BatchNormalization] -> [Add(residual)] -> [activation]
+// (at least one besides the convolution), the zeros as the convolution's own padding
+// (no padded copy: MobileNetV2's and EfficientNet's strided blocks, ResNet's stem), the
+// BatchNormalization folded into a per-channel scale and shift, the residual added and
+// the activation applied as oneDNN post-ops in the convolution's own pass
+// (ops::detail::conv_fused). Keras files keep these layers apart; running them apart
+// costs a pass over the activations for each one. The numbers change by float32
+// rounding only.
 //
 // A chain is planned from the graph alone: each link's output is read by the next link
 // only (and is not a model output), the layers are exactly the library's own classes
@@ -35,21 +37,24 @@ struct StepView {
 /// Steps of one chain, by index into the steps; `conv` runs them all.
 struct ConvChain {
   size_t conv = 0;
+  std::optional<size_t> pad;  // a ZeroPadding whose output only the convolution reads
   std::optional<size_t> norm, add, activation;
   int residual_slot = -1;                // the Add's other input
   bool residual_read_only_here = false;  // no step from the convolution on but the Add reads it
   int out_slot = -1;                     // the last step's output
   backend::ConvActivation act = backend::ConvActivation::none;
-  /// The steps the chain stands for after the convolution.
+  /// The step the chain runs at: the ZeroPadding's, else the convolution's.
+  size_t first() const { return pad ? *pad : conv; }
+  /// The steps the chain stands for after its first.
   std::vector<size_t> absorbed() const;
 };
 
-/// The chains of a graph, indexed by their convolution's step (nullopt elsewhere).
+/// The chains of a graph, indexed by their first step (nullopt elsewhere).
 /// `pinned_slots`: slots read from outside the steps (the model's outputs).
 std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, int num_slots,
                                            const std::vector<int>& pinned_slots);
 
-/// The chain's output for the convolution's input x and the residual (moved in; undefined
+/// The chain's output for its first step's input x and the residual (moved in; undefined
 /// without an Add), or nullopt when this call cannot run fused (the caller then runs the
 /// steps one by one; the residual is left untouched then).
 std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& steps, const Tensor& x,

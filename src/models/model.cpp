@@ -425,9 +425,10 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
     return ResourceExhaustedError(cat("Model \"", name(), "\": layer \"", step.layer->name(),
                                       "\" ran out of memory on inputs of shape ", shapes));
   };
-  // At inference, chains Conv -> BatchNormalization -> Add -> activation run as one
-  // convolution with post-ops (models/inference_fusion.h); the steps a chain stands for
-  // are then skipped. Planned per call: a walk over the steps, small beside the kernels.
+  // At inference, chains [ZeroPadding] -> Conv -> BatchNormalization -> Add -> activation
+  // run as one convolution with post-ops (models/inference_fusion.h), at the chain's
+  // first step; the steps it stands for are then skipped. Planned per call: a walk over
+  // the steps, small beside the kernels.
   std::vector<fusion::StepView> views;
   std::vector<std::optional<fusion::ConvChain>> chains;
   std::vector<bool> absorbed(steps_.size(), false);

@@ -2,6 +2,7 @@
 // them as fast paths (BaseConv with activation="relu"); they are not public API.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -13,14 +14,19 @@ namespace keras::ops::detail {
 /// relu(conv(x, kernel) + bias), the relu applied by oneDNN as a post-op.
 Tensor conv_relu(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
                  const std::string& padding, const std::vector<int64_t>& dilation_rate);
+/// (before, after) zeros on each spatial axis, as ZeroPadding1D/2D/3D adds them.
+using SpatialZeros = std::vector<std::array<int64_t, 2>>;
 /// activation((conv(x, kernel) + bias) * scale + shift + residual) in one pass (see
 /// backend::ConvEpilogue): a convolution, the BatchNormalization after it, a residual Add
 /// and an activation at inference. scale, shift and residual may be undefined; the
-/// residual's buffer becomes the output when nothing else holds it. Inference only: it
-/// throws when a GradientTape watches its inputs.
+/// residual's buffer becomes the output when nothing else holds it. `zeros` (one pair
+/// per spatial axis, or empty; with padding "valid" only): x is convolved as if padded
+/// with them first (a ZeroPadding layer before the convolution), without the copy.
+/// Inference only: it throws when a GradientTape watches its inputs.
 Tensor conv_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
                   const std::string& padding, const std::vector<int64_t>& dilation_rate, const Tensor& scale,
-                  const Tensor& shift, Tensor residual, backend::ConvActivation activation);
+                  const Tensor& shift, Tensor residual, backend::ConvActivation activation,
+                  const SpatialZeros& zeros = {});
 
 }  // namespace keras::ops::detail
 

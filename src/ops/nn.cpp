@@ -98,9 +98,10 @@ Shape window_output_shape(const Shape& input, const std::vector<int64_t>& kernel
 namespace {
 
 /// Fills spatial sizes, output sizes and padding of a window op on channels-last x.
+/// `zeros` (conv_fused's; empty elsewhere): explicit padding of x, padding "valid" only.
 void fill_window(backend::WindowGeometry& g, const Tensor& x, const std::vector<int64_t>& kernel,
                  const std::vector<int64_t>& strides, const std::vector<int64_t>& dilation, const std::string& padding,
-                 const char* op) {
+                 const char* op, const detail::SpatialZeros& zeros = {}) {
   const int spatial = static_cast<int>(x.rank()) - 2;
   if (spatial < 1 || spatial > 3)
     throw ValueError(cat(op, ": expected an input of rank 3 to 5 (batch, spatial..., channels), got shape ",
@@ -116,6 +117,10 @@ void fill_window(backend::WindowGeometry& g, const Tensor& x, const std::vector<
   check(strides, "strides");
   check(dilation, "dilation_rate");
   if (padding == "causal" && spatial != 1) throw ValueError(cat(op, ": causal padding is only for 1-D inputs"));
+  if (!zeros.empty() && (padding != "valid" || static_cast<int>(zeros.size()) != spatial))
+    throw ValueError(
+        cat(op, ": explicit zeros need padding=\"valid\" and one (before, after) pair per spatial axis; got ",
+            zeros.size(), " pairs with padding=\"", padding, "\" for input shape ", x.shape().to_string()));
   g.spatial = spatial;
   g.batch = x.dim(0);
   g.in_channels = x.dim(-1);
@@ -125,7 +130,10 @@ void fill_window(backend::WindowGeometry& g, const Tensor& x, const std::vector<
     g.kernel[u] = kernel[u];
     g.stride[u] = strides[u];
     g.dilation[u] = dilation[u];
-    g.out[u] = window_output_length(g.in[u], kernel[u], strides[u], dilation[u], padding);
+    const int64_t added = zeros.empty() ? 0 : zeros[u][0] + zeros[u][1];
+    if (!zeros.empty() && (zeros[u][0] < 0 || zeros[u][1] < 0))
+      throw ValueError(cat(op, ": explicit zeros must be >= 0; got (", zeros[u][0], ", ", zeros[u][1], ")"));
+    g.out[u] = window_output_length(g.in[u] + added, kernel[u], strides[u], dilation[u], padding);
     if (g.out[u] <= 0)
       throw ValueError(cat(op, ": the window (size ", kernel[u], ", dilation ", dilation[u],
                            ") is larger than the input along spatial axis ", i, "; input shape ", x.shape().to_string(),
@@ -138,6 +146,9 @@ void fill_window(backend::WindowGeometry& g, const Tensor& x, const std::vector<
     } else if (padding == "causal") {
       g.pad_before[u] = effective - 1;
       g.pad_after[u] = 0;
+    } else if (!zeros.empty()) {
+      g.pad_before[u] = zeros[u][0];
+      g.pad_after[u] = zeros[u][1];
     }
   }
 }
@@ -156,7 +167,8 @@ namespace {
 /// written over in place when nothing else holds it.
 Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
                  const std::string& padding, const std::vector<int64_t>& dilation_rate,
-                 const backend::ConvEpilogue& epilogue, Tensor residual = Tensor()) {
+                 const backend::ConvEpilogue& epilogue, Tensor residual = Tensor(),
+                 const detail::SpatialZeros& zeros = {}) {
   detail::require_float(x, "conv");
   detail::require_float(kernel, "conv");
   detail::require_same_dtype(x, kernel, "conv");
@@ -178,7 +190,7 @@ Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
 
   backend::WindowGeometry g;
   std::vector<int64_t> ksize(kernel.shape().begin(), kernel.shape().end() - 2);
-  fill_window(g, x, ksize, strides, dilation_rate, padding, "conv");
+  fill_window(g, x, ksize, strides, dilation_rate, padding, "conv", zeros);
   g.out_channels = filters;
   g.groups = groups;
 
@@ -250,7 +262,7 @@ Tensor conv_relu(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
 
 Tensor conv_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
                   const std::string& padding, const std::vector<int64_t>& dilation_rate, const Tensor& scale,
-                  const Tensor& shift, Tensor residual, backend::ConvActivation activation) {
+                  const Tensor& shift, Tensor residual, backend::ConvActivation activation, const SpatialZeros& zeros) {
   for (const Tensor* t : {&scale, &shift})
     if (t->defined() &&
         (t->dtype() != DType::float32 || t->rank() != 1 || t->dim(0) != kernel.dim(-1) || t->device() != x.device()))
@@ -258,7 +270,7 @@ Tensor conv_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, con
                            ") on the input's device; got ", t->shape().to_string(), " (", dtype_name(t->dtype()), ")"));
   backend::ConvEpilogue epilogue{
       .scale = scale, .shift = shift, .accumulate = residual.defined(), .activation = activation};
-  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, epilogue, std::move(residual));
+  return conv_impl(x, kernel, bias, strides, padding, dilation_rate, epilogue, std::move(residual), zeros);
 }
 }  // namespace detail
 

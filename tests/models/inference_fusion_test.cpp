@@ -142,6 +142,40 @@ TEST(InferenceFusion, AnInputTheConvolutionWasNotBuiltForIsRefusedAsTheLayerWoul
   EXPECT_THROW(unfused(model, in), ValueError);
 }
 
+TEST(InferenceFusion, AZeroPaddingBeforeAValidConvolutionBecomesItsPadding) {
+  auto x = keras::Input({11, 11, 4});
+  // ResNet's stem: 3 zeros each side, a 7x7 stride-2 convolution, norm, relu.
+  auto stem = Activation("relu")(BatchNormalization()(Conv2D(6, 7, {.strides = 2})(ZeroPadding2D(3)(x))));
+  // MobileNetV2 / EfficientNet before a strided depthwise: one more zero after than before.
+  auto down = ReLU({.max_value = 6.0})(
+      BatchNormalization()(DepthwiseConv2D(3, {.strides = 2})(ZeroPadding2D({{0, 1}, {1, 2}})(stem))));
+  // Padding and a convolution alone form a chain too (the padded copy is what it saves).
+  auto bare = Conv2D(5, 3, {.dilation_rate = 2})(ZeroPadding2D(2)(down));
+  // Left as they were: "same" padding after the zeros; zeros read by a second layer.
+  auto same = Activation("relu")(Conv2D(5, 3, {.padding = "same"})(ZeroPadding2D(1)(bare)));
+  auto shared = ZeroPadding2D(1)(same);
+  auto two = Add()({Activation("relu")(Conv2D(5, 3)(shared)), MaxPooling2D(3, {.strides = 1})(shared)});
+  Model model(x, two, "padded");
+  randomize_norms(model, 21);
+  const Tensor in = testing::random_tensor({2, 11, 11, 4}, 12, -2, 2);
+  // stem, down and bare take their zeros; same and two fuse their activations only.
+  expect_fuses_like_the_layers(model, in, 5, 1e-5, 1e-4);
+  EXPECT_EQ(model.predict_on_batch(in).shape(), Shape({2, 5, 6, 5}));
+
+  // 1-D and 3-D, and zeros on the channels_first axes (another axis than the
+  // convolution's spatial ones: the chain steps aside and the layers run).
+  auto s = keras::Input({9, 3});
+  Model one_d(s, Activation("tanh")(Conv1D(4, 3)(ZeroPadding1D({2, 1})(s))), "one_d");
+  expect_fuses_like_the_layers(one_d, testing::random_tensor({2, 9, 3}, 13), 1, 1e-5, 1e-4);
+  auto v = keras::Input({4, 5, 6, 2});
+  Model three_d(v, BatchNormalization()(Conv3D(3, 2)(ZeroPadding3D(1)(v))), "three_d");
+  randomize_norms(three_d, 5);
+  expect_fuses_like_the_layers(three_d, testing::random_tensor({2, 4, 5, 6, 2}, 14), 1, 1e-5, 1e-4);
+  auto c = keras::Input({6, 6, 6});
+  Model first(c, Activation("relu")(Conv2D(4, 3)(ZeroPadding2D(1, {.data_format = "channels_first"})(c))), "cf");
+  expect_fuses_like_the_layers(first, testing::random_tensor({2, 6, 6, 6}, 15), 0, 1e-5, 1e-4);
+}
+
 /// A deep channels-last CNN as Keras applications build them: stem, residual stages.
 Model tiny_resnet() {
   auto x = keras::Input({16, 16, 3});
