@@ -166,9 +166,11 @@ class Backend {
   virtual void take_rows(const Tensor& x, const Tensor& index, Tensor& out) = 0;
   /// out[index[i], :] += src[i, :]  (out is not cleared first).
   virtual void scatter_add_rows(const Tensor& src, const Tensor& index, Tensor& out) = 0;
-  /// Copies x into out at offset `offset` along `axis` (out is bigger along that axis),
-  /// or, with `extract`, the reverse: out = the slab of x starting at offset.
-  virtual void copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) = 0;
+  /// Copies x into out at `offsets` (one per axis: out[offsets + i] = x[i] for every
+  /// multi-index i of x; out is at least as big on every axis), or, with `extract`, the
+  /// reverse: out = the block of x starting at offsets. One axis offset: a concatenation's
+  /// part; several: a padded or cropped image.
+  virtual void copy_slab(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, Tensor& out) = 0;
   virtual void one_hot(const Tensor& indices, int64_t depth, Tensor& out) = 0;
 
   // ---- linear algebra: out[b] = op(a[b]) @ op(b[b]) (+ beta * out[b]); row-major.

@@ -50,8 +50,8 @@ class HalfPrecisionAdapter final : public Backend {
   }
   void take_rows(const Tensor& x, const Tensor& index, Tensor& out) override { inner_->take_rows(x, index, out); }
   void scatter_add_rows(const Tensor& src, const Tensor& index, Tensor& out) override;
-  void copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) override {
-    inner_->copy_slab(x, axis, offset, extract, out);
+  void copy_slab(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, Tensor& out) override {
+    inner_->copy_slab(x, offsets, extract, out);
   }
   void one_hot(const Tensor& indices, int64_t depth, Tensor& out) override;
 

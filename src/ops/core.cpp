@@ -167,6 +167,15 @@ Tensor squeeze(const Tensor& x, int64_t axis) {
   return reshape(x, s);
 }
 
+namespace {
+/// copy_slab's offsets for a block that starts at `offset` along `axis` only.
+std::vector<int64_t> along(int64_t rank, int64_t axis, int64_t offset) {
+  std::vector<int64_t> at(static_cast<size_t>(rank), 0);
+  at[static_cast<size_t>(axis)] = offset;
+  return at;
+}
+}  // namespace
+
 Tensor slice_rows(const Tensor& x, int64_t begin, int64_t end) {
   if (x.rank() == 0) throw ValueError("slice_rows: cannot slice a scalar");
   const int64_t rows = x.shape()[0];
@@ -179,7 +188,7 @@ Tensor slice_rows(const Tensor& x, int64_t begin, int64_t end) {
   if (should_record({&x}))
     record("slice_rows", {x}, {&out}, [xs = x.shape(), begin](const TensorList& g, const std::vector<bool>&) {
       Tensor full = Tensor::zeros(xs, g[0].dtype(), g[0].device());
-      backend::backend_for(full).copy_slab(g[0], 0, begin, false, full);
+      backend::backend_for(full).copy_slab(g[0], along(full.rank(), 0, begin), false, full);
       return TensorList{full};
     });
   return out;
@@ -223,7 +232,7 @@ Tensor concatenate(const TensorList& xs, int64_t axis) {
   int64_t offset = 0;
   std::vector<int64_t> offsets;
   for (const Tensor& t : xs) {
-    backend::backend_for(out).copy_slab(t, axis, offset, false, out);
+    backend::backend_for(out).copy_slab(t, along(out.rank(), axis, offset), false, out);
     offsets.push_back(offset);
     offset += t.shape()[static_cast<size_t>(axis)];
   }
@@ -235,7 +244,7 @@ Tensor concatenate(const TensorList& xs, int64_t axis) {
       for (size_t i = 0; i < shapes.size(); ++i) {
         if (!needs[i]) continue;
         grads[i] = Tensor::empty(shapes[i], g[0].dtype(), g[0].device());
-        backend::backend_for(g[0]).copy_slab(g[0], axis, offsets[i], true, grads[i]);
+        backend::backend_for(g[0]).copy_slab(g[0], along(g[0].rank(), axis, offsets[i]), true, grads[i]);
       }
       return grads;
     });
@@ -261,7 +270,7 @@ TensorList split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axi
     Shape ps = x.shape();
     ps[static_cast<size_t>(axis)] = s;
     Tensor part = detail::empty_like(x, ps, x.dtype());
-    if (s > 0) backend::backend_for(x).copy_slab(x, axis, offset, true, part);
+    if (s > 0) backend::backend_for(x).copy_slab(x, along(x.rank(), axis, offset), true, part);
     parts.push_back(std::move(part));
     offsets.push_back(offset);
     offset += s;
@@ -272,7 +281,8 @@ TensorList split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axi
     record("split", {x}, outs, [xs = x.shape(), offsets, axis](const TensorList& g, const std::vector<bool>&) {
       Tensor full = Tensor::empty(xs, g[0].dtype(), g[0].device());
       for (size_t i = 0; i < g.size(); ++i)
-        if (g[i].size() > 0) backend::backend_for(full).copy_slab(g[i], axis, offsets[i], false, full);
+        if (g[i].size() > 0)
+          backend::backend_for(full).copy_slab(g[i], along(full.rank(), axis, offsets[i]), false, full);
       return TensorList{full};
     });
   }
@@ -282,15 +292,25 @@ TensorList split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axi
 Tensor slice(const Tensor& x, const std::vector<int64_t>& start, const std::vector<int64_t>& size) {
   if (static_cast<int64_t>(start.size()) != x.rank() || static_cast<int64_t>(size.size()) != x.rank())
     throw ValueError(cat("slice: start and size need one entry per axis of shape ", x.shape().to_string()));
-  Tensor out = x;
+  Shape out_shape = x.shape();
   for (int64_t a = 0; a < x.rank(); ++a) {
     const size_t i = static_cast<size_t>(a);
     const int64_t n = x.shape()[i], b = start[i], len = size[i] < 0 ? n - b : size[i];
     if (b < 0 || len < 0 || b + len > n)
       throw ValueError(cat("slice: [", b, ", ", b + len, ") is out of range on axis ", a, " of shape ", x.shape().to_string()));
-    if (b == 0 && len == n) continue;
-    out = split(out, {b, len, n - b - len}, a)[1];  // one recorded op per cut axis
+    out_shape[i] = len;
   }
+  if (out_shape == x.shape()) return x;
+  // One copy of the block, whatever the number of cut axes; the gradient is the block
+  // put back into zeros.
+  Tensor out = detail::empty_like(x, out_shape, x.dtype());
+  if (out.size() > 0) backend::backend_for(x).copy_slab(x, start, true, out);
+  if (should_record({&x}))
+    record("slice", {x}, {&out}, [xs = x.shape(), start](const TensorList& g, const std::vector<bool>&) {
+      Tensor full = Tensor::zeros(xs, g[0].dtype(), g[0].device());
+      if (g[0].size() > 0) backend::backend_for(full).copy_slab(g[0], start, false, full);
+      return TensorList{full};
+    });
   return out;
 }
 
@@ -313,24 +333,27 @@ Tensor pad(const Tensor& x, const std::vector<std::array<int64_t, 2>>& pad_width
   if (static_cast<int64_t>(pad_width.size()) != x.rank())
     throw ValueError(cat("pad: pad_width needs one (before, after) pair per axis of shape ", x.shape().to_string(),
                          "; got ", pad_width.size()));
-  Tensor out = x;
+  Shape out_shape = x.shape();
+  std::vector<int64_t> at(pad_width.size());
   for (int64_t a = 0; a < x.rank(); ++a) {
-    const auto [before, after] = pad_width[static_cast<size_t>(a)];
+    const size_t i = static_cast<size_t>(a);
+    const auto [before, after] = pad_width[i];
     if (before < 0 || after < 0)
       throw ValueError(cat("pad: pad_width must be >= 0; got (", before, ", ", after, ") for axis ", a));
-    if (before == 0 && after == 0) continue;
-    // One concatenation per padded axis: its backward pass is the matching split.
-    TensorList parts;
-    auto edge = [&](int64_t n) {
-      Shape s = out.shape();
-      s[static_cast<size_t>(a)] = n;
-      return Tensor::full(s, constant_value, out.dtype(), out.device());
-    };
-    if (before > 0) parts.push_back(edge(before));
-    parts.push_back(out);
-    if (after > 0) parts.push_back(edge(after));
-    out = concatenate(parts, a);
+    out_shape[i] += before + after;
+    at[i] = before;
   }
+  if (out_shape == x.shape()) return x;
+  // The constant everywhere, then x in one copy (a concatenation per padded axis copied
+  // the whole tensor once per axis); the gradient is the block cut back out.
+  Tensor out = Tensor::full(out_shape, constant_value, x.dtype(), x.device());
+  if (x.size() > 0) backend::backend_for(out).copy_slab(x, at, false, out);
+  if (should_record({&x}))
+    record("pad", {x}, {&out}, [xs = x.shape(), at](const TensorList& g, const std::vector<bool>&) {
+      Tensor part = Tensor::empty(xs, g[0].dtype(), g[0].device());
+      if (part.size() > 0) backend::backend_for(g[0]).copy_slab(g[0], at, true, part);
+      return TensorList{part};
+    });
   return out;
 }
 

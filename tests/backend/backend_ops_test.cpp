@@ -343,31 +343,39 @@ void case_scatter_add_rows(Ctx& c) {
 
 void case_copy_slab(Ctx& c) {
   struct Slab {
-    Shape big;
-    int64_t axis, offset, size;
+    Shape big, small;
+    std::vector<int64_t> offsets;
   };
-  const std::vector<Slab> cases = {
-      {{4, 6, 5}, 0, 1, 2}, {{4, 6, 5}, 1, 1, 3}, {{4, 6, 5}, 2, 3, 2}, {{64, 300, 8}, 1, 100, 150}};
+  const std::vector<Slab> cases = {// one axis narrower (concatenate, split)
+                                   {{4, 6, 5}, {2, 6, 5}, {1, 0, 0}},
+                                   {{4, 6, 5}, {4, 3, 5}, {0, 1, 0}},
+                                   {{4, 6, 5}, {4, 6, 2}, {0, 0, 3}},
+                                   {{64, 300, 8}, {64, 150, 8}, {0, 100, 0}},
+                                   // several (a padded or cropped image, channels last), a scalar, a whole copy
+                                   {{2, 7, 9, 3}, {2, 5, 6, 3}, {0, 1, 2, 0}},
+                                   {{3, 4, 5, 6}, {2, 2, 3, 4}, {1, 1, 2, 1}},
+                                   {{16, 58, 58, 24}, {16, 56, 56, 24}, {0, 1, 1, 0}},
+                                   {{}, {}, {}},
+                                   {{3, 4}, {3, 4}, {0, 0}}};
   for (bool extract : {false, true})
     for (const auto& sl : cases) {
       // The big slab (past the CPU's threading threshold) for one dtype per element size suffices.
       if (sl.big.num_elements() > 10000 && c.dtype != DType::float32 && c.dtype != DType::int64) continue;
-      std::vector<int64_t> sd = sl.big.dims();
-      sd[static_cast<size_t>(sl.axis)] = sl.size;
-      const Shape small(sd);
-      const std::string what = std::string(extract ? "extract " : "insert ") + str(small) + " at axis " +
-                               std::to_string(sl.axis) + " of " + str(sl.big);
+      std::string at;
+      for (int64_t o : sl.offsets) at += (at.empty() ? "" : ",") + std::to_string(o);
+      const std::string what =
+          std::string(extract ? "extract " : "insert ") + str(sl.small) + " at (" + at + ") of " + str(sl.big);
       if (extract) {
         const Tensor x = values(sl.big, c.dtype, 91, -9, 9);
-        Tensor y = c.dev_empty(small, c.dtype), want = Tensor::empty(small, c.dtype);
-        c.be.copy_slab(c.dev(x), sl.axis, sl.offset, true, y);
-        c.ref.copy_slab(x, sl.axis, sl.offset, true, want);
+        Tensor y = c.dev_empty(sl.small, c.dtype), want = Tensor::empty(sl.small, c.dtype);
+        c.be.copy_slab(c.dev(x), sl.offsets, true, y);
+        c.ref.copy_slab(x, sl.offsets, true, want);
         c.near(y, want, 0, 0, what);
       } else {
-        const Tensor x = values(small, c.dtype, 92, -9, 9), init = values(sl.big, c.dtype, 93, -9, 9);
+        const Tensor x = values(sl.small, c.dtype, 92, -9, 9), init = values(sl.big, c.dtype, 93, -9, 9);
         Tensor y = c.dev(init), want = host_copy(init);
-        c.be.copy_slab(c.dev(x), sl.axis, sl.offset, false, y);
-        c.ref.copy_slab(x, sl.axis, sl.offset, false, want);
+        c.be.copy_slab(c.dev(x), sl.offsets, false, y);
+        c.ref.copy_slab(x, sl.offsets, false, want);
         c.near(y, want, 0, 0, what);
       }
       ++c.cases;

@@ -106,10 +106,10 @@ class FakeDeviceBackend final : public Backend {
     Tensor vo = view(out);
     cpu_.scatter_add_rows(view(src), view(index), vo);
   }
-  void copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) override {
+  void copy_slab(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, Tensor& out) override {
     Enter e(this, Op::copy_slab);
     Tensor vo = view(out);
-    cpu_.copy_slab(view(x), axis, offset, extract, vo);
+    cpu_.copy_slab(view(x), offsets, extract, vo);
   }
   void one_hot(const Tensor& indices, int64_t depth, Tensor& out) override {
     Enter e(this, Op::one_hot);

@@ -38,7 +38,7 @@ class CpuBackend final : public Backend {
   void transpose(const Tensor& x, const std::vector<int64_t>& perm, Tensor& out) override;
   void take_rows(const Tensor& x, const Tensor& index, Tensor& out) override;
   void scatter_add_rows(const Tensor& src, const Tensor& index, Tensor& out) override;
-  void copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) override;
+  void copy_slab(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, Tensor& out) override;
   void one_hot(const Tensor& indices, int64_t depth, Tensor& out) override;
 
   void matmul(const Tensor& a, const Tensor& b, Tensor& out, int64_t batch, int64_t m, int64_t n, int64_t k,

@@ -121,8 +121,8 @@ void RefBackend::scatter_add_rows(const Tensor& src, const Tensor& index, Tensor
 }
 
 // Every element of the small tensor (x inserted, or out extracted) sits in the big one at
-// the same multi-index, shifted by `offset` along `axis`.
-void RefBackend::copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) {
+// its multi-index shifted by `offsets`.
+void RefBackend::copy_slab(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, Tensor& out) {
   const Tensor& small = extract ? out : x;
   const Tensor& big = extract ? x : out;
   const auto& sd = small.shape().dims();
@@ -131,7 +131,7 @@ void RefBackend::copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool e
   for (int64_t i = 0; i < small.size(); ++i) {
     int64_t rem = i, at = 0;
     for (size_t k = sd.size(); k-- > 0;) {
-      const int64_t c = rem % sd[k] + (static_cast<int64_t>(k) == axis ? offset : 0);
+      const int64_t c = rem % sd[k] + offsets[k];
       at += c * big_strides[k];
       rem /= sd[k];
     }

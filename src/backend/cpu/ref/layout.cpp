@@ -94,25 +94,45 @@ void CpuBackend::scatter_add_rows(const Tensor& src, const Tensor& index, Tensor
     scatter_add_typed(src.data<float>(), index.data<int32_t>(), out.data<float>(), n, rows, row);
 }
 
-void CpuBackend::copy_slab(const Tensor& x, int64_t axis, int64_t offset, bool extract, Tensor& out) {
-  // The small tensor (x when inserting, out when extracting) is a slab of the big one.
+void CpuBackend::copy_slab(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, Tensor& out) {
+  // The small tensor (x when inserting, out when extracting) is a block of the big one.
+  // Its trailing axes that span the big one's whole extent are one contiguous run with the
+  // axis before them (`inner` elements per step of that axis); the axes before it are the
+  // rows copied one by one.
   const Tensor& small = extract ? out : x;
   const Tensor& big = extract ? x : out;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= big.shape()[static_cast<size_t>(d)];
-  for (int64_t d = axis + 1; d < big.rank(); ++d) inner *= big.shape()[static_cast<size_t>(d)];
+  const auto& sd = small.shape().dims();
+  const auto& bd = big.shape().dims();
+  const int64_t rank = small.rank();
+  if (small.size() == 0) return;
+  if (rank == 0) {
+    copy_elements(extract ? big.raw_data() : small.raw_data(), extract ? small.raw_data() : big.raw_data(),
+                  dtype_size(big.dtype()), big.dtype());
+    return;
+  }
+  int64_t d = rank - 1, inner = 1;  // axis d: the last one where the block is narrower
+  while (d > 0 && sd[static_cast<size_t>(d)] == bd[static_cast<size_t>(d)]) inner *= bd[static_cast<size_t>(d--)];
   const size_t es = dtype_size(big.dtype());
-  const size_t small_row = static_cast<size_t>(small.shape()[static_cast<size_t>(axis)] * inner) * es;
-  const size_t big_row = static_cast<size_t>(big.shape()[static_cast<size_t>(axis)] * inner) * es;
-  const size_t off = static_cast<size_t>(offset * inner) * es;
+  const size_t row = static_cast<size_t>(sd[static_cast<size_t>(d)] * inner) * es;
+  std::vector<int64_t> big_stride(static_cast<size_t>(rank), 1);  // in elements
+  for (int64_t k = rank - 1; k > 0; --k)
+    big_stride[static_cast<size_t>(k - 1)] = big_stride[static_cast<size_t>(k)] * bd[static_cast<size_t>(k)];
+  int64_t rows = 1;
+  for (int64_t k = 0; k < d; ++k) rows *= sd[static_cast<size_t>(k)];
   char* pb = static_cast<char*>(big.raw_data());
   char* ps = static_cast<char*>(small.raw_data());
-#pragma omp parallel for if (static_cast<int64_t>(small_row) * outer > 4 * kParallelThreshold)
-  for (int64_t o = 0; o < outer; ++o) {
-    char* b = pb + static_cast<size_t>(o) * big_row + off;
-    char* s = ps + static_cast<size_t>(o) * small_row;
-    if (extract) copy_elements(b, s, small_row, big.dtype());
-    else copy_elements(s, b, small_row, big.dtype());
+#pragma omp parallel for if (static_cast <int64_t>(row) * rows > 4 * kParallelThreshold)
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t at = offsets[static_cast<size_t>(d)] * big_stride[static_cast<size_t>(d)], rem = r;
+    for (int64_t k = d - 1; k >= 0; --k) {
+      const size_t u = static_cast<size_t>(k);
+      at += (rem % sd[u] + offsets[u]) * big_stride[u];
+      rem /= sd[u];
+    }
+    char* b = pb + static_cast<size_t>(at) * es;
+    char* s = ps + static_cast<size_t>(r) * row;
+    if (extract) copy_elements(b, s, row, big.dtype());
+    else copy_elements(s, b, row, big.dtype());
   }
 }
 
