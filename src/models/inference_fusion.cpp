@@ -16,6 +16,10 @@
 #include "keras/layers/convolutional/separable_conv2d.h"
 #include "keras/layers/merging/add.h"
 #include "keras/layers/normalization/batch_normalization.h"
+#include "keras/layers/regularization/dropout.h"
+#include "keras/layers/regularization/gaussian_dropout.h"
+#include "keras/layers/regularization/gaussian_noise.h"
+#include "keras/layers/regularization/spatial_dropout.h"
 #include "keras/layers/reshaping/zero_padding1d.h"
 #include "keras/layers/reshaping/zero_padding2d.h"
 #include "keras/layers/reshaping/zero_padding3d.h"
@@ -59,6 +63,12 @@ const layers::BaseSpatialEdges* as_padding_for(const layers::Layer& layer, const
     if (pad.sides()[u][0] > span || pad.sides()[u][1] > span) return nullptr;
   }
   return &pad;
+}
+
+/// A layer that returns its input at inference (a chain passes over it).
+bool is_identity_at_inference(const layers::Layer& layer) {
+  return is_exactly<layers::Dropout, layers::SpatialDropout1D, layers::SpatialDropout2D, layers::SpatialDropout3D,
+                    layers::GaussianDropout, layers::GaussianNoise>(layer);
 }
 
 bool is_norm_over_channels(const layers::Layer& layer, int rank) {
@@ -138,6 +148,7 @@ std::vector<size_t> ConvChain::absorbed() const {
   if (pad) out.push_back(conv);
   for (const auto& s : {norm, add, activation})
     if (s) out.push_back(*s);
+  out.insert(out.end(), identities.begin(), identities.end());
   return out;
 }
 
@@ -174,12 +185,19 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
         as_padding_for(*steps[padded_by].layer, *conv))
       chain.pad = padded_by;
     const size_t start = chain.first();
-    int slot = step.out_slots->front();
-    std::optional<size_t> next = sole_reader(slot);
+    int slot = -1;
+    std::optional<size_t> next;
+    // Moves past step n, and past the identities (at inference) that follow it.
     auto advance = [&](size_t n) {
       slot = steps[n].out_slots->front();
       next = sole_reader(slot);
+      while (next && steps[*next].in_slots->size() == 1 && is_identity_at_inference(*steps[*next].layer)) {
+        chain.identities.push_back(*next);
+        slot = steps[*next].out_slots->front();
+        next = sole_reader(slot);
+      }
     };
+    advance(i);
     if (next && steps[*next].in_slots->size() == 1 &&
         is_norm_over_channels(*steps[*next].layer, conv->config().rank + 2)) {
       chain.norm = *next;

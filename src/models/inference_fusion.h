@@ -4,9 +4,11 @@
 // (no padded copy: MobileNetV2's and EfficientNet's strided blocks, ResNet's stem), the
 // BatchNormalization folded into a per-channel scale and shift, the residual added and
 // the activation applied as oneDNN post-ops in the convolution's own pass
-// (ops::detail::conv_fused). Keras files keep these layers apart; running them apart
-// costs a pass over the activations for each one. The numbers change by float32
-// rounding only.
+// (ops::detail::conv_fused). A Dropout (or SpatialDropout, GaussianDropout,
+// GaussianNoise: the identity at inference) anywhere after the convolution is passed
+// over (EfficientNet's Dropout before its residual Add). Keras files keep these layers
+// apart; running them apart costs a pass over the activations for each one. The numbers
+// change by float32 rounding only.
 //
 // A chain is planned from the graph alone: each link's output is read by the next link
 // only (and is not a model output), the layers are exactly the library's own classes
@@ -39,6 +41,7 @@ struct ConvChain {
   size_t conv = 0;
   std::optional<size_t> pad;  // a ZeroPadding whose output only the convolution reads
   std::optional<size_t> norm, add, activation;
+  std::vector<size_t> identities;        // Dropout and the like between or after the links: x at inference
   int residual_slot = -1;                // the Add's other input
   bool residual_read_only_here = false;  // no step from the convolution on but the Add reads it
   int out_slot = -1;                     // the last step's output

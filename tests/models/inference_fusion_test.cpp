@@ -176,6 +176,22 @@ TEST(InferenceFusion, AZeroPaddingBeforeAValidConvolutionBecomesItsPadding) {
   expect_fuses_like_the_layers(first, testing::random_tensor({2, 6, 6, 6}, 15), 0, 1e-5, 1e-4);
 }
 
+TEST(InferenceFusion, DropoutIsPassedOverAtInference) {
+  auto x = keras::Input({6, 6, 4});
+  // EfficientNet's block end: project, norm, drop-connect Dropout, residual Add.
+  auto projected = BatchNormalization()(Conv2D(4, 1)(x));
+  auto block = Add()({Dropout(0.5, {.noise_shape = Shape({kNone, 1, 1, 1})})(projected), x});
+  // Identities after the activation too, up to the model's output.
+  auto out = GaussianNoise(0.3)(SpatialDropout2D(0.5)(Activation("relu")(Conv2D(3, 3)(block))));
+  Model model(x, out, "dropped");
+  randomize_norms(model, 31);
+  const Tensor in = testing::random_tensor({2, 6, 6, 4}, 16);
+  expect_fuses_like_the_layers(model, in, 2, 1e-5, 1e-4);
+  // Training keeps the layers (and their noise).
+  const Tensor trained = model(TensorList{in}, true)[0];
+  EXPECT_GT(ops::max(ops::abs(trained - model.predict_on_batch(in))).item<double>(), 1e-3);
+}
+
 /// A deep channels-last CNN as Keras applications build them: stem, residual stages.
 Model tiny_resnet() {
   auto x = keras::Input({16, 16, 3});
