@@ -62,6 +62,22 @@ std::string_view op_name(Op op) {
   return "unknown";
 }
 
+void check_block(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, const Tensor& out) {
+  const Tensor& small = extract ? out : x;
+  const Tensor& big = extract ? x : out;
+  bool ok =
+      small.rank() == big.rank() && small.dtype() == big.dtype() && static_cast<int64_t>(offsets.size()) == big.rank();
+  for (size_t k = 0; ok && k < offsets.size(); ++k)
+    ok = offsets[k] >= 0 && offsets[k] + small.shape()[k] <= big.shape()[k];
+  if (!ok) {
+    std::string at;
+    for (int64_t o : offsets) at += (at.empty() ? "" : ", ") + std::to_string(o);
+    throw ValueError(keras::detail::cat("copy_slab: a block of shape ", small.shape().to_string(), " (",
+                                        dtype_name(small.dtype()), ") does not fit in shape ", big.shape().to_string(),
+                                        " (", dtype_name(big.dtype()), ") at offsets (", at, ")"));
+  }
+}
+
 bool unary_grad_uses_output(UnaryOp op) {
   switch (op) {
     case UnaryOp::sqrt:

@@ -49,6 +49,11 @@ inline constexpr int kOpCount = static_cast<int>(Op::rmsprop_update) + 1;
 /// The kernel's name as in the Backend table: "matmul", "conv_forward", ...
 std::string_view op_name(Op op);
 
+/// copy_slab's contract, checked by the backends: one offset per axis, the small tensor
+/// (x inserted, out extracted) of the big one's rank, dtype and inside it at the offsets.
+/// Throws ValueError otherwise (a caller's bug: ops check their arguments first).
+void check_block(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, const Tensor& out);
+
 enum class UnaryOp {
   neg, abs, square, sqrt, rsqrt, exp, log, reciprocal, sign,
   relu,          // general Keras relu: alpha = negative_slope, beta = max_value (<0: none), gamma = threshold

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <unordered_set>
 
@@ -288,16 +289,17 @@ Variable Layer::add_weight(const std::string& name, const Shape& shape, const in
                            const constraints::Constraint& constraint, std::optional<DType> dtype) {
   // Initializers make their tensors on the default device: make it this layer's (and
   // move what an initializer put elsewhere), so weights live where the layer computes.
+  // Weights live as long as the layer, also when it is built inside a graph's call at
+  // inference (whose tensors are declared short-lived).
+  std::optional<backend::AllocationLifetimeScope> lifetime(backend::AllocationLifetime::long_lived);
   Tensor initial;
   {
     DeviceScope scope(device());
-    // Weights live as long as the layer, also when it is built inside a graph's call at
-    // inference (whose tensors are declared short-lived).
-    backend::AllocationLifetimeScope lifetime(backend::AllocationLifetime::long_lived);
     initial = initializer(shape, dtype.value_or(dtype_policy_.variable_dtype()));
   }
   if (initial.device() != device()) initial = initial.to(device());
   Variable v(initial, name, trainable && trainable_);
+  lifetime.reset();
   v.set_path(name_ + "/" + name);
   v.set_regularizer(regularizer);
   v.set_constraint(constraint);

@@ -172,18 +172,11 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
     return r[0];
   };
 
-  std::vector<std::optional<ConvChain>> chains(steps.size());
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const StepView& step = steps[i];
-    const layers::BaseConv* conv = as_conv(*step.layer);
-    if (!conv || !step.plain || step.in_slots->size() != 1 || step.out_slots->size() != 1) continue;
+  // The chain of the convolution at step i, starting at `pad` when given.
+  auto chain_of = [&](size_t i, const layers::BaseConv* conv, std::optional<size_t> pad) -> std::optional<ConvChain> {
     ConvChain chain;
     chain.conv = i;
-    // A ZeroPadding whose output only this convolution reads: the chain starts there.
-    const size_t padded_by = producer[static_cast<size_t>(step.in_slots->front())];
-    if (padded_by != none && sole_reader(step.in_slots->front()) == i && steps[padded_by].in_slots->size() == 1 &&
-        as_padding_for(*steps[padded_by].layer, *conv))
-      chain.pad = padded_by;
+    chain.pad = pad;
     const size_t start = chain.first();
     int slot = -1;
     std::optional<size_t> next;
@@ -223,9 +216,24 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
         advance(*next);
       }
     }
-    if (chain.absorbed().empty()) continue;
+    if (chain.absorbed().empty()) return std::nullopt;
     chain.out_slot = slot;
-    chains[start] = chain;
+    return chain;
+  };
+
+  std::vector<std::optional<ConvChain>> chains(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const StepView& step = steps[i];
+    const layers::BaseConv* conv = as_conv(*step.layer);
+    if (!conv || !step.plain || step.in_slots->size() != 1 || step.out_slots->size() != 1) continue;
+    chains[i] = chain_of(i, conv, std::nullopt);
+    // A ZeroPadding whose output only this convolution reads: a chain starts there too.
+    // When it steps aside at run time (a channels_first ZeroPadding), the padding runs
+    // alone and the chain from the convolution still runs fused.
+    const size_t padded_by = producer[static_cast<size_t>(step.in_slots->front())];
+    if (padded_by != none && sole_reader(step.in_slots->front()) == i && steps[padded_by].plain &&
+        steps[padded_by].in_slots->size() == 1 && as_padding_for(*steps[padded_by].layer, *conv))
+      chains[padded_by] = chain_of(i, conv, padded_by);
   }
   return chains;
 }

@@ -52,7 +52,9 @@ struct ConvChain {
   std::vector<size_t> absorbed() const;
 };
 
-/// The chains of a graph, indexed by their first step (nullopt elsewhere).
+/// The chains of a graph, indexed by their first step (nullopt elsewhere). A convolution
+/// after a ZeroPadding has two: one at the padding's step and, for when that one steps
+/// aside at run time, one at its own.
 /// `pinned_slots`: slots read from outside the steps (the model's outputs).
 std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, int num_slots,
                                            const std::vector<int>& pinned_slots);

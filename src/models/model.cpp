@@ -455,6 +455,13 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
       for (int s : step.in_slots) release_after(n, s);
       continue;
     }
+    // The model's outputs outlive the call (predict keeps every batch's until it joins
+    // them): they are not short-lived.
+    auto returned = [&](int s) { return last_read_[static_cast<size_t>(s)] == steps_.size(); };
+    std::optional<backend::AllocationLifetimeScope> kept;
+    if (lifetime && (std::any_of(step.out_slots.begin(), step.out_slots.end(), returned) ||
+                     (!chains.empty() && chains[n] && returned(chains[n]->out_slot))))
+      kept.emplace(backend::AllocationLifetime::usual);
     if (!chains.empty() && chains[n]) {
       const fusion::ConvChain& chain = *chains[n];
       const int x_slot = step.in_slots[0];

@@ -163,7 +163,7 @@ TEST(InferenceFusion, AZeroPaddingBeforeAValidConvolutionBecomesItsPadding) {
   EXPECT_EQ(model.predict_on_batch(in).shape(), Shape({2, 5, 6, 5}));
 
   // 1-D and 3-D, and zeros on the channels_first axes (another axis than the
-  // convolution's spatial ones: the chain steps aside and the layers run).
+  // convolution's spatial ones: the padding runs by itself, the convolution's chain fused).
   auto s = keras::Input({9, 3});
   Model one_d(s, Activation("tanh")(Conv1D(4, 3)(ZeroPadding1D({2, 1})(s))), "one_d");
   expect_fuses_like_the_layers(one_d, testing::random_tensor({2, 9, 3}, 13), 1, 1e-5, 1e-4);
@@ -173,7 +173,7 @@ TEST(InferenceFusion, AZeroPaddingBeforeAValidConvolutionBecomesItsPadding) {
   expect_fuses_like_the_layers(three_d, testing::random_tensor({2, 4, 5, 6, 2}, 14), 1, 1e-5, 1e-4);
   auto c = keras::Input({6, 6, 6});
   Model first(c, Activation("relu")(Conv2D(4, 3)(ZeroPadding2D(1, {.data_format = "channels_first"})(c))), "cf");
-  expect_fuses_like_the_layers(first, testing::random_tensor({2, 6, 6, 6}, 15), 0, 1e-5, 1e-4);
+  expect_fuses_like_the_layers(first, testing::random_tensor({2, 6, 6, 6}, 15), 1, 1e-5, 1e-4);
 }
 
 TEST(InferenceFusion, DropoutIsPassedOverAtInference) {

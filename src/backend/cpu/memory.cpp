@@ -115,7 +115,7 @@ class CachingAllocator {
         if (it->second.empty()) free_.erase(it);
         if (block != size) larger_[p] = block;
         cached_ -= block;
-        note_in_use(size);  // the statistics count tensors' bytes, not the slack of a larger block
+        note_in_use(size, block);  // the statistics count tensors' bytes, not the slack of a larger block
         return p;
       }
     }
@@ -124,7 +124,7 @@ class CachingAllocator {
         {
           std::lock_guard<std::mutex> lock(mutex_);
           if (void* p = cut_from_slab(size)) {
-            note_in_use(size);
+            note_in_use(size, size);
             return p;
           }
         }
@@ -139,7 +139,7 @@ class CachingAllocator {
       if (!p) throw std::bad_alloc();
     }
     std::lock_guard<std::mutex> lock(mutex_);
-    note_in_use(size);
+    note_in_use(size, size);
     return p;
   }
 
@@ -156,9 +156,11 @@ class CachingAllocator {
           larger_.erase(it);
         }
       in_use_ -= size;
+      blocks_in_use_ -= block;
       free_[block].push_back({p, ++clock_});
       cached_ += block;
-      const size_t limit = std::max(kMinCache, 2 * peak_);
+      // In blocks, as cached_ is: the blocks a call's tensors held, larger ones included.
+      const size_t limit = std::max(kMinCache, 2 * blocks_peak_);
       while (cached_ > limit) evict_oldest(evicted);
     }
     give_back(evicted);
@@ -184,6 +186,7 @@ class CachingAllocator {
   void reset_peak() {
     std::lock_guard<std::mutex> lock(mutex_);
     peak_ = in_use_;
+    blocks_peak_ = blocks_in_use_;
   }
 
  private:
@@ -245,9 +248,12 @@ class CachingAllocator {
       if (p) std::free(p);
   }
 
-  void note_in_use(size_t size) {
+  /// A tensor of `size` bytes (rounded) now holds a block of `block` bytes.
+  void note_in_use(size_t size, size_t block) {
     in_use_ += size;
     peak_ = std::max(peak_, in_use_);
+    blocks_in_use_ += block;
+    blocks_peak_ = std::max(blocks_peak_, blocks_in_use_);
   }
 
   // Gives the block freed longest ago (each list is oldest first) to the system via `out`.
@@ -273,6 +279,7 @@ class CachingAllocator {
   std::map<char*, Slab> slabs_;                // by base address
   char* current_ = nullptr;                    // the slab blocks are cut from
   size_t cached_ = 0, in_use_ = 0, peak_ = 0;  // bytes (rounded sizes)
+  size_t blocks_in_use_ = 0, blocks_peak_ = 0;  // the same in whole blocks (the cache's limit)
   uint64_t clock_ = 0;
 };
 

@@ -123,6 +123,7 @@ void RefBackend::scatter_add_rows(const Tensor& src, const Tensor& index, Tensor
 // Every element of the small tensor (x inserted, or out extracted) sits in the big one at
 // its multi-index shifted by `offsets`.
 void RefBackend::copy_slab(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, Tensor& out) {
+  check_block(x, offsets, extract, out);
   const Tensor& small = extract ? out : x;
   const Tensor& big = extract ? x : out;
   const auto& sd = small.shape().dims();

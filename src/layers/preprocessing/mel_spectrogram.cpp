@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "backend/allocation_lifetime.h"
 #include "keras/layers/layer_config.h"
 #include "keras/ops/core.h"
 #include "keras/ops/math.h"
@@ -79,6 +80,8 @@ MelSpectrogram::MelSpectrogram(MelSpectrogramOptions o)
 }
 
 void MelSpectrogram::make_constants() {
+  // Kept for the layer's life, also when first made inside a graph's call at inference.
+  backend::AllocationLifetimeScope lifetime(backend::AllocationLifetime::long_lived);
   // The DFT of each windowed frame as one convolution: the window of sequence_length
   // samples sits in the middle of the fft_length taps (scipy.signal.stft with nfft).
   const int64_t n = o_.fft_length, bins = n / 2 + 1, left = (n - sequence_length_) / 2;

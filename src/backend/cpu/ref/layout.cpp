@@ -95,6 +95,7 @@ void CpuBackend::scatter_add_rows(const Tensor& src, const Tensor& index, Tensor
 }
 
 void CpuBackend::copy_slab(const Tensor& x, const std::vector<int64_t>& offsets, bool extract, Tensor& out) {
+  check_block(x, offsets, extract, out);
   // The small tensor (x when inserting, out when extracting) is a block of the big one.
   // Its trailing axes that span the big one's whole extent are one contiguous run with the
   // axis before them (`inner` elements per step of that axis); the axes before it are the
