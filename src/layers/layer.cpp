@@ -2,7 +2,6 @@
 
 #include <map>
 #include <mutex>
-#include <optional>
 #include <regex>
 #include <unordered_set>
 
@@ -291,7 +290,7 @@ Variable Layer::add_weight(const std::string& name, const Shape& shape, const in
   // move what an initializer put elsewhere), so weights live where the layer computes.
   // Weights live as long as the layer, also when it is built inside a graph's call at
   // inference (whose tensors are declared short-lived).
-  std::optional<backend::AllocationLifetimeScope> lifetime(backend::AllocationLifetime::long_lived);
+  backend::AllocationLifetimeScope lifetime(backend::AllocationLifetime::long_lived);
   Tensor initial;
   {
     DeviceScope scope(device());
@@ -299,7 +298,6 @@ Variable Layer::add_weight(const std::string& name, const Shape& shape, const in
   }
   if (initial.device() != device()) initial = initial.to(device());
   Variable v(initial, name, trainable && trainable_);
-  lifetime.reset();
   v.set_path(name_ + "/" + name);
   v.set_regularizer(regularizer);
   v.set_constraint(constraint);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <mutex>
-#include <optional>
 #include <vector>
 
 #include "backend/allocation_lifetime.h"
@@ -73,9 +72,8 @@ namespace {
 class CastCache {
  public:
   static Tensor tracked_cast(const Tensor& value, DType dtype) {
-    std::optional<backend::AllocationLifetimeScope> kept(backend::AllocationLifetime::long_lived);
+    backend::AllocationLifetimeScope kept(backend::AllocationLifetime::long_lived);  // kept across calls
     Tensor cast = ops::cast(value, dtype);
-    kept.reset();
     cast.impl()->storage->track_writes();
     return cast;
   }

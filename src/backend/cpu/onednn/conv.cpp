@@ -11,7 +11,6 @@
 // residual sum, an activation) is oneDNN post-ops, part of the primitive's key.
 #include <atomic>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -184,14 +183,9 @@ std::shared_ptr<ConvEntry> entry_for(const WindowGeometry& g, DType dtype, bool 
                      [&] { return std::make_shared<ConvEntry>(g, has_bias, epilogue, type); });
 }
 
-/// `kernel` (Keras layout) reordered into `want`, in a new tensor; `kept`: it outlives
-/// the call (a PackedKernels copy), also when the call's tensors are short-lived.
-Tensor reorder(const Tensor& kernel, const dnnl::memory::desc& user_md, const dnnl::memory::desc& want,
-               bool kept = false) {
-  std::optional<AllocationLifetimeScope> lifetime;
-  if (kept) lifetime.emplace(AllocationLifetime::long_lived);
+/// `kernel` (Keras layout) reordered into `want`, in a new tensor.
+Tensor reorder(const Tensor& kernel, const dnnl::memory::desc& user_md, const dnnl::memory::desc& want) {
   Tensor out = Tensor::empty(Shape{static_cast<int64_t>(want.get_size())}, DType::uint8);
-  lifetime.reset();
   dnnl::memory user(user_md, engine(), kernel.raw_data());
   dnnl::memory m(want, engine(), out.raw_data());
   dnnl::reorder(user, m).execute(stream(), user, m);
@@ -206,6 +200,8 @@ class PackedKernels {
   /// `kernel` (Keras layout `user_md`) in the layout `want`. Only for a kernel whose
   /// storage tracks writes (version() != 0).
   Tensor get(const Tensor& kernel, const dnnl::memory::desc& user_md, const dnnl::memory::desc& want) {
+    // Kept across calls, also when made inside a graph's call at inference.
+    AllocationLifetimeScope kept(AllocationLifetime::long_lived);
     const std::shared_ptr<Storage>& storage = kernel.impl()->storage;
     const uint64_t version = storage->version();
     const size_t offset = kernel.impl()->byte_offset;
@@ -215,11 +211,11 @@ class PackedKernels {
         if (e.source.lock() != storage || e.byte_offset != offset || e.md != want) continue;
         // A new buffer on change, never written in place: a primitive still running on the
         // old copy in another thread keeps its own reference.
-        if (e.version != version) e = Entry{storage, offset, version, want, reorder(kernel, user_md, want, true)};
+        if (e.version != version) e = Entry{storage, offset, version, want, reorder(kernel, user_md, want)};
         return e.packed;
       }
     forget_dead();  // before inserting: may drop this address's entries if their kernel died
-    Entry e{storage, offset, version, want, reorder(kernel, user_md, want, true)};
+    Entry e{storage, offset, version, want, reorder(kernel, user_md, want)};
     by_storage_[storage.get()].push_back(e);
     return e.packed;
   }

@@ -98,8 +98,8 @@ void CpuBackend::copy_slab(const Tensor& x, const std::vector<int64_t>& offsets,
   check_block(x, offsets, extract, out);
   // The small tensor (x when inserting, out when extracting) is a block of the big one.
   // Its trailing axes that span the big one's whole extent are one contiguous run with the
-  // axis before them (`inner` elements per step of that axis); the axes before it are the
-  // rows copied one by one.
+  // axis before them (`row`); the axes before that are walked row by row, merged where an
+  // axis spans the big one's extent (a concatenation's part: one row index, no division).
   const Tensor& small = extract ? out : x;
   const Tensor& big = extract ? x : out;
   const auto& sd = small.shape().dims();
@@ -115,22 +115,42 @@ void CpuBackend::copy_slab(const Tensor& x, const std::vector<int64_t>& offsets,
   while (d > 0 && sd[static_cast<size_t>(d)] == bd[static_cast<size_t>(d)]) inner *= bd[static_cast<size_t>(d--)];
   const size_t es = dtype_size(big.dtype());
   const size_t row = static_cast<size_t>(sd[static_cast<size_t>(d)] * inner) * es;
-  std::vector<int64_t> big_stride(static_cast<size_t>(rank), 1);  // in elements
-  for (int64_t k = rank - 1; k > 0; --k)
-    big_stride[static_cast<size_t>(k - 1)] = big_stride[static_cast<size_t>(k)] * bd[static_cast<size_t>(k)];
+  const int64_t row_offset = offsets[static_cast<size_t>(d)] * inner;  // elements into a big row
+  // The axes before d as (small extent, big extent, offset), an axis spanning the big one's
+  // extent merged into the one before it; rows counted in the big tensor's rows of d.
+  struct Axis {
+    int64_t small, big, offset;
+  };
+  std::vector<Axis> axes;
+  for (int64_t k = 0; k < d; ++k) {
+    const size_t u = static_cast<size_t>(k);
+    if (!axes.empty() && sd[u] == bd[u]) {
+      axes.back().small *= sd[u];
+      axes.back().big *= bd[u];
+      axes.back().offset *= bd[u];
+    } else {
+      axes.push_back({sd[u], bd[u], offsets[u]});
+    }
+  }
   int64_t rows = 1;
-  for (int64_t k = 0; k < d; ++k) rows *= sd[static_cast<size_t>(k)];
+  for (const Axis& a : axes) rows *= a.small;
+  const int64_t big_row = bd[static_cast<size_t>(d)] * inner;  // elements
   char* pb = static_cast<char*>(big.raw_data());
   char* ps = static_cast<char*>(small.raw_data());
 #pragma omp parallel for if (static_cast <int64_t>(row) * rows > 4 * kParallelThreshold)
   for (int64_t r = 0; r < rows; ++r) {
-    int64_t at = offsets[static_cast<size_t>(d)] * big_stride[static_cast<size_t>(d)], rem = r;
-    for (int64_t k = d - 1; k >= 0; --k) {
-      const size_t u = static_cast<size_t>(k);
-      at += (rem % sd[u] + offsets[u]) * big_stride[u];
-      rem /= sd[u];
+    int64_t big_r = 0;  // the row of the big tensor this one lands in
+    if (axes.size() == 1) {
+      big_r = r + axes[0].offset;
+    } else {
+      int64_t rem = r, scale = 1;
+      for (size_t k = axes.size(); k-- > 0;) {
+        big_r += (rem % axes[k].small + axes[k].offset) * scale;
+        rem /= axes[k].small;
+        scale *= axes[k].big;
+      }
     }
-    char* b = pb + static_cast<size_t>(at) * es;
+    char* b = pb + static_cast<size_t>(big_r * big_row + row_offset) * es;
     char* s = ps + static_cast<size_t>(r) * row;
     if (extract) copy_elements(b, s, row, big.dtype());
     else copy_elements(s, b, row, big.dtype());
