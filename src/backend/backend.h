@@ -188,6 +188,14 @@ class Backend {
   /// `epilogue` (see ConvEpilogue) is applied to the output in the same pass.
   virtual void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
                             Tensor& y, const ConvEpilogue& epilogue) = 0;
+  /// Creates, without running anything, what conv_forward(g, x, kernel, bias, y, epilogue)
+  /// with x in `dtype` will need (CPU: the oneDNN primitive; of the epilogue only which
+  /// parts are defined matters). A graph's first call at inference creates its
+  /// convolutions this way up front, on several threads (models/inference_fusion.h).
+  /// Safe from any thread. Whether anything was created; the default creates nothing.
+  virtual bool prepare_conv_forward(const WindowGeometry& g, DType dtype, bool has_bias, const ConvEpilogue& epilogue) {
+    return false;
+  }
   virtual void conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) = 0;
   /// dbias may be undefined (no bias).
   virtual void conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,

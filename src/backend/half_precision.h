@@ -60,6 +60,12 @@ class HalfPrecisionAdapter final : public Backend {
 
   void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y,
                     const ConvEpilogue& epilogue) override;
+  /// A 16-bit convolution this adapter widens runs the inner backend's float32 one.
+  bool prepare_conv_forward(const WindowGeometry& g, DType dtype, bool has_bias,
+                            const ConvEpilogue& epilogue) override {
+    const bool widened = is_half(dtype) && !inner_->supports(Op::conv_forward, dtype);
+    return inner_->prepare_conv_forward(g, widened ? DType::float32 : dtype, has_bias, epilogue);
+  }
   void conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) override;
   void conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
                              Tensor& dbias) override;

@@ -1,10 +1,14 @@
 #include "models/inference_fusion.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <system_error>
+#include <thread>
 #include <typeinfo>
 
 #include "keras/autograd/gradient_tape.h"
+#include "keras/config/config.h"
 #include "keras/layers/activations/activation.h"
 #include "keras/layers/activations/relu.h"
 #include "keras/layers/convolutional/conv1d.h"
@@ -32,6 +36,7 @@ namespace keras::models::fusion {
 namespace {
 
 std::atomic<size_t> g_fused_runs{0};
+std::atomic<size_t> g_prepared_calls{0};
 
 template <class... L>
 bool is_exactly(const layers::Layer& layer) {
@@ -238,47 +243,87 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
   return chains;
 }
 
-std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& steps, const Tensor& x_in,
-                          Tensor& residual) {
-  if (autograd::is_recording()) return std::nullopt;
-  auto& conv = static_cast<layers::BaseConv&>(*steps[chain.conv].layer);
-  const DType dtype = conv.compute_dtype();
-  if (!x_in.defined() || (dtype != DType::float32 && dtype != DType::bfloat16) || x_in.keras_mask().defined() ||
-      !is_floating(x_in.dtype()) || (x_in.dtype() != dtype && !conv.autocasts_inputs()))
+namespace {
+
+/// A chain's convolution as it will run for an input of one shape and dtype: what run()
+/// and prepare() both need, and the checks that depend on nothing else.
+struct FusedConv {
+  layers::BaseConv* conv = nullptr;
+  DType dtype = DType::float32;  // the convolution's compute dtype (x is cast to it)
+  ops::detail::SpatialZeros zeros;
+  Shape out_shape;
+  const Variable *kernel = nullptr, *bias = nullptr, *pointwise = nullptr;
+};
+
+std::optional<FusedConv> describe(const ConvChain& chain, const std::vector<StepView>& steps, const Shape& x_shape,
+                                  DType x_dtype) {
+  FusedConv f;
+  f.conv = static_cast<layers::BaseConv*>(steps[chain.conv].layer);
+  const layers::BaseConv& conv = *f.conv;
+  f.dtype = conv.compute_dtype();
+  if ((f.dtype != DType::float32 && f.dtype != DType::bfloat16) || !is_floating(x_dtype) ||
+      (x_dtype != f.dtype && !conv.autocasts_inputs()))
     return std::nullopt;
-  if (!runs_plain(conv, dtype) || x_in.rank() != conv.config().rank + 2) return std::nullopt;
+  if (!runs_plain(conv, f.dtype) || x_shape.rank() != conv.config().rank + 2) return std::nullopt;
   for (size_t s : chain.absorbed())
-    if (!runs_plain(*steps[s].layer, dtype)) return std::nullopt;
+    if (!runs_plain(*steps[s].layer, f.dtype)) return std::nullopt;
   // The ZeroPadding's zeros become the convolution's padding. Its sides are on the
   // spatial axes of a channels-last input when its output shape says so (with
   // channels_first they would land on other axes: then it runs on its own).
-  ops::detail::SpatialZeros zeros;
-  Shape conv_in_shape = x_in.shape();
+  Shape conv_in_shape = x_shape;
   if (chain.pad) {
     auto& pad = static_cast<layers::BaseSpatialEdges&>(*steps[*chain.pad].layer);
-    if (!runs_plain(pad, dtype)) return std::nullopt;
-    zeros = pad.sides();
-    for (size_t u = 0; u < zeros.size(); ++u) conv_in_shape[u + 1] += zeros[u][0] + zeros[u][1];
-    if (pad.compute_output_shape(x_in.shape()) != conv_in_shape) return std::nullopt;
+    if (!runs_plain(pad, f.dtype)) return std::nullopt;
+    f.zeros = pad.sides();
+    for (size_t u = 0; u < f.zeros.size(); ++u) conv_in_shape[u + 1] += f.zeros[u][0] + f.zeros[u][1];
+    if (pad.compute_output_shape(x_shape) != conv_in_shape) return std::nullopt;
   }
+  const layers::ConvConfig& c = conv.config();
+  f.bias = c.use_bias ? weight_named(conv, "bias") : nullptr;
+  const bool separable = c.kind == layers::ConvKind::separable;
+  f.kernel = weight_named(conv, separable ? "depthwise_kernel" : "kernel");
+  f.pointwise = separable ? weight_named(conv, "pointwise_kernel") : nullptr;
+  if (!f.kernel || (separable && !f.pointwise) || (c.use_bias && !f.bias)) return std::nullopt;
+  // The channels the layer was built for (its call would refuse others; the convolution
+  // op would take a multiple of them as groups).
+  const int64_t built_for =
+      c.kind == layers::ConvKind::standard ? f.kernel->shape().dim(-2) * c.groups : f.kernel->shape().dim(-2);
+  if (x_shape.back() != built_for) return std::nullopt;
+  f.out_shape = f.conv->compute_output_shape(conv_in_shape);
+  return f;
+}
+
+/// The kernel's shape as the convolution op takes it: a depthwise (*k, in, multiplier)
+/// kernel is the grouped kernel (*k, 1, in * multiplier), the same bytes.
+Shape op_kernel_shape(const FusedConv& f) {
+  const layers::ConvConfig& c = f.conv->config();
+  if (c.kind == layers::ConvKind::standard) return f.kernel->shape();
+  Shape grouped(c.kernel_size);
+  grouped.push_back(1);
+  grouped.push_back(f.kernel->shape().dim(-2) * c.depth_multiplier);
+  return grouped;
+}
+
+Tensor op_kernel(const FusedConv& f) {
+  const Tensor& k = f.kernel->value();
+  return f.conv->config().kind == layers::ConvKind::standard ? k : ops::reshape(k, op_kernel_shape(f));
+}
+
+}  // namespace
+
+std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& steps, const Tensor& x_in,
+                          Tensor& residual) {
+  if (autograd::is_recording() || !x_in.defined() || x_in.keras_mask().defined()) return std::nullopt;
+  const std::optional<FusedConv> f = describe(chain, steps, x_in.shape(), x_in.dtype());
+  if (!f) return std::nullopt;
+  const DType dtype = f->dtype;
   // As Layer::operator() does: a floating input in another dtype is cast to the compute
   // dtype (a mixed model's float32 input reaching its first convolution).
   const Tensor x = x_in.dtype() == dtype ? x_in : ops::cast(x_in, dtype);
-  const layers::ConvConfig& c = conv.config();
-  const Variable* bias = c.use_bias ? weight_named(conv, "bias") : nullptr;
-  const bool separable = c.kind == layers::ConvKind::separable;
-  const Variable* k = weight_named(conv, separable ? "depthwise_kernel" : "kernel");
-  const Variable* pointwise = separable ? weight_named(conv, "pointwise_kernel") : nullptr;
-  if (!k || (separable && !pointwise) || (c.use_bias && !bias)) return std::nullopt;
-  // The channels the layer was built for (its call would refuse others; the convolution
-  // op would take a multiple of them as groups).
-  const int64_t built_for = c.kind == layers::ConvKind::standard ? k->shape().dim(-2) * c.groups : k->shape().dim(-2);
-  if (x.dim(-1) != built_for) return std::nullopt;
   if (chain.add) {
     // Add broadcasts; the epilogue adds a tensor of the output's own shape only.
-    const Shape want = conv.compute_output_shape(conv_in_shape);
     if (!residual.defined() || !is_floating(residual.dtype()) || residual.keras_mask().defined() ||
-        residual.shape() != want || residual.device() != x.device())
+        residual.shape() != f->out_shape || residual.device() != x.device())
       return std::nullopt;
     if (residual.dtype() != dtype) residual = ops::cast(residual, dtype);  // Add's autocast
   }
@@ -294,30 +339,81 @@ std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& s
   // The convolution's variables in the compute dtype, as the layer's own call reads them
   // (also inside an outer layer's scope of another dtype).
   AutocastScope compute(x.dtype());
-  const Tensor b = bias ? bias->value() : Tensor();
-  Tensor in = x, kernel;
+  const layers::ConvConfig& c = f->conv->config();
+  const Tensor b = f->bias ? f->bias->value() : Tensor();
+  Tensor in = x, kernel = op_kernel(*f);
   std::vector<int64_t> strides = c.strides, dilation = c.dilation_rate;
   std::string padding = c.padding;
-  if (c.kind == layers::ConvKind::standard) {
-    kernel = k->value();
-  } else {
-    // (*k, in, multiplier) is the grouped kernel (*k, 1, in * multiplier), the same bytes.
-    Shape grouped(c.kernel_size);
-    grouped.push_back(1);
-    grouped.push_back(k->shape().dim(-2) * c.depth_multiplier);
-    kernel = ops::reshape(k->value(), grouped);
-    if (separable) {
-      in = ops::conv(x, kernel, Tensor(), strides, padding, dilation);
-      kernel = pointwise->value();
-      strides = dilation = std::vector<int64_t>(static_cast<size_t>(c.rank), 1);
-      padding = "valid";
-    }
+  if (f->pointwise) {  // separable: the depthwise pass alone, then the pointwise one fused
+    in = ops::conv(x, kernel, Tensor(), strides, padding, dilation);
+    kernel = f->pointwise->value();
+    strides = dilation = std::vector<int64_t>(static_cast<size_t>(c.rank), 1);
+    padding = "valid";
   }
   Tensor y = ops::detail::conv_fused(in, kernel, b, strides, padding, dilation, scale, shift, std::move(residual),
-                                     chain.act, zeros);
+                                     chain.act, f->zeros);
   g_fused_runs.fetch_add(1, std::memory_order_relaxed);
   return y;
 }
+
+bool prepare(const ConvChain& chain, const std::vector<StepView>& steps, const Shape& x_shape, DType x_dtype) {
+  if (autograd::is_recording()) return false;
+  const std::optional<FusedConv> f = describe(chain, steps, x_shape, x_dtype);
+  if (!f || f->pointwise) return false;  // a separable convolution makes its two when it runs
+  const layers::ConvConfig& c = f->conv->config();
+  return ops::detail::prepare_conv_fused(f->kernel->device(), x_shape, f->dtype, op_kernel_shape(*f),
+                                         f->bias != nullptr, c.strides, c.padding, c.dilation_rate,
+                                         chain.norm.has_value(), chain.add.has_value(), chain.act, f->zeros);
+}
+
+bool prepare_all(const std::vector<std::optional<ConvChain>>& chains, const std::vector<StepView>& steps,
+                 const ChainInput& input_of) {
+  std::vector<std::pair<const ConvChain*, std::pair<Shape, DType>>> todo;
+  for (size_t n = 0; n < chains.size(); ++n)
+    if (chains[n])
+      if (auto in = input_of(n)) {
+        todo.emplace_back(&*chains[n], std::move(*in));
+        break;
+      }
+  if (todo.empty()) return false;
+  try {
+    if (!prepare(*todo[0].first, steps, todo[0].second.first, todo[0].second.second)) return false;  // not a first call
+  } catch (const std::exception&) {  // the call reports what is wrong when it gets there
+    return false;
+  }
+  for (size_t n = 0; n < chains.size(); ++n)
+    if (chains[n] && &*chains[n] != todo[0].first)
+      if (auto in = input_of(n)) todo.emplace_back(&*chains[n], std::move(*in));
+  // This thread and up to config::num_threads() - 1 others take the chains in turn.
+  std::atomic<size_t> next{1};
+  auto work = [&] {
+    for (size_t i = next++; i < todo.size(); i = next++) {
+      try {
+        prepare(*todo[i].first, steps, todo[i].second.first, todo[i].second.second);
+      } catch (...) {  // the call reports what is wrong when it gets there
+      }
+    }
+  };
+  const int threads = config::num_threads();
+  const size_t helpers = std::min<size_t>(static_cast<size_t>(std::max(threads, 1) - 1), todo.size() / 2);
+  std::vector<std::thread> pool;
+  pool.reserve(helpers);
+  try {
+    for (size_t i = 0; i < helpers; ++i)
+      pool.emplace_back([&] {
+        // oneDNN fits a primitive to the threads of the thread that creates it: the caller's.
+        config::set_num_threads(threads);
+        work();
+      });
+  } catch (const std::system_error&) {  // no more threads to be had: fewer helpers
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+  g_prepared_calls.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+size_t prepared_calls() { return g_prepared_calls.load(std::memory_order_relaxed); }
 
 size_t fused_runs() { return g_fused_runs.load(std::memory_order_relaxed); }
 

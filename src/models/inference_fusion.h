@@ -19,7 +19,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "backend/backend.h"
@@ -64,6 +66,22 @@ std::vector<std::optional<ConvChain>> plan(const std::vector<StepView>& steps, i
 /// steps one by one; the residual is left untouched then).
 std::optional<Tensor> run(const ConvChain& chain, const std::vector<StepView>& steps, const Tensor& x,
                           Tensor& residual);
+
+/// Creates what run() will need for an input of shape `x_shape` in `x_dtype` (the
+/// backend's primitive) without running anything; safe from any thread. Whether
+/// anything was created.
+bool prepare(const ConvChain& chain, const std::vector<StepView>& steps, const Shape& x_shape, DType x_dtype);
+
+/// Chain n's input shape and dtype at this call, when the graph knows them.
+using ChainInput = std::function<std::optional<std::pair<Shape, DType>>(size_t n)>;
+/// For a graph's call at inference, before it runs: when its first chain's convolution
+/// is not created yet (a first call at these shapes), creates every chain's up front on
+/// config::num_threads() threads at once (creating a oneDNN primitive takes ~0.5-1 ms
+/// of one thread; a deep network has dozens). Whether it did.
+bool prepare_all(const std::vector<std::optional<ConvChain>>& chains, const std::vector<StepView>& steps,
+                 const ChainInput& input_of);
+/// How many calls prepare_all prepared in this process (tests).
+size_t prepared_calls();
 
 /// How many chains ran fused in this process (tests check that fusion happens).
 size_t fused_runs();

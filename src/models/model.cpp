@@ -449,6 +449,19 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
     }
     chains = fusion::plan(views, num_slots_, output_slots_);
   }
+  // A first call at this batch size creates the chains' convolutions up front, on every
+  // thread at once (fusion::prepare_all).
+  if (!chains.empty() && !inputs.empty() && inputs[0].rank() > 0) {
+    const int64_t rows = inputs[0].dim(0);
+    fusion::prepare_all(chains, views, [&](size_t n) -> std::optional<std::pair<Shape, DType>> {
+      const SlotInfo& in = slots_[static_cast<size_t>(steps_[n].in_slots[0])];
+      Shape shape = in.shape;
+      if (shape.rank() < 1) return std::nullopt;
+      shape[0] = rows;
+      if (std::any_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; })) return std::nullopt;
+      return std::make_pair(shape, in.dtype);
+    });
+  }
   for (size_t n = 0; n < steps_.size(); ++n) {
     const Step& step = steps_[n];
     if (absorbed[n]) {  // its output came with the chain's convolution

@@ -27,6 +27,14 @@ Tensor conv_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, con
                   const std::string& padding, const std::vector<int64_t>& dilation_rate, const Tensor& scale,
                   const Tensor& shift, Tensor residual, backend::ConvActivation activation,
                   const SpatialZeros& zeros = {});
+/// Creates, without running anything, what conv_fused will need for an input of shape
+/// `x` in `dtype` and a kernel of shape `kernel` on `device` (CPU: the oneDNN primitive; see
+/// Backend::prepare_conv_forward), on any thread. Whether anything was created; shapes
+/// that do not fit create nothing (the call itself reports them).
+bool prepare_conv_fused(Device device, const Shape& x, DType dtype, const Shape& kernel, bool has_bias,
+                        const std::vector<int64_t>& strides, const std::string& padding,
+                        const std::vector<int64_t>& dilation_rate, bool scale_and_shift, bool accumulate,
+                        backend::ConvActivation activation, const SpatialZeros& zeros = {});
 
 }  // namespace keras::ops::detail
 

@@ -99,17 +99,17 @@ namespace {
 
 /// Fills spatial sizes, output sizes and padding of a window op on channels-last x.
 /// `zeros` (conv_fused's; empty elsewhere): explicit padding of x, padding "valid" only.
-void fill_window(backend::WindowGeometry& g, const Tensor& x, const std::vector<int64_t>& kernel,
+void fill_window(backend::WindowGeometry& g, const Shape& x, const std::vector<int64_t>& kernel,
                  const std::vector<int64_t>& strides, const std::vector<int64_t>& dilation, const std::string& padding,
                  const char* op, const detail::SpatialZeros& zeros = {}) {
   const int spatial = static_cast<int>(x.rank()) - 2;
   if (spatial < 1 || spatial > 3)
-    throw ValueError(cat(op, ": expected an input of rank 3 to 5 (batch, spatial..., channels), got shape ",
-                         x.shape().to_string()));
+    throw ValueError(
+        cat(op, ": expected an input of rank 3 to 5 (batch, spatial..., channels), got shape ", x.to_string()));
   auto check = [&](const std::vector<int64_t>& v, const char* what) {
     if (static_cast<int>(v.size()) != spatial)
-      throw ValueError(cat(op, ": ", what, " has ", v.size(), " values for ", spatial, " spatial dimensions (input shape ",
-                           x.shape().to_string(), ")"));
+      throw ValueError(cat(op, ": ", what, " has ", v.size(), " values for ", spatial,
+                           " spatial dimensions (input shape ", x.to_string(), ")"));
     for (int64_t e : v)
       if (e <= 0) throw ValueError(cat(op, ": ", what, " values must be positive"));
   };
@@ -118,15 +118,15 @@ void fill_window(backend::WindowGeometry& g, const Tensor& x, const std::vector<
   check(dilation, "dilation_rate");
   if (padding == "causal" && spatial != 1) throw ValueError(cat(op, ": causal padding is only for 1-D inputs"));
   if (!zeros.empty() && (padding != "valid" || static_cast<int>(zeros.size()) != spatial))
-    throw ValueError(
-        cat(op, ": explicit zeros need padding=\"valid\" and one (before, after) pair per spatial axis; got ",
-            zeros.size(), " pairs with padding=\"", padding, "\" for input shape ", x.shape().to_string()));
+    throw ValueError(cat(op,
+                         ": explicit zeros need padding=\"valid\" and one (before, after) pair per spatial axis; got ",
+                         zeros.size(), " pairs with padding=\"", padding, "\" for input shape ", x.to_string()));
   g.spatial = spatial;
-  g.batch = x.dim(0);
-  g.in_channels = x.dim(-1);
+  g.batch = x[0];
+  g.in_channels = x[x.rank() - 1];
   for (int i = 0; i < spatial; ++i) {
     const size_t u = static_cast<size_t>(i);
-    g.in[u] = x.shape()[u + 1];
+    g.in[u] = x[u + 1];
     g.kernel[u] = kernel[u];
     g.stride[u] = strides[u];
     g.dilation[u] = dilation[u];
@@ -136,7 +136,7 @@ void fill_window(backend::WindowGeometry& g, const Tensor& x, const std::vector<
     g.out[u] = window_output_length(g.in[u] + added, kernel[u], strides[u], dilation[u], padding);
     if (g.out[u] <= 0)
       throw ValueError(cat(op, ": the window (size ", kernel[u], ", dilation ", dilation[u],
-                           ") is larger than the input along spatial axis ", i, "; input shape ", x.shape().to_string(),
+                           ") is larger than the input along spatial axis ", i, "; input shape ", x.to_string(),
                            " gives an empty output with padding=\"", padding, "\""));
     const int64_t effective = (kernel[u] - 1) * dilation[u] + 1;
     if (padding == "same") {
@@ -163,6 +163,33 @@ Shape window_output_shape(const backend::WindowGeometry& g, int64_t channels) {
 }  // namespace
 
 namespace {
+/// The geometry of conv(x, kernel, bias) for an input of shape `x` (ValueError naming the
+/// shapes when they do not fit). `bias`: its shape, or null without one.
+backend::WindowGeometry conv_geometry(const Shape& x, const Shape& kernel, const Shape* bias,
+                                      const std::vector<int64_t>& strides, const std::string& padding,
+                                      const std::vector<int64_t>& dilation_rate, const detail::SpatialZeros& zeros) {
+  if (kernel.rank() != x.rank())
+    throw ValueError(cat("conv: kernel of shape ", kernel.to_string(), " does not fit input of shape ", x.to_string(),
+                         " (kernel rank must equal input rank)"));
+  const int64_t in_per_group = kernel[kernel.rank() - 2], filters = kernel.back(), channels = x.back();
+  if (in_per_group <= 0 || channels % in_per_group != 0)
+    throw ValueError(cat("conv: input channels (", channels, ", shape ", x.to_string(),
+                         ") are not a multiple of the kernel's input channels (", in_per_group, ", kernel shape ",
+                         kernel.to_string(), ")"));
+  const int64_t groups = channels / in_per_group;
+  if (filters % groups != 0)
+    throw ValueError(cat("conv: filters (", filters, ") must be divisible by groups (", groups, ")"));
+  if (bias && (bias->rank() != 1 || (*bias)[0] != filters))
+    throw ValueError(cat("conv: bias of shape ", bias->to_string(), " does not match ", filters, " filters"));
+
+  backend::WindowGeometry g;
+  std::vector<int64_t> ksize(kernel.begin(), kernel.end() - 2);
+  fill_window(g, x, ksize, strides, dilation_rate, padding, "conv", zeros);
+  g.out_channels = filters;
+  g.groups = groups;
+  return g;
+}
+
 /// conv with an epilogue; `residual` (moved in) is what the epilogue accumulates onto,
 /// written over in place when nothing else holds it.
 Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, const std::vector<int64_t>& strides,
@@ -174,25 +201,9 @@ Tensor conv_impl(const Tensor& x, const Tensor& kernel, const Tensor& bias, cons
   detail::require_same_dtype(x, kernel, "conv");
   detail::require_same_dtype(x, bias, "conv");
   detail::check_same_device("conv", {&x, &kernel, &bias});
-  if (kernel.rank() != x.rank())
-    throw ValueError(cat("conv: kernel of shape ", kernel.shape().to_string(), " does not fit input of shape ",
-                         x.shape().to_string(), " (kernel rank must equal input rank)"));
-  const int64_t in_per_group = kernel.dim(-2), filters = kernel.dim(-1), channels = x.dim(-1);
-  if (in_per_group <= 0 || channels % in_per_group != 0)
-    throw ValueError(cat("conv: input channels (", channels, ", shape ", x.shape().to_string(),
-                         ") are not a multiple of the kernel's input channels (", in_per_group, ", kernel shape ",
-                         kernel.shape().to_string(), ")"));
-  const int64_t groups = channels / in_per_group;
-  if (filters % groups != 0)
-    throw ValueError(cat("conv: filters (", filters, ") must be divisible by groups (", groups, ")"));
-  if (bias.defined() && (bias.rank() != 1 || bias.dim(0) != filters))
-    throw ValueError(cat("conv: bias of shape ", bias.shape().to_string(), " does not match ", filters, " filters"));
-
-  backend::WindowGeometry g;
-  std::vector<int64_t> ksize(kernel.shape().begin(), kernel.shape().end() - 2);
-  fill_window(g, x, ksize, strides, dilation_rate, padding, "conv", zeros);
-  g.out_channels = filters;
-  g.groups = groups;
+  const backend::WindowGeometry g = conv_geometry(x.shape(), kernel.shape(), bias.defined() ? &bias.shape() : nullptr,
+                                                  strides, padding, dilation_rate, zeros);
+  const int64_t filters = g.out_channels;
 
   const bool relu = epilogue.activation == backend::ConvActivation::relu;
   const bool differentiable = !epilogue.scale.defined() && !epilogue.shift.defined() && !epilogue.accumulate &&
@@ -271,6 +282,24 @@ Tensor conv_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, con
   backend::ConvEpilogue epilogue{
       .scale = scale, .shift = shift, .accumulate = residual.defined(), .activation = activation};
   return conv_impl(x, kernel, bias, strides, padding, dilation_rate, epilogue, std::move(residual), zeros);
+}
+
+bool prepare_conv_fused(Device device, const Shape& x, DType dtype, const Shape& kernel, bool has_bias,
+                        const std::vector<int64_t>& strides, const std::string& padding,
+                        const std::vector<int64_t>& dilation_rate, bool scale_and_shift, bool accumulate,
+                        backend::ConvActivation activation, const SpatialZeros& zeros) {
+  backend::WindowGeometry g;
+  const Shape bias{kernel.back()};
+  try {
+    g = conv_geometry(x, kernel, has_bias ? &bias : nullptr, strides, padding, dilation_rate, zeros);
+  } catch (const ValueError&) {
+    return false;  // the call itself will say what does not fit
+  }
+  // Which parts of the epilogue are there is what matters here, not their values.
+  const Tensor per_channel = scale_and_shift ? Tensor::empty(Shape{1}, DType::float32) : Tensor();
+  const backend::ConvEpilogue epilogue{
+      .scale = per_channel, .shift = per_channel, .accumulate = accumulate, .activation = activation};
+  return backend::backend_for(device).prepare_conv_forward(g, dtype, has_bias, epilogue);
 }
 }  // namespace detail
 
@@ -402,7 +431,7 @@ Tensor pool(backend::PoolKind kind, const Tensor& x, const std::vector<int64_t>&
   if (padding != "valid" && padding != "same")
     throw ValueError(cat(name, ": padding must be \"valid\" or \"same\", got \"", padding, "\""));
   backend::WindowGeometry g;
-  fill_window(g, x, pool_size, strides, std::vector<int64_t>(pool_size.size(), 1), padding, name);
+  fill_window(g, x.shape(), pool_size, strides, std::vector<int64_t>(pool_size.size(), 1), padding, name);
   g.out_channels = g.in_channels;
   Tensor y = detail::empty_like(x, window_output_shape(g, g.in_channels), x.dtype());
   const bool rec = should_record({&x});

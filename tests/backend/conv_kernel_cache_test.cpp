@@ -4,6 +4,7 @@
 // a fresh copy of the kernel, whose writes are not tracked and so is never kept.
 #include "backend/cpu/onednn/onednn.h"
 #include "keras/keras.h"
+#include "ops/fused.h"
 #include "test_utils.h"
 
 namespace keras {
@@ -37,6 +38,29 @@ TEST(ConvKernelCache, InferenceReordersOncePerChange) {
   for (int i = 0; i < 5; ++i) expect_same(m.predict_on_batch(x), first);
   EXPECT_EQ(kernel_reorder_count(), before) << "an unchanged kernel was reordered again";
   expect_same(first, expected(x, kernel_of(m)));
+}
+
+TEST(ConvKernelCache, PrepareCreatesThePrimitiveTheCallUses) {
+  // What a graph's first call does up front (models/inference_fusion.h): the call then
+  // finds its primitive made and creates none.
+  using backend::cpu::onednn::conv_forward_primitive_count;
+  Sequential m = conv_model();
+  const Tensor x = testing::random_tensor({3, 6, 6, 16}, 8);
+  auto prepare = [&](const Shape& shape) {
+    return ops::detail::prepare_conv_fused(Device::cpu(), shape, DType::float32, kernel_of(m).shape(), false, {1, 1},
+                                           "same", {1, 1}, false, false, backend::ConvActivation::none);
+  };
+  const uint64_t before = conv_forward_primitive_count();
+  EXPECT_TRUE(prepare(x.shape()));
+  EXPECT_EQ(conv_forward_primitive_count(), before + 1);
+  EXPECT_FALSE(prepare(x.shape())) << "created twice";
+  const Tensor got = m.predict_on_batch(x);
+  EXPECT_EQ(conv_forward_primitive_count(), before + 1) << "the call created its own";
+  expect_same(got, expected(x, kernel_of(m)));
+  // Shapes the kernel does not fit create nothing (the call reports them).
+  EXPECT_FALSE(prepare(Shape{3, 6, 6, 15}));
+  EXPECT_FALSE(prepare(Shape{3, 6, 16}));
+  EXPECT_EQ(conv_forward_primitive_count(), before + 1);
 }
 
 TEST(ConvKernelCache, AssignIsSeen) {

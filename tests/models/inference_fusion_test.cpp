@@ -211,6 +211,32 @@ TEST(InferenceFusion, AResidualNetworkFusesEveryChain) {
   expect_fuses_like_the_layers(model, in, 10, 1e-5, 1e-4);
 }
 
+TEST(InferenceFusion, AFirstCallCreatesItsConvolutionsUpFrontOnSeveralThreads) {
+  // A first call at a batch size creates every chain's convolution before it runs, on
+  // config::num_threads() threads; the chains then find them made. A later call at that
+  // size creates nothing; another size prepares again. The numbers are the layers'.
+  using backend::cpu::onednn::conv_forward_primitive_count;
+  const int threads = config::num_threads();
+  config::set_num_threads(3);  // up to two helper threads where OpenMP is on
+  Model model = tiny_resnet();
+  randomize_norms(model, 14);
+  const Tensor in = testing::random_tensor({3, 16, 16, 3}, 9);
+  const Tensor want = unfused(model, in)[0];
+  const size_t prepared = models::fusion::prepared_calls();
+  const uint64_t primitives = conv_forward_primitive_count();
+  testing::expect_allclose(model.predict_on_batch(in), want, 1e-5, 1e-4);
+  EXPECT_EQ(models::fusion::prepared_calls(), prepared + 1);
+  const uint64_t made = conv_forward_primitive_count() - primitives;
+  EXPECT_EQ(made, 4u);  // the 10 chains' distinct convolutions: the stem's and a block's three
+  testing::expect_allclose(model.predict_on_batch(in), want, 1e-5, 1e-4);
+  EXPECT_EQ(models::fusion::prepared_calls(), prepared + 1);
+  EXPECT_EQ(conv_forward_primitive_count(), primitives + made);
+  const Tensor other = testing::random_tensor({5, 16, 16, 3}, 10);
+  testing::expect_allclose(model.predict_on_batch(other), unfused(model, other)[0], 1e-5, 1e-4);
+  EXPECT_EQ(models::fusion::prepared_calls(), prepared + 2);
+  config::set_num_threads(threads);
+}
+
 /// Sets the global dtype policy for one test and puts float32 back.
 struct PolicyScope {
   explicit PolicyScope(const char* policy) { mixed_precision::set_global_policy(policy); }

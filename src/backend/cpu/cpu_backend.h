@@ -46,6 +46,7 @@ class CpuBackend final : public Backend {
 
   void conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias, Tensor& y,
                     const ConvEpilogue& epilogue) override;
+  bool prepare_conv_forward(const WindowGeometry& g, DType dtype, bool has_bias, const ConvEpilogue& epilogue) override;
   void conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) override;
   void conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
                              Tensor& dbias) override;

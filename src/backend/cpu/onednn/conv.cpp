@@ -27,6 +27,7 @@ using namespace onednn;
 namespace {
 
 std::atomic<uint64_t> kernel_reorders{0};
+std::atomic<uint64_t> forward_primitives{0};
 
 /// Keras kernel (*k, in/groups, out) as oneDNN weights (plain or grouped).
 dnnl::memory::desc keras_weights_md(const WindowGeometry& g, dt type) {
@@ -142,6 +143,7 @@ struct ConvEntry {
         dnnl::convolution_forward::primitive_desc(fwd_desc(dnnl::prop_kind::forward_inference), attr(post), engine());
     fwd = dnnl::convolution_forward(fwd_pd);
     fwd_ready = true;
+    forward_primitives.fetch_add(1, std::memory_order_relaxed);
   }
   void ensure_hint() {
     if (hint_pd) return;
@@ -259,6 +261,7 @@ dnnl::memory weights_in(const ConvEntry& e, const Tensor& kernel, const dnnl::me
 }  // namespace
 
 uint64_t onednn::kernel_reorder_count() { return kernel_reorders.load(std::memory_order_relaxed); }
+uint64_t onednn::conv_forward_primitive_count() { return forward_primitives.load(std::memory_order_relaxed); }
 
 void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
                               Tensor& y, const ConvEpilogue& epilogue) {
@@ -277,6 +280,16 @@ void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Te
   for (const Tensor* t : {&epilogue.scale, &epilogue.shift})
     if (t->defined()) args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(post_op++) | DNNL_ARG_SRC_1] = wrap(e->per_channel_md, *t);
   execute(e->fwd, e->fwd_pd, args);
+}
+
+bool CpuBackend::prepare_conv_forward(const WindowGeometry& g, DType dtype, bool has_bias,
+                                      const ConvEpilogue& epilogue) {
+  if (dtype != DType::float32 && !(dtype == DType::bfloat16 && supports(Op::conv_forward, dtype))) return false;
+  auto e = entry_for(g, dtype, has_bias, EpilogueKind(epilogue));
+  std::lock_guard<std::mutex> lock(e->mutex);
+  if (e->fwd_ready) return false;
+  e->ensure_fwd();
+  return true;
 }
 
 void CpuBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) {

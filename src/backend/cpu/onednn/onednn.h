@@ -17,5 +17,8 @@ bool softmax_backward(const Tensor& y, const Tensor& dy, int64_t outer, int64_t 
 /// How many times a convolution kernel has been reordered into oneDNN's layout so far
 /// (for tests: a Variable's kernel is reordered once per change, not once per call).
 uint64_t kernel_reorder_count();
+/// How many forward convolution primitives have been created so far (for tests: a
+/// graph's first call creates them up front, the convolutions then find them made).
+uint64_t conv_forward_primitive_count();
 
 }  // namespace keras::backend::cpu::onednn
