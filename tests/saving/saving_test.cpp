@@ -332,6 +332,14 @@ TEST(Saving, HdfFeaturesWeDoNotReadAreRefusedNotTakenAsZeros) {
   }
 }
 
+TEST(Saving, AStringTensorIsRefusedAsAWeightDataset) {
+  // Its bytes are std::string objects: written as numbers they would be garbage.
+  hdf5::Writer w("strings.h5");
+  testing::expect_error<TypeError>(
+      [&] { w.root().write_dataset("vocabulary", Tensor::from_vector<std::string>({"a", "b"}, Shape{2})); },
+      {"string tensor", "\"vocabulary\"", "(2,)"});
+}
+
 /// Rewrites the config.json of a .keras archive.
 void with_config(const std::string& src, const std::string& dst, const std::function<void(nlohmann::ordered_json&)>& edit) {
   ZipReader z(src);

@@ -44,6 +44,7 @@ hid_t h5_type_for(DType d) {
     case DType::bool_: return H5T_STD_U8LE;
     case DType::float16: return H5T_IEEE_F32LE;  // widened below
     case DType::bfloat16: return H5T_IEEE_F32LE;
+    case DType::string: break;  // refused by write_dataset
   }
   return H5T_IEEE_F32LE;
 }
@@ -112,6 +113,10 @@ void WriteGroup::write_dataset(const std::string& name, const Tensor& value_in) 
   std::lock_guard<std::recursive_mutex> lock(h5_mutex());
   Tensor value = value_in.to(Device::cpu());
   if (value.dtype() == DType::float16 || value.dtype() == DType::bfloat16) value = value.astype(DType::float32);
+  // Keras keeps strings (a lookup layer's vocabulary) in assets, never in weight datasets.
+  if (value.dtype() == DType::string)
+    throw TypeError(cat("Cannot save the string tensor \"", name, "\" of shape ", value.shape().to_string(),
+                        " as an HDF5 dataset: only numeric tensors are weights"));
   std::vector<hsize_t> dims(value.shape().begin(), value.shape().end());
   Handle space{checked(dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                        "creating a dataspace"),
