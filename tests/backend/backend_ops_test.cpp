@@ -1082,6 +1082,30 @@ std::string pair_name(const ::testing::TestParamInfo<std::tuple<DeviceType, Op>>
 
 INSTANTIATE_TEST_SUITE_P(BackendOps, BackendOps, ::testing::ValuesIn(registered_pairs()), pair_name);
 
+TEST(BackendOps, TheReferenceMovesStringsByAssignment) {
+  // A string tensor's bytes are std::string objects: the reference's data-movement kernels
+  // must copy them as strings (bytewise copies would share, then double-free, heap text).
+  const std::string longer(40, 'x');  // past the small-string buffer
+  std::vector<std::string> words;
+  for (int i = 0; i < 6; ++i) words.push_back(longer + std::to_string(i));
+  const Tensor x = Tensor::from_vector<std::string>(words, Shape{2, 3});
+  Backend& cpu = backend::backend_for(Device::cpu());
+  auto both = [&](const Shape& shape, const std::function<void(Backend&, Tensor&)>& run) {
+    Tensor want = Tensor::empty(shape, DType::string), got = Tensor::empty(shape, DType::string);
+    run(cpu, want);
+    run(host_ref(), got);
+    EXPECT_EQ(got.to_vector<std::string>(), want.to_vector<std::string>());
+  };
+  both(Shape{3, 2}, [&](Backend& be, Tensor& out) { be.transpose(x, {1, 0}, out); });
+  const Tensor rows = Tensor::from_vector(std::vector<int64_t>{1, 0, 1}, Shape{3});
+  both(Shape{3, 3}, [&](Backend& be, Tensor& out) { be.take_rows(x, rows, out); });
+  both(Shape{2, 2}, [&](Backend& be, Tensor& out) { be.copy_slab(x, {0, 1}, true, out); });
+  both(Shape{2, 3}, [&](Backend& be, Tensor& out) {
+    be.copy(x, out);
+    be.copy_slab(Tensor::from_vector<std::string>({"a", "b"}, Shape{2, 1}), {0, 2}, false, out);
+  });
+}
+
 TEST(BackendOpsTable, EveryOpHasACaseAndAClaimWithoutOneIsCaught) {
   for (int o = 0; o < kOpCount; ++o)
     EXPECT_TRUE(op_cases().count(static_cast<Op>(o))) << op_name(static_cast<Op>(o)) << " has no case";

@@ -1,9 +1,11 @@
 // Reference memory, fill / cast, elementwise and softmax kernels: one element at a time,
 // through the dtype-generic read_as_double / write_from_double where the dtype varies.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <string>
 
 #include "backend/cpu/ref/ref.h"
 #include "backend/ref/ref_backend.h"
@@ -125,6 +127,12 @@ void RefBackend::deallocate(void* ptr, size_t) { std::free(ptr); }
 void RefBackend::copy(const Tensor& src, Tensor& dst) {
   if (src.nbytes() != dst.nbytes())
     throw RuntimeError(cat("copy: source of ", src.nbytes(), " bytes, destination of ", dst.nbytes()));
+  if (src.dtype() == DType::string || dst.dtype() == DType::string) {
+    if (src.dtype() != dst.dtype()) throw TypeError("copy: a string tensor copies only into a string tensor");
+    const std::string* s = src.data<std::string>();
+    std::copy(s, s + src.size(), dst.data<std::string>());  // by assignment: the bytes are std::string objects
+    return;
+  }
   const auto* s = static_cast<const unsigned char*>(src.raw_data());
   auto* d = static_cast<unsigned char*>(dst.raw_data());
   for (size_t i = 0; i < src.nbytes(); ++i) d[i] = s[i];

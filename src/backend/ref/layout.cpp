@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 
 #include "backend/ref/ref_backend.h"
 
@@ -82,32 +83,40 @@ void RefBackend::argmax(const Tensor& x, int64_t outer, int64_t r, int64_t inner
   }
 }
 
+namespace {
+/// Element `from_at` of `from` into element `to_at` of `to` (one dtype): strings by
+/// assignment (their bytes are std::string objects), anything else bytewise.
+void copy_element(const Tensor& from, int64_t from_at, Tensor& to, int64_t to_at) {
+  if (from.dtype() == DType::string) {
+    to.data<std::string>()[to_at] = from.data<std::string>()[from_at];
+    return;
+  }
+  const size_t es = dtype_size(from.dtype());
+  std::memcpy(static_cast<char*>(to.raw_data()) + static_cast<size_t>(to_at) * es,
+              static_cast<const char*>(from.raw_data()) + static_cast<size_t>(from_at) * es, es);
+}
+}  // namespace
+
 // out[i_0, ..., i_n] = x[j] where j's axis perm[k] has index i_k.
 void RefBackend::transpose(const Tensor& x, const std::vector<int64_t>& perm, Tensor& out) {
-  const auto& in_dims = x.shape().dims();
   const auto& out_dims = out.shape().dims();
-  const auto in_strides = strides_of(in_dims);
-  const size_t es = dtype_size(x.dtype());
-  const char* src = static_cast<const char*>(x.raw_data());
-  char* dst = static_cast<char*>(out.raw_data());
+  const auto in_strides = strides_of(x.shape().dims());
   for (int64_t i = 0; i < out.size(); ++i) {
     int64_t rem = i, from = 0;
     for (size_t k = out_dims.size(); k-- > 0;) {
       from += (rem % out_dims[k]) * in_strides[static_cast<size_t>(perm[k])];
       rem /= out_dims[k];
     }
-    std::memcpy(dst + static_cast<size_t>(i) * es, src + static_cast<size_t>(from) * es, es);
+    copy_element(x, from, out, i);
   }
 }
 
 void RefBackend::take_rows(const Tensor& x, const Tensor& index, Tensor& out) {
   const int64_t rows = x.dim(0);
-  const size_t row_bytes = rows ? x.nbytes() / static_cast<size_t>(rows) : 0;
+  const int64_t row = rows ? x.size() / rows : 0;
   for (int64_t i = 0; i < index.size(); ++i) {
     const int64_t r = checked_row(index, i, rows, "take_rows");
-    for (size_t b = 0; b < row_bytes; ++b)
-      static_cast<char*>(out.raw_data())[static_cast<size_t>(i) * row_bytes + b] =
-          static_cast<const char*>(x.raw_data())[static_cast<size_t>(r) * row_bytes + b];
+    for (int64_t j = 0; j < row; ++j) copy_element(x, r * row + j, out, i * row + j);
   }
 }
 
@@ -128,7 +137,6 @@ void RefBackend::copy_slab(const Tensor& x, const std::vector<int64_t>& offsets,
   const Tensor& big = extract ? x : out;
   const auto& sd = small.shape().dims();
   const auto big_strides = strides_of(big.shape().dims());
-  const size_t es = dtype_size(big.dtype());
   for (int64_t i = 0; i < small.size(); ++i) {
     int64_t rem = i, at = 0;
     for (size_t k = sd.size(); k-- > 0;) {
@@ -136,10 +144,8 @@ void RefBackend::copy_slab(const Tensor& x, const std::vector<int64_t>& offsets,
       at += c * big_strides[k];
       rem /= sd[k];
     }
-    char* s = static_cast<char*>(small.raw_data()) + static_cast<size_t>(i) * es;
-    char* b = static_cast<char*>(big.raw_data()) + static_cast<size_t>(at) * es;
-    if (extract) std::memcpy(s, b, es);
-    else std::memcpy(b, s, es);
+    if (extract) copy_element(big, at, out, i);
+    else copy_element(x, i, out, at);
   }
 }
 
