@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <system_error>
 #include <thread>
 #include <typeinfo>
 
@@ -405,7 +404,7 @@ bool prepare_all(const std::vector<std::optional<ConvChain>>& chains, const std:
         config::set_num_threads(threads);
         work();
       });
-  } catch (const std::system_error&) {  // no more threads to be had: fewer helpers
+  } catch (...) {  // no more threads to be had (std::system_error): fewer helpers
   }
   work();
   for (std::thread& t : pool) t.join();
