@@ -123,7 +123,7 @@ void fill_window(backend::WindowGeometry& g, const Shape& x, const std::vector<i
                          zeros.size(), " pairs with padding=\"", padding, "\" for input shape ", x.to_string()));
   g.spatial = spatial;
   g.batch = x[0];
-  g.in_channels = x[x.rank() - 1];
+  g.in_channels = x.back();
   for (int i = 0; i < spatial; ++i) {
     const size_t u = static_cast<size_t>(i);
     g.in[u] = x[u + 1];

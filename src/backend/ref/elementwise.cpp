@@ -1,12 +1,11 @@
 // Reference memory, fill / cast, elementwise and softmax kernels: one element at a time,
 // through the dtype-generic read_as_double / write_from_double where the dtype varies.
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <string>
 
+#include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/ref/ref.h"
 #include "backend/ref/ref_backend.h"
 
@@ -129,9 +128,7 @@ void RefBackend::copy(const Tensor& src, Tensor& dst) {
     throw RuntimeError(cat("copy: source of ", src.nbytes(), " bytes, destination of ", dst.nbytes()));
   if (src.dtype() == DType::string || dst.dtype() == DType::string) {
     if (src.dtype() != dst.dtype()) throw TypeError("copy: a string tensor copies only into a string tensor");
-    const std::string* s = src.data<std::string>();
-    std::copy(s, s + src.size(), dst.data<std::string>());  // by assignment: the bytes are std::string objects
-    return;
+    return cpu::copy_elements(src.raw_data(), dst.raw_data(), src.nbytes(), src.dtype());  // by assignment
   }
   const auto* s = static_cast<const unsigned char*>(src.raw_data());
   auto* d = static_cast<unsigned char*>(dst.raw_data());

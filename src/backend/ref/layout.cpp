@@ -3,8 +3,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <string>
 
+#include "backend/cpu/cpu_backend.h"
 #include "backend/ref/ref_backend.h"
 
 namespace keras::backend::ref {
@@ -84,16 +84,12 @@ void RefBackend::argmax(const Tensor& x, int64_t outer, int64_t r, int64_t inner
 }
 
 namespace {
-/// Element `from_at` of `from` into element `to_at` of `to` (one dtype): strings by
-/// assignment (their bytes are std::string objects), anything else bytewise.
+/// Element `from_at` of `from` into element `to_at` of `to` (one dtype; strings by
+/// assignment, see cpu::copy_elements).
 void copy_element(const Tensor& from, int64_t from_at, Tensor& to, int64_t to_at) {
-  if (from.dtype() == DType::string) {
-    to.data<std::string>()[to_at] = from.data<std::string>()[from_at];
-    return;
-  }
   const size_t es = dtype_size(from.dtype());
-  std::memcpy(static_cast<char*>(to.raw_data()) + static_cast<size_t>(to_at) * es,
-              static_cast<const char*>(from.raw_data()) + static_cast<size_t>(from_at) * es, es);
+  cpu::copy_elements(static_cast<const char*>(from.raw_data()) + static_cast<size_t>(from_at) * es,
+                     static_cast<char*>(to.raw_data()) + static_cast<size_t>(to_at) * es, es, from.dtype());
 }
 }  // namespace
 
