@@ -81,6 +81,7 @@ TEST(BackupAndRestore, DoubleCheckpointFallsBackToThePreviousBackup) {
   const Task t;
   const std::string dir = backup_dir("double");
   fs::remove_all(dir);
+  fs::remove_all(dir + "_single");  // a run under an earlier process of the same id left its damaged file
   auto backup = std::make_shared<BackupAndRestore>(
       dir, BackupAndRestoreOptions{.double_checkpoint = true, .delete_checkpoint = false});
   models::Sequential first = Task::model();
