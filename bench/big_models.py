@@ -6,11 +6,6 @@ Prints the first call's time, the steady time and the peak resident memory of th
 process (interpreter and libraries included: what a user's process costs), each with the
 ratio torch / ours (above 1: we are faster or smaller).
 
-Ours runs twice more per row with a kernel cache directory (KERAS_KERNEL_CACHE_DIR, a
-temporary one): once to fill it, then --repeats processes whose first call maps the
-packed kernels from it ("first, warm cache": a second process of a server or of
-`kerascpp predict`).
-
 Each side runs --repeats fresh processes (default 3) and each number is their median:
 on this VM a fresh process's first call varies 3x from run to run (page faults; one run
 in three or so is slow), so one sample per side said little.
@@ -23,7 +18,6 @@ import statistics
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 
 from bench_common import ROOT, median_ms
@@ -60,11 +54,8 @@ def torch_child(name, batch, threads, channels_last):
     print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
 
 
-def run(cmd, threads, kernel_cache=None):
+def run(cmd, threads):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    env.pop("KERAS_KERNEL_CACHE_DIR", None)
-    if kernel_cache:
-        env["KERAS_KERNEL_CACHE_DIR"] = kernel_cache
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     return {k: float(v) for k, v in (line.split() for line in res.stdout.splitlines())}
 
@@ -85,10 +76,9 @@ def main():
         sys.exit(f"{exe} not found: build first (./scripts/build.sh)")
     print(f"machine: {os.cpu_count()} cores; {args.threads} threads each; medians of {args.repeats} fresh processes"
           " per side")
-    print(f"\n{'model':12s} {'batch':>5s} | {'first call ms':>22s} | {'warm cache':>14s} | {'steady ms':>22s} |"
-          f" {'peak RSS MB':>22s}")
-    print(f"{'':12s} {'':>5s} | {'ours':>7s} {'torch':>7s} {'ratio':>6s} | {'ours':>7s} {'ratio':>6s} |"
-          f" {'ours':>7s} {'torch':>7s} {'ratio':>6s} | {'ours':>7s} {'torch':>7s} {'ratio':>6s}")
+    print(f"\n{'model':12s} {'batch':>5s} | {'first call ms':>22s} | {'steady ms':>22s} | {'peak RSS MB':>22s}")
+    print(f"{'':12s} {'':>5s} | {'ours':>7s} {'torch':>7s} {'ratio':>6s} | {'ours':>7s} {'torch':>7s} {'ratio':>6s} |"
+          f" {'ours':>7s} {'torch':>7s} {'ratio':>6s}")
     for name in args.models:
         for batch in args.batches:
             def torch_run(layout):
@@ -104,16 +94,11 @@ def main():
                                      args.threads))
                 if i > 0:
                     torch_runs[layout].append(torch_run(layout))
-            ours_cmd = [exe, "--threads", str(args.threads), "--model", name, "--batch", str(batch)]
-            with tempfile.TemporaryDirectory(prefix="kernel_cache_") as cache:
-                run(ours_cmd, args.threads, cache)  # fills it
-                warm = statistics.median(run(ours_cmd, args.threads, cache)["first_ms"] for _ in range(args.repeats))
             ours = {k: statistics.median(r[k] for r in ours_runs) for k in ours_runs[0]}
             best = {k: statistics.median(r[k] for r in torch_runs[layout]) for k in torch_runs[layout][0]}
             cells = []
             for key in ("first_ms", "steady_ms", "peak_rss_mb"):
                 cells.append(f"{ours[key]:7.0f} {best[key]:7.0f} {best[key] / ours[key]:5.2f}x")
-            cells.insert(1, f"{warm:7.0f} {best['first_ms'] / warm:5.2f}x")
             print(f"{name:12s} {batch:5d} | " + " | ".join(cells) + f"   (ours: at most {ours['peak_alloc_mb']:.0f} MB in tensors,"
                   f" {ours['cached_mb']:.0f} MB cached at the end)", flush=True)
 

@@ -2,8 +2,6 @@
 //
 //   kerascpp summary MODEL
 //   kerascpp predict MODEL --input A.npy [--input B.npy ...] --output Y.npy [--output Z.npy ...] [--batch-size N]
-//                    [--kernel-cache DIR]   (packed convolution kernels kept in DIR for the next
-//                                            run: keras::config::set_kernel_cache_dir)
 //   kerascpp convert IN OUT          (.keras <-> .h5, by the output's extension)
 //   kerascpp plot MODEL OUT.png [--show-shapes] [--show-dtype] [--show-layer-names] [--rankdir LR]
 //                 [--expand-nested] [--dpi N] [--show-layer-activations] [--show-trainable] [--splines S]
@@ -31,7 +29,7 @@ namespace {
 const char* kUsage =
     "usage: kerascpp summary MODEL\n"
     "       kerascpp predict MODEL --input X.npy|- [--input X2.npy ...] --output Y.npy [--output Y2.npy ...] "
-    "[--batch-size N] [--kernel-cache DIR]\n"
+    "[--batch-size N]\n"
     "       kerascpp convert IN.(keras|h5) OUT.(keras|h5)\n"
     "       kerascpp plot MODEL OUT.(png|svg|pdf|jpg|gif|ps|eps|dot) [--show-shapes] [--show-dtype] "
     "[--show-layer-names] [--rankdir TB|LR|BT|RL] [--expand-nested] [--dpi N] [--show-layer-activations] "
@@ -116,8 +114,6 @@ int predict(const std::vector<std::string>& args) {
       inputs.push_back(v);
     } else if (a == "--output") {
       outputs.push_back(v);
-    } else if (a == "--kernel-cache") {
-      keras::config::set_kernel_cache_dir(v);
     } else if (a == "--batch-size") {
       char* end = nullptr;
       batch_size = std::strtoll(v.c_str(), &end, 10);

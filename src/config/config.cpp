@@ -3,10 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <limits>
-#include <mutex>
-#include <string>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -53,27 +50,6 @@ int64_t max_activation_bytes() {
   if (set > 0) return set;
   static const int64_t physical = physical_memory_bytes();
   return physical;
-}
-
-namespace {
-std::mutex g_kernel_cache_mutex;
-std::string& kernel_cache_dir_value() {
-  static std::string dir = [] {
-    const char* env = std::getenv("KERAS_KERNEL_CACHE_DIR");
-    return std::string(env != nullptr ? env : "");
-  }();
-  return dir;
-}
-}  // namespace
-
-void set_kernel_cache_dir(const std::string& dir) {
-  std::lock_guard<std::mutex> lock(g_kernel_cache_mutex);
-  kernel_cache_dir_value() = dir;
-}
-
-std::string kernel_cache_dir() {
-  std::lock_guard<std::mutex> lock(g_kernel_cache_mutex);
-  return kernel_cache_dir_value();
 }
 
 }  // namespace keras::config

@@ -14,7 +14,6 @@
 #include <unordered_map>
 
 #include "backend/allocation_lifetime.h"
-#include "backend/inference_scope.h"
 #include "keras/autograd/gradient_tape.h"
 #include "keras/config/config.h"
 #include "keras/layers/call_kwargs.h"
@@ -436,10 +435,8 @@ TensorList Model::run_graph(const TensorList& inputs, bool training) {
   // At inference each activation is freed after its last reader: the allocator may then
   // hand it a somewhat larger cached block (backend/allocation_lifetime.h).
   std::optional<backend::AllocationLifetimeScope> lifetime;
-  std::optional<backend::InferenceScope> inference;
   if (!training && !autograd::is_recording()) {
     lifetime.emplace(backend::AllocationLifetime::short_lived);
-    inference.emplace();
     views.reserve(steps_.size());
     for (const Step& s : steps_) {
       fusion::StepView& v = views.emplace_back();

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 
 namespace keras::config {
 
@@ -19,18 +18,5 @@ int num_threads();
 ///   keras::config::set_max_activation_bytes(int64_t{4} << 30);  // 4 GiB
 void set_max_activation_bytes(int64_t bytes);
 int64_t max_activation_bytes();
-
-/// A directory where convolution kernels, once packed into oneDNN's layout for this CPU,
-/// are kept for later processes: a graph at inference (predict, or a call outside
-/// training) then maps a kernel's packed copy from the file instead of packing it again,
-/// which makes a fresh process's first call faster. A file is named by a hash of what
-/// decides its bytes (the kernel's values, its shape and layouts, the data type, the
-/// oneDNN version and the CPU's instruction set), so a changed weight, CPU or library
-/// finds no file and writes a new one; the least recently used files go when the
-/// directory holds more than 2 GiB of them. "" turns it off. Without a call, the
-/// environment variable KERAS_KERNEL_CACHE_DIR, else off. Thread-safe.
-///   keras::config::set_kernel_cache_dir(std::string(getenv("HOME")) + "/.cache/keras-cpp");
-void set_kernel_cache_dir(const std::string& dir);
-std::string kernel_cache_dir();
 
 }  // namespace keras::config

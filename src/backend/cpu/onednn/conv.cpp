@@ -5,26 +5,19 @@
 // Storage::version), and the reordered copy is kept with the version it was made from.
 // That makes inference with fixed weights cheap; in training the optimizer changes the
 // kernel every step, so there it only saves the second reorder when the forward and the
-// backward-data primitives want the same layout. At inference, with a kernel cache
-// directory set (config::kernel_cache_dir), a kernel's first packing in a process is
-// looked up on disk and stored there (kernel_cache.h), so a later process maps it instead
-// of packing it again. bfloat16 data (mixed precision) runs
+// backward-data primitives want the same layout. bfloat16 data (mixed precision) runs
 // oneDNN's bfloat16 primitives, which accumulate in float32, where the CPU has them
 // (CpuBackend::supports). The forward's epilogue (a folded BatchNormalization, a
 // residual sum, an activation) is oneDNN post-ops, part of the primitive's key.
 #include <atomic>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "backend/allocation_lifetime.h"
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/onednn/common.h"
-#include "backend/cpu/onednn/kernel_cache.h"
 #include "backend/cpu/onednn/onednn.h"
-#include "backend/inference_scope.h"
-#include "keras/config/config.h"
 #include "keras/tensor/storage.h"
 
 namespace keras::backend::cpu {
@@ -202,35 +195,13 @@ Tensor reorder(const Tensor& kernel, const dnnl::memory::desc& user_md, const dn
   return out;
 }
 
-PackedBytes packed_in_memory(const Tensor& kernel, const dnnl::memory::desc& user_md, const dnnl::memory::desc& want) {
-  auto packed = std::make_shared<Tensor>(reorder(kernel, user_md, want));
-  void* data = packed->raw_data();
-  return PackedBytes{std::move(packed), data};
-}
-
-/// The packed copy from the persistent cache (config::kernel_cache_dir) when it holds
-/// one, else packed here and stored there for the next process.
-PackedBytes packed_through_disk(const std::string& dir, const Tensor& kernel, const dnnl::memory::desc& user_md,
-                                const dnnl::memory::desc& want) {
-  const std::optional<uint64_t> key = packed_kernel_key(kernel.raw_data(), user_md, want);
-  if (!key) return packed_in_memory(kernel, user_md, want);
-  if (std::optional<PackedBytes> mapped = load_packed_kernel(dir, *key, want.get_size())) return *mapped;
-  PackedBytes packed = packed_in_memory(kernel, user_md, want);
-  store_packed_kernel(dir, *key, packed.data, want.get_size());
-  return packed;
-}
-
 /// Kernels reordered into a primitive's layout, kept while their source is unchanged:
 /// one copy per (kernel, layout), shared by every primitive that wants that layout.
 class PackedKernels {
  public:
   /// `kernel` (Keras layout `user_md`) in the layout `want`. Only for a kernel whose
   /// storage tracks writes (version() != 0).
-  PackedBytes get(const Tensor& kernel, const dnnl::memory::desc& user_md, const dnnl::memory::desc& want) {
-    // The persistent cache serves a graph at inference, for a kernel's first packing in
-    // this process: a kernel packed again has changed (training), and hashing it on every
-    // step would cost more than it saves.
-    const bool inference = at_inference();
+  Tensor get(const Tensor& kernel, const dnnl::memory::desc& user_md, const dnnl::memory::desc& want) {
     // Kept across calls, also when made inside a graph's call at inference.
     AllocationLifetimeScope kept(AllocationLifetime::long_lived);
     const std::shared_ptr<Storage>& storage = kernel.impl()->storage;
@@ -242,13 +213,11 @@ class PackedKernels {
         if (e.source.lock() != storage || e.byte_offset != offset || e.md != want) continue;
         // A new buffer on change, never written in place: a primitive still running on the
         // old copy in another thread keeps its own reference.
-        if (e.version != version) e = Entry{storage, offset, version, want, packed_in_memory(kernel, user_md, want)};
+        if (e.version != version) e = Entry{storage, offset, version, want, reorder(kernel, user_md, want)};
         return e.packed;
       }
     forget_dead();  // before inserting: may drop this address's entries if their kernel died
-    const std::string dir = inference ? config::kernel_cache_dir() : std::string();
-    Entry e{storage, offset, version, want,
-            dir.empty() ? packed_in_memory(kernel, user_md, want) : packed_through_disk(dir, kernel, user_md, want)};
+    Entry e{storage, offset, version, want, reorder(kernel, user_md, want)};
     by_storage_[storage.get()].push_back(e);
     return e.packed;
   }
@@ -259,7 +228,7 @@ class PackedKernels {
     size_t byte_offset = 0;
     uint64_t version = 0;
     dnnl::memory::desc md;
-    PackedBytes packed;
+    Tensor packed;
   };
 
   // Drops the copies of kernels that no longer exist (a freed model's).
@@ -282,11 +251,11 @@ PackedKernels& packed_kernels() {
 /// The Keras-layout kernel as a oneDNN memory in the layout `want`: the kernel itself
 /// when the layouts agree, else a reordered copy (kept across calls for a Variable's
 /// kernel, see PackedKernels). `holder` keeps the copy alive while the primitive runs.
-dnnl::memory weights_in(const ConvEntry& e, const Tensor& kernel, const dnnl::memory::desc& want, PackedBytes& holder) {
+dnnl::memory weights_in(const ConvEntry& e, const Tensor& kernel, const dnnl::memory::desc& want, Tensor& holder) {
   if (want == e.user_w_md) return dnnl::memory(e.user_w_md, engine(), kernel.raw_data());
   holder = kernel.impl()->storage->version() != 0 ? packed_kernels().get(kernel, e.user_w_md, want)
-                                                  : packed_in_memory(kernel, e.user_w_md, want);
-  return dnnl::memory(want, engine(), holder.data);
+                                                  : reorder(kernel, e.user_w_md, want);
+  return dnnl::memory(want, engine(), holder.raw_data());
 }
 
 }  // namespace
@@ -301,8 +270,8 @@ void CpuBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Te
     std::lock_guard<std::mutex> lock(e->mutex);
     e->ensure_fwd();
   }
-  PackedBytes packed;
-  dnnl::memory w = weights_in(*e, kernel, e->fwd_pd.weights_desc(), packed);
+  Tensor scratch;
+  dnnl::memory w = weights_in(*e, kernel, e->fwd_pd.weights_desc(), scratch);
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, wrap(e->src_md, x)},
                                              {DNNL_ARG_WEIGHTS, w},
                                              {DNNL_ARG_DST, wrap(e->dst_md, y)}};
@@ -329,8 +298,8 @@ void CpuBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, c
     std::lock_guard<std::mutex> lock(e->mutex);
     e->ensure_bwd_data();
   }
-  PackedBytes packed;
-  dnnl::memory w = weights_in(*e, kernel, e->bwd_data_pd.weights_desc(), packed);
+  Tensor scratch;
+  dnnl::memory w = weights_in(*e, kernel, e->bwd_data_pd.weights_desc(), scratch);
   execute(e->bwd_data, e->bwd_data_pd,
           {{DNNL_ARG_DIFF_DST, wrap(e->dst_md, dy)}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, wrap(e->src_md, dx)}});
 }
