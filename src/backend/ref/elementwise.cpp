@@ -147,7 +147,7 @@ void RefBackend::cast(const Tensor& src, Tensor& dst) {
     write_from_double(static_cast<char*>(dst.raw_data()) + static_cast<size_t>(i) * es, dst.dtype(), get(src, i));
 }
 
-// The activations' formulas live once, in cpu/ref/unary.cpp (plain loops after Keras's
+// The activations' formulas live once, in math/unary_math.h (plain loops after Keras's
 // activations.py); the reference shares that loop. What BackendOps checks with it is the
 // oneDNN eltwise path the CPU backend takes from 4096 elements on.
 void RefBackend::unary(UnaryOp op, const UnaryParams& p, const Tensor& x, Tensor& y) {

@@ -1,11 +1,11 @@
 // Reference random draws and optimizer updates. Random numbers come from the same
-// counter-based generator as the CPU kernels (cpu/ref/counter_rng.h), element by element,
+// counter-based generator as the CPU kernels (math/counter_rng.h), element by element,
 // so every backend that uses it must give the same bits. The updates are Keras's
 // formulas (keras/src/optimizers/{sgd,adam,rmsprop}.py) written as they are there, one
 // element at a time.
 #include <cmath>
 
-#include "backend/cpu/ref/counter_rng.h"
+#include "backend/math/counter_rng.h"
 #include "backend/ref/ref_backend.h"
 
 namespace keras::backend::ref {

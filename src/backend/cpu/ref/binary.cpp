@@ -1,35 +1,12 @@
 // Broadcasting binary ops. The shapes are first folded into as few dimensions as
 // possible (adjacent dims that broadcast the same way merge), so the common cases
 // (same shape, scalar, bias over the last axis) become one or two flat loops.
-#include <cmath>
-
 #include "backend/cpu/cpu_backend.h"
+#include "backend/math/binary_math.h"
 
 namespace keras::backend::cpu {
 
 namespace {
-
-template <class T, class R>
-inline R apply(BinaryOp op, T a, T b) {
-  switch (op) {
-    case BinaryOp::add: return static_cast<R>(a + b);
-    case BinaryOp::sub: return static_cast<R>(a - b);
-    case BinaryOp::mul: return static_cast<R>(a * b);
-    case BinaryOp::div:
-      if constexpr (std::is_integral_v<T>) return static_cast<R>(b == 0 ? 0 : a / b);
-      else return static_cast<R>(a / b);
-    case BinaryOp::max: return static_cast<R>(a > b ? a : b);
-    case BinaryOp::min: return static_cast<R>(a < b ? a : b);
-    case BinaryOp::pow: return static_cast<R>(std::pow(a, b));
-    case BinaryOp::eq: return static_cast<R>(a == b);
-    case BinaryOp::ne: return static_cast<R>(a != b);
-    case BinaryOp::lt: return static_cast<R>(a < b);
-    case BinaryOp::le: return static_cast<R>(a <= b);
-    case BinaryOp::gt: return static_cast<R>(a > b);
-    case BinaryOp::ge: return static_cast<R>(a >= b);
-  }
-  return R{};
-}
 
 /// Output dims with per-operand strides (0 where broadcast), merged where possible.
 struct Folded {
@@ -116,7 +93,7 @@ void run(BinaryOp op, const T* a, const T* b, R* out, const Folded& f) {
       default:
         break;
     }
-    for (int64_t j = 0; j < inner; ++j) po[j] = apply<T, R>(op, pa[j * ia], pb[j * ib]);
+    for (int64_t j = 0; j < inner; ++j) po[j] = math::binary_apply<T, R>(op, pa[j * ia], pb[j * ib]);
   };
 
   if (total > kParallelThreshold && rows > 1) {
@@ -125,7 +102,7 @@ void run(BinaryOp op, const T* a, const T* b, R* out, const Folded& f) {
   } else if (total > kParallelThreshold && rows == 1) {
     // One long row: split it.
 #pragma omp parallel for
-    for (int64_t j = 0; j < inner; ++j) out[j] = apply<T, R>(op, a[j * ia], b[j * ib]);
+    for (int64_t j = 0; j < inner; ++j) out[j] = math::binary_apply<T, R>(op, a[j * ia], b[j * ib]);
   } else {
     for (int64_t r = 0; r < rows; ++r) row(r);
   }

@@ -1,77 +1,46 @@
 // Fused optimizer updates: one pass over each variable and its slots. The formulas are
 // those of keras/src/optimizers/{sgd,adam,rmsprop}.py. These passes are memory-bound
 // (Adam touches 4 arrays per weight), so they are vectorised and split over the cores.
-#include <cmath>
-
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/parallel.h"
+#include "backend/math/optimizer_math.h"
 
 namespace keras::backend::cpu {
 
 namespace {
 
+// The per-element updates are math/optimizer_math.h's (shared with the CUDA kernels).
+// Each variant has its own loop, its flags and absent slots constant there, so that
+// every loop vectorises.
 KERAS_SIMD_CLONES void sgd_chunk(float* w, const float* g, float* m, int64_t n, float lr, float mom, bool nesterov) {
   if (!m) {
-    for (int64_t i = 0; i < n; ++i) w[i] -= lr * g[i];
+    for (int64_t i = 0; i < n; ++i) w[i] = math::sgd_step(w[i], g[i], lr);
   } else if (nesterov) {
-    for (int64_t i = 0; i < n; ++i) {
-      m[i] = mom * m[i] - lr * g[i];
-      w[i] += mom * m[i] - lr * g[i];
-    }
+    for (int64_t i = 0; i < n; ++i) w[i] = math::sgd_momentum_step(w[i], g[i], m[i], lr, mom, true);
   } else {
-    for (int64_t i = 0; i < n; ++i) {
-      m[i] = mom * m[i] - lr * g[i];
-      w[i] += m[i];
-    }
+    for (int64_t i = 0; i < n; ++i) w[i] = math::sgd_momentum_step(w[i], g[i], m[i], lr, mom, false);
   }
 }
 
 KERAS_SIMD_CLONES void adam_chunk(float* w, const float* g, float* m, float* v, float* vh, int64_t n, float alpha,
                                   float b1, float b2, float eps) {
-  const float c1 = 1.f - b1, c2 = 1.f - b2;
   if (!vh) {
-    for (int64_t i = 0; i < n; ++i) {
-      const float gi = g[i];
-      const float mi = m[i] + (gi - m[i]) * c1;
-      const float vi = v[i] + (gi * gi - v[i]) * c2;
-      m[i] = mi;
-      v[i] = vi;
-      w[i] -= alpha * mi / (std::sqrt(vi) + eps);
-    }
+    for (int64_t i = 0; i < n; ++i) w[i] = math::adam_step(w[i], g[i], m[i], v[i], alpha, b1, b2, eps);
   } else {
-    for (int64_t i = 0; i < n; ++i) {
-      const float gi = g[i];
-      const float mi = m[i] + (gi - m[i]) * c1;
-      const float vi = v[i] + (gi * gi - v[i]) * c2;
-      const float vhi = std::max(vh[i], vi);
-      m[i] = mi;
-      v[i] = vi;
-      vh[i] = vhi;
-      w[i] -= alpha * mi / (std::sqrt(vhi) + eps);
-    }
+    for (int64_t i = 0; i < n; ++i) w[i] = math::amsgrad_step(w[i], g[i], m[i], v[i], vh[i], alpha, b1, b2, eps);
   }
 }
 
 KERAS_SIMD_CLONES void rmsprop_chunk(float* w, const float* g, float* vel, float* mo, float* ag, int64_t n, float lr,
                                      float rho, float mom, float eps) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float gi = g[i];
-    const float v = rho * vel[i] + (1.f - rho) * gi * gi;
-    vel[i] = v;
-    float denom = v;
-    if (ag) {
-      const float a = rho * ag[i] + (1.f - rho) * gi;
-      ag[i] = a;
-      denom -= a * a;
-    }
-    const float inc = lr * gi / std::sqrt(denom + eps);
-    if (mo) {
-      const float mi = mom * mo[i] + inc;
-      mo[i] = mi;
-      w[i] -= mi;
-    } else {
-      w[i] -= inc;
-    }
+  if (mo && ag) {
+    for (int64_t i = 0; i < n; ++i) w[i] = math::rmsprop_step(w[i], g[i], vel[i], mo + i, ag + i, lr, rho, mom, eps);
+  } else if (mo) {
+    for (int64_t i = 0; i < n; ++i) w[i] = math::rmsprop_step(w[i], g[i], vel[i], mo + i, nullptr, lr, rho, mom, eps);
+  } else if (ag) {
+    for (int64_t i = 0; i < n; ++i) w[i] = math::rmsprop_step(w[i], g[i], vel[i], nullptr, ag + i, lr, rho, mom, eps);
+  } else {
+    for (int64_t i = 0; i < n; ++i) w[i] = math::rmsprop_step(w[i], g[i], vel[i], nullptr, nullptr, lr, rho, mom, eps);
   }
 }
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "backend/cpu/cpu_backend.h"
-#include "backend/cpu/ref/counter_rng.h"
+#include "backend/math/counter_rng.h"
 
 namespace keras::backend::cpu {
 
