@@ -3,7 +3,10 @@
 // "name value" line per measurement; bench/seed_cnn.py runs it beside PyTorch.
 //
 // Usage: seed_cnn_bench [--threads N] [--only train|predict|latency] [--dtype-policy NAME]
-// (--dtype-policy mixed_bfloat16: mixed precision, float32 weights)
+//                       [--device cpu|cuda]
+// (--dtype-policy mixed_bfloat16: mixed precision, float32 weights; --device cuda: the
+// models on the GPU, the data in host memory as a user's would be, so each batch's copy
+// to the device is part of the time, as in PyTorch with a DataLoader)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -43,7 +46,11 @@ int main(int argc, char** argv) {
   auto [train, test] = datasets::fashion_mnist::load_data();
   Tensor x_train = (train.first.astype(DType::float32) / 255.0).reshape({-1, 28, 28, 1});
   Tensor x_test = (test.first.astype(DType::float32) / 255.0).reshape({-1, 28, 28, 1});
+  for (int i = 1; i + 1 < argc; ++i)
+    if (!std::strcmp(argv[i], "--device"))
+      config::set_default_device(!std::strcmp(argv[i + 1], "cuda") ? Device::cuda() : Device::cpu());
   std::printf("threads %d\n", config::num_threads());
+  std::printf("device %s\n", config::get_default_device().to_string().c_str());
 
   if (only.empty() || only == "train") {
     for (int64_t batch : {32, 128}) {

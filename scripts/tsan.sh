@@ -13,7 +13,7 @@ generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 threaded_tests='concurrent_predict_test|py_dataset_test|train_step_test|image_dataset_test|npy_test|device_test|remote_monitor_test'
 cmake -S . -B build-tsan "${generator[@]}" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" -DKERAS_TSAN=ON -DKERAS_OPENMP=OFF \
+  -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" -DKERAS_TSAN=ON -DKERAS_OPENMP=OFF -DKERAS_CUDA=OFF \
   -DKERAS_TEST_ONLY="$threaded_tests" -DKERAS_BUILD_EXAMPLES=OFF -DKERAS_BUILD_BENCH=OFF -DKERAS_BUILD_SHARED=OFF > /dev/null
 cmake --build build-tsan -j "$(nproc)" --target keras_tests
 cd build-tsan

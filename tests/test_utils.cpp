@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,7 +12,12 @@
 
 namespace keras::testing {
 
-std::string data_dir() { return KERAS_TEST_DATA_DIR; }
+// KERAS_TEST_DATA_DIR in the environment: a test program run away from its source tree
+// (scripts/gpu_check.sh runs one built on another machine).
+std::string data_dir() {
+  const char* moved = std::getenv("KERAS_TEST_DATA_DIR");
+  return moved && *moved ? moved : KERAS_TEST_DATA_DIR;
+}
 
 std::string temp_dir() {
   const auto dir = std::filesystem::temp_directory_path() / ("keras_tests_" + std::to_string(::getpid()));

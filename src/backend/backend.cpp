@@ -148,6 +148,8 @@ void Backend::batch_norm_backward(const Tensor&, const Tensor&, const Tensor&, c
 namespace cuda {
 /// Defined in src/backend/cuda/ (compiled only when CMake found a CUDA toolkit).
 std::unique_ptr<Backend> make_cuda_backend();
+/// Usable CUDA devices (0 without a driver or a device; `why` says which).
+int device_count(std::string* why);
 }  // namespace cuda
 #endif
 
@@ -175,6 +177,8 @@ class Registry {
     factories_[i] = std::move(factory);
   }
 
+  const std::string& cuda_unusable() const { return cuda_unusable_; }
+
   bool has(DeviceType type) {
     std::lock_guard<std::mutex> lock(mutex_);
     return static_cast<bool>(factories_[static_cast<size_t>(type)]);
@@ -197,12 +201,16 @@ class Registry {
   Registry() {
     factories_[static_cast<size_t>(DeviceType::cpu)] = [] { return std::make_unique<cpu::CpuBackend>(); };
 #ifdef KERAS_HAS_CUDA
-    factories_[static_cast<size_t>(DeviceType::cuda)] = [] { return cuda::make_cuda_backend(); };
+    // Registered only where a device is usable, so that a CUDA build on a machine
+    // without a GPU lists (and tests) the CPU alone; backend_for says why.
+    if (cuda::device_count(&cuda_unusable_) > 0)
+      factories_[static_cast<size_t>(DeviceType::cuda)] = [] { return cuda::make_cuda_backend(); };
 #endif
   }
 
   static std::string name(DeviceType type) { return Device{type, 0}.to_string(); }
 
+  std::string cuda_unusable_;  // why a CUDA build registered no CUDA backend
   std::mutex mutex_;
   std::array<BackendFactory, kDeviceTypes> factories_{};
   std::array<std::unique_ptr<Backend>, kDeviceTypes> owned_{};
@@ -234,8 +242,15 @@ void notify_allocation(Device device, size_t nbytes) {
 
 Backend& backend_for(Device device) {
   if (Backend* b = Registry::instance().get(device.type)) return *b;
-  if (device.type == DeviceType::cuda)
+  if (device.type == DeviceType::cuda) {
+#ifdef KERAS_HAS_CUDA
+    throw RuntimeError(detail::cat("No backend for device ", device.to_string(),
+                                   ": this build has CUDA support but no usable CUDA device (",
+                                   Registry::instance().cuda_unusable(), ")"));
+#else
     throw RuntimeError(detail::cat("No backend for device ", device.to_string(), ": this build has no CUDA support"));
+#endif
+  }
   throw RuntimeError(detail::cat("No backend for device ", device.to_string(),
                                  ": none is registered for it (see register_backend)"));
 }

@@ -40,9 +40,10 @@ TEST(BackendRegistry, OpNamesAreDistinct) {
 }
 
 TEST(BackendRegistry, UnregisteredDeviceNamesTheDevice) {
+  // Without CUDA in the build, or with it but no usable GPU here: the message says which.
   if (!has_backend(DeviceType::cuda))
     testing::expect_error<RuntimeError>([] { backend_for(Device::cuda(0)); },
-                                        {"No backend for device cuda:0: this build has no CUDA support"});
+                                        {"No backend for device cuda:0: this build has"});
   if (!has_backend(DeviceType::extension))
     testing::expect_error<RuntimeError>([] { backend_for(Device::extension(3)); },
                                         {"No backend for device extension:3", "register_backend"});

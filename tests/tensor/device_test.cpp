@@ -358,6 +358,23 @@ TEST(Devices, DefaultDeviceScopeNestsAndIsPerThread) {
   EXPECT_EQ(default_device(), Device::cpu());
 }
 
+TEST(Devices, TheProcessDefaultDeviceServesEveryThreadOutsideScopes) {
+  config::set_default_device(kFake);
+  EXPECT_EQ(config::get_default_device(), kFake);
+  EXPECT_EQ(default_device(), kFake);
+  EXPECT_EQ(Tensor::zeros({2}).device(), kFake);
+  Device other_thread = Device::cpu();
+  std::thread([&] { other_thread = default_device(); }).join();
+  EXPECT_EQ(other_thread, kFake);
+  {
+    DeviceScope scope(Device::cpu());  // a scope still wins on its thread
+    EXPECT_EQ(Tensor::zeros({2}).device(), Device::cpu());
+  }
+  config::set_default_device(Device::cpu());
+  EXPECT_EQ(default_device(), Device::cpu());
+  EXPECT_EQ(Tensor::zeros({2}).device(), Device::cpu());
+}
+
 TEST(Devices, FactoriesGiveTheSameNumbersOnEveryDevice) {
   const Tensor on_fake = random::normal({5, 3}, 0.0, 1.0, 42, kFake);
   EXPECT_EQ(on_fake.device(), kFake);

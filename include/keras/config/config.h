@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "keras/tensor/device.h"
+
 namespace keras::config {
 
 /// Limits the threads every kernel uses (oneDNN and our own loops share one OpenMP
@@ -18,5 +20,13 @@ int num_threads();
 ///   keras::config::set_max_activation_bytes(int64_t{4} << 30);  // 4 GiB
 void set_max_activation_bytes(int64_t bytes);
 int64_t max_activation_bytes();
+
+/// The device tensors and layers use when nothing names one (a DeviceScope names one for
+/// its thread and wins): set_default_device(Device::cuda()) before building a model puts
+/// it, its weights and fit's batches on the GPU. Without a call, the KERAS_DEVICE
+/// environment variable ("cpu", "cuda", "cuda:1"; read once, a bad value is a ValueError
+/// at first use), else the CPU. Thread-safe.
+void set_default_device(Device device);
+Device get_default_device();
 
 }  // namespace keras::config

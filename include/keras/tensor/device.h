@@ -24,7 +24,8 @@ struct Device {
 };
 
 /// The device tensor factories use when they are given none: the innermost live
-/// DeviceScope of this thread, or the CPU outside any scope.
+/// DeviceScope of this thread, else the process's (config::set_default_device, else the
+/// KERAS_DEVICE environment variable), else the CPU.
 Device default_device();
 
 /// Makes `device` the default device of this thread until the scope ends (RAII; scopes
