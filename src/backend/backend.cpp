@@ -175,12 +175,17 @@ class Registry {
       throw RuntimeError(detail::cat("register_backend: a backend for ", name(type),
                                      " is already in use; register before the first tensor on that device"));
     factories_[i] = std::move(factory);
+    if (type == DeviceType::cuda) cuda_probe_pending_ = false;  // a program's own: kept as given
   }
 
-  const std::string& cuda_unusable() const { return cuda_unusable_; }
+  std::string cuda_unusable() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return cuda_unusable_;
+  }
 
   bool has(DeviceType type) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (type == DeviceType::cuda) probe_cuda();
     return static_cast<bool>(factories_[static_cast<size_t>(type)]);
   }
 
@@ -189,6 +194,7 @@ class Registry {
     if (Backend* b = made_[i].load(std::memory_order_acquire)) return b;
     std::lock_guard<std::mutex> lock(mutex_);
     if (Backend* b = made_[i].load(std::memory_order_relaxed)) return b;
+    if (type == DeviceType::cuda) probe_cuda();
     if (!factories_[i]) return nullptr;
     std::unique_ptr<Backend> made = factories_[i]();
     if (!made) throw RuntimeError(detail::cat("The backend factory for ", name(type), " returned no backend"));
@@ -201,16 +207,27 @@ class Registry {
   Registry() {
     factories_[static_cast<size_t>(DeviceType::cpu)] = [] { return std::make_unique<cpu::CpuBackend>(); };
 #ifdef KERAS_HAS_CUDA
-    // Registered only where a device is usable, so that a CUDA build on a machine
-    // without a GPU lists (and tests) the CPU alone; backend_for says why.
-    if (cuda::device_count(&cuda_unusable_) > 0)
-      factories_[static_cast<size_t>(DeviceType::cuda)] = [] { return cuda::make_cuda_backend(); };
+    factories_[static_cast<size_t>(DeviceType::cuda)] = [] { return cuda::make_cuda_backend(); };
+    cuda_probe_pending_ = true;
+#endif
+  }
+
+  /// A CUDA build keeps its CUDA backend only where a device is usable, so that on a
+  /// machine without a GPU it lists (and tests) the CPU alone, and backend_for says why.
+  /// Asked the first time CUDA is (not at start: initialising the driver costs a CPU-only
+  /// program on a GPU machine tenths of a second). Under mutex_.
+  void probe_cuda() {
+#ifdef KERAS_HAS_CUDA
+    if (!cuda_probe_pending_) return;
+    cuda_probe_pending_ = false;
+    if (cuda::device_count(&cuda_unusable_) == 0) factories_[static_cast<size_t>(DeviceType::cuda)] = nullptr;
 #endif
   }
 
   static std::string name(DeviceType type) { return Device{type, 0}.to_string(); }
 
-  std::string cuda_unusable_;  // why a CUDA build registered no CUDA backend
+  bool cuda_probe_pending_ = false;
+  std::string cuda_unusable_;  // why a CUDA build keeps no CUDA backend
   std::mutex mutex_;
   std::array<BackendFactory, kDeviceTypes> factories_{};
   std::array<std::unique_ptr<Backend>, kDeviceTypes> owned_{};

@@ -6,6 +6,7 @@
 #include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/plan/plans.h"
+#include "backend/cuda/tensor_checks.h"
 #include "keras/errors.h"
 
 namespace keras::backend::cuda {
@@ -14,37 +15,10 @@ namespace {
 
 using keras::detail::cat;
 
-void require_on_device(const Tensor& t, const char* kernel, const char* name) {
-  if (t.device().type != DeviceType::cuda)
-    throw ValueError(
-        cat(kernel, ": ", name, " is on ", t.device().to_string(), "; the CUDA backend runs on CUDA tensors only"));
-}
-
-void require_size(const Tensor& t, int64_t size, const char* kernel, const char* name) {
-  if (t.size() != size)
-    throw ValueError(
-        cat(kernel, ": ", name, " has ", t.size(), " elements (shape ", t.shape().to_string(), "), expected ", size));
-}
-
-/// The device memory of a float32 CUDA tensor of `size` elements.
-float* float32_data(const Tensor& t, int64_t size, const char* kernel, const char* name) {
-  require_on_device(t, kernel, name);
-  if (t.dtype() != DType::float32)
-    throw TypeError(cat(kernel, ": ", name, " has dtype ", dtype_name(t.dtype()),
-                        "; the CUDA backend runs this kernel on float32 only"));
-  require_size(t, size, kernel, name);
-  return static_cast<float*>(t.raw_data());
-}
-
 /// The operand dtypes of binary: those of the CPU backend's.
 bool binary_runs(DType dtype) {
   return dtype == DType::float32 || dtype == DType::float64 || dtype == DType::int32 || dtype == DType::int64 ||
          dtype == DType::uint8 || dtype == DType::bool_;
-}
-
-/// float32_data, or null for an undefined tensor (an optional operand or slot).
-float* optional_float32_data(const Tensor& t, int64_t size, const char* kernel, const char* name) {
-  return t.defined() ? float32_data(t, size, kernel, name) : nullptr;
 }
 
 }  // namespace

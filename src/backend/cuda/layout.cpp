@@ -6,6 +6,7 @@
 #include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/plan/plans.h"
+#include "backend/cuda/tensor_checks.h"
 #include "keras/errors.h"
 
 namespace keras::backend::cuda {
@@ -13,33 +14,6 @@ namespace keras::backend::cuda {
 namespace {
 
 using keras::detail::cat;
-
-void require_on_device(const Tensor& t, const char* kernel, const char* name) {
-  if (t.device().type != DeviceType::cuda)
-    throw ValueError(
-        cat(kernel, ": ", name, " is on ", t.device().to_string(), "; the CUDA backend runs on CUDA tensors only"));
-}
-
-void require_size(const Tensor& t, int64_t size, const char* kernel, const char* name) {
-  if (t.size() != size)
-    throw ValueError(
-        cat(kernel, ": ", name, " has ", t.size(), " elements (shape ", t.shape().to_string(), "), expected ", size));
-}
-
-void require_dtype(const Tensor& t, DType dtype, const char* kernel, const char* name) {
-  if (t.dtype() != dtype)
-    throw TypeError(cat(kernel, ": ", name, " has dtype ", dtype_name(t.dtype()), ", expected ", dtype_name(dtype)));
-}
-
-/// The device memory of a float32 CUDA tensor of `size` elements.
-float* float32_data(const Tensor& t, int64_t size, const char* kernel, const char* name) {
-  require_on_device(t, kernel, name);
-  if (t.dtype() != DType::float32)
-    throw TypeError(cat(kernel, ": ", name, " has dtype ", dtype_name(t.dtype()),
-                        "; the CUDA backend runs this kernel on float32 only"));
-  require_size(t, size, kernel, name);
-  return static_cast<float*>(t.raw_data());
-}
 
 /// The element count of [outer, middle, inner], refusing negative extents.
 int64_t view_size(int64_t outer, int64_t middle, int64_t inner, const char* kernel) {
