@@ -5,8 +5,8 @@
 // Keras's CPU path gives (PyTorch lets cuDNN use TF32 for convolutions by default; we
 // do not, yet: a config switch for it is future work).
 //
-// The bias, a folded BatchNormalization and the activation (ConvEpilogue) run as one
-// elementwise pass after cuDNN (kernels::conv_epilogue), not inside it.
+// The bias, a folded BatchNormalization, the residual and the activation (ConvEpilogue)
+// run as one elementwise pass after cuDNN (kernels::conv_epilogue), not inside it.
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -15,6 +15,7 @@
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/libraries.h"
 #include "backend/cuda/plan/plans.h"
+#include "backend/cuda/tensor_checks.h"
 #include "keras/errors.h"
 
 namespace keras::backend::cuda {
@@ -96,13 +97,11 @@ std::vector<int64_t> pad_offsets(const WindowGeometry& g, const ConvPlan& p) {
   return offsets;
 }
 
-void require_float32(const char* kernel, const Device& device, std::initializer_list<const Tensor*> tensors) {
+void require_float32(const char* kernel, std::initializer_list<const Tensor*> tensors) {
   for (const Tensor* t : tensors) {
     if (!t->defined()) continue;
-    if (t->dtype() != DType::float32)
-      throw TypeError(detail::cat(kernel, " on ", device.to_string(), ": float32 only, got ", dtype_name(t->dtype())));
-    if (t->device() != device)
-      throw ValueError(detail::cat(kernel, " on ", device.to_string(), ": an operand is on ", t->device().to_string()));
+    require_on_device(*t, kernel, "an operand");
+    require_dtype(*t, DType::float32, kernel, "an operand");
   }
 }
 
@@ -129,16 +128,13 @@ static Tensor padded_input(CudaBackend& be, const WindowGeometry& g, const ConvP
 
 void CudaBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const Tensor& kernel, const Tensor& bias,
                                Tensor& y, const ConvEpilogue& epilogue) {
-  require_float32("conv_forward", device(), {&x, &kernel, &bias, &y, &epilogue.scale, &epilogue.shift});
+  require_float32("conv_forward", {&x, &kernel, &bias, &y, &epilogue.scale, &epilogue.shift});
   const ConvPlan p = plan_conv(g);
   Context& ctx = context();
   if (y.size() == 0) return;
-  // With accumulate, y holds the tensor to add after the bias and scale: keep it aside.
-  Tensor residual;
-  if (epilogue.accumulate) {
-    residual = Tensor::empty(y.shape(), DType::float32, device());
-    copy(y, residual);
-  }
+  // With accumulate, y holds the tensor to add after the bias and scale: cuDNN writes
+  // beside it and the epilogue adds the two into y.
+  Tensor conv_out = epilogue.accumulate ? Tensor::empty(y.shape(), DType::float32, device()) : y;
   const Tensor xin = padded_input(*this, g, p, x);
   const Tensor w = kernel_to_krsc(*this, g, kernel);
   ConvDescriptors d(p);
@@ -153,22 +149,18 @@ void CudaBackend::conv_forward(const WindowGeometry& g, const Tensor& x, const T
   void* ws = ws_bytes ? ctx.scratch(ws_bytes) : nullptr;
   const float one = 1.f, zero = 0.f;
   check(cudnn_api().cudnnConvolutionForward(ctx.cudnn, &one, d.x, xin.raw_data(), d.w, w.raw_data(), d.conv, algo, ws,
-                                            ws_bytes, &zero, d.y, y.raw_data()),
+                                            ws_bytes, &zero, d.y, conv_out.raw_data()),
         "cudnnConvolutionForward");
+  if (!bias.defined() && epilogue.empty()) return;
+  auto floats = [](const Tensor& t) { return t.defined() ? static_cast<const float*>(t.raw_data()) : nullptr; };
   const int64_t channels = g.out_channels, rows = y.size() / channels;
-  float* py = static_cast<float*>(y.raw_data());
-  if (bias.defined())
-    kernels::conv_epilogue(py, rows, channels, nullptr, static_cast<const float*>(bias.raw_data()), nullptr,
-                           ConvActivation::none, ctx.stream);
-  if (!epilogue.empty())
-    kernels::conv_epilogue(
-        py, rows, channels, epilogue.scale.defined() ? static_cast<const float*>(epilogue.scale.raw_data()) : nullptr,
-        epilogue.shift.defined() ? static_cast<const float*>(epilogue.shift.raw_data()) : nullptr,
-        residual.defined() ? static_cast<const float*>(residual.raw_data()) : nullptr, epilogue.activation, ctx.stream);
+  kernels::conv_epilogue(floats(conv_out), static_cast<float*>(y.raw_data()), rows, channels, floats(bias),
+                         floats(epilogue.scale), floats(epilogue.shift), epilogue.accumulate, epilogue.activation,
+                         ctx.stream);
 }
 
 void CudaBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, const Tensor& kernel, Tensor& dx) {
-  require_float32("conv_backward_data", device(), {&dy, &kernel, &dx});
+  require_float32("conv_backward_data", {&dy, &kernel, &dx});
   const ConvPlan p = plan_conv(g);
   Context& ctx = context();
   if (dx.size() == 0) return;
@@ -198,7 +190,7 @@ void CudaBackend::conv_backward_data(const WindowGeometry& g, const Tensor& dy, 
 
 void CudaBackend::conv_backward_weights(const WindowGeometry& g, const Tensor& x, const Tensor& dy, Tensor& dkernel,
                                         Tensor& dbias) {
-  require_float32("conv_backward_weights", device(), {&x, &dy, &dkernel, &dbias});
+  require_float32("conv_backward_weights", {&x, &dy, &dkernel, &dbias});
   const ConvPlan p = plan_conv(g);
   Context& ctx = context();
   if (dbias.defined()) {

@@ -363,23 +363,27 @@ __device__ float activate(float v) {
 
 template <ConvActivation A>
 struct EpilogueBody {
+  const float* conv;
   float* y;
   int64_t channels;
-  const float *scale, *shift, *add;
+  const float *bias, *scale, *shift;
+  bool accumulate;
   __device__ void operator()(int64_t i) const {
     const int64_t c = i % channels;
-    float v = y[i];
+    float v = conv[i];
+    if (bias) v += bias[c];
     if (scale) v *= scale[c];
     if (shift) v += shift[c];
-    if (add) v += add[i];
+    if (accumulate) v += y[i];
     y[i] = activate<A>(v);
   }
 };
 
 template <ConvActivation A>
-void launch_epilogue(float* y, int64_t rows, int64_t channels, const float* scale, const float* shift, const float* add,
-                     cudaStream_t stream) {
-  for_each_element(rows * channels, EpilogueBody<A>{y, channels, scale, shift, add}, stream, "conv_epilogue");
+void launch_epilogue(const float* conv, float* y, int64_t rows, int64_t channels, const float* bias, const float* scale,
+                     const float* shift, bool accumulate, cudaStream_t stream) {
+  for_each_element(rows * channels, EpilogueBody<A>{conv, y, channels, bias, scale, shift, accumulate}, stream,
+                   "conv_epilogue");
 }
 
 }  // namespace
@@ -491,22 +495,22 @@ void rmsprop_update(float* var, const float* grad, float* velocity, float* momen
       stream, "rmsprop_update");
 }
 
-void conv_epilogue(float* y, int64_t rows, int64_t channels, const float* scale, const float* shift, const float* add,
-                   ConvActivation activation, cudaStream_t stream) {
+void conv_epilogue(const float* conv, float* y, int64_t rows, int64_t channels, const float* bias, const float* scale,
+                   const float* shift, bool accumulate, ConvActivation activation, cudaStream_t stream) {
   if (channels <= 0) return;
   switch (activation) {
     case ConvActivation::none:
-      return launch_epilogue<ConvActivation::none>(y, rows, channels, scale, shift, add, stream);
+      return launch_epilogue<ConvActivation::none>(conv, y, rows, channels, bias, scale, shift, accumulate, stream);
     case ConvActivation::relu:
-      return launch_epilogue<ConvActivation::relu>(y, rows, channels, scale, shift, add, stream);
+      return launch_epilogue<ConvActivation::relu>(conv, y, rows, channels, bias, scale, shift, accumulate, stream);
     case ConvActivation::relu6:
-      return launch_epilogue<ConvActivation::relu6>(y, rows, channels, scale, shift, add, stream);
+      return launch_epilogue<ConvActivation::relu6>(conv, y, rows, channels, bias, scale, shift, accumulate, stream);
     case ConvActivation::silu:
-      return launch_epilogue<ConvActivation::silu>(y, rows, channels, scale, shift, add, stream);
+      return launch_epilogue<ConvActivation::silu>(conv, y, rows, channels, bias, scale, shift, accumulate, stream);
     case ConvActivation::sigmoid:
-      return launch_epilogue<ConvActivation::sigmoid>(y, rows, channels, scale, shift, add, stream);
+      return launch_epilogue<ConvActivation::sigmoid>(conv, y, rows, channels, bias, scale, shift, accumulate, stream);
     case ConvActivation::tanh:
-      return launch_epilogue<ConvActivation::tanh>(y, rows, channels, scale, shift, add, stream);
+      return launch_epilogue<ConvActivation::tanh>(conv, y, rows, channels, bias, scale, shift, accumulate, stream);
   }
   throw ValueError(cat("conv_epilogue: unknown activation ", static_cast<int>(activation)));
 }

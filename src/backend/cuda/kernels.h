@@ -48,10 +48,11 @@ void adam_update(float* var, const float* grad, float* m, float* v, float* v_hat
 void rmsprop_update(float* var, const float* grad, float* velocity, float* momentum, float* average_grad, int64_t n,
                     float lr, float rho, float momentum_coef, float epsilon, bool centered, cudaStream_t stream);
 
-// ---- convolution epilogue, float32, in place on y viewed as [rows, channels] (elementwise.cu):
-// y = act(y * scale[c] + shift[c] + add[i]); scale, shift, add may be null.
-void conv_epilogue(float* y, int64_t rows, int64_t channels, const float* scale, const float* shift, const float* add,
-                   ConvActivation activation, cudaStream_t stream);
+// ---- convolution epilogue, float32, over [rows, channels] (elementwise.cu), one pass:
+// y = act((conv + bias[c]) * scale[c] + shift[c] (+ y when accumulate)). bias, scale and
+// shift may be null; conv may be y itself (in place) unless accumulate.
+void conv_epilogue(const float* conv, float* y, int64_t rows, int64_t channels, const float* bias, const float* scale,
+                   const float* shift, bool accumulate, ConvActivation activation, cudaStream_t stream);
 
 // ---- reductions over the middle axis of [outer, reduced, inner] (reduce.cu)
 /// dtype: float32, float64, int32, int64; out has outer * inner elements.

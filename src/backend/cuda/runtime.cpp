@@ -45,10 +45,6 @@ size_t CachingAllocator::round_size(size_t n) {
   return (n + step - 1) / step * step;
 }
 
-CachingAllocator::~CachingAllocator() {
-  // The process is ending (the registry never destroys backends): the driver frees everything.
-}
-
 void* CachingAllocator::allocate(size_t nbytes) {
   const size_t size = round_size(nbytes);
   std::lock_guard<std::mutex> lock(mutex_);

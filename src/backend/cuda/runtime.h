@@ -34,7 +34,8 @@ int device_count(std::string* why = nullptr);
 /// runs on the one stream, in call order.
 class CachingAllocator {
  public:
-  ~CachingAllocator();
+  // No destructor work: the registry never destroys backends, and the driver frees a
+  // process's memory when it ends.
   void* allocate(size_t nbytes);
   void deallocate(void* ptr, size_t nbytes);
   /// Returns every cached block to the driver (after the stream drains).

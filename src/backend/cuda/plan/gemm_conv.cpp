@@ -49,9 +49,8 @@ std::vector<int> nhwc_strides(const std::vector<int>& nchw_dims) {
   // dims are N, C, spatial...; memory order is N, spatial..., C.
   const size_t r = nchw_dims.size();
   std::vector<int> strides(r);
-  int64_t s = 1;
   strides[1] = 1;
-  s = nchw_dims[1];
+  int64_t s = nchw_dims[1];
   for (size_t i = r - 1; i >= 2; --i) {
     strides[i] = static_cast<int>(s);
     s *= nchw_dims[i];
